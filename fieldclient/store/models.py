@@ -1,0 +1,215 @@
+"""SQLAlchemy models of the local store.
+
+Column names follow the wire field names of sync protocol v1. Mergeable
+records (unit, incident, conflict) keep `field_hlcs`: for each field the HLC
+of the value stored, which is what per-field last-writer-wins and the `base`
+of the next local edit need. Append-only records keep the HLC of their one
+write.
+
+The unit row also carries a copy of its latest position report (`pos_*`),
+kept by the writer and by replication whenever a later report arrives, so the
+roster loads 100,000 units with one query and no join. A unit's positions
+themselves are never overwritten.
+
+New synced kinds of record (joint operations, jurisdictions, detention or
+use-of-force records) get their own table with the same id/hlc/field_hlcs
+conventions; the outbox and sync cursor are generic and need no change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime stored as ISO-8601 text ending in +00:00 (sorts as text)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; times must be UTC-aware")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Meta(Base):
+    """Small key/value table: node id, HLC high-water mark, sync cursor, server, user."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    callsign: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    echelon: Mapped[str | None] = mapped_column(String(20))
+    sidc: Mapped[str | None] = mapped_column(String(30))
+    parent_id: Mapped[str | None] = mapped_column(String(36))
+    commander: Mapped[str | None] = mapped_column(String(200))
+    strength: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="available")
+    visibility: Mapped[str] = mapped_column(String(10), default="shared")
+    notes: Mapped[str | None] = mapped_column(Text)
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Latest position report (copy; see module docstring).
+    pos_id: Mapped[str | None] = mapped_column(String(36))
+    pos_lat: Mapped[float | None] = mapped_column(Float)
+    pos_lon: Mapped[float | None] = mapped_column(Float)
+    pos_observed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pos_source: Mapped[str | None] = mapped_column(String(20))
+    pos_accuracy_m: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_unit_callsign", "callsign"),
+        Index("ix_unit_agency", "agency"),
+        Index("ix_unit_parent", "parent_id"),
+    )
+
+
+class Position(Base):
+    __tablename__ = "position"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(String(200))
+    hlc: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_position_unit_time", "unit_id", "observed_at"),)
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    agency: Mapped[str] = mapped_column(String(40))
+    agencies: Mapped[list[str]] = mapped_column(default=list)
+    visibility: Mapped[str] = mapped_column(String(10), default="shared")
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_incident_time", "occurred_at"),)
+
+
+class IncidentEntry(Base):
+    __tablename__ = "incident_entry"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    amends: Mapped[str | None] = mapped_column(String(36))
+    unit_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str | None] = mapped_column(String(200))
+    hlc: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_entry_incident", "incident_id", "created_at"),)
+
+
+class Conflict(Base):
+    """A concurrent edit, created by the server and received by sync."""
+
+    __tablename__ = "conflict"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str | None] = mapped_column(String(20))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    field: Mapped[str | None] = mapped_column(String(64))
+    winner_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    loser_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    winner_hlc: Mapped[str | None] = mapped_column(String(100))
+    loser_hlc: Mapped[str | None] = mapped_column(String(100))
+    winner_by: Mapped[str | None] = mapped_column(String(200))
+    loser_by: Mapped[str | None] = mapped_column(String(200))
+    detected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str | None] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(String(200))
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+OUTBOX_STATES = ("waiting", "sent", "applied", "duplicate", "rejected", "dismissed")
+
+
+class Outbox(Base):
+    """One row per local change, written in the same transaction as the change,
+    already in the wire shape of protocol v1 (sync.protocol.Change)."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(10))
+    fields: Mapped[dict[str, Any]] = mapped_column()
+    base: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hlc: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(12), default="waiting")
+    server_seq: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_outbox_state", "state", "seq"),)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "change_id": self.change_id,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "op": self.op,
+            "fields": self.fields,
+            "base": self.base,
+            "hlc": self.hlc,
+        }
+
+
+SYNCED_MODELS: dict[str, type[Base]] = {
+    "agency": Agency,
+    "unit": Unit,
+    "position": Position,
+    "incident": Incident,
+    "incident_entry": IncidentEntry,
+    "conflict": Conflict,
+}

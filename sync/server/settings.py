@@ -1,0 +1,67 @@
+"""Server settings: where the database lives, how to listen, how hard to hash.
+
+One frozen dataclass is passed to `create_app` and to the CLI helpers, so tests
+can build a server with any configuration without touching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_DATABASE = "FIELDSYNC_DATABASE"
+ENV_DATA_DIR = "FIELDSYNC_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("enlace-server", appauthor=False))
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'fieldsync.sqlite3'}"
+
+
+def resolve_database_url(explicit: str | None) -> str:
+    """--database beats $FIELDSYNC_DATABASE beats SQLite in the data folder."""
+    url = explicit or os.environ.get(ENV_DATABASE)
+    if url:
+        return url
+    data_dir = default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(data_dir)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    # Node id of the server's hybrid clock; distinct per process so that HLCs
+    # made by two processes never tie.
+    node_id: str = field(default_factory=lambda: "srv" + secrets.token_hex(4))
+    token_ttl_s: int = 90 * 24 * 3600  # field laptops may stay offline for weeks
+    # Argon2id cost. Defaults follow RFC 9106's "second recommended option";
+    # tests pass a cheaper (still memory-hard) profile to stay fast.
+    kdf_time_cost: int = 3
+    kdf_memory_kib: int = 64 * 1024
+    kdf_parallelism: int = 4
+    # Failed logins allowed per window before answering 429.
+    login_fail_per_user: int = 5
+    login_fail_per_addr: int = 20
+    login_window_s: float = 300.0
+    gzip_level: int = 5
+    # Long-poll wake-ups across processes (PostgreSQL only).
+    listen_notify: bool = True
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
