@@ -1,0 +1,233 @@
+"""Hash-chained audit trail, its verifier, and signed exports for oversight.
+
+Each row's hash covers its own content and the previous row's hash, and row
+ids are consecutive from 1, so `verify` finds an edited, deleted, inserted or
+reordered row; `audit_head` remembers the newest row so truncating the tail
+is found too. Rows that record a push also pin the change-log rows they
+accepted (seq range and a digest of their documents), so editing, deleting
+or inserting a change is found as well. Rows are appended inside the same
+transaction as the thing they record (see db.write_tx).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import Connection, Engine, func, select
+
+from sync.server import db
+
+GENESIS = "0" * 64
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _canon(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    material = [
+        prev_hash, row["id"], row["at"], row["actor"], row["device_id"],
+        row["action"], row["subject"], row["detail"],
+    ]
+    return hashlib.sha256(_canon(material).encode()).hexdigest()
+
+
+def docs_digest(docs: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for doc in docs:
+        h.update(doc.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def append(
+    conn: Connection,
+    action: str,
+    *,
+    actor: str | None = None,
+    device_id: str | None = None,
+    subject: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Append one row to the chain; call inside db.write_tx (it serialises)."""
+    head = conn.execute(select(db.audit_head.c.last_id, db.audit_head.c.last_hash)).first()
+    last_id, prev = (head[0], head[1]) if head else (0, GENESIS)
+    row = {
+        "id": last_id + 1,
+        "at": now_iso(),
+        "actor": actor,
+        "device_id": device_id,
+        "action": action,
+        "subject": subject,
+        "detail": _canon(detail or {}),
+    }
+    row["hash"] = row_hash(prev, row)
+    conn.execute(db.audit.insert().values(prev_hash=prev, **row))
+    if head:
+        conn.execute(db.audit_head.update().values(last_id=row["id"], last_hash=row["hash"]))
+    else:
+        conn.execute(db.audit_head.insert().values(id=1, last_id=row["id"], last_hash=row["hash"]))
+    return int(row["id"])
+
+
+def _rows(engine: Engine, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    q = select(db.audit).where(db.audit.c.id > after).order_by(db.audit.c.id)
+    if limit:
+        q = q.limit(limit)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def read(engine: Engine, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+    """Audit rows after id `after`, detail decoded (for the HTTP audit feed)."""
+    rows = _rows(engine, after, limit)
+    for r in rows:
+        r["detail"] = json.loads(r["detail"])
+    return rows
+
+
+def verify(engine: Engine) -> list[str]:
+    """Every problem found in the chain and in the change log it pins ([] = intact)."""
+    problems: list[str] = []
+    prev = GENESIS
+    expected_id = 1
+    covered: set[int] = set()
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.audit).order_by(db.audit.c.id)).mappings().all()
+        for r in rows:
+            if r["id"] != expected_id:
+                problems.append(f"audit row {r['id']}: expected id {expected_id} (row deleted or inserted)")
+                expected_id = r["id"]
+            if r["prev_hash"] != prev:
+                problems.append(f"audit row {r['id']}: does not link to the row before it")
+            if row_hash(r["prev_hash"], dict(r)) != r["hash"]:
+                problems.append(f"audit row {r['id']}: content does not match its hash (edited)")
+            prev = r["hash"]
+            expected_id += 1
+            try:
+                detail = json.loads(r["detail"])
+            except ValueError:
+                problems.append(f"audit row {r['id']}: detail is not JSON")
+                continue
+            if isinstance(detail, dict) and "seq_from" in detail:
+                lo, hi = int(detail["seq_from"]), int(detail["seq_to"])
+                docs = conn.execute(
+                    select(db.changes.c.seq, db.changes.c.doc)
+                    .where(db.changes.c.seq.between(lo, hi))
+                    .order_by(db.changes.c.seq)
+                ).all()
+                if [s for s, _ in docs] != list(range(lo, hi + 1)):
+                    problems.append(f"audit row {r['id']}: changes {lo}..{hi} are not all present")
+                elif docs_digest(d for _, d in docs) != detail.get("digest"):
+                    problems.append(f"audit row {r['id']}: changes {lo}..{hi} were altered")
+                covered.update(range(lo, hi + 1))
+        head = conn.execute(select(db.audit_head)).mappings().first()
+        if rows and (head is None or head["last_id"] != rows[-1]["id"] or head["last_hash"] != prev):
+            problems.append("audit head does not match the newest row (rows removed at the end?)")
+        if head is not None and not rows:
+            problems.append("audit head names rows that are missing")
+        n_changes = conn.execute(select(func.count()).select_from(db.changes)).scalar_one()
+        if n_changes != len(covered):
+            problems.append(
+                f"change log has {n_changes} rows but the audit trail accounts for {len(covered)}"
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Signed export
+# --------------------------------------------------------------------------
+
+
+def load_or_create_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return key
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.touch(mode=0o600)
+    path.write_bytes(pem)
+    return key
+
+
+def public_key_b64(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def export(engine: Engine, out: IO[bytes], key: Ed25519PrivateKey) -> int:
+    """Write the chain as JSON lines, then one line signing every byte before it."""
+    body = bytearray()
+    n = 0
+    for r in _rows(engine):
+        line = _canon({**r, "detail": json.loads(r["detail"]), "type": "audit"}).encode() + b"\n"
+        body += line
+        n += 1
+    digest = hashlib.sha256(body).hexdigest()
+    sig = base64.b64encode(key.sign(bytes(body))).decode()
+    trailer = {
+        "type": "signature", "alg": "ed25519", "public_key": public_key_b64(key),
+        "rows": n, "sha256": digest, "signature": sig, "exported_at": now_iso(),
+    }
+    out.write(bytes(body))
+    out.write(_canon(trailer).encode() + b"\n")
+    return n
+
+
+def verify_export(data: bytes, public_key_b64_expected: str | None = None) -> list[str]:
+    """Check an export's signature and its hash chain ([] = authentic and intact)."""
+    lines = data.splitlines(keepends=True)
+    if not lines:
+        return ["export is empty"]
+    try:
+        trailer = json.loads(lines[-1])
+    except ValueError:
+        return ["last line is not a signature record"]
+    if not isinstance(trailer, dict) or trailer.get("type") != "signature":
+        return ["last line is not a signature record"]
+    problems: list[str] = []
+    body = b"".join(lines[:-1])
+    pub_b64 = trailer.get("public_key", "")
+    if public_key_b64_expected and pub_b64 != public_key_b64_expected:
+        problems.append("export was signed by a different key than the one expected")
+    try:
+        pub = Ed25519PublicKey.from_public_bytes(base64.b64decode(pub_b64))
+        pub.verify(base64.b64decode(trailer.get("signature", "")), body)
+    except Exception:  # noqa: BLE001 - any failure means "not authentic"
+        problems.append("signature does not match the exported rows")
+    prev = GENESIS
+    for i, raw in enumerate(lines[:-1], start=1):
+        try:
+            r = json.loads(raw)
+            r["detail"] = _canon(r["detail"])
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"line {i}: not an audit row")
+            continue
+        if r.get("prev_hash") != prev or row_hash(prev, r) != r.get("hash"):
+            problems.append(f"line {i}: breaks the hash chain")
+        prev = r.get("hash", "")
+    if trailer.get("rows") != len(lines) - 1:
+        problems.append("row count does not match the signature record")
+    return problems

@@ -1,0 +1,206 @@
+"""Tables, engines and the write transaction every mutation goes through.
+
+The schema is SQLAlchemy Core (no ORM): pushes insert thousands of rows per
+request and per-row ORM objects would cost more than the database does. The
+alembic migrations under `migrations/` create exactly these tables.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.pool import NullPool
+
+metadata = MetaData()
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("slug", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("agency", String(40), ForeignKey("agencies.slug"), nullable=True),
+    Column("role", String(20), nullable=False),
+    Column("display_name", String(200), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),  # unix seconds
+    Column("last_seen_at", String(40), nullable=True),
+    Column("revoked_at", String(40), nullable=True),
+)
+
+# The change log: one row per accepted change, in seq (= commit) order. `doc`
+# is the PulledChange as JSON, written once, so a pull is a concatenation.
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("change_id", String(36), nullable=False, unique=True),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", String(64), nullable=False, index=True),
+    Column("op", String(8), nullable=False),
+    # id of the unit/incident whose visibility governs this change (NULL: public)
+    Column("scope", String(64), nullable=True),
+    Column("env_hash", String(64), nullable=False),
+    Column("doc", Text, nullable=False),
+)
+
+# Materialised current state of mergeable records (unit, incident, conflict):
+# per-field values, HLCs and authors, plus the columns visibility needs.
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entity", String(20), nullable=False),
+    Column("agency", String(40), nullable=True),
+    Column("visibility", String(10), nullable=True),
+    Column("state", Text, nullable=False),
+    Column("updated_seq", BigInteger, nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(100), nullable=True),
+    Column("device_id", String(36), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(200), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row: the newest audit entry, so truncating the tail is detectable.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_id", BigInteger, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+# Key of the advisory lock that serialises writers on PostgreSQL ("enla").
+PG_WRITE_LOCK = 0x656E6C61
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned for this workload (SQLite: WAL, immediate write locks)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=8,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            # Take over transaction control from the sqlite3 module so writers
+            # can BEGIN IMMEDIATE: a deferred transaction that later upgrades to
+            # a write lock fails with SQLITE_BUSY instead of waiting.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get("sqlite_immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, poolclass=NullPool)
+
+
+_process_write_lock = threading.Lock()
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """One serialised write transaction.
+
+    Every write (push, login, audit) runs here, so seq numbers and the audit
+    chain are assigned in commit order: on PostgreSQL through a transaction
+    advisory lock, held until commit, so a reader never sees seq N+1 before N;
+    on SQLite through BEGIN IMMEDIATE (one writer at a time across processes)
+    plus an in-process lock so threads queue here instead of spinning on BUSY.
+    """
+    if engine.dialect.name == "sqlite":
+        with _process_write_lock, engine.connect() as conn:
+            conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+        return
+    with engine.connect() as conn, conn.begin():
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
+        yield conn
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest alembic revision (safe to call each start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # Several server processes may start at once on one database.
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_WRITE_LOCK + 1})
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        finally:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_WRITE_LOCK + 1})
+                conn.commit()

@@ -1,0 +1,93 @@
+"""Wake-ups for long-polling pulls when new changes commit.
+
+In one process a push bumps a counter on the event loop and wakes every
+waiter. Across processes on PostgreSQL, each push runs `pg_notify` inside its
+transaction (delivered only at commit) and every process keeps one LISTEN
+connection on a thread that forwards notifications to its loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger("fieldsync.notify")
+CHANNEL = "fieldsync"
+
+
+class Notifier:
+    def __init__(self) -> None:
+        self.counter = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: set[asyncio.Future[None]] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def _bump(self) -> None:
+        self.counter += 1
+        for fut in self._waiters:
+            if not fut.done():
+                fut.set_result(None)
+        self._waiters.clear()
+
+    def notify_threadsafe(self) -> None:
+        """Call from any thread after a commit."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._bump)
+
+    async def wait(self, since: int, timeout: float) -> None:
+        """Return once the counter moves past `since`, or after `timeout` seconds."""
+        if self.counter != since or timeout <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        self._loop = self._loop or loop
+        fut: asyncio.Future[None] = loop.create_future()
+        self._waiters.add(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            self._waiters.discard(fut)
+
+    # -- PostgreSQL LISTEN ------------------------------------------------
+
+    def start_listening(self, database_url: str) -> None:
+        dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._listen, args=(dsn, ready), name="fieldsync-listen", daemon=True
+        )
+        self._thread.start()
+        ready.wait(10)
+
+    def _listen(self, dsn: str, ready: threading.Event) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    ready.set()
+                    # A reconnect may have missed notifications: wake waiters
+                    # so they re-read the log rather than sleep through it.
+                    self.notify_threadsafe()
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=0.5, stop_after=1):
+                            self.notify_threadsafe()
+            except Exception:  # noqa: BLE001 - keep listening through outages
+                ready.set()
+                log.warning("LISTEN connection lost; retrying", exc_info=True)
+                self._stop.wait(1.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=3)

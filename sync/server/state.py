@@ -1,0 +1,88 @@
+"""Materialised current state of mergeable records, and who may see what.
+
+The change log is the truth; this table is what authorisation, visibility
+filtering and conflict detection need without replaying the log: per-field
+values, HLCs and authors of each unit, incident and conflict, plus the owning
+agency and visibility as columns so a pull can filter with one join.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from sync.server import db
+from sync.server.auth import Principal
+
+_CHUNK = 900
+
+
+@dataclass
+class Record:
+    id: str
+    entity: str
+    agency: str | None
+    visibility: str | None
+    values: dict[str, Any]
+    hlcs: dict[str, str]
+    authors: dict[str, str]
+    new: bool = False  # not yet created by any change (merge treats it as absent)
+    dirty: bool = False
+    in_db: bool = False
+
+
+def can_see(who: Principal, agency: str | None, visibility: str | None) -> bool:
+    """Visibility rule for records and everything that inherits from them."""
+    if who.role == "observer":
+        return True
+    if who.role == "admin":
+        return False  # admins manage accounts and agencies, not operations
+    return visibility == "shared" or (agency is not None and agency == who.agency)
+
+
+def load_records(conn: Connection, ids: list[str]) -> dict[str, Record]:
+    out: dict[str, Record] = {}
+    r = db.records.c
+    for i in range(0, len(ids), _CHUNK):
+        q = select(r.id, r.entity, r.agency, r.visibility, r.state).where(r.id.in_(ids[i:i + _CHUNK]))
+        for rid, entity, agency, vis, state in conn.execute(q):
+            s = json.loads(state)
+            out[rid] = Record(rid, entity, agency, vis, s["v"], s["h"], s["a"], in_db=True)
+    return out
+
+
+def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
+    def row(rec: Record) -> dict[str, Any]:
+        state = json.dumps({"v": rec.values, "h": rec.hlcs, "a": rec.authors}, separators=(",", ":"))
+        return {"rid": rec.id, "entity": rec.entity, "agency": rec.agency,
+                "visibility": rec.visibility, "state": state, "updated_seq": seq}
+
+    fresh = [row(r) for r in recs if not r.in_db]
+    old = [row(r) for r in recs if r.in_db]
+    if fresh:
+        conn.execute(db.records.insert().values(
+            id=bindparam("rid"), entity=bindparam("entity"), agency=bindparam("agency"),
+            visibility=bindparam("visibility"), state=bindparam("state"),
+            updated_seq=bindparam("updated_seq")), fresh)
+    if old:
+        conn.execute(db.records.update().where(db.records.c.id == bindparam("rid")).values(
+            agency=bindparam("agency"), visibility=bindparam("visibility"),
+            state=bindparam("state"), updated_seq=bindparam("updated_seq")), old)
+    for r in recs:
+        r.in_db, r.dirty = True, False
+
+
+def visible_scopes(conn: Connection, who: Principal, scopes: set[str]) -> set[str]:
+    """Which of these unit/incident ids the caller may see (for pull filtering)."""
+    ok: set[str] = set()
+    ids = sorted(scopes)
+    r = db.records.c
+    for i in range(0, len(ids), _CHUNK):
+        q = select(r.id, r.agency, r.visibility).where(r.id.in_(ids[i:i + _CHUNK]))
+        for rid, agency, vis in conn.execute(q):
+            if can_see(who, agency, vis):
+                ok.add(rid)
+    return ok
