@@ -1,0 +1,137 @@
+"""Times: UTC in storage and on the wire, local time and DTG on screen.
+
+A date-time group (DTG) is how military messages write a time:
+``DDHHMM<zone letter> MON YY``, e.g. ``291730Z NOV 26``. Month abbreviations
+follow the user's language (``ENE``, ``ABR``, ``AGO``, ``DIC`` in Spanish).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from fieldclient.core.errors import InvalidInput
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+
+MONTHS_EN = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+MONTHS_ES = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SEP", "OCT", "NOV", "DIC")
+
+# Military time-zone letters by whole-hour UTC offset (J, "local", is never written).
+_ZONE_LETTERS = {0: "Z"}
+_ZONE_LETTERS.update({h: c for h, c in zip(range(1, 10), "ABCDEFGHI", strict=True)})
+_ZONE_LETTERS.update({h: c for h, c in zip(range(10, 13), "KLM", strict=True)})
+_ZONE_LETTERS.update({-h: c for h, c in zip(range(1, 13), "NOPQRSTUVWXY", strict=True)})
+_LETTER_OFFSETS = {c: h for h, c in _ZONE_LETTERS.items()}
+
+_DTG_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})([A-IK-Z])\s*([A-Z]{3})\s*(\d{2}|\d{4})\s*$")
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def to_utc(dt: datetime, assume: tzinfo | None = None) -> datetime:
+    """Aware UTC copy of ``dt``; a naive ``dt`` is read in ``assume`` (default: the
+    machine's local zone, which is how people type times into forms)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=assume) if assume else dt.astimezone()
+    return dt.astimezone(UTC)
+
+
+def to_local(dt: datetime) -> datetime:
+    """``dt`` in the machine's local zone, for display."""
+    return dt.astimezone()
+
+
+def format_local(dt: datetime | None, seconds: bool = False) -> str:
+    """``2026-11-29 11:30`` in local time (ISO-like, unambiguous in both languages)."""
+    if dt is None:
+        return ""
+    return to_local(dt).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def zone_letter(offset: timedelta | None) -> str | None:
+    """Military zone letter of a UTC offset, or None when it is not whole hours."""
+    if offset is None:
+        return None
+    secs = int(offset.total_seconds())
+    if secs % 3600:
+        return None
+    return _ZONE_LETTERS.get(secs // 3600)
+
+
+def format_dtg(dt: datetime, lang: str = "en", tz: tzinfo | None = UTC) -> str:
+    """``291730Z NOV 26``; ``lang="es"`` -> ``291730Z NOV 26`` with Spanish months
+    (``051200Z ENE 27``). ``tz=None`` uses the local zone and its letter when the
+    offset is whole hours (Mexico City, UTC-6: ``S``); otherwise falls back to UTC."""
+    if dt.tzinfo is None:
+        raise ValueError("format_dtg needs an aware datetime")
+    shown = dt.astimezone(tz) if tz is not None else dt.astimezone()
+    letter = zone_letter(shown.utcoffset())
+    if letter is None:
+        shown, letter = dt.astimezone(UTC), "Z"
+    months = MONTHS_ES if lang.startswith("es") else MONTHS_EN
+    return f"{shown:%d%H%M}{letter} {months[shown.month - 1]} {shown:%y}"
+
+
+def parse_dtg(text: str) -> datetime:
+    """Read a DTG in English or Spanish months (``291730Z NOV 26``, ``051200S ENE 2027``)
+    -> aware UTC datetime."""
+    m = _DTG_RE.match(text.upper())
+    if not m:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "“{text}” is not a date-time group; write for example 291730Z NOV 26."
+            ),
+            field="time",
+            text=text.strip(),
+        )
+    day, hour, minute, letter, mon, year = m.groups()
+    month = None
+    for table in (MONTHS_EN, MONTHS_ES):
+        if mon in table:
+            month = table.index(mon) + 1
+    if month is None:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "Unknown month “{month}” in the date-time group."),
+            field="time",
+            month=mon,
+        )
+    yr = int(year) + (2000 if len(year) == 2 else 0)
+    offset = timezone(timedelta(hours=_LETTER_OFFSETS[letter]))
+    try:
+        local = datetime(yr, month, int(day), int(hour), int(minute), tzinfo=offset)
+    except ValueError:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The date-time group {text} names a date that does not exist."),
+            field="time",
+            text=text.strip(),
+        ) from None
+    return local.astimezone(UTC)
+
+
+def parse_iso(text: str, field: str = "time", assume: tzinfo | None = None) -> datetime:
+    """ISO-8601 text (``2026-11-29T17:30``, ``...Z``, ``...-06:00``) -> aware UTC.
+    Without an offset the time is read as local time (or in ``assume``)."""
+    raw = text.strip()
+    try:
+        dt = datetime.fromisoformat(raw.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
+                "2026-11-29T17:30:00Z.",
+            ),
+            field=field,
+            text=raw,
+        ) from None
+    return to_utc(dt, assume)
+
+
+def age_seconds(dt: datetime | None, now: datetime | None = None) -> float | None:
+    """Seconds since ``dt`` (negative when it lies ahead), None for no time."""
+    if dt is None:
+        return None
+    return ((now or utcnow()) - dt).total_seconds()
