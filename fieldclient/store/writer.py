@@ -153,7 +153,10 @@ class LocalWriter:
         source: str = "manual",
         accuracy_m: float | None = None,
         note: str | None = None,
+        position_id: str | None = None,
     ) -> str:
+        """Append a position report. `position_id` is for callers that need a
+        deterministic id (the demo loader); normally a new UUIDv7 is made."""
         observed = observed_at or _now()
         if observed.tzinfo is None:
             raise InvalidInput("The observed time must include a time zone.", field="observed_at")
@@ -173,7 +176,7 @@ class LocalWriter:
             "note": note or None,
         }
         clean = _check_fields("position", "append", fields)
-        pid = str(new_id())
+        pid = position_id or str(new_id())
         with self.store.transaction() as s:
             unit = s.get(Unit, unit_id)
             if unit is None:
@@ -248,9 +251,12 @@ class LocalWriter:
         amends: str | None = None,
         unit_id: str | None = None,
         status: str | None = None,
+        entry_id: str | None = None,
+        created_at: datetime | None = None,
     ) -> str:
-        """Append an entry. A status entry also sets the incident's status (one transaction)."""
-        created = _now()
+        """Append an entry. A status entry also sets the incident's status (one transaction).
+        `entry_id`/`created_at` are for deterministic demo data; normally both are new."""
+        created = (created_at or _now()).astimezone(UTC)
         fields = {
             "incident_id": incident_id,
             "kind": kind,
@@ -261,7 +267,7 @@ class LocalWriter:
             "created_at": created.isoformat(),
         }
         clean = _check_fields("incident_entry", "append", fields)
-        eid = str(new_id())
+        eid = entry_id or str(new_id())
         with self.store.transaction() as s:
             inc = s.get(Incident, incident_id)
             if inc is None:
