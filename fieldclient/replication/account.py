@@ -1,0 +1,238 @@
+"""Sign-in state of a data folder: who is signed in to which server, and sign-out.
+
+The meta table holds only a non-secret pointer (server URL, username, device
+id, CA file kept in the data folder); the token itself lives in the credential
+store (the OS keyring). Signing in to another server or as another user resets
+the pull cursor, because what one may see differs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, text
+
+from fieldclient.core.errors import InvalidInput
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.replication.apply import META_CURSOR
+from fieldclient.replication.credentials import CredentialStore, default_credentials
+from fieldclient.replication.errors import NotSignedIn, SyncError
+from fieldclient.replication.http import SyncHttp, normalise_server_url
+from fieldclient.store.db import Store
+from fieldclient.store.models import SYNCED_MODELS, Meta, Outbox
+from fieldclient.store.writer import META_USER
+from sync.protocol import LoginResponse
+
+log = logging.getLogger(__name__)
+
+META_SERVER = "sync_server"
+META_USERNAME = "sync_username"
+META_DEVICE = "sync_device_id"
+META_CA = "sync_ca_cert"
+META_ROLE = "sync_role"
+META_AGENCY = "sync_agency"
+META_CURSOR_OWNER = "sync_cursor_owner"
+META_LAST_OK = "sync_last_ok"
+META_LAST_ERROR = "sync_last_error"
+META_WIPE_POLICY = "site_wipe_on_revoke"
+META_REVOKED = "sync_revoked"
+SITE_PROFILE = "site-profile.json"
+TRUST_DIR = "trust"
+
+
+@dataclass(frozen=True)
+class Account:
+    server: str
+    username: str
+    device_id: str
+    ca_cert: str | None
+    role: str | None = None
+    agency: str | None = None
+
+
+def current_account(store: Store) -> Account | None:
+    server = store.get_meta(META_SERVER)
+    user = store.get_meta(META_USERNAME)
+    device = store.get_meta(META_DEVICE)
+    if not (server and user and device):
+        return None
+    return Account(
+        server=server,
+        username=user,
+        device_id=device,
+        ca_cert=store.get_meta(META_CA) or None,
+        role=store.get_meta(META_ROLE) or None,
+        agency=store.get_meta(META_AGENCY) or None,
+    )
+
+
+def _keep_ca(store: Store, ca_cert: str | None) -> str | None:
+    """Copy the CA file into the data folder: it may come from a USB stick that leaves."""
+    if not ca_cert:
+        return None
+    src = Path(ca_cert).expanduser()
+    try:
+        data = src.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The CA certificate file cannot be read: {why}"),
+            field="ca_cert",
+            why=exc.strerror or str(exc),
+        ) from None
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The CA file holds no PEM certificate."), field="ca_cert"
+        )
+    dest_dir = store.data_dir / TRUST_DIR
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / "server-ca.pem"
+    if src.resolve() != dest.resolve():
+        shutil.copyfile(src, dest)
+    return str(dest)
+
+
+def login(
+    store: Store,
+    server_url: str,
+    username: str,
+    password: str,
+    device_name: str,
+    ca_cert: str | None = None,
+    credentials: CredentialStore | None = None,
+) -> Account:
+    """Sign this data folder in: ask the server for a device token and keep it in the keyring."""
+    creds = credentials or default_credentials()
+    url = normalise_server_url(server_url)
+    if not username.strip() or not password or not device_name.strip():
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "Server, username, password and device name are required.")
+        )
+    # Fail before the network round trip when no safe keyring exists.
+    creds.get_token(url, username)
+    ca_path = _keep_ca(store, ca_cert) if ca_cert else None
+    http = SyncHttp(url, ca_path)
+    try:
+        raw = http.login(username.strip(), password, device_name.strip())
+    finally:
+        http.close()
+    try:
+        resp = LoginResponse.model_validate(raw)
+    except ValueError:
+        raise SyncError(
+            QT_TRANSLATE_NOOP("errors", "The server's answer to the sign-in was not understood.")
+        ) from None
+    creds.set_token(url, resp.user.username, resp.token)
+    owner = f"{url}|{resp.user.username}"
+    with store.transaction() as s:
+        prev_owner = s.get(Meta, META_CURSOR_OWNER)
+        if prev_owner is None or prev_owner.value != owner:
+            s.merge(Meta(key=META_CURSOR, value="0"))
+            s.merge(Meta(key=META_CURSOR_OWNER, value=owner))
+        for key, value in (
+            (META_SERVER, url),
+            (META_USERNAME, resp.user.username),
+            (META_DEVICE, resp.device_id),
+            (META_CA, ca_path or ""),
+            (META_ROLE, resp.user.role),
+            (META_AGENCY, resp.user.agency or ""),
+            (META_USER, resp.user.username),
+            (META_LAST_ERROR, ""),
+            (META_REVOKED, ""),
+        ):
+            s.merge(Meta(key=key, value=value))
+    return current_account(store)  # type: ignore[return-value]
+
+
+def token_for(store: Store, credentials: CredentialStore | None = None) -> tuple[Account, str]:
+    acct = current_account(store)
+    if acct is None:
+        raise NotSignedIn()
+    token = (credentials or default_credentials()).get_token(acct.server, acct.username)
+    if not token:
+        raise NotSignedIn()
+    return acct, token
+
+
+def forget_sign_in(store: Store, credentials: CredentialStore | None = None) -> None:
+    """Delete the token and the pointer; local data and the outbox stay."""
+    acct = current_account(store)
+    if acct is not None:
+        (credentials or default_credentials()).delete_token(acct.server, acct.username)
+    with store.transaction() as s:
+        s.execute(delete(Meta).where(Meta.key.in_((META_USERNAME, META_DEVICE, META_ROLE,
+                                                   META_AGENCY))))
+
+
+def logout(store: Store, credentials: CredentialStore | None = None) -> bool:
+    """Sign out: tell the server (best effort), then forget the token. True if the server heard."""
+    creds = credentials or default_credentials()
+    told = False
+    acct = current_account(store)
+    if acct is None:
+        return False
+    try:
+        token = creds.get_token(acct.server, acct.username)
+    except SyncError:
+        token = None
+    if token:
+        http = SyncHttp(acct.server, acct.ca_cert, token)
+        try:
+            http.logout()
+            told = True
+        except SyncError as exc:
+            log.info("server not told about sign-out: %s", type(exc).__name__)
+        finally:
+            http.close()
+    forget_sign_in(store, creds)
+    return told
+
+
+def wipe_policy(store: Store) -> bool:
+    """Site policy: erase local data when the server says this device is revoked."""
+    if (store.get_meta(META_WIPE_POLICY) or "").lower() in ("1", "true", "yes"):
+        return True
+    profile = store.data_dir / SITE_PROFILE
+    if profile.exists():
+        try:
+            data: Any = json.loads(profile.read_text(encoding="utf-8"))
+            return bool(isinstance(data, dict) and data.get("wipe_on_revoke"))
+        except (OSError, ValueError):
+            log.warning("site profile %s unreadable; not wiping", profile)
+    return False
+
+
+def wipe_local_data(store: Store) -> None:
+    """Erase every synced record, the outbox and the sync state (a revoked device).
+
+    secure_delete overwrites freed pages, VACUUM rebuilds the file and the WAL
+    is truncated, so the records do not linger in free pages.
+    """
+    with store.transaction() as s:
+        s.execute(text("PRAGMA secure_delete=ON"))
+        for model in SYNCED_MODELS.values():
+            s.execute(delete(model))
+        s.execute(delete(Outbox))
+        s.execute(delete(Meta).where(Meta.key.like("sync_%")))
+    with store.engine.connect() as con:
+        con.exec_driver_sql("VACUUM")
+        con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    trust = store.data_dir / TRUST_DIR
+    if trust.exists():
+        shutil.rmtree(trust, ignore_errors=True)
+
+
+def mark_revoked(store: Store, credentials: CredentialStore | None = None) -> bool:
+    """Sign out after a revoked answer; returns whether site policy asks for a wipe."""
+    try:
+        forget_sign_in(store, credentials)
+    except SyncError:
+        # The keyring is unusable: still drop the pointer so nothing tries the token again.
+        with store.transaction() as s:
+            s.execute(delete(Meta).where(Meta.key.in_((META_USERNAME, META_DEVICE))))
+    store.set_meta(META_REVOKED, "1")
+    return wipe_policy(store)

@@ -1,0 +1,220 @@
+"""One replication round: push the outbox in batches, then pull until caught up.
+
+`SyncEngine` is Qt-free and synchronous; the command line runs one round
+with it, and the background loop (worker.py) drives it on the sync thread.
+Every step commits before the next network call, so a crash at any point
+loses nothing: unanswered pushes stay `sent` and are replayed (the server
+answers `duplicate`), and the cursor moves only with the changes it covers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fieldclient.replication import outbox
+from fieldclient.replication.account import (
+    META_LAST_ERROR,
+    META_LAST_OK,
+    Account,
+    current_account,
+    mark_revoked,
+    token_for,
+    wipe_local_data,
+)
+from fieldclient.replication.apply import ApplyResult, apply_page, get_cursor
+from fieldclient.replication.credentials import CredentialStore, default_credentials
+from fieldclient.replication.errors import DeviceRevoked, ServerRefused
+from fieldclient.replication.http import SyncHttp
+from fieldclient.store.db import Store
+from fieldclient.store.events import ChangeSet
+from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
+
+log = logging.getLogger(__name__)
+
+# Batches small enough that no single JSON encode/decode holds the GIL long
+# enough to stall the UI thread, large enough to amortise round trips.
+PUSH_BATCH = 1000
+PULL_PAGE = 2000
+
+
+@dataclass
+class RoundResult:
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    waiting: int = 0
+    caught_up: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.waiting == 0 and self.caught_up
+
+
+class SyncEngine:
+    """Push/pull against the signed-in server for one store. Use from one thread."""
+
+    def __init__(
+        self,
+        store: Store,
+        credentials: CredentialStore | None = None,
+        push_batch: int = PUSH_BATCH,
+        pull_page: int = PULL_PAGE,
+    ) -> None:
+        self.store = store
+        self.credentials = credentials or default_credentials()
+        self.push_batch = max(1, min(push_batch, MAX_PUSH_CHANGES))
+        self.pull_page = max(1, min(pull_page, MAX_PULL_LIMIT))
+        self._http: SyncHttp | None = None
+        self._http_key: tuple[str, str | None, str] | None = None
+
+    # -- connection -----------------------------------------------------------
+
+    def account(self) -> Account | None:
+        return current_account(self.store)
+
+    def http(self) -> SyncHttp:
+        """The HTTP client for the current sign-in (rebuilt when the sign-in changes)."""
+        acct, token = token_for(self.store, self.credentials)
+        key = (acct.server, acct.ca_cert, acct.username)
+        if self._http is None or self._http_key != key:
+            self.close()
+            self._http = SyncHttp(acct.server, acct.ca_cert)
+            self._http_key = key
+        self._http.set_token(token)
+        return self._http
+
+    def new_http(self) -> SyncHttp:
+        """A separate client (own connection pool) for another thread, e.g. the long-poll."""
+        acct, token = token_for(self.store, self.credentials)
+        return SyncHttp(acct.server, acct.ca_cert, token)
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+        self._http = None
+        self._http_key = None
+
+    # -- push -----------------------------------------------------------------
+
+    def push_batch_once(self, max_seq: int | None = None) -> tuple[int, int]:
+        """Push one batch of pending changes; returns (sent, rejected). 0 sent = nothing left."""
+        http = self.http()
+        with self.store.transaction() as s:
+            batch = outbox.pending_batch(s, self.push_batch, max_seq)
+            if not batch:
+                return 0, 0
+            outbox.mark_sent(s, [r.seq for r in batch])
+        self.store.bus.publish(_outbox_changeset(batch))
+        try:
+            resp = http.push([r.to_wire() for r in batch])
+        except ServerRefused as exc:
+            if exc.status in (413, 422) and len(batch) > 1 and self.push_batch > 1:
+                # A batch too large for this server: halve and retry rather than stall.
+                self.push_batch = max(1, len(batch) // 2)
+                return self.push_batch_once(max_seq)
+            raise
+        results = resp.get("results")
+        if not isinstance(results, list):
+            results = []
+        with self.store.transaction() as s:
+            tally = outbox.record_results(s, batch, [r for r in results if isinstance(r, dict)])
+        self.store.bus.publish(_outbox_changeset(batch))
+        if tally["rejected"]:
+            log.warning("server rejected %d change(s)", tally["rejected"])
+        return len(batch), tally["rejected"]
+
+    def push_all(self) -> tuple[int, int]:
+        """Push everything pending when the call started; returns (sent, rejected)."""
+        with self.store.session() as s:
+            max_seq = outbox.max_pending_seq(s)
+        if max_seq is None:
+            return 0, 0
+        sent = rejected = 0
+        while True:
+            n, r = self.push_batch_once(max_seq)
+            if n == 0:
+                return sent, rejected
+            sent += n
+            rejected += r
+
+    # -- pull -----------------------------------------------------------------
+
+    def pull_once(self, wait: float = 0.0, http: SyncHttp | None = None) -> tuple[int, bool]:
+        """Pull and apply one page; returns (changes received, more waiting on the server)."""
+        client = http or self.http()
+        resp = client.pull(get_cursor(self.store), self.pull_page, wait)
+        return self.apply_pull(resp)
+
+    def apply_pull(self, resp: dict[str, Any]) -> tuple[int, bool]:
+        changes = resp.get("changes")
+        nxt = resp.get("next")
+        if not isinstance(changes, list) or not isinstance(nxt, int):
+            raise ServerRefused(200, "malformed", "malformed pull answer", retry=True)
+        result: ApplyResult = apply_page(self.store, changes, nxt)
+        return result.received, bool(resp.get("more"))
+
+    def pull_all(self) -> int:
+        total = 0
+        while True:
+            n, more = self.pull_once()
+            total += n
+            if not more:
+                return total
+
+    # -- a full round ---------------------------------------------------------
+
+    def round(self) -> RoundResult:
+        """Push all pending, pull until caught up; records the time of a successful round."""
+        res = RoundResult()
+        try:
+            res.pushed, res.rejected = self.push_all()
+            res.pulled = self.pull_all()
+            res.caught_up = True
+        except DeviceRevoked:
+            raise  # the caller signs out and tells the person first (handle_revoked)
+        except Exception as exc:
+            self.note_error(exc)
+            raise
+        with self.store.session() as s:
+            res.waiting = outbox.counts(s).waiting
+        self.note_success()
+        return res
+
+    def note_success(self) -> None:
+        self.store.set_meta(META_LAST_OK, datetime.now(UTC).isoformat(timespec="seconds"))
+        self.store.set_meta(META_LAST_ERROR, "")
+
+    def note_error(self, exc: BaseException) -> None:
+        # str(exc) of our errors never holds the token (it is only ever in a header)
+        try:
+            self.store.set_meta(META_LAST_ERROR, str(exc)[:500])
+        except Exception:  # noqa: BLE001 - a full disk must not mask the sync error
+            log.exception("could not record the sync error")
+
+    def sign_out_revoked(self) -> bool:
+        """Sign out after a revoked answer; returns whether site policy asks for a wipe."""
+        self.close()
+        return mark_revoked(self.store, self.credentials)
+
+    def wipe(self) -> None:
+        """Erase local data (revoked device under a wipe policy); tell the person first."""
+        wipe_local_data(self.store)
+        self.store.set_meta("sync_revoked", "1")
+        self.store.bus.publish(_everything_changeset())
+
+
+def _outbox_changeset(batch: list[Any]) -> ChangeSet:
+    cs = ChangeSet("sync")
+    for r in batch:
+        cs.add("outbox", r.entity_id)
+    return cs
+
+
+def _everything_changeset() -> ChangeSet:
+    cs = ChangeSet("sync")
+    for entity in ("unit", "position", "incident", "incident_entry", "conflict", "outbox"):
+        cs.add(entity, "*")
+    return cs

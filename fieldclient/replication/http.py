@@ -1,0 +1,202 @@
+"""HTTP client for sync protocol v1 on `requests`.
+
+Trust is explicit: `Session.trust_env = False`, so neither proxies nor
+REQUESTS_CA_BUNDLE/SSL_CERT_FILE from the environment apply; `verify` is the CA
+bundle given at sign-in, or the system trust store when none was given.
+Bodies are gzip both ways. The bearer token lives only in the session's
+headers in memory; it is never logged or written anywhere by this module.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from fieldclient.replication.errors import (
+    AuthFailed,
+    DeviceRevoked,
+    InsecureServerUrl,
+    ServerRefused,
+    TlsFailure,
+    Unreachable,
+)
+from sync.protocol import ERR_DEVICE_REVOKED, MAX_WAIT_S
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
+USER_AGENT = "enlace-fieldclient/1 (protocol v1)"
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_server_url(url: str) -> str:
+    """Canonical server URL (scheme://host[:port][/path], no trailing slash).
+
+    Raises InsecureServerUrl for plain http to anything but loopback.
+    """
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureServerUrl(url)
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise InsecureServerUrl(url)
+    return url
+
+
+def is_plain_http(url: str) -> bool:
+    return urlsplit(url).scheme == "http"
+
+
+class SyncHttp:
+    """One requests.Session bound to one server. Not shared between threads."""
+
+    def __init__(
+        self, server_url: str, ca_cert: str | None = None, token: str | None = None
+    ) -> None:
+        self.server_url = normalise_server_url(server_url)
+        self.session = requests.Session()
+        self.session.trust_env = False  # the environment may not replace the CA or add proxies
+        self.session.verify = ca_cert if ca_cert else True
+        self.session.headers.update(
+            {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", "Accept": "application/json"}
+        )
+        if token:
+            self.set_token(token)
+
+    def set_token(self, token: str | None) -> None:
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        else:
+            self.session.headers.pop("Authorization", None)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- endpoints ------------------------------------------------------------
+
+    def login(self, username: str, password: str, device_name: str) -> dict[str, Any]:
+        body = {"username": username, "password": password, "device_name": device_name}
+        return self._call("POST", "/v1/auth/login", body=body, auth=False)
+
+    def logout(self) -> None:
+        self._call("POST", "/v1/auth/logout", body={})
+
+    def me(self) -> dict[str, Any]:
+        return self._call("GET", "/v1/me")
+
+    def health(self, timeout: float = CONNECT_TIMEOUT_S) -> dict[str, Any]:
+        return self._call("GET", "/v1/health", auth=False, timeout=(timeout, timeout))
+
+    def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call("POST", "/v1/changes", body={"changes": changes})
+
+    def pull(self, after: int, limit: int, wait: float = 0.0) -> dict[str, Any]:
+        wait = max(0.0, min(wait, MAX_WAIT_S))
+        params = {"after": str(after), "limit": str(limit)}
+        if wait:
+            params["wait"] = f"{wait:g}"
+        return self._call(
+            "GET", "/v1/changes", params=params, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S + wait)
+        )
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+        auth: bool = True,
+        timeout: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
+        headers: dict[str, str | None] = {}
+        data: bytes | None = None
+        if body is not None:
+            raw = json.dumps(body, separators=(",", ":")).encode()
+            data = gzip.compress(raw, compresslevel=5)
+            headers["Content-Type"] = "application/json"
+            headers["Content-Encoding"] = "gzip"
+        if not auth:
+            headers["Authorization"] = None  # None removes the session's header for this call
+        try:
+            resp = self.session.request(
+                method,
+                self.server_url + path,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+            )
+            content = resp.content  # read fully here, so a cut body raises here
+        except requests.exceptions.SSLError as exc:
+            raise TlsFailure(_short(exc)) from None
+        except (requests.exceptions.RequestException, OSError) as exc:
+            raise Unreachable(_short(exc)) from None
+        payload = _decode(content)
+        if resp.status_code >= 400:
+            raise _error(resp, payload)
+        if resp.status_code == 204:
+            return {}
+        if not isinstance(payload, dict):
+            raise Unreachable("incomplete or malformed answer")
+        return payload
+
+
+def _decode(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _short(exc: BaseException) -> str:
+    # requests' messages embed the URL (no secrets: the token is a header), trimmed for the UI
+    text = type(exc).__name__
+    root = exc
+    while root.__context__ is not None and root.__context__ is not root:
+        root = root.__context__
+    if root is not exc:
+        text += f": {type(root).__name__}"
+    return text
+
+
+def _error(resp: requests.Response, payload: Any) -> Exception:
+    code = ""
+    detail = resp.reason or "error"
+    if isinstance(payload, dict):
+        code = str(payload.get("code") or "")
+        detail = str(payload.get("detail") or detail)[:500]
+    status = resp.status_code
+    if code == ERR_DEVICE_REVOKED:
+        return DeviceRevoked(detail)
+    if status == 401:
+        return AuthFailed(detail)
+    retry = status == 429 or status >= 500 or status == 408
+    err = ServerRefused(status, code, detail, retry)
+    ra = resp.headers.get("Retry-After")
+    if ra:
+        try:
+            err.retry_after = float(ra)
+        except ValueError:
+            pass
+    return err

@@ -1,0 +1,127 @@
+"""The outbox as the replication side sees it: batches to push, results, states.
+
+Local writes add rows in state `waiting` (store/writer.py). A row goes to
+`sent` just before its push and to `applied`/`duplicate`/`rejected` when the
+server's answer is committed; a row left `sent` by a crash or a lost answer is
+pushed again (the server answers `duplicate` for a replay, so nothing doubles).
+A rejected row stays until a person dismisses it or queues it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from fieldclient.store.models import Conflict, Outbox
+
+PENDING = ("waiting", "sent")
+DONE = ("applied", "duplicate")
+
+
+@dataclass(frozen=True)
+class Counts:
+    waiting: int
+    rejected: int
+    conflicts: int
+
+
+def pending_batch(s: Session, limit: int, max_seq: int | None = None) -> list[Outbox]:
+    q = select(Outbox).where(Outbox.state.in_(PENDING)).order_by(Outbox.seq).limit(limit)
+    if max_seq is not None:
+        q = q.where(Outbox.seq <= max_seq)
+    return list(s.scalars(q))
+
+
+def max_pending_seq(s: Session) -> int | None:
+    return s.scalar(select(func.max(Outbox.seq)).where(Outbox.state.in_(PENDING)))
+
+
+def mark_sent(s: Session, seqs: list[int]) -> None:
+    now = datetime.now(UTC)
+    s.execute(
+        update(Outbox)
+        .where(Outbox.seq.in_(seqs), Outbox.state.in_(PENDING))
+        .values(state="sent", attempts=Outbox.attempts + 1, last_attempt_at=now)
+    )
+
+
+def record_results(
+    s: Session, batch: Iterable[Outbox], results: Iterable[Mapping[str, Any]]
+) -> dict[str, int]:
+    """Store the server's verdict per change; changes it did not mention stay `sent`."""
+    by_id = {str(r.get("change_id")): r for r in results}
+    rows: list[dict[str, Any]] = []
+    tally = {"applied": 0, "duplicate": 0, "rejected": 0, "unanswered": 0}
+    for row in batch:
+        res = by_id.get(row.change_id)
+        status = res.get("status") if res else None
+        if status not in ("applied", "duplicate", "rejected"):
+            tally["unanswered"] += 1
+            continue
+        tally[status] += 1
+        reason = None
+        if status == "rejected":
+            reason = str(res.get("reason") or "rejected")[:2000]  # type: ignore[union-attr]
+        rows.append(
+            {"seq": row.seq, "state": status, "server_seq": res.get("seq"), "reason": reason}  # type: ignore[union-attr]
+        )
+    if rows:
+        # Only rows still pending: a person may have dismissed one meanwhile.
+        t = Outbox.__table__
+        stmt = (
+            t.update()
+            .where(t.c.seq == bindparam("b_seq"), (t.c.state == "waiting") | (t.c.state == "sent"))
+            .values(
+                state=bindparam("b_state"),
+                server_seq=bindparam("b_sseq"),
+                reason=bindparam("b_reason"),
+            )
+        )
+        s.connection().execute(
+            stmt,
+            [
+                {"b_seq": r["seq"], "b_state": r["state"], "b_sseq": r["server_seq"],
+                 "b_reason": r["reason"]}
+                for r in rows
+            ],
+        )
+    return tally
+
+
+def counts(s: Session) -> Counts:
+    rows = dict(
+        s.execute(
+            select(Outbox.state, func.count())
+            .where(Outbox.state.in_((*PENDING, "rejected")))
+            .group_by(Outbox.state)
+        ).all()
+    )
+    conflicts = s.scalar(select(func.count()).select_from(Conflict).where(Conflict.status == "open"))
+    return Counts(
+        waiting=int(rows.get("waiting", 0)) + int(rows.get("sent", 0)),
+        rejected=int(rows.get("rejected", 0)),
+        conflicts=int(conflicts or 0),
+    )
+
+
+def dismiss(s: Session, seq: int) -> bool:
+    """A person saw a rejected change and lets it go (kept, marked dismissed)."""
+    res = s.execute(
+        update(Outbox).where(Outbox.seq == seq, Outbox.state == "rejected").values(state="dismissed")
+    )
+    return bool(res.rowcount)
+
+
+def requeue(s: Session, seq: int) -> bool:
+    """Send a rejected change again (e.g. after an administrator granted the right)."""
+    res = s.execute(
+        update(Outbox)
+        .where(Outbox.seq == seq, Outbox.state == "rejected")
+        .values(state="waiting", reason=None)
+    )
+    return bool(res.rowcount)
