@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from fieldclient.core.sidc import default_sidc
 from fieldclient.store.db import Store
@@ -422,8 +422,8 @@ def _entry_plan(
 
 def load_bulk(store: Store, n_units: int, positions_per_unit: int = 5, seed: int = 1) -> None:
     """Benchmark data: ``n_units`` units with ``positions_per_unit`` positions each,
-    written with executemany and **without outbox rows or HLC bookkeeping**. Never
-    use this for data a person will work with."""
+    written with DB-API executemany and **without outbox rows or HLC bookkeeping**.
+    Never use this for data a person will work with."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     agencies = [a for a, _, _ in AGENCIES]
@@ -431,56 +431,40 @@ def load_bulk(store: Store, n_units: int, positions_per_unit: int = 5, seed: int
     places = list(PLACES)
     _write_agencies(store)
     hlc = "0000000000001-0000-bulk"
-    chunk = 10_000
+    now_text = now.isoformat(timespec="microseconds")
+    unit_sql = (
+        "INSERT INTO unit (id, callsign, name, agency, kind, echelon, sidc, parent_id, "
+        "commander, strength, status, visibility, notes, field_hlcs, updated_at, pos_id, "
+        "pos_lat, pos_lon, pos_observed_at, pos_source, pos_accuracy_m) "
+        "VALUES (?, ?, ?, ?, ?, 'squad', 'SFGPUCI----BMX-', NULL, NULL, ?, 'available', "
+        "'shared', NULL, '{}', ?, ?, ?, ?, ?, 'gps', 10.0)"
+    )
+    pos_sql = (
+        "INSERT INTO position (id, unit_id, lat, lon, accuracy_m, observed_at, source, note, "
+        "reported_by, hlc) VALUES (?, ?, ?, ?, 10.0, ?, 'gps', NULL, 'bulk', ?)"
+    )
+    chunk = 20_000
     for start in range(0, n_units, chunk):
-        units: list[dict[str, Any]] = []
-        positions: list[dict[str, Any]] = []
+        units: list[tuple[Any, ...]] = []
+        positions: list[tuple[Any, ...]] = []
         for i in range(start, min(start + chunk, n_units)):
-            uid = str(uuid.UUID(int=rng.getrandbits(128) | (1 << 127)))
+            uid = str(uuid.UUID(int=rng.getrandbits(128)))
             lat, lon = _jitter(rng, places[i % len(places)])
-            last: dict[str, Any] | None = None
+            last: tuple[Any, ...] = (None, None, None, None)
             for j in range(positions_per_unit):
                 observed = now - timedelta(minutes=10 * (positions_per_unit - j) + i % 60)
-                last = {
-                    "id": str(uuid.UUID(int=rng.getrandbits(128) | (1 << 127))),
-                    "unit_id": uid,
-                    "lat": lat + j * 0.001,
-                    "lon": lon + j * 0.001,
-                    "accuracy_m": 10.0,
-                    "observed_at": observed,
-                    "source": "gps",
-                    "note": None,
-                    "reported_by": "bulk",
-                    "hlc": hlc,
-                }
-                positions.append(last)
-            agency = agencies[i % len(agencies)]
+                pid = str(uuid.UUID(int=rng.getrandbits(128)))
+                when = observed.isoformat(timespec="microseconds")
+                last = (pid, lat + j * 0.001, lon + j * 0.001, when)
+                positions.append((pid, uid, last[1], last[2], when, hlc))
             units.append(
-                {
-                    "id": uid,
-                    "callsign": f"BULK {i:06d}",
-                    "name": f"Unidad de prueba {i}",
-                    "agency": agency,
-                    "kind": kinds[i % len(kinds)],
-                    "echelon": "squad",
-                    "sidc": "SFGPUCI----BMX-",
-                    "parent_id": None,
-                    "commander": None,
-                    "strength": 4 + i % 20,
-                    "status": "available",
-                    "visibility": "shared",
-                    "notes": None,
-                    "field_hlcs": {},
-                    "updated_at": now,
-                    "pos_id": last["id"] if last else None,
-                    "pos_lat": last["lat"] if last else None,
-                    "pos_lon": last["lon"] if last else None,
-                    "pos_observed_at": last["observed_at"] if last else None,
-                    "pos_source": last["source"] if last else None,
-                    "pos_accuracy_m": last["accuracy_m"] if last else None,
-                }
+                (uid, f"BULK {i:06d}", f"Unidad de prueba {i}", agencies[i % len(agencies)],
+                 kinds[i % len(kinds)], 4 + i % 20, now_text, *last)
             )
         with store.transaction() as s:
-            s.execute(insert(Unit), units)
-            if positions:
-                s.execute(insert(Position), positions)
+            cur = s.connection().connection.cursor()
+            try:
+                cur.executemany(unit_sql, units)
+                cur.executemany(pos_sql, positions)
+            finally:
+                cur.close()

@@ -76,6 +76,7 @@ ROSTER_FIELDS: tuple[str, ...] = (
 
 RosterRow = tuple[Any, ...]
 _ROSTER_COLS = [_U[name] for name in ROSTER_FIELDS]
+_ROSTER_SQL = f"SELECT {', '.join(ROSTER_FIELDS)} FROM unit"
 _IN_CHUNK = 500  # stays far below SQLite's bound-parameter limit
 
 
@@ -89,10 +90,21 @@ def roster_rows(session: Session, include_retired: bool = True) -> list[RosterRo
     Use the ``R_*`` constants to index. One SELECT, no join: the latest position is
     the copy kept on the unit row.
     """
-    stmt = select(*_ROSTER_COLS)
-    if not include_retired:
-        stmt = stmt.where(_U.status != "retired")
-    return [tuple(r) for r in session.execute(stmt)]
+    sql = _ROSTER_SQL if include_retired else _ROSTER_SQL + " WHERE status != 'retired'"
+    # Straight through the DB-API cursor: SQLAlchemy's per-row result processing is
+    # about a third of the time at 100,000 rows. Only the time column needs converting.
+    cur = session.connection().connection.cursor()
+    try:
+        rows = cur.execute(sql).fetchall()
+    finally:
+        cur.close()
+    return _with_times(rows)
+
+
+def _with_times(rows: Iterable[Sequence[Any]]) -> list[RosterRow]:
+    parse = datetime.fromisoformat
+    t = R_OBSERVED_AT
+    return [(*r[:t], parse(r[t]) if r[t] else None, *r[t + 1 :]) for r in rows]
 
 
 def unit_rows_by_ids(session: Session, ids: Iterable[str]) -> list[RosterRow]:
