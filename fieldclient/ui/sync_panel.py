@@ -1,0 +1,206 @@
+"""The Sync panel: local changes and what became of them.
+
+Each outbox row shows its state: waiting, sent (no answer yet), applied, or
+rejected with the server's reason. A rejected change stays listed until a
+person dismisses it or sends it again (after fixing the cause); nothing is
+dropped silently. Reads run off the UI thread and are coalesced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from fieldclient.core.timefmt import format_local
+from fieldclient.replication import outbox as ob
+from fieldclient.store.db import Store
+from fieldclient.store.events import ChangeSet
+from fieldclient.store.models import Outbox
+from fieldclient.ui.errors import show_error
+from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.tasks import run_task
+
+RECENT = 300  # newest rows shown besides every rejected one
+REFRESH_MS = 250
+
+
+def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
+    """Rejected rows (all) and the newest others; runs on a worker thread."""
+    with store.session() as s:
+        rejected = s.scalars(
+            select(Outbox).where(Outbox.state == "rejected").order_by(Outbox.seq.desc()).limit(5000)
+        ).all()
+        recent = s.scalars(
+            select(Outbox)
+            .where(Outbox.state.not_in(("rejected", "dismissed")))
+            .order_by(Outbox.seq.desc())
+            .limit(RECENT)
+        ).all()
+        counts = ob.counts(s)
+    rows = [
+        {
+            "seq": r.seq, "entity": r.entity, "entity_id": r.entity_id, "fields": list(r.fields),
+            "created_at": r.created_at, "state": r.state, "reason": r.reason,
+        }
+        for r in [*rejected, *recent]
+    ]
+    return rows, counts
+
+
+class SyncPanel(QWidget):
+    syncRequested = Signal()
+
+    def __init__(
+        self, store: Store, events: StoreEvents | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._loading = False
+        self._again = False
+        self.rows: list[dict[str, Any]] = []
+
+        self.summary = QLabel(self)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Time"), self.tr("Change"), self.tr("State"), self.tr("Server's reason")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
+        self.dismiss_button.setToolTip(self.tr("Stop showing the selected rejected change"))
+        self.retry_button = QPushButton(self.tr("Send again"), self)
+        self.retry_button.setToolTip(self.tr("Queue the selected rejected change again"))
+        self.sync_button = QPushButton(self.tr("Sync now"), self)
+        self.dismiss_button.clicked.connect(lambda: self._act(ob.dismiss))
+        self.retry_button.clicked.connect(lambda: self._act(ob.requeue))
+        self.sync_button.clicked.connect(self.syncRequested.emit)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.sync_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        if events is not None:
+            events.changed.connect(self._on_changed)
+        self._update_buttons()
+        self.refresh()
+
+    # -- data -----------------------------------------------------------------
+
+    def _on_changed(self, cs: ChangeSet) -> None:
+        if cs.get("outbox") or cs.origin == "sync":
+            if not self._timer.isActive():
+                self._timer.start()
+
+    def refresh(self) -> None:
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        run_task(lambda: load_rows(self.store), self._loaded)
+
+    def _loaded(self, result: Any, error: BaseException | None) -> None:
+        self._loading = False
+        if error is None:
+            rows, counts = result
+            self._fill(rows, counts)
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def state_label(self, state: str) -> str:
+        return {
+            "waiting": self.tr("waiting"),
+            "sent": self.tr("sent"),
+            "applied": self.tr("applied"),
+            "duplicate": self.tr("applied"),
+            "rejected": self.tr("rejected"),
+            "dismissed": self.tr("dismissed"),
+        }.get(state, state)
+
+    def entity_label(self, entity: str) -> str:
+        return {
+            "unit": self.tr("Unit"),
+            "position": self.tr("Position"),
+            "incident": self.tr("Incident"),
+            "incident_entry": self.tr("Log entry"),
+            "conflict": self.tr("Conflict"),
+        }.get(entity, entity)
+
+    def _fill(self, rows: list[dict[str, Any]], counts: ob.Counts) -> None:
+        self.rows = rows
+        self.summary.setText(
+            self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
+                waiting=counts.waiting, rejected=counts.rejected
+            )
+        )
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            what = f"{self.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}"
+            cells = [format_local(r["created_at"]), what, self.state_label(r["state"]),
+                     r["reason"] or ""]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, r["seq"])
+                if r["state"] == "rejected":
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(i, col, item)
+        self.table.setUpdatesEnabled(True)
+        self._update_buttons()
+
+    # -- actions --------------------------------------------------------------
+
+    def selected_rejected(self) -> list[int]:
+        seqs = []
+        for idx in self.table.selectionModel().selectedRows():
+            row = self.rows[idx.row()] if idx.row() < len(self.rows) else None
+            if row and row["state"] == "rejected":
+                seqs.append(row["seq"])
+        return seqs
+
+    def _update_buttons(self) -> None:
+        any_rejected = bool(self.selected_rejected())
+        self.dismiss_button.setEnabled(any_rejected)
+        self.retry_button.setEnabled(any_rejected)
+
+    def _act(self, action: Any) -> None:
+        seqs = self.selected_rejected()
+        if not seqs:
+            return
+        try:
+            with self.store.transaction() as s:  # a few one-row updates
+                for seq in seqs:
+                    action(s, seq)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, nothing lost
+            show_error(self, exc)
+            return
+        cs = ChangeSet("local")  # "local" so the sync worker pushes a re-queued change now
+        for seq in seqs:
+            cs.add("outbox", str(seq))
+        self.store.bus.publish(cs)
+        self.refresh()

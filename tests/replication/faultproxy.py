@@ -1,0 +1,154 @@
+"""A small fault-injecting TCP proxy on loopback (threads), for replication tests.
+
+Modes (switchable while running; each new connection reads the current mode):
+- "pass":      forward both ways
+- "reset":     accept, then close with RST at once
+- "cut":       forward the request; forward only the first `cut_after` bytes of the reply, then RST
+- "stall":     forward the request; hold the reply (never deliver it) until the client gives up
+- "half_open": accept and read, never connect upstream, never answer, never close
+- "drop_reply": forward the request, wait for the server's reply to start (the commit is done),
+               call `on_reply` (e.g. kill -9 the server), drop the reply and reset the client
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from collections.abc import Callable
+
+
+def _rst(sock: socket.socket) -> None:
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    except OSError:
+        pass
+
+
+class FaultProxy:
+    def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
+        self.upstream = (host, upstream_port)
+        self.mode = "pass"
+        self.cut_after = 200
+        self.on_reply: Callable[[], None] | None = None
+        self.connections = 0
+        self._lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._lsock.bind((host, 0))
+        self._lsock.listen(64)
+        self.port = self._lsock.getsockname()[1]
+        self._stop = threading.Event()
+        self._held: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+
+    def close(self) -> None:
+        self._stop.set()
+        try:
+            self._lsock.close()
+        except OSError:
+            pass
+        self.release()
+
+    def release(self) -> None:
+        """Close every held (stalled / half-open) connection."""
+        with self._lock:
+            held, self._held = self._held, []
+        for s in held:
+            _rst(s)
+
+    def _hold(self, *socks: socket.socket) -> None:
+        with self._lock:
+            self._held.extend(socks)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._lsock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(client, self.mode), daemon=True).start()
+
+    def _serve(self, client: socket.socket, mode: str) -> None:
+        if mode == "reset":
+            _rst(client)
+            return
+        if mode == "half_open":
+            self._hold(client)
+            try:
+                while client.recv(65536):
+                    pass
+            except OSError:
+                pass
+            return
+        try:
+            up = socket.create_connection(self.upstream, timeout=10)
+        except OSError:
+            _rst(client)
+            return
+        up.settimeout(None)
+        threading.Thread(target=self._pump_up, args=(client, up), daemon=True).start()
+        self._pump_down(up, client)
+
+    def _pump_up(self, client: socket.socket, up: socket.socket) -> None:
+        try:
+            while True:
+                data = client.recv(65536)
+                if not data:
+                    up.shutdown(socket.SHUT_WR)
+                    return
+                # pooled keep-alive connections see a mode switch at their next request
+                if self.mode == "reset":
+                    _rst(client)
+                    _rst(up)
+                    return
+                if self.mode == "half_open":
+                    self._hold(client, up)
+                    while client.recv(65536):
+                        pass
+                    return
+                up.sendall(data)
+        except OSError:
+            return
+
+    def _pump_down(self, up: socket.socket, client: socket.socket) -> None:
+        sent = 0
+        try:
+            while True:
+                data = up.recv(65536)
+                mode = self.mode
+                if not data:
+                    client.close()
+                    up.close()
+                    return
+                if mode == "stall":
+                    self._hold(client, up)
+                    return
+                if mode == "drop_reply":
+                    if self.on_reply:
+                        self.on_reply()
+                    _rst(client)
+                    _rst(up)
+                    return
+                if mode == "cut":
+                    room = self.cut_after - sent
+                    if room <= len(data):
+                        client.sendall(data[: max(room, 0)])
+                        _rst(client)
+                        _rst(up)
+                        return
+                client.sendall(data)
+                sent += len(data)
+        except OSError:
+            _rst(client)
+            _rst(up)
