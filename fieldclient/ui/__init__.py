@@ -1,0 +1,3 @@
+"""Qt widgets, models and dialogs of the desktop client."""
+
+from fieldclient.ui import qtcompat as _qtcompat  # noqa: F401 - process-wide PySide fix

@@ -1,0 +1,172 @@
+"""Shared shape of the data-entry dialogs: a form whose fields each carry their own
+error line, so a refused value is explained right next to where it was typed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, QEvent, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldclient.core.errors import InvalidInput, UserFacingError
+from fieldclient.ui.errors import error_text, show_error
+from fieldclient.ui.labels import label
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class FormDialog(QDialog):
+    """Subclasses add fields with `add_field`, implement `save()` and `retranslateUi()`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._labels: dict[str, QLabel] = {}
+        self._errors: dict[str, QLabel] = {}
+        self.general_error = QLabel()
+        self.general_error.setObjectName("generalError")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.saved_id: str | None = None
+
+    def add_field(self, key: str, widget: QWidget) -> None:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        v.addWidget(widget)
+        err = QLabel()
+        err.setObjectName(f"error_{key}")
+        err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)
+        err.hide()
+        v.addWidget(err)
+        lab = QLabel()
+        lab.setBuddy(widget)
+        self.form.addRow(lab, box)
+        self._labels[key] = lab
+        self._errors[key] = err
+
+    def set_label(self, key: str, text: str) -> None:
+        self._labels[key].setText(text)
+
+    def field_error(self, key: str) -> str:
+        """The error shown next to a field ('' when none); tests and the self-test read it."""
+        err = self._errors.get(key)
+        return err.text() if err is not None and not err.isHidden() else ""
+
+    def set_field_error(self, key: str, text: str) -> None:
+        err = self._errors.get(key)
+        if err is None:
+            self.general_error.setText(text)
+            self.general_error.setVisible(bool(text))
+            return
+        err.setText(text)
+        err.setVisible(bool(text))
+
+    def clear_errors(self) -> None:
+        for err in self._errors.values():
+            err.clear()
+            err.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    def has_errors(self) -> bool:
+        return any(not e.isHidden() for e in self._errors.values()) or not self.general_error.isHidden()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def save(self) -> str | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def submit(self) -> bool:
+        """Validate and write; on a refused value keep the dialog open and say why."""
+        self.clear_errors()
+        try:
+            self.saved_id = self.save()
+        except InvalidInput as err:
+            self.set_field_error(self._field_for(err.field), error_text(err))
+            return False
+        except UserFacingError as err:
+            self.set_field_error("", error_text(err))
+            return False
+        except Exception as err:  # noqa: BLE001 - shown behind "something failed", logged
+            show_error(self, err)
+            return False
+        if self.has_errors():
+            return False
+        self.accept()
+        return True
+
+    def _field_for(self, field: str | None) -> str:
+        if field in self._errors:
+            return field  # type: ignore[return-value]
+        aliases = {"lat": "coords", "lon": "coords", "coordinates": "coords", "parent_id": "parent"}
+        return aliases.get(field or "", "")
+
+
+def fill_codes(combo: QComboBox, codes: tuple[str, ...] | list[str], blank: str | None = None) -> None:
+    """(Re)fill a combo with translated labels of codes, keeping the chosen code."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for code in codes:
+        combo.addItem(label(code), code)
+    at = combo.findData(current)
+    combo.setCurrentIndex(at if at >= 0 else 0)
+    combo.blockSignals(False)
+
+
+def select_code(combo: QComboBox, code: str | None) -> None:
+    at = combo.findData(code)
+    if at >= 0:
+        combo.setCurrentIndex(at)
+
+
+def time_edit(now: datetime | None = None) -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setTimeSpec(Qt.TimeSpec.LocalTime)
+    set_time(edit, now or datetime.now(UTC))
+    return edit
+
+
+def set_time(edit: QDateTimeEdit, when: datetime) -> None:
+    edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+
+
+def read_time(edit: QDateTimeEdit) -> datetime:
+    """The UTC instant shown (the widget shows local time, storage is UTC)."""
+    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)

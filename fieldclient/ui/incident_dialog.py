@@ -1,0 +1,136 @@
+"""Report a new incident: what, how serious, where (any coordinate format), when, who."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
+
+from fieldclient.core.errors import InvalidInput
+from fieldclient.store.db import Store
+from fieldclient.store.writer import LocalWriter
+from fieldclient.ui.errors import error_text
+from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, time_edit
+from fieldclient.ui.position_dialog import CoordinateInput
+from fieldclient.ui.unit_dialog import agency_choices
+from sync.protocol import INCIDENT_KINDS, INCIDENT_STATUSES, MAX_SHORT, VISIBILITIES
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class IncidentDialog(FormDialog):
+    def __init__(
+        self, store: Store, writer: LocalWriter, coord_format: str = "dd",
+        at: tuple[float, float] | None = None, parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentDialog")
+        self.store, self.writer = store, writer
+        self.title = QLineEdit()
+        self.kind = QComboBox()
+        self.severity = QSpinBox()
+        self.severity.setRange(1, 5)
+        self.severity.setValue(3)
+        self.status = QComboBox()
+        self.location = CoordinateInput(coord_format)
+        self.occurred = time_edit()
+        self.agency = QComboBox()
+        self.agencies = QListWidget()
+        self.agencies.setFixedHeight(90)
+        for slug, text in agency_choices(store):
+            self.agency.addItem(text, slug)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, slug)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.agencies.addItem(item)
+        self.agency.setEditable(True)
+        self.visibility = QComboBox()
+        for key, w in [
+            ("title", self.title), ("kind", self.kind), ("severity", self.severity),
+            ("status", self.status), ("coords", self.location), ("occurred_at", self.occurred),
+            ("agency", self.agency), ("agencies", self.agencies), ("visibility", self.visibility),
+        ]:
+            self.add_field(key, w)
+        self.retranslateUi()
+        if at is not None:
+            self.location.set_value(*at)
+        self.resize(500, self.sizeHint().height())
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("New incident"))
+        for key, text in [
+            ("title", self.tr("Title *")), ("kind", self.tr("Kind *")),
+            ("severity", self.tr("Severity (1–5)")), ("status", self.tr("Status")),
+            ("coords", self.tr("Location")), ("occurred_at", self.tr("Occurred at")),
+            ("agency", self.tr("Reporting agency *")),
+            ("agencies", self.tr("Involved agencies")), ("visibility", self.tr("Visibility")),
+        ]:
+            self.set_label(key, text)
+        fill_codes(self.kind, INCIDENT_KINDS)
+        fill_codes(self.status, [s for s in INCIDENT_STATUSES if s != "voided"])
+        fill_codes(self.visibility, VISIBILITIES)
+        self.location.text.setToolTip(self.tr("Optional; DD, DMS or MGRS"))
+
+    def check_agency(self, slug: str) -> None:
+        at = self.agency.findData(slug)
+        if at < 0:
+            self.agency.addItem(slug, slug)
+            at = self.agency.count() - 1
+        self.agency.setCurrentIndex(at)
+
+    def _agency_slug(self) -> str:
+        text = self.agency.currentText().strip()
+        data = self.agency.currentData()
+        if data is not None and self.agency.itemText(self.agency.currentIndex()) == text:
+            return str(data)
+        return text.split(" — ", 1)[0].strip()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        title = self.title.text().strip()
+        if not title:
+            self.set_field_error("title", self.tr("Enter a title."))
+        elif len(title) > MAX_SHORT:
+            self.set_field_error("title", self.tr("At most {n} characters.").format(n=MAX_SHORT))
+        out["title"] = title
+        out["kind"] = self.kind.currentData()
+        out["severity"] = self.severity.value()
+        out["status"] = self.status.currentData()
+        out["lat"] = out["lon"] = None
+        if self.location.text.text().strip():
+            try:
+                out["lat"], out["lon"] = self.location.value()
+            except InvalidInput as err:
+                self.set_field_error("coords", error_text(err))
+        occurred = read_time(self.occurred)
+        if occurred > datetime.now(UTC) + FUTURE_TOLERANCE:
+            self.set_field_error(
+                "occurred_at", self.tr("The time of the incident cannot be in the future.")
+            )
+        out["occurred_at"] = occurred
+        slug = self._agency_slug()
+        if not slug:
+            self.set_field_error("agency", self.tr("Choose the reporting agency."))
+        out["agency"] = slug
+        out["agencies"] = [
+            self.agencies.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.agencies.count())
+            if self.agencies.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        out["visibility"] = self.visibility.currentData()
+        return out
+
+    def set_involved(self, slugs: list[str]) -> None:
+        for i in range(self.agencies.count()):
+            item = self.agencies.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in slugs
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def save(self) -> str | None:
+        fields = self.values()
+        if self.has_errors():
+            return None
+        return self.writer.create_incident(fields)

@@ -1,0 +1,403 @@
+"""The incident log dock: filtered list (newest first), detail with the entry
+timeline, and a box to append notes, status changes, assignments and amendments.
+
+Amendments are listed under the entry they correct, with their own author and
+time; the original is never hidden or edited, which is the point of the log.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldclient.core.errors import InvalidInput, UserFacingError
+from fieldclient.core.timefmt import format_local
+from fieldclient.store import queries
+from fieldclient.store.db import Store
+from fieldclient.store.events import ChangeSet
+from fieldclient.store.writer import LocalWriter
+from fieldclient.ui import geo
+from fieldclient.ui.errors import error_text, show_error
+from fieldclient.ui.form_dialog import ERROR_STYLE, fill_codes
+from fieldclient.ui.labels import label, severity_label
+from fieldclient.ui.tasks import run_task
+from sync.protocol import ENTRY_KINDS, INCIDENT_KINDS, INCIDENT_STATUSES
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RANGES = (None, 1, 7, 30)  # days back; None = any time
+
+
+class IncidentPanel(QWidget):
+    incidentSelected = Signal(str)  # noqa: N815
+
+    def __init__(
+        self, store: Store, writer: LocalWriter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.writer = store, writer
+        self.incident_id: str | None = None
+        self._coord_format = "dd"
+        self._rows: list[queries.IncidentRow] = []
+        self._entries: list[queries.EntryRow] = []
+        self._generation = 0
+
+        self.f_status = QComboBox()
+        self.f_severity = QComboBox()
+        self.f_kind = QComboBox()
+        self.f_range = QComboBox()
+        self.list = QTreeWidget()
+        self.list.setObjectName("incidentList")
+        self.list.setRootIsDecorated(False)
+        self.list.setColumnCount(5)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setAlternatingRowColors(True)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setStretchLastSection(True)
+
+        self.header = QLabel()
+        self.header.setObjectName("incidentHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.timeline = QTreeWidget()
+        self.timeline.setObjectName("entryTimeline")
+        self.timeline.setColumnCount(4)
+        self.timeline.setWordWrap(True)
+        self.timeline.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.timeline.header().setStretchLastSection(True)
+
+        self.entry_kind = QComboBox()
+        self.entry_status = QComboBox()
+        self.entry_unit = QLineEdit()
+        self.entry_body = QPlainTextEdit()
+        self.entry_body.setFixedHeight(60)
+        self.amends_label = QLabel()
+        self.entry_error = QLabel()
+        self.entry_error.setStyleSheet(ERROR_STYLE)
+        self.entry_error.setWordWrap(True)
+        self.entry_error.hide()
+        self.add_button = QPushButton()
+
+        filters = QHBoxLayout()
+        for w in (self.f_status, self.f_severity, self.f_kind, self.f_range):
+            filters.addWidget(w)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(filters)
+        tl.addWidget(self.list, 1)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.header)
+        bl.addWidget(self.timeline, 1)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.entry_kind)
+        entry_row.addWidget(self.entry_status)
+        entry_row.addWidget(self.entry_unit)
+        entry_row.addWidget(self.amends_label, 1)
+        bl.addLayout(entry_row)
+        bl.addWidget(self.entry_body)
+        bl.addWidget(self.entry_error)
+        add_row = QHBoxLayout()
+        add_row.addStretch(1)
+        add_row.addWidget(self.add_button)
+        bl.addLayout(add_row)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(split)
+
+        for combo in (self.f_status, self.f_severity, self.f_kind, self.f_range):
+            combo.currentIndexChanged.connect(self.reload)
+        self.list.currentItemChanged.connect(self._on_current)
+        self.entry_kind.currentIndexChanged.connect(self._update_entry_box)
+        self.timeline.currentItemChanged.connect(self._update_entry_box)
+        self.add_button.clicked.connect(self.add_entry)
+        self.retranslateUi()
+
+    # -- language ---------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        fill_codes(self.f_status, INCIDENT_STATUSES, blank=self.tr("Any status"))
+        fill_codes(self.f_kind, INCIDENT_KINDS, blank=self.tr("Any kind"))
+        self._fill_data(self.f_severity, [(None, self.tr("Any severity"))] + [
+            (n, self.tr("Severity {n} or more").format(n=n)) for n in range(2, 6)
+        ])
+        self._fill_data(self.f_range, [
+            (None, self.tr("Any time")), (1, self.tr("Last 24 hours")),
+            (7, self.tr("Last 7 days")), (30, self.tr("Last 30 days")),
+        ])
+        fill_codes(self.entry_kind, ENTRY_KINDS)
+        fill_codes(self.entry_status, INCIDENT_STATUSES)
+        self.entry_unit.setPlaceholderText(self.tr("Callsign of the unit"))
+        self.entry_body.setPlaceholderText(self.tr("Text of the entry"))
+        self.add_button.setText(self.tr("Add entry"))
+        self.list.setHeaderLabels([
+            self.tr("Occurred"), self.tr("Sev."), self.tr("Status"), self.tr("Kind"),
+            self.tr("Title"),
+        ])
+        self.timeline.setHeaderLabels([
+            self.tr("Time"), self.tr("Author"), self.tr("Kind"), self.tr("Text"),
+        ])
+        self._fill_list()
+        self._fill_detail()
+        self._update_entry_box()
+
+    @staticmethod
+    def _fill_data(combo: QComboBox, items: list[tuple[Any, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for data, text in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def set_coord_format(self, fmt: str) -> None:
+        self._coord_format = fmt
+        self._fill_detail()
+
+    # -- list -------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload the list in the background with the current filters."""
+        status = self.f_status.currentData()
+        min_sev = self.f_severity.currentData()
+        kind = self.f_kind.currentData()
+        days = self.f_range.currentData()
+        since = datetime.now(UTC) - timedelta(days=days) if days else None
+        severity = list(range(min_sev, 6)) if min_sev else None
+
+        def fetch() -> list[queries.IncidentRow]:
+            with self.store.session() as s:
+                return queries.incidents(s, status=status, severity=severity, kind=kind, since=since)
+
+        def done(rows: Any, error: BaseException | None) -> None:
+            if error is not None:
+                show_error(self, error)
+                return
+            self._rows = rows
+            self._fill_list()
+
+        run_task(fetch, done)
+
+    def _fill_list(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        current = None
+        for r in self._rows:
+            item = QTreeWidgetItem([
+                format_local(r.occurred_at), str(r.severity), label(r.status, "incident_status"),
+                label(r.kind, "incident_kind"), r.title,
+            ])
+            item.setData(0, ID_ROLE, r.id)
+            item.setToolTip(1, severity_label(r.severity))
+            self.list.addTopLevelItem(item)
+            if r.id == self.incident_id:
+                current = item
+        if current is not None:
+            self.list.setCurrentItem(current)
+        self.list.blockSignals(False)
+
+    def titles(self) -> list[str]:
+        return [self.list.topLevelItem(i).text(4) for i in range(self.list.topLevelItemCount())]
+
+    def select_incident(self, incident_id: str) -> None:
+        self.incident_id = incident_id
+        for i in range(self.list.topLevelItemCount()):
+            item = self.list.topLevelItem(i)
+            if item.data(0, ID_ROLE) == incident_id:
+                self.list.setCurrentItem(item)
+                return
+        self.load_detail()
+
+    def _on_current(self, item: QTreeWidgetItem | None, _prev: object) -> None:
+        self.incident_id = item.data(0, ID_ROLE) if item is not None else None
+        self.load_detail()
+        if self.incident_id:
+            self.incidentSelected.emit(self.incident_id)
+
+    def on_changes(self, changes: ChangeSet) -> None:
+        if changes.get("incident") or changes.get("incident_entry"):
+            self.reload()
+            if self.incident_id and self.incident_id in changes.get("incident"):
+                self.load_detail()
+
+    # -- detail -----------------------------------------------------------------
+
+    def load_detail(self) -> None:
+        # One incident and its entries: a handful of rows, read directly.
+        if self.incident_id is None:
+            self._record: dict[str, Any] | None = None
+            self._entries = []
+        else:
+            with self.store.session() as s:
+                self._record = queries.incident_record(s, self.incident_id)
+                self._entries = queries.incident_entries(s, self.incident_id)
+                units = queries.callsigns_by_id(s, [e.unit_id for e in self._entries])
+            self._callsigns = units
+        self._fill_detail()
+
+    def _fill_detail(self) -> None:
+        rec = getattr(self, "_record", None)
+        e = html.escape
+        self.add_button.setEnabled(rec is not None)
+        if rec is None:
+            self.header.setText("<i>{}</i>".format(e(self.tr("Select an incident."))))
+            self.timeline.clear()
+            return
+        where = (geo.format_latlon(rec["lat"], rec["lon"], self._coord_format)
+                 if rec["lat"] is not None else self.tr("no location"))
+        agencies = ", ".join(rec.get("agencies") or []) or "—"
+        self.header.setText("<br>".join([
+            f"<b style='font-size:large'>{e(rec['title'])}</b>",
+            f"{e(label(rec['kind'], 'incident_kind'))} · {e(severity_label(rec['severity']))}"
+            f" · {e(label(rec['status'], 'incident_status'))}",
+            f"{e(self.tr('Occurred'))}: {e(format_local(rec['occurred_at']))} · {e(where)}",
+            f"{e(self.tr('Reported by'))}: {e(rec['agency'])} · "
+            f"{e(self.tr('Involved'))}: {e(agencies)}",
+        ]))
+        current = self.selected_entry()
+        self.timeline.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        for entry in self._entries:
+            text = entry.body
+            if entry.kind == "status" and entry.status:
+                text = f"→ {label(entry.status, 'incident_status')}: {text}"
+            if entry.kind == "assignment" and entry.unit_id:
+                cs = getattr(self, "_callsigns", {}).get(entry.unit_id, "?")
+                text = f"[{cs}] {text}"
+            item = QTreeWidgetItem([
+                format_local(entry.created_at, seconds=True), entry.author or "",
+                label(entry.kind, "entry_kind"), text,
+            ])
+            item.setData(0, ID_ROLE, entry.id)
+            item.setToolTip(3, text)
+            if entry.amended_by:
+                item.setToolTip(0, self.tr("Amended later; the original text is kept."))
+            # the correction sits under what it corrects, so both are read together
+            target = items.get(entry.amends) if entry.amends else None
+            if target is not None:
+                target.addChild(item)
+                target.setExpanded(True)
+            else:
+                self.timeline.addTopLevelItem(item)
+            items[entry.id] = item
+        if current in items:
+            self.timeline.setCurrentItem(items[current])
+
+    def timeline_texts(self) -> list[str]:
+        """Every entry text in the timeline, originals and amendments (tests read this)."""
+        out: list[str] = []
+
+        def walk(item: QTreeWidgetItem) -> None:
+            out.append(item.text(3))
+            for i in range(item.childCount()):
+                walk(item.child(i))
+
+        for i in range(self.timeline.topLevelItemCount()):
+            walk(self.timeline.topLevelItem(i))
+        return out
+
+    def selected_entry(self) -> str | None:
+        item = self.timeline.currentItem()
+        return item.data(0, ID_ROLE) if item is not None else None
+
+    def select_entry(self, entry_id: str) -> None:
+        it = self.timeline.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
+        for item in it:
+            if item.data(0, ID_ROLE) == entry_id:
+                self.timeline.setCurrentItem(item)
+                return
+
+    # -- new entry -------------------------------------------------------------
+
+    def _update_entry_box(self, *_args: object) -> None:
+        kind = self.entry_kind.currentData()
+        self.entry_status.setVisible(kind == "status")
+        self.entry_unit.setVisible(kind == "assignment")
+        self.amends_label.setVisible(kind == "amendment")
+        if kind == "amendment":
+            target = self.selected_entry()
+            self.amends_label.setText(
+                self.tr("Corrects the selected entry.") if target
+                else self.tr("Select the entry to correct in the timeline.")
+            )
+
+    def _entry_error(self, text: str) -> None:
+        self.entry_error.setText(text)
+        self.entry_error.setVisible(bool(text))
+
+    def add_entry(self) -> str | None:
+        """Append the entry typed in the box; returns its id, or None with the reason shown."""
+        self._entry_error("")
+        if self.incident_id is None:
+            return None
+        kind = self.entry_kind.currentData()
+        body = self.entry_body.toPlainText().strip()
+        amends = unit_id = status = None
+        try:
+            if kind == "amendment":
+                amends = self.selected_entry()
+                if amends is None:
+                    self._entry_error(self.tr("Select the entry to correct in the timeline."))
+                    return None
+            elif kind == "status":
+                status = self.entry_status.currentData()
+                body = body or label(status, "incident_status")
+            elif kind == "assignment":
+                callsign = self.entry_unit.text().strip()
+                if not callsign:
+                    self._entry_error(self.tr("Enter the callsign of the unit to assign."))
+                    return None
+                with self.store.session() as s:
+                    unit_id = queries.find_unit_by_callsign(s, callsign)
+                if unit_id is None:
+                    self._entry_error(
+                        self.tr("No unit has the callsign {callsign}.").format(callsign=callsign)
+                    )
+                    return None
+                body = body or self.tr("{callsign} assigned").format(callsign=callsign)
+            if not body:
+                self._entry_error(self.tr("Write the text of the entry."))
+                return None
+            eid = self.writer.add_entry(
+                self.incident_id, kind, body, amends=amends, unit_id=unit_id, status=status
+            )
+        except (InvalidInput, UserFacingError) as err:
+            self._entry_error(error_text(err))
+            return None
+        except Exception as err:  # noqa: BLE001 - shown behind "something failed", logged
+            show_error(self, err)
+            return None
+        self.entry_body.clear()
+        self.entry_unit.clear()
+        self.load_detail()
+        return eid

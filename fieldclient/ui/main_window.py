@@ -1,0 +1,559 @@
+"""The main window: map in the centre, roster left, incident log right, and a
+tabbed bottom dock (Sync, Conflicts, Track). Wires the store's change events to
+every view, and the optional parts (map, sync) when their modules are present."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+from sqlalchemy import select
+
+from fieldclient.core.timefmt import format_local
+from fieldclient.store import queries
+from fieldclient.store.db import Store
+from fieldclient.store.events import ChangeSet
+from fieldclient.store.models import Unit
+from fieldclient.store.writer import LocalWriter
+from fieldclient.ui import geo
+from fieldclient.ui.errors import show_error
+from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.i18n import Translations
+from fieldclient.ui.incident_dialog import IncidentDialog
+from fieldclient.ui.incident_panel import IncidentPanel
+from fieldclient.ui.outbox_panel import OutboxPanel
+from fieldclient.ui.position_dialog import PositionDialog
+from fieldclient.ui.roster_model import CALLSIGN, RosterModel
+from fieldclient.ui.roster_view import RosterPanel
+from fieldclient.ui.settings import (
+    COORD_FORMAT_KEY,
+    WELCOME_DONE_KEY,
+    open_settings,
+    stale_minutes,
+)
+from fieldclient.ui.tasks import run_task
+from fieldclient.ui.track_panel import TrackPanel
+from fieldclient.ui.unit_dialog import UnitDialog
+from fieldclient.ui.welcome import WelcomePanel
+
+log = logging.getLogger(__name__)
+
+FULL_RELOAD_OVER = 5000  # a ChangeSet this large (demo load, first pull) reloads the roster
+NO_MAP_ENV = "ENLACE_NO_MAP"  # benchmarks and UI tests that are not about the map
+NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
+
+
+def optional(module: str, name: str) -> Any:
+    """A class from a part another engineer may not have delivered yet, or None."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError:
+        return None
+    except Exception:  # a broken optional part must not keep the window from opening
+        log.exception("could not load %s.%s", module, name)
+        return None
+
+
+class MainWindow(QMainWindow):
+    rosterReady = Signal()  # noqa: N815 - first roster load finished (benchmarks, self-test)
+
+    def __init__(
+        self, store: Store, translations: Translations | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.translations = translations or Translations()
+        self.settings = open_settings(store.data_dir)
+        self.events = StoreEvents(store, self)
+        self.writer = LocalWriter(store)
+        self.coord_format = str(self.settings.value(COORD_FORMAT_KEY, "dd"))
+        if self.coord_format not in geo.FORMATS:
+            self.coord_format = "dd"
+        self.roster_ready = False
+        self.last_dialog: QDialog | None = None
+        self._select_after_load: str | None = None
+
+        # centre: welcome page or the map
+        self.model = RosterModel(self)
+        self.model.set_stale_minutes(stale_minutes(self.settings))
+        self.model.set_coord_format(self.coord_format)
+        self.roster = RosterPanel(store, self.model)
+        self.incidents = IncidentPanel(store, self.writer)
+        self.track = TrackPanel(store)
+        self.centre = QStackedWidget()
+        self.map = self._make_map()
+        demo_available = optional("fieldclient.store.demo", "load_demo") is not None
+        self._signin_cls = optional("fieldclient.ui.signin_dialog", "SignInDialog")
+        self.welcome = WelcomePanel(demo_available, self._signin_cls is not None)
+        self.centre.addWidget(self.map)
+        self.centre.addWidget(self.welcome)
+        self.setCentralWidget(self.centre)
+
+        # docks
+        self.roster_dock = self._dock("rosterDock", self.roster, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.incident_dock = self._dock(
+            "incidentDock", self.incidents, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        sync_cls = optional("fieldclient.ui.sync_panel", "SyncPanel")
+        self.sync_panel = sync_cls(store, self.events, self) if sync_cls else OutboxPanel(store)
+        conflicts_cls = optional("fieldclient.ui.conflicts_panel", "ConflictsPanel")
+        self.conflicts_panel = (
+            conflicts_cls(store, self.events, self.writer, self) if conflicts_cls else QLabel()
+        )
+        self.sync_dock = self._dock("syncDock", self.sync_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.conflicts_dock = self._dock(
+            "conflictsDock", self.conflicts_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.track_dock = self._dock("trackDock", self.track, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.sync_dock, self.conflicts_dock)
+        self.tabifyDockWidget(self.conflicts_dock, self.track_dock)
+        self.track_dock.raise_()
+        self.resizeDocks([self.roster_dock, self.incident_dock], [560, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.track_dock], [190], Qt.Orientation.Vertical)
+
+        self._make_actions()
+        self._make_status_bar()
+        self._wire()
+        self.retranslateUi()
+        self._restore_layout()
+        if not self.settings.value("window/geometry"):
+            self.resize(1400, 860)
+
+        if self.settings.value(WELCOME_DONE_KEY, False, type=bool) or self._has_units():
+            self.centre.setCurrentWidget(self.map)
+        else:
+            self.centre.setCurrentWidget(self.welcome)
+        self.model.load(store, self._on_roster_loaded)
+        self.incidents.reload()
+        self._refresh_waiting()
+
+    # -- construction ---------------------------------------------------------------
+
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_map(self) -> QWidget:
+        cls = None if os.environ.get(NO_MAP_ENV) else optional("fieldclient.map.widget", "MapView")
+        if cls is not None:
+            try:
+                return cls(self.store, self.events, self)  # type: ignore[no-any-return]
+            except Exception:
+                log.exception("the map could not start; showing a placeholder")
+        self.map_placeholder = QLabel()
+        self.map_placeholder.setObjectName("mapPlaceholder")
+        self.map_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.map_placeholder.setStyleSheet("color: #666; background: #e8ecef; font-size: 14pt;")
+        return self.map_placeholder
+
+    def _make_actions(self) -> None:
+        self.act_new_unit = QAction(self)
+        self.act_new_unit.setShortcut(QKeySequence("Ctrl+N"))
+        self.act_log_position = QAction(self)
+        self.act_log_position.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_new_incident = QAction(self)
+        self.act_new_incident.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_sync = QAction(self)
+        self.act_find = QAction(self)
+        self.act_find.setShortcut(QKeySequence("Ctrl+F"))
+        self.act_new_unit.triggered.connect(lambda: self.new_unit())
+        self.act_log_position.triggered.connect(lambda: self.log_position())
+        self.act_new_incident.triggered.connect(lambda: self.new_incident())
+        self.act_find.triggered.connect(self._find)
+        self.addAction(self.act_find)
+        self.coord_combo = QComboBox()
+        self.coord_combo.setObjectName("coordFormat")
+        for code, text in (("dd", "DD"), ("dms", "DMS"), ("mgrs", "MGRS")):
+            self.coord_combo.addItem(text, code)
+        self.coord_combo.setCurrentIndex(self.coord_combo.findData(self.coord_format))
+        self.coord_combo.currentIndexChanged.connect(
+            lambda _i: self.set_coord_format(self.coord_combo.currentData())
+        )
+        self.lang_combo = QComboBox()
+        self.lang_combo.setObjectName("language")
+        self.lang_combo.addItem("Español", "es")
+        self.lang_combo.addItem("English", "en")
+        self.lang_combo.setCurrentIndex(self.lang_combo.findData(self.translations.lang))
+        self.lang_combo.currentIndexChanged.connect(
+            lambda _i: self.set_language(self.lang_combo.currentData())
+        )
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.act_new_unit, self.act_log_position, self.act_new_incident, self.act_sync):
+            self.toolbar.addAction(act)
+        self.toolbar.addSeparator()
+        self.coord_label = QLabel()
+        self.toolbar.addWidget(self.coord_label)
+        self.toolbar.addWidget(self.coord_combo)
+        self.lang_label = QLabel()
+        self.toolbar.addWidget(self.lang_label)
+        self.toolbar.addWidget(self.lang_combo)
+        self.addToolBar(self.toolbar)
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.st_connection = QLabel()
+        self.st_connection.setObjectName("connectionState")
+        self.st_waiting = QLabel()
+        self.st_waiting.setObjectName("changesWaiting")
+        self.st_last_sync = QLabel()
+        self.st_cursor = QLabel()
+        self.st_cursor.setMinimumWidth(190)
+        for w in (self.st_connection, self.st_waiting, self.st_last_sync, self.st_cursor):
+            bar.addPermanentWidget(w)
+        self._sync_status: dict[str, Any] = {"state": "offline"}
+        self._waiting = 0
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setSingleShot(True)
+        self._waiting_timer.setInterval(250)  # a burst of changes costs one count query
+        self._waiting_timer.timeout.connect(self._refresh_waiting)
+
+    def _wire(self) -> None:
+        self.events.changed.connect(self._on_changes)
+        self.roster.unitSelected.connect(self._on_unit_selected)
+        self.roster.editRequested.connect(lambda uid: self.edit_unit(uid))
+        self.roster.retireRequested.connect(lambda uid: self.retire_unit(uid))
+        self.roster.logPositionRequested.connect(lambda uid: self.log_position(uid))
+        self.model.updated.connect(self._after_roster_update)
+        self.welcome.demoRequested.connect(self.load_demo)
+        self.welcome.emptyRequested.connect(self._start_empty)
+        self.welcome.signInRequested.connect(self.sign_in)
+        m = self.map
+        for sig, slot in (
+            ("unitSelected", self.roster.select_unit),
+            ("logPositionRequested", self._log_position_at),
+            ("newIncidentRequested", self._new_incident_at),
+            ("cursorMoved", self._on_cursor),
+        ):
+            if hasattr(m, sig):
+                getattr(m, sig).connect(slot)
+        if hasattr(m, "setCoordFormat"):
+            m.setCoordFormat(self.coord_format)
+        ctl_cls = optional("fieldclient.ui.sync_controller", "SyncController")
+        self.sync_controller = ctl_cls(self.store, self.events, self) if ctl_cls else None
+        if self.sync_controller is not None:
+            self.sync_controller.statusChanged.connect(self._on_sync_status)
+            self.act_sync.triggered.connect(self.sync_controller.syncNow)
+            if hasattr(self.sync_controller, "status"):
+                self._on_sync_status(self.sync_controller.status())
+            if hasattr(self.sync_controller, "start") and not os.environ.get(NO_SYNC_ENV):
+                self.sync_controller.start()
+        else:
+            self.act_sync.setEnabled(False)
+
+    # -- language ---------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Enlace — field operations"))
+        self.roster_dock.setWindowTitle(self.tr("Units"))
+        self.incident_dock.setWindowTitle(self.tr("Incident log"))
+        self.sync_dock.setWindowTitle(self.tr("Sync"))
+        self.conflicts_dock.setWindowTitle(self.tr("Conflicts"))
+        self.track_dock.setWindowTitle(self.tr("Track"))
+        self.toolbar.setWindowTitle(self.tr("Main toolbar"))
+        self.act_new_unit.setText(self.tr("New unit"))
+        self.act_new_unit.setToolTip(self.tr("Create a unit (Ctrl+N)"))
+        self.act_log_position.setText(self.tr("Log position"))
+        self.act_log_position.setToolTip(self.tr("Log a position for the selected unit (Ctrl+L)"))
+        self.act_new_incident.setText(self.tr("New incident"))
+        self.act_new_incident.setToolTip(self.tr("Report an incident (Ctrl+I)"))
+        self.act_sync.setText(self.tr("Sync now"))
+        self.act_find.setText(self.tr("Find in roster"))
+        self.coord_label.setText(" " + self.tr("Coordinates:") + " ")
+        self.lang_label.setText(" " + self.tr("Language:") + " ")
+        if isinstance(self.conflicts_panel, QLabel):
+            self.conflicts_panel.setText(self.tr("No conflicts."))
+        if hasattr(self, "map_placeholder"):
+            self.map_placeholder.setText(self.tr("The map is not available in this build."))
+        self._show_status()
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.translations.lang:
+            return
+        self.translations.install(lang)
+        self.settings.setValue("view/language", lang)
+        self.lang_combo.blockSignals(True)
+        self.lang_combo.setCurrentIndex(self.lang_combo.findData(self.translations.lang))
+        self.lang_combo.blockSignals(False)
+        # DMS hemisphere letters follow the language too
+        self.model.set_coord_format(self.coord_format)
+
+    def set_coord_format(self, fmt: str) -> None:
+        self.coord_format = fmt
+        self.settings.setValue(COORD_FORMAT_KEY, fmt)
+        self.model.set_coord_format(fmt)
+        self.roster.set_coord_format(fmt)
+        self.track.set_coord_format(fmt)
+        self.incidents.set_coord_format(fmt)
+        if hasattr(self.map, "setCoordFormat"):
+            self.map.setCoordFormat(fmt)
+        if self.coord_combo.currentData() != fmt:
+            self.coord_combo.setCurrentIndex(self.coord_combo.findData(fmt))
+
+    # -- data flow --------------------------------------------------------------
+
+    def _has_units(self) -> bool:
+        with self.store.session() as s:
+            return s.execute(select(Unit.id).limit(1)).first() is not None
+
+    def _on_roster_loaded(self, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, error)
+            return
+        self.roster_ready = True
+        self.rosterReady.emit()
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        units = changes.get("unit")
+        if len(units) > FULL_RELOAD_OVER:
+            self.model.load(self.store)
+        elif units:
+            self.model.reload_units(units)
+        self.track.on_changes(changes)
+        self.incidents.on_changes(changes)
+        if hasattr(self.sync_panel, "on_changes"):
+            self.sync_panel.on_changes(changes)
+        self._waiting_timer.start()
+
+    def _after_roster_update(self) -> None:
+        if self._select_after_load and self.model.row_of(self._select_after_load) is not None:
+            uid, self._select_after_load = self._select_after_load, None
+            self.roster.select_unit(uid)
+
+    def _on_unit_selected(self, unit_id: str) -> None:
+        self.track.show_unit(unit_id)
+        if hasattr(self.map, "selectUnit"):
+            self.map.selectUnit(unit_id)
+        if hasattr(self.map, "showTrack"):
+            self.map.showTrack(unit_id)
+
+    def _find(self) -> None:
+        self.roster_dock.show()
+        self.roster_dock.raise_()
+        self.roster.focus_search()
+
+    # -- actions ---------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.last_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal but non-blocking: tests and the self-test drive it
+        return dialog
+
+    def new_unit(self) -> UnitDialog:
+        dlg = UnitDialog(self.store, self.writer, parent=self)
+        dlg.accepted.connect(lambda: self._select_later(dlg.saved_id))
+        return self._open(dlg)  # type: ignore[return-value]
+
+    def edit_unit(self, unit_id: str) -> UnitDialog | None:
+        try:
+            dlg = UnitDialog(self.store, self.writer, unit_id, parent=self)
+        except Exception as err:  # noqa: BLE001
+            show_error(self, err)
+            return None
+        return self._open(dlg)  # type: ignore[return-value]
+
+    def retire_unit(self, unit_id: str, confirm: bool = True) -> bool:
+        row = self.model.row_by_id(unit_id)
+        callsign = row[CALLSIGN] if row else unit_id
+        if confirm:
+            answer = QMessageBox.question(
+                self, self.tr("Retire unit"),
+                self.tr("Retire {callsign}? It stays in the record, marked as retired.")
+                .format(callsign=callsign),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            self.writer.retire_unit(unit_id)
+        except Exception as err:  # noqa: BLE001
+            show_error(self, err)
+            return False
+        return True
+
+    def log_position(
+        self, unit_id: str | None = None, at: tuple[float, float] | None = None
+    ) -> PositionDialog | None:
+        unit_id = unit_id or self.roster.selected_unit()
+        if unit_id is None:
+            self.statusBar().showMessage(self.tr("Select a unit in the roster first."), 5000)
+            return None
+        dlg = PositionDialog(self.store, self.writer, unit_id, self.coord_format, at, parent=self)
+        return self._open(dlg)  # type: ignore[return-value]
+
+    def _log_position_at(self, lat: float, lon: float) -> None:
+        self.log_position(at=(lat, lon))
+
+    def new_incident(self, at: tuple[float, float] | None = None) -> IncidentDialog:
+        dlg = IncidentDialog(self.store, self.writer, self.coord_format, at, parent=self)
+        dlg.accepted.connect(lambda: dlg.saved_id and self.incidents.select_incident(dlg.saved_id))
+        return self._open(dlg)  # type: ignore[return-value]
+
+    def _new_incident_at(self, lat: float, lon: float) -> None:
+        self.new_incident(at=(lat, lon))
+
+    def _select_later(self, unit_id: str | None) -> None:
+        if unit_id is None:
+            return
+        if self.model.row_of(unit_id) is not None:
+            self.roster.select_unit(unit_id)
+        else:
+            self._select_after_load = unit_id
+
+    # -- first run ---------------------------------------------------------------
+
+    def load_demo(self) -> None:
+        load = optional("fieldclient.store.demo", "load_demo")
+        if load is None:
+            return
+        self.welcome.set_busy(True)
+
+        def done(_result: object, error: BaseException | None) -> None:
+            self.welcome.set_busy(False)
+            if error is not None:
+                show_error(self, error)
+                return
+            self._finish_welcome()
+            self.model.load(self.store)
+            self.incidents.reload()
+            self._refresh_waiting()
+
+        run_task(lambda: load(self.store), done)
+
+    def _start_empty(self) -> None:
+        self._finish_welcome()
+
+    def _finish_welcome(self) -> None:
+        self.settings.setValue(WELCOME_DONE_KEY, True)
+        self.centre.setCurrentWidget(self.map)
+
+    def sign_in(self) -> None:
+        if self._signin_cls is None:
+            return
+        try:
+            dlg = self._signin_cls(self.store, self)
+        except TypeError:
+            dlg = self._signin_cls(self)
+        dlg.accepted.connect(self._finish_welcome)
+        self._open(dlg)
+
+    # -- status bar ------------------------------------------------------------
+
+    def _refresh_waiting(self) -> None:
+        def fetch() -> int:
+            with self.store.session() as s:
+                return queries.outbox_counts(s)["waiting"]
+
+        def done(n: Any, error: BaseException | None) -> None:
+            if error is None:
+                self._waiting = int(n)
+                self._show_status()
+
+        run_task(fetch, done)
+
+    def _on_sync_status(self, status: dict[str, Any]) -> None:
+        self._sync_status = dict(status)
+        if "waiting" in status and status["waiting"] is not None:
+            self._waiting = int(status["waiting"])
+        self._show_status()
+
+    def _show_status(self) -> None:
+        st = self._sync_status
+        state = st.get("state") or "offline"
+        names = {
+            "offline": self.tr("Offline"), "online": self.tr("Online"),
+            "syncing": self.tr("Syncing…"), "error": self.tr("Sync error"),
+            "signed_out": self.tr("Not signed in"),
+        }
+        self.st_connection.setText("● " + names.get(state, state))
+        color = {"online": "#1b7f3b", "syncing": "#1f5fbf", "error": "#b00020"}.get(state, "#777")
+        self.st_connection.setStyleSheet(f"color: {color};")
+        self.st_connection.setToolTip(str(st.get("last_error") or ""))
+        self.st_waiting.setText(self.tr("%n change(s) waiting", "", self._waiting))
+        rejected = int(st.get("rejected") or 0)
+        if rejected:
+            self.st_waiting.setText(
+                self.st_waiting.text() + " · " + self.tr("%n rejected", "", rejected)
+            )
+        last = st.get("last_sync")
+        if isinstance(last, str):
+            try:
+                last = datetime.fromisoformat(last)
+            except ValueError:
+                last = None
+        self.st_last_sync.setText(
+            self.tr("Last sync: {when}").format(when=format_local(last))
+            if last else self.tr("Never synced")
+        )
+
+    def _on_cursor(self, lat: float, lon: float) -> None:
+        self.st_cursor.setText(geo.format_latlon(round(lat, 5), round(lon, 5), self.coord_format))
+
+    def waiting_count(self) -> int:
+        return self._waiting
+
+    # -- layout memory ------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geom = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geom, QByteArray):
+            self.restoreGeometry(geom)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        view = self.settings.value("map/view")
+        if view and hasattr(self.map, "restoreViewState"):
+            try:
+                self.map.restoreViewState(json.loads(str(view)))
+            except (ValueError, TypeError):
+                log.warning("ignoring a damaged saved map view")
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if hasattr(self.map, "saveViewState"):
+            try:
+                self.settings.setValue("map/view", json.dumps(self.map.saveViewState()))
+            except Exception:  # the view is a convenience; never block closing
+                log.exception("could not save the map view")
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.events.close()
+        if self.sync_controller is not None and hasattr(self.sync_controller, "stop"):
+            self.sync_controller.stop()
+        super().closeEvent(event)

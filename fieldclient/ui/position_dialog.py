@@ -1,0 +1,148 @@
+"""Log a position report for one unit, typed as decimal degrees, DMS or MGRS."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from fieldclient.core.errors import InvalidInput
+from fieldclient.store.db import Store
+from fieldclient.store.models import Unit
+from fieldclient.store.writer import FUTURE_TOLERANCE, LocalWriter
+from fieldclient.ui import geo
+from fieldclient.ui.errors import error_text
+from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, time_edit
+from sync.protocol import POSITION_SOURCES
+
+
+class CoordinateInput(QWidget):
+    """A format chooser plus a text field that explains, as you type, what it reads."""
+
+    def __init__(self, fmt: str = "dd", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.format = QComboBox()
+        for code, text in (("dd", "DD"), ("dms", "DMS"), ("mgrs", "MGRS")):
+            self.format.addItem(text, code)
+        self.format.setCurrentIndex(max(self.format.findData(fmt), 0))
+        self.text = QLineEdit()
+        self.text.setObjectName("coordText")
+        self.reading = QLabel()
+        self.reading.setObjectName("coordReading")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.format)
+        row.addWidget(self.text, 1)
+        self.format.currentIndexChanged.connect(self._update_hint)
+        self._update_hint()
+
+    def fmt(self) -> str:
+        return str(self.format.currentData())
+
+    def set_format(self, fmt: str) -> None:
+        self.format.setCurrentIndex(max(self.format.findData(fmt), 0))
+
+    def set_value(self, lat: float, lon: float) -> None:
+        self.text.setText(geo.format_latlon(lat, lon, self.fmt()))
+
+    def _update_hint(self) -> None:
+        self.text.setPlaceholderText({
+            "dd": "19.43260, -99.13320",
+            "dms": "19°25'57.4\"N 99°07'59.5\"W",
+            "mgrs": "14Q MG 86017 48700",
+        }[self.fmt()])
+
+    def value(self) -> tuple[float, float]:
+        """Latitude, longitude; raises InvalidInput saying exactly what is wrong."""
+        return geo.parse(self.text.text(), self.fmt())
+
+
+class PositionDialog(FormDialog):
+    def __init__(
+        self, store: Store, writer: LocalWriter, unit_id: str, coord_format: str = "dd",
+        at: tuple[float, float] | None = None, parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("positionDialog")
+        self.store, self.writer, self.unit_id = store, writer, unit_id
+        with store.session() as s:
+            unit = s.get(Unit, unit_id)
+            self._callsign = unit.callsign if unit else unit_id
+        self.unit_label = QLabel(f"<b>{self._escape(self._callsign)}</b>")
+        self.coords = CoordinateInput(coord_format)
+        self.observed = time_edit()
+        self.accuracy = QLineEdit()
+        self.source = QComboBox()
+        self.note = QLineEdit()
+        for key, w in [
+            ("unit", self.unit_label), ("coords", self.coords), ("observed_at", self.observed),
+            ("accuracy_m", self.accuracy), ("source", self.source), ("note", self.note),
+        ]:
+            self.add_field(key, w)
+        self.retranslateUi()
+        if at is not None:
+            self.coords.set_value(*at)
+        self.coords.text.textChanged.connect(self._check_coords)
+        self.coords.format.currentIndexChanged.connect(self._check_coords)
+        self.resize(480, self.sizeHint().height())
+
+    @staticmethod
+    def _escape(text: str) -> str:
+        import html
+
+        return html.escape(text)
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Log position"))
+        for key, text in [
+            ("unit", self.tr("Unit")), ("coords", self.tr("Location *")),
+            ("observed_at", self.tr("Observed at")), ("accuracy_m", self.tr("Accuracy (m)")),
+            ("source", self.tr("Source")), ("note", self.tr("Note")),
+        ]:
+            self.set_label(key, text)
+        fill_codes(self.source, POSITION_SOURCES)
+        self.accuracy.setPlaceholderText(self.tr("optional"))
+
+    def _check_coords(self) -> None:
+        """Say what is wrong while the user types, not only after OK."""
+        if not self.coords.text.text().strip():
+            self.set_field_error("coords", "")
+            return
+        try:
+            self.coords.value()
+        except InvalidInput as err:
+            self.set_field_error("coords", error_text(err))
+            return
+        self.set_field_error("coords", "")
+
+    def save(self) -> str | None:
+        try:
+            lat, lon = self.coords.value()
+        except InvalidInput as err:
+            self.set_field_error("coords", error_text(err))
+            lat = lon = math.nan
+        observed = read_time(self.observed)
+        if observed > datetime.now(UTC) + FUTURE_TOLERANCE:
+            self.set_field_error(
+                "observed_at",
+                self.tr("The observed time is in the future (more than {minutes} minutes ahead).")
+                .format(minutes=int(FUTURE_TOLERANCE.total_seconds() // 60)),
+            )
+        accuracy: float | None = None
+        text = self.accuracy.text().strip().replace(",", ".")
+        if text:
+            try:
+                accuracy = float(text)
+                if not math.isfinite(accuracy) or not 0 <= accuracy <= 1_000_000:
+                    raise ValueError
+            except ValueError:
+                self.set_field_error(
+                    "accuracy_m", self.tr("Accuracy is a number of metres from 0 to 1000000.")
+                )
+        if self.has_errors():
+            return None
+        return self.writer.log_position(
+            self.unit_id, lat, lon, observed_at=observed, source=self.source.currentData(),
+            accuracy_m=accuracy, note=self.note.text().strip() or None,
+        )

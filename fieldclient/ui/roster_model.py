@@ -1,0 +1,390 @@
+"""The roster: a flat table model over every unit, smooth at 100,000 rows.
+
+Rows are plain tuples loaded once in the background (one query, no join, see
+Unit.pos_*), so `data()` never touches the database. Filtering and sorting
+are done here on an array of row indices instead of a QSortFilterProxyModel:
+at 100k rows a proxy calls back into Python `data()` per row per comparison
+(seconds), while a list comprehension over precomputed keys takes
+milliseconds. Chain of command is a "Reports to" column plus the full chain
+in the details panel, rather than a tree: a tree cannot be sorted by status
+or position across branches, which is what a commander does most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from fieldclient.store import queries
+from fieldclient.store.db import Store
+from fieldclient.ui import geo
+from fieldclient.ui.labels import label
+from fieldclient.ui.tasks import run_task
+
+# Row tuple layout: the shared roster query's (store.queries.ROSTER_FIELDS).
+ID, CALLSIGN, AGENCY, KIND = queries.R_ID, queries.R_CALLSIGN, queries.R_AGENCY, queries.R_KIND
+ECHELON, STATUS, STRENGTH = queries.R_ECHELON, queries.R_STATUS, queries.R_STRENGTH
+PARENT, LAT, LON = queries.R_PARENT_ID, queries.R_LAT, queries.R_LON
+OBSERVED, SOURCE = queries.R_OBSERVED_AT, queries.R_SOURCE
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+COL_CALLSIGN, COL_PARENT, COL_AGENCY, COL_KIND, COL_ECHELON, COL_STATUS = range(6)
+COL_STRENGTH, COL_POSITION, COL_AGE, COL_SOURCE = range(6, 10)
+COLUMN_COUNT = 10
+
+UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STALE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Row = tuple[Any, ...]
+Index = QModelIndex | QPersistentModelIndex
+
+
+def load_rows(store: Store) -> list[Row]:
+    """Every unit as a row tuple. Runs on a worker thread with its own session."""
+    with store.session() as s:
+        return queries.roster_rows(s)
+
+
+def load_rows_by_ids(store: Store, ids: Iterable[str]) -> list[Row]:
+    with store.session() as s:
+        return queries.unit_rows_by_ids(s, ids)
+
+
+class RosterModel(QAbstractTableModel):
+    """Units as rows; `visible` holds the indices into `rows` after filter and sort."""
+
+    loaded = Signal()  # rows are in (first load or full reload)
+    updated = Signal()  # some rows changed in place
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self.visible: list[int] = []
+        self._by_id: dict[str, int] = {}
+        self._coord_format = "dd"
+        self._stale_after = timedelta(minutes=30)
+        self._now = datetime.now(UTC)
+        self._stale_cutoff = _NEVER
+        self._text = ""
+        self._agency: str | None = None
+        self._status: str | None = None
+        self._kind: str | None = None
+        self._sort_column = COL_CALLSIGN
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._search: list[str] | None = None
+        self._store: Store | None = None
+        self._refresh_clock()
+        # Ages and staleness move with the clock even when no data changes.
+        self._clock = QTimer(self)
+        self._clock.setInterval(30_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+
+    # -- loading --------------------------------------------------------------
+
+    def load(self, store: Store, done: Callable[[BaseException | None], None] | None = None) -> None:
+        """Load every unit in the background; `loaded` fires when the rows are in."""
+        self._store = store
+
+        def finished(rows: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.set_rows(rows)
+            if done is not None:
+                done(error)
+
+        run_task(lambda: load_rows(store), finished)
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self._refresh_clock()
+        self.beginResetModel()
+        self.rows = rows
+        self._by_id = {r[ID]: i for i, r in enumerate(rows)}
+        self._search = None
+        self.visible = self._compute_visible()
+        self.endResetModel()
+        self.loaded.emit()
+
+    def reload_units(self, ids: Iterable[str]) -> None:
+        """Refresh only these units (after a local edit or a pull) in the background."""
+        store = self._store
+        if store is None:
+            return
+        wanted = set(ids)
+
+        def finished(rows: Any, error: BaseException | None) -> None:
+            if error is None and rows:
+                self.apply_rows(rows)
+
+        run_task(lambda: load_rows_by_ids(store, wanted), finished)
+
+    def apply_rows(self, rows: Iterable[Row]) -> None:
+        """Replace or add rows, keep selection (persistent indexes) and re-filter."""
+        self._refresh_clock()
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_ids = [
+            self.rows[self.visible[p.row()]][ID] if 0 <= p.row() < len(self.visible) else None
+            for p in persistent
+        ]
+        for row in rows:
+            at = self._by_id.get(row[ID])
+            if at is None:
+                self._by_id[row[ID]] = len(self.rows)
+                self.rows.append(row)
+            else:
+                self.rows[at] = row
+        self._search = None
+        self.visible = self._compute_visible()
+        where = {idx: n for n, idx in enumerate(self.visible)}
+        new: list[QModelIndex] = []
+        for p, uid in zip(persistent, old_ids, strict=True):
+            pos = where.get(self._by_id.get(uid, -1)) if uid is not None else None
+            new.append(self.index(pos, p.column()) if pos is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
+        self.updated.emit()
+
+    # -- filter and sort --------------------------------------------------------
+
+    def set_filter(
+        self,
+        text: str | None = None,
+        agency: str | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+    ) -> None:
+        self._text = (text or "").strip().casefold()
+        self._agency, self._status, self._kind = agency or None, status or None, kind or None
+        self.beginResetModel()
+        self.visible = self._compute_visible()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.visible = self._compute_visible()
+        self.layoutChanged.emit()
+
+    def _compute_visible(self) -> list[int]:
+        order = self._sorted()
+        rows = self.rows
+        if self._agency:
+            a = self._agency
+            order = [i for i in order if rows[i][AGENCY] == a]
+        if self._status:
+            st = self._status
+            order = [i for i in order if rows[i][STATUS] == st]
+        if self._kind:
+            k = self._kind
+            order = [i for i in order if rows[i][KIND] == k]
+        if self._text:
+            needle = self._text
+            keys = self._search_keys()
+            order = [i for i in order if needle in keys[i]]
+        return order
+
+    def _search_keys(self) -> list[str]:
+        if self._search is None:
+            self._search = [
+                f"{r[CALLSIGN]}\x00{r[AGENCY]}\x00{r[KIND]}\x00{r[STATUS]}".casefold()
+                for r in self.rows
+            ]
+        return self._search
+
+    def _sorted(self) -> list[int]:
+        rows = self.rows
+        col = self._sort_column
+        reverse = self._sort_order == Qt.SortOrder.DescendingOrder
+        n = len(rows)
+        key: Callable[[int], Any]
+        if col == COL_CALLSIGN:
+            keys = [r[CALLSIGN].casefold() for r in rows]
+        elif col == COL_PARENT:
+            keys = [self._parent_callsign(r).casefold() for r in rows]
+        elif col in (COL_AGENCY, COL_SOURCE):
+            src = AGENCY if col == COL_AGENCY else SOURCE
+            keys = [r[src] or "" for r in rows]
+        elif col in (COL_KIND, COL_ECHELON, COL_STATUS):
+            src = {COL_KIND: KIND, COL_ECHELON: ECHELON, COL_STATUS: STATUS}[col]
+            names = {code: label(code).casefold() for code in {r[src] for r in rows}}
+            keys = [names[r[src]] for r in rows]
+        elif col == COL_STRENGTH:
+            keys = [r[STRENGTH] if r[STRENGTH] is not None else -1 for r in rows]
+        elif col == COL_POSITION:
+            keys = [(r[LAT], r[LON]) if r[LAT] is not None else (-999.0, 0.0) for r in rows]
+        else:  # age: youngest report first when ascending; no report at all last
+            keys = [r[OBSERVED] or _NEVER for r in rows]
+            reverse = not reverse
+        key = keys.__getitem__
+        return sorted(range(n), key=key, reverse=reverse)
+
+    # -- display --------------------------------------------------------------
+
+    def set_coord_format(self, fmt: str) -> None:
+        self._coord_format = fmt
+        self._emit_column(COL_POSITION)
+
+    def set_stale_minutes(self, minutes: int) -> None:
+        self._stale_after = timedelta(minutes=minutes)
+        self._refresh_clock()
+        self._emit_all()
+
+    def _refresh_clock(self) -> None:
+        self._now = datetime.now(UTC)
+        self._stale_cutoff = self._now - self._stale_after
+
+    def _tick(self) -> None:
+        self._refresh_clock()
+        self._emit_all()
+
+    def _emit_column(self, column: int) -> None:
+        if self.visible:
+            self.dataChanged.emit(
+                self.index(0, column), self.index(len(self.visible) - 1, column)
+            )
+
+    def _emit_all(self) -> None:
+        if self.visible:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.visible) - 1, COLUMN_COUNT - 1)
+            )
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
+        self._emit_all()
+
+    def _parent_callsign(self, row: Row) -> str:
+        pid = row[PARENT]
+        if not pid:
+            return ""
+        at = self._by_id.get(pid)
+        return self.rows[at][CALLSIGN] if at is not None else "?"
+
+    def is_stale(self, row: Row) -> bool:
+        return row[OBSERVED] is not None and row[OBSERVED] < self._stale_cutoff
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def row_at(self, view_row: int) -> Row:
+        return self.rows[self.visible[view_row]]
+
+    def unit_id(self, view_row: int) -> str:
+        return self.rows[self.visible[view_row]][ID]
+
+    def row_of(self, unit_id: str) -> int | None:
+        at = self._by_id.get(unit_id)
+        if at is None:
+            return None
+        try:
+            return self.visible.index(at)
+        except ValueError:
+            return None
+
+    def row_by_id(self, unit_id: str) -> Row | None:
+        at = self._by_id.get(unit_id)
+        return self.rows[at] if at is not None else None
+
+    def agencies(self) -> list[str]:
+        return sorted({r[AGENCY] for r in self.rows})
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[self.visible[index.row()]]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col in (COL_POSITION, COL_AGE) and self.is_stale(row):
+                return QBrush(QColor(255, 214, 153))
+            if row[STATUS] == "retired":
+                return QBrush(QColor(230, 230, 230))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_POSITION, COL_AGE):
+            if self.is_stale(row):
+                return self.tr("No position report for more than {n} minutes").format(
+                    n=int(self._stale_after.total_seconds() // 60)
+                )
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_STRENGTH:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == UNIT_ID_ROLE:
+            return row[ID]
+        if role == STALE_ROLE:
+            return self.is_stale(row)
+        return None
+
+    def _display(self, row: Row, col: int) -> Any:
+        if col == COL_CALLSIGN:
+            return row[CALLSIGN]
+        if col == COL_PARENT:
+            return self._parent_callsign(row)
+        if col == COL_AGENCY:
+            return row[AGENCY]
+        if col == COL_KIND:
+            return label(row[KIND])
+        if col == COL_ECHELON:
+            return label(row[ECHELON])
+        if col == COL_STATUS:
+            return label(row[STATUS])
+        if col == COL_STRENGTH:
+            return "" if row[STRENGTH] is None else str(row[STRENGTH])
+        if col == COL_POSITION:
+            if row[LAT] is None:
+                return ""
+            return geo.format_latlon(row[LAT], row[LON], self._coord_format)
+        if col == COL_AGE:
+            return self.age_text(row[OBSERVED])
+        if col == COL_SOURCE:
+            return label(row[SOURCE])
+        return None
+
+    def age_text(self, observed: datetime | None) -> str:
+        if observed is None:
+            return ""
+        seconds = int((self._now - observed).total_seconds())
+        if seconds < 60:
+            return self.tr("now")
+        minutes = seconds // 60
+        if minutes < 60:
+            return self.tr("{n} min").format(n=minutes)
+        hours = minutes // 60
+        if hours < 48:
+            return self.tr("{h} h {m} min").format(h=hours, m=minutes % 60)
+        return self.tr("{n} d").format(n=hours // 24)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.column_titles()[section] if 0 <= section < COLUMN_COUNT else None
+
+    def column_titles(self) -> list[str]:
+        return [
+            self.tr("Callsign"),
+            self.tr("Reports to"),
+            self.tr("Agency"),
+            self.tr("Kind"),
+            self.tr("Echelon"),
+            self.tr("Status"),
+            self.tr("Strength"),
+            self.tr("Position"),
+            self.tr("Age"),
+            self.tr("Source"),
+        ]

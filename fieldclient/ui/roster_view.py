@@ -1,0 +1,278 @@
+"""The roster dock: filter bar, the unit table and details of the selected unit."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldclient.store.db import Store
+from fieldclient.store.models import Unit
+from fieldclient.ui import geo
+from fieldclient.ui.labels import label
+from fieldclient.ui.roster_model import COL_CALLSIGN, COL_POSITION, RosterModel
+from sync.protocol import UNIT_KINDS, UNIT_STATUSES
+
+FILTER_DELAY_MS = 120  # one filter per pause in typing, not one per key
+
+
+class RosterPanel(QWidget):
+    unitSelected = Signal(str)  # noqa: N815 - Qt signal naming
+    editRequested = Signal(str)  # noqa: N815
+    retireRequested = Signal(str)  # noqa: N815
+    logPositionRequested = Signal(str)  # noqa: N815
+
+    def __init__(self, store: Store, model: RosterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = model
+        self._coord_format = "dd"
+        self._selected: str | None = None
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.agency = QComboBox()
+        self.status = QComboBox()
+        self.kind = QComboBox()
+        for combo in (self.agency, self.status, self.kind):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.count = QLabel()
+
+        self.table = QTableView()
+        self.table.setObjectName("rosterTable")
+        self.table.setModel(model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_CALLSIGN, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vh = self.table.verticalHeader()
+        vh.setVisible(False)
+        # Fixed row heights let the view skip measuring 100k rows.
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        hh.resizeSection(COL_POSITION, 170)
+
+        self.details = QLabel()
+        self.details.setObjectName("unitDetails")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.edit_button = QPushButton()
+        self.retire_button = QPushButton()
+        self.position_button = QPushButton()
+        for b in (self.edit_button, self.retire_button, self.position_button):
+            b.setEnabled(False)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.agency)
+        bar.addWidget(self.status)
+        bar.addWidget(self.kind)
+        details_box = QWidget()
+        dl = QVBoxLayout(details_box)
+        dl.setContentsMargins(4, 4, 4, 4)
+        dl.addWidget(self.details, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.position_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.retire_button)
+        buttons.addStretch(1)
+        dl.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(details_box)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.count)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._filter_timer.start)
+        for combo in (self.agency, self.status, self.kind):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self._emit(self.editRequested))
+        self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
+        self.retire_button.clicked.connect(lambda: self._emit(self.retireRequested))
+        self.position_button.clicked.connect(lambda: self._emit(self.logPositionRequested))
+        model.loaded.connect(self._on_loaded)
+        model.updated.connect(self._on_updated)
+        model.modelReset.connect(self._update_count)
+        self.retranslateUi()
+
+    # -- language ---------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def retranslateUi(self) -> None:
+        self.search.setPlaceholderText(self.tr("Find unit by callsign, agency… (Ctrl+F)"))
+        self._fill_combo(self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()])
+        self._fill_combo(
+            self.status, self.tr("Any status"), [(s, label(s)) for s in UNIT_STATUSES]
+        )
+        self._fill_combo(self.kind, self.tr("Any kind"), [(k, label(k)) for k in UNIT_KINDS])
+        self.edit_button.setText(self.tr("Edit…"))
+        self.retire_button.setText(self.tr("Retire"))
+        self.position_button.setText(self.tr("Log position…"))
+        self.model.retranslate()
+        self._update_count()
+        self._show_details(self._selected)
+
+    def _fill_combo(self, combo: QComboBox, anything: str, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(anything, None)
+        for code, text in items:
+            combo.addItem(text, code)
+        at = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(at, 0))
+        combo.blockSignals(False)
+
+    # -- filter and selection -----------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(
+            self.search.text(),
+            self.agency.currentData(),
+            self.status.currentData(),
+            self.kind.currentData(),
+        )
+        self._reselect()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count.setText(
+            self.tr("{shown} of {total} units").format(
+                shown=len(self.model.visible), total=len(self.model.rows)
+            )
+        )
+
+    def _on_loaded(self) -> None:
+        self._fill_combo(
+            self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()]
+        )
+        self._update_count()
+        self._reselect()
+
+    def _on_updated(self) -> None:
+        self._update_count()
+        self._show_details(self._selected)
+
+    def _reselect(self) -> None:
+        if self._selected:
+            self.select_unit(self._selected, emit=False)
+
+    def select_unit(self, unit_id: str, emit: bool = True) -> None:
+        row = self.model.row_of(unit_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        if not emit:
+            self.table.selectionModel().blockSignals(True)
+        self.table.selectRow(row)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        if not emit:
+            self.table.selectionModel().blockSignals(False)
+            self._selected = unit_id
+            self._show_details(unit_id)
+
+    def selected_unit(self) -> str | None:
+        return self._selected
+
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        uid = self.model.unit_id(rows[0].row()) if rows else None
+        self._selected = uid
+        self._show_details(uid)
+        if uid:
+            self.unitSelected.emit(uid)
+
+    def _emit(self, signal: Signal) -> None:
+        if self._selected:
+            signal.emit(self._selected)  # type: ignore[attr-defined]
+
+    # -- details ------------------------------------------------------------------
+
+    def set_coord_format(self, fmt: str) -> None:
+        self._coord_format = fmt
+        self._show_details(self._selected)
+
+    def _show_details(self, unit_id: str | None) -> None:
+        has = unit_id is not None
+        for b in (self.edit_button, self.retire_button, self.position_button):
+            b.setEnabled(has)
+        if not unit_id:
+            self.details.setText(
+                "<i>{}</i>".format(html.escape(self.tr("Select a unit to see its details.")))
+            )
+            return
+        # One row by primary key plus a short walk up the chain: cheap enough for the UI thread.
+        with self.store.session() as s:
+            unit = s.get(Unit, unit_id)
+            if unit is None:
+                self.details.setText("")
+                return
+            chain: list[str] = []
+            seen = {unit.id}
+            cursor = unit.parent_id
+            while cursor and cursor not in seen and len(chain) < 20:
+                seen.add(cursor)
+                parent = s.get(Unit, cursor)
+                if parent is None:
+                    break
+                chain.append(parent.callsign)
+                cursor = parent.parent_id
+        e = html.escape
+        if unit.pos_lat is not None and unit.pos_lon is not None:
+            where = geo.format_latlon(unit.pos_lat, unit.pos_lon, self._coord_format)
+        else:
+            where = self.tr("no report yet")
+        lines = [
+            f"<b style='font-size:large'>{e(unit.callsign)}</b> {e(unit.name or '')}",
+            f"{e(self.tr('Agency'))}: {e(unit.agency)} · {e(label(unit.kind))}"
+            f" · {e(label(unit.echelon))}",
+            f"{e(self.tr('Status'))}: {e(label(unit.status))}"
+            + (f" · {e(self.tr('Strength'))}: {unit.strength}" if unit.strength is not None else ""),
+            f"{e(self.tr('Commander'))}: {e(unit.commander or '—')}",
+            f"{e(self.tr('Position'))}: {e(where)}",
+            f"{e(self.tr('Chain of command'))}: "
+            + (" → ".join(e(c) for c in [unit.callsign, *chain]) if chain else e(self.tr("top level"))),
+        ]
+        if unit.notes:
+            lines.append(f"<i>{e(unit.notes)}</i>")
+        self.details.setText("<br>".join(lines))

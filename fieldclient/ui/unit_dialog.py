@@ -1,0 +1,190 @@
+"""Create, edit or retire a unit through a validated form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from sqlalchemy import select
+
+from fieldclient.core.errors import InvalidInput
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.store.db import Store
+from fieldclient.store.models import Agency, Unit
+from fieldclient.store.writer import LocalWriter
+from fieldclient.ui.form_dialog import FormDialog, fill_codes, select_code
+from sync.protocol import ECHELONS, MAX_SHORT, SLUG_RE, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+
+
+def agency_choices(store: Store) -> list[tuple[str, str]]:
+    """(slug, display) of every known agency: the reference table plus any seen on units."""
+    with store.session() as s:
+        named = {a.id: a.name for a in s.execute(select(Agency)).scalars()}
+        used = set(s.execute(select(Unit.agency).distinct()).scalars())
+    return [(slug, f"{slug} — {named[slug]}" if slug in named else slug)
+            for slug in sorted(set(named) | used)]
+
+
+def find_unit_by_callsign(store: Store, callsign: str) -> str | None:
+    with store.session() as s:
+        rows = s.execute(
+            select(Unit.id, Unit.status).where(Unit.callsign == callsign.strip())
+        ).all()
+    active = [r.id for r in rows if r.status != "retired"]
+    return (active or [r.id for r in rows] or [None])[0]
+
+
+class UnitDialog(FormDialog):
+    """Edits one unit (or a new one when `unit_id` is None)."""
+
+    def __init__(
+        self, store: Store, writer: LocalWriter, unit_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("unitDialog")
+        self.store, self.writer, self.unit_id = store, writer, unit_id
+        self._seen: dict[str, str] = {}
+        self._loaded: dict[str, Any] = {}
+        self.callsign = QLineEdit()
+        self.name = QLineEdit()
+        self.agency = QComboBox()
+        self.agency.setEditable(True)  # a new deployment may not have the agency list yet
+        for slug, text in agency_choices(store):
+            self.agency.addItem(text, slug)
+        self.kind = QComboBox()
+        self.echelon = QComboBox()
+        self.status = QComboBox()
+        self.visibility = QComboBox()
+        self.parent_unit = QLineEdit()
+        self.commander = QLineEdit()
+        self.strength = QLineEdit()
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(70)
+        for key, w in [
+            ("callsign", self.callsign), ("name", self.name), ("agency", self.agency),
+            ("kind", self.kind), ("echelon", self.echelon), ("status", self.status),
+            ("parent", self.parent_unit), ("commander", self.commander),
+            ("strength", self.strength), ("visibility", self.visibility), ("notes", self.notes),
+        ]:
+            self.add_field(key, w)
+        self.retranslateUi()
+        if unit_id:
+            self._load(unit_id)
+        self.resize(460, self.sizeHint().height())
+
+    def retranslateUi(self) -> None:
+        self.setWindowTitle(self.tr("Edit unit") if self.unit_id else self.tr("New unit"))
+        for key, text in [
+            ("callsign", self.tr("Callsign *")), ("name", self.tr("Name")),
+            ("agency", self.tr("Agency *")), ("kind", self.tr("Kind *")),
+            ("echelon", self.tr("Echelon")), ("status", self.tr("Status")),
+            ("parent", self.tr("Reports to (callsign)")), ("commander", self.tr("Commander")),
+            ("strength", self.tr("Strength")), ("visibility", self.tr("Visibility")),
+            ("notes", self.tr("Notes")),
+        ]:
+            self.set_label(key, text)
+        fill_codes(self.kind, UNIT_KINDS)
+        fill_codes(self.echelon, ECHELONS, blank="—")
+        fill_codes(self.status, UNIT_STATUSES)
+        fill_codes(self.visibility, VISIBILITIES)
+        self.strength.setPlaceholderText(self.tr("people, optional"))
+        self.parent_unit.setPlaceholderText(self.tr("empty for a top-level unit"))
+
+    def _load(self, unit_id: str) -> None:
+        with self.store.session() as s:
+            unit = s.get(Unit, unit_id)
+            if unit is None:
+                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Unit not found."))
+            parent = s.get(Unit, unit.parent_id) if unit.parent_id else None
+            self._seen = dict(unit.field_hlcs or {})
+            self._loaded = {c: getattr(unit, c) for c in (
+                "callsign", "name", "agency", "kind", "echelon", "status", "visibility",
+                "parent_id", "commander", "strength", "notes")}
+        self.callsign.setText(unit.callsign)
+        self.name.setText(unit.name or "")
+        at = self.agency.findData(unit.agency)
+        if at < 0:
+            self.agency.addItem(unit.agency, unit.agency)
+            at = self.agency.count() - 1
+        self.agency.setCurrentIndex(at)
+        select_code(self.kind, unit.kind)
+        select_code(self.echelon, unit.echelon)
+        select_code(self.status, unit.status)
+        select_code(self.visibility, unit.visibility)
+        self.parent_unit.setText(parent.callsign if parent else "")
+        self.commander.setText(unit.commander or "")
+        self.strength.setText("" if unit.strength is None else str(unit.strength))
+        self.notes.setPlainText(unit.notes or "")
+
+    def _agency_slug(self) -> str:
+        text = self.agency.currentText().strip()
+        data = self.agency.currentData()
+        if data is not None and self.agency.itemText(self.agency.currentIndex()) == text:
+            return str(data)
+        return text.split(" — ", 1)[0].strip()
+
+    def values(self) -> dict[str, Any]:
+        """The form as unit fields; each refusal is shown next to its field."""
+        out: dict[str, Any] = {}
+        callsign = self.callsign.text().strip()
+        if not callsign:
+            self.set_field_error("callsign", self.tr("Enter a callsign."))
+        elif len(callsign) > MAX_SHORT:
+            self.set_field_error(
+                "callsign", self.tr("At most {n} characters.").format(n=MAX_SHORT)
+            )
+        out["callsign"] = callsign
+        out["name"] = self.name.text().strip() or None
+        slug = self._agency_slug()
+        if not slug:
+            self.set_field_error("agency", self.tr("Choose the agency."))
+        elif not SLUG_RE.match(slug):
+            self.set_field_error(
+                "agency",
+                self.tr("Agency codes use lower-case letters, digits and dashes (e.g. pol-jal)."),
+            )
+        out["agency"] = slug
+        out["kind"] = self.kind.currentData()
+        out["echelon"] = self.echelon.currentData()
+        out["status"] = self.status.currentData()
+        out["visibility"] = self.visibility.currentData()
+        out["commander"] = self.commander.text().strip() or None
+        out["notes"] = self.notes.toPlainText().strip() or None
+        strength = self.strength.text().strip()
+        out["strength"] = None
+        if strength:
+            if not strength.isdigit() or int(strength) > 100_000:
+                self.set_field_error(
+                    "strength", self.tr("Strength is a whole number from 0 to 100000.")
+                )
+            else:
+                out["strength"] = int(strength)
+        parent_cs = self.parent_unit.text().strip()
+        out["parent_id"] = None
+        if parent_cs:
+            pid = find_unit_by_callsign(self.store, parent_cs)
+            if pid is None:
+                self.set_field_error(
+                    "parent", self.tr("No unit has the callsign {callsign}.").format(
+                        callsign=parent_cs)
+                )
+            elif pid == self.unit_id:
+                self.set_field_error("parent", self.tr("A unit cannot report to itself."))
+            out["parent_id"] = pid
+        return out
+
+    def save(self) -> str | None:
+        fields = self.values()
+        if self.has_errors():
+            return None
+        if self.unit_id is None:
+            return self.writer.create_unit(fields)
+        changes = {k: v for k, v in fields.items() if v != self._loaded.get(k)}
+        self.writer.update_unit(self.unit_id, changes, self._seen)
+        return self.unit_id
+
+    def retire(self) -> None:
+        """Retire the unit being edited (it stays in the record, marked retired)."""
+        if self.unit_id:
+            self.writer.retire_unit(self.unit_id, self._seen)
