@@ -113,7 +113,6 @@ def add_agency(engine: Engine, slug: str, name: str, kind: str, *, actor: str = 
         row = changelog.make_row(
             changelog.max_seq(conn) + 1, str(uuid.uuid4()), "agency", slug, "upsert", fields, {},
             hlc, author=actor, device_id=None, received_at=now, scope=None,
-            ehash=changelog.env_hash("agency", slug, "upsert", fields, {}, hlc),
         )
         changelog.insert_and_audit(conn, [row], "agency.add", actor=actor, device_id=None, subject=slug)
 

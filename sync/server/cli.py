@@ -117,7 +117,7 @@ def _engine(url: str) -> Engine:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     url = resolve_database_url(args.database)
-    settings = Settings(database_url=url)
+    settings = Settings.from_env(url)
     try:
         return _dispatch(args, settings)
     except accounts.AccountError as exc:

@@ -80,7 +80,6 @@ changes = Table(
     Column("op", String(8), nullable=False),
     # id of the unit/incident whose visibility governs this change (NULL: public)
     Column("scope", String(64), nullable=True),
-    Column("env_hash", String(64), nullable=False),
     Column("doc", Text, nullable=False),
 )
 
@@ -146,6 +145,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: indexes of a big log stay hot
+            # Checkpoint less often: bulk pushes rewrite the same index pages.
+            cur.execute("PRAGMA wal_autocheckpoint=8192")
             cur.close()
 
         @event.listens_for(engine, "begin")

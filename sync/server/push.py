@@ -3,7 +3,7 @@
 Work is split in two phases so the serialised part stays short:
 1. `prepare` (no lock, no database): envelope and field validation, role
    checks that need no state, clock skew. Failures become `rejected` results.
-2. `apply` (inside db.write_tx): duplicate detection, checks that need
+2. `Applier` (inside db.write_tx): duplicate detection, checks that need
    current state (ownership, visibility of the unit/incident), per-field merge
    and conflict records, then one bulk insert of change rows, the state rows
    and one audit row pinning them.
@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, select, text
 
-from sync.merge import HybridClock, hlc_millis, merge_upsert
+from sync.merge import FieldConflict, HybridClock, hlc_millis, merge_upsert
 from sync.protocol import (
     APPEND_ONLY,
     CLIENT_CONFLICT_FIELDS,
@@ -37,35 +37,20 @@ from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.errors import invalid
 from sync.server.state import Record, can_see, load_records, save_records
-from sync.server.validate import fast_position
+from sync.server.validate import Prepared, fast_position, position_doc, stamps_json
 
 WRITERS = ("commander", "liaison")
-_CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
-
-
-@dataclass
-class Prepared:
-    index: int
-    change_id: str
-    entity: str
-    entity_id: str
-    op: str
-    fields: dict[str, Any]
-    base: dict[str, str]
-    hlc: str
-    ehash: str
-    scope: str | None = None
+Result = dict[str, Any]
 
 
 @dataclass
 class Outcome:
-    results: list[dict[str, Any]]
-    last_seq: int = 0
-    accepted: int = 0
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    results: list[Result]
+    last_seq: int
+    accepted: int
 
 
-def _reject(change_id: str, reason: str) -> dict[str, Any]:
+def _reject(change_id: str, reason: str) -> Result:
     return {"change_id": change_id, "status": "rejected", "seq": None, "reason": reason}
 
 
@@ -82,62 +67,80 @@ def _role_reason(who: Principal, entity: str) -> str | None:
     return None
 
 
-def prepare(items: list[Any], who: Principal) -> tuple[list[Prepared | dict[str, Any]], int]:
+def _prepare_one(item: Any, i: int, who: Principal) -> Prepared | Result:
+    try:
+        change = Change.model_validate(item)
+    except ValidationError as exc:
+        cid = item.get("change_id") if isinstance(item, dict) else None
+        try:
+            cid = str(uuid.UUID(str(cid)))
+        except ValueError:
+            # Without a usable change_id there is nothing to report a result
+            # against, so the request as a whole is refused.
+            raise invalid(f"changes[{i}]: {_describe(exc)}") from None
+        return _reject(cid, _describe(exc))
+    cid = str(change.change_id)
+    reason = _role_reason(who, change.entity)
+    if reason:
+        return _reject(cid, reason)
+    raw = dict(change.fields)
+    for stamped in SERVER_STAMPED.get(change.entity, ()):  # author fields are the server's
+        raw.pop(stamped, None)
+    if change.entity == "conflict" and not set(raw) <= CLIENT_CONFLICT_FIELDS:
+        return _reject(cid, "clients may only change a conflict's status and resolution")
+    try:
+        fields = validate_fields(change.entity, change.op, raw)
+    except ValueError as exc:
+        return _reject(cid, str(exc))
+    for stamped in SERVER_STAMPED.get(change.entity, ()):
+        fields.pop(stamped, None)
+    return Prepared(i, cid, change.entity, change.entity_id, change.op, fields,
+                    dict(change.base), change.hlc)
+
+
+def prepare(items: list[Any], who: Principal) -> list[Prepared | Result]:
     """Phase 1: each item becomes a Prepared change or a rejected result."""
-    out: list[Prepared | dict[str, Any]] = []
+    out: list[Prepared | Result] = []
     limit_ms = int(time.time() * 1000) + MAX_FUTURE_SKEW_MS
+    writer = who.role in WRITERS
     for i, item in enumerate(items):
-        prepared = fast_position(item, i) if who.role in WRITERS else None
-        if prepared is None:
-            try:
-                change = Change.model_validate(item)
-            except ValidationError as exc:
-                cid = item.get("change_id") if isinstance(item, dict) else None
-                try:
-                    cid = str(uuid.UUID(str(cid)))
-                except ValueError:
-                    raise invalid(f"changes[{i}]: {_describe(exc)}") from None
-                out.append(_reject(cid, _describe(exc)))
-                continue
-            cid = str(change.change_id)
-            reason = _role_reason(who, change.entity)
-            if reason:
-                out.append(_reject(cid, reason))
-                continue
-            raw = dict(change.fields)
-            for stamped in SERVER_STAMPED.get(change.entity, ()):  # author fields are ignored
-                raw.pop(stamped, None)
-            if change.entity == "conflict" and not set(raw) <= CLIENT_CONFLICT_FIELDS:
-                out.append(_reject(cid, "clients may only change a conflict's status and resolution"))
-                continue
-            try:
-                fields = validate_fields(change.entity, change.op, raw)
-            except ValueError as exc:
-                out.append(_reject(cid, str(exc)))
-                continue
-            if change.entity in APPEND_ONLY:
-                for stamped in SERVER_STAMPED.get(change.entity, ()):
-                    fields.pop(stamped, None)
-            base = dict(change.base)
-            prepared = Prepared(
-                i, cid, change.entity, change.entity_id, change.op, fields, base, change.hlc,
-                changelog.env_hash(change.entity, change.entity_id, change.op, fields, base, change.hlc),
-            )
-        elif isinstance(prepared, dict):
-            out.append(prepared)
-            continue
-        if hlc_millis(prepared.hlc) > limit_ms:
-            out.append(_reject(prepared.change_id, "hlc is more than 24 hours ahead of server time"))
-            continue
-        out.append(prepared)
-    return out, len(items)
+        p = (fast_position(item, i) if writer else None) or _prepare_one(item, i, who)
+        if isinstance(p, Prepared) and hlc_millis(p.hlc) > limit_ms:
+            p = _reject(p.change_id, "hlc is more than 24 hours ahead of server time")
+        out.append(p)
+    return out
 
 
-def _in_chunks(conn: Connection, column: Any, cols: list[Any], keys: list[str]) -> list[Any]:
-    rows: list[Any] = []
-    for i in range(0, len(keys), _CHUNK):
-        rows.extend(conn.execute(select(*cols).where(column.in_(keys[i:i + _CHUNK]))).all())
-    return rows
+def _envelope(entity: str, entity_id: str, op: str, fields: dict[str, Any],
+              base: dict[str, str], hlc: str) -> tuple[Any, ...]:
+    stamped = SERVER_STAMPED.get(entity, ())
+    return (entity, entity_id, op, {k: v for k, v in fields.items() if k not in stamped}, base, hlc)
+
+
+def same_change(stored_doc: str, p: Prepared) -> bool:
+    """Is `p` the change already stored under its change_id (a replay)?
+
+    Compared on the normalised envelope without server stamps, so only a
+    genuinely different change reusing a change_id is refused. Comparing on
+    demand (replays are rare) keeps a per-change hash off the hot path."""
+    d = json.loads(stored_doc)
+    mine = _envelope(p.entity, p.entity_id, p.op, p.fields, p.base, p.hlc)
+    return _envelope(d["entity"], d["entity_id"], d["op"], d["fields"], d["base"], d["hlc"]) == mine
+
+
+def _lookup(conn: Connection, column: str, cols: str, keys: list[str]) -> list[Any]:
+    """Rows of `changes` whose `column` is one of `keys`, in one statement."""
+    if not keys:
+        return []
+    if conn.dialect.name == "sqlite":
+        q = f"SELECT {cols} FROM changes WHERE {column} IN (SELECT value FROM json_each(:k))"
+        return conn.execute(text(q), {"k": json.dumps(keys)}).all()
+    if conn.dialect.name == "postgresql":
+        q = f"SELECT {cols} FROM changes WHERE {column} = ANY(:k)"
+        return conn.execute(text(q), {"k": keys}).all()
+    c = db.changes.c
+    return conn.execute(select(*[c[n.strip()] for n in cols.split(",")])
+                        .where(c[column].in_(keys))).all()
 
 
 class Applier:
@@ -146,29 +149,31 @@ class Applier:
     def __init__(self, conn: Connection, who: Principal, clock: HybridClock) -> None:
         self.conn, self.who, self.clock = conn, who, clock
         self.received_at = now_iso()
+        self.stamps = stamps_json(who.username, who.device_id, self.received_at)
         self.rows: list[dict[str, Any]] = []
         self.seq = changelog.max_seq(conn)
         self.records: dict[str, Record] = {}
-        self.by_change: dict[str, tuple[int, str]] = {}  # change_id -> (seq, env_hash)
+        self.stored: dict[str, tuple[int, str]] = {}  # change_id -> (seq, doc) already in the log
+        self.batch: dict[str, tuple[int, Prepared]] = {}  # change_id -> accepted in this batch
         self.appended: dict[str, int] = {}  # append-only entity_id -> seq
-        self.entries: dict[str, str] = {}  # incident_entry id -> incident id
+        self.entries: dict[str, str] = {}  # incident_entry id -> its incident id
+        self.visible: dict[str, bool] = {}  # unit/incident id -> may this caller see it
+        self.max_hlc = ""
 
     def load(self, items: list[Prepared]) -> None:
-        c = db.changes.c
-        for cid, seq, eh in _in_chunks(self.conn, c.change_id, [c.change_id, c.seq, c.env_hash],
-                                       [p.change_id for p in items]):
-            self.by_change[cid] = (seq, eh)
-        appends = [p.entity_id for p in items if p.op == "append"]
-        amends = [p.fields["amends"] for p in items if p.fields.get("amends")]
-        for eid, seq, ent, scope in _in_chunks(
-            self.conn, c.entity_id, [c.entity_id, c.seq, c.entity, c.scope], appends + amends
-        ):
+        for cid, seq, doc in _lookup(self.conn, "change_id", "change_id, seq, doc",
+                                     [p.change_id for p in items]):
+            self.stored[cid] = (seq, doc)
+        ids = [p.entity_id for p in items if p.op == "append"]
+        ids += [p.fields["amends"] for p in items if p.fields.get("amends")]
+        for eid, seq, ent, scope in _lookup(self.conn, "entity_id", "entity_id, seq, entity, scope", ids):
             if ent in APPEND_ONLY:
                 self.appended[eid] = seq
             if ent == "incident_entry":
                 self.entries[eid] = scope
         wanted = {p.entity_id for p in items if p.op == "upsert"}
-        wanted |= {p.fields.get("unit_id") or p.fields.get("incident_id") for p in items if p.op == "append"}
+        wanted |= {p.fields.get("unit_id") or p.fields.get("incident_id")
+                   for p in items if p.op == "append"}
         wanted.discard(None)
         self.records = load_records(self.conn, sorted(wanted))
         # a conflict is visible through the record it is about
@@ -176,25 +181,17 @@ class Applier:
         targets -= set(self.records) | {None}
         self.records.update(load_records(self.conn, sorted(targets)))
 
-    def _emit(self, p: Prepared, author: str | None, device: str | None) -> int:
-        self.seq += 1
-        self.rows.append(changelog.make_row(
-            self.seq, p.change_id, p.entity, p.entity_id, p.op, p.fields, p.base, p.hlc,
-            author=author, device_id=device, received_at=self.received_at, scope=p.scope,
-            ehash=p.ehash,
-        ))
-        return self.seq
-
-    def apply(self, p: Prepared) -> dict[str, Any]:
-        seen = self.by_change.get(p.change_id)
-        if seen:
-            if seen[1] != p.ehash:
-                return _reject(p.change_id, "change_id was already used for a different change; "
+    def apply(self, p: Prepared) -> Result:
+        cid = p.change_id
+        if cid in self.batch or cid in self.stored:
+            seq, same = self._replay(p)
+            if not same:
+                return _reject(cid, "change_id was already used for a different change; "
                                "the original stands")
-            return {"change_id": p.change_id, "status": "duplicate", "seq": seen[0], "reason": None}
+            return {"change_id": cid, "status": "duplicate", "seq": seq, "reason": None}
         if p.op == "append":
             if p.entity_id in self.appended:
-                return {"change_id": p.change_id, "status": "duplicate",
+                return {"change_id": cid, "status": "duplicate",
                         "seq": self.appended[p.entity_id], "reason": "record already exists"}
             reason = self._check_append(p)
         elif p.entity == "agency":
@@ -202,29 +199,54 @@ class Applier:
         else:
             reason = self._apply_upsert(p)
         if reason:
-            return _reject(p.change_id, reason)
+            return _reject(cid, reason)
         seq = self._emit(p, self.who.username, self.who.device_id)
-        self.by_change[p.change_id] = (seq, p.ehash)
+        self.batch[cid] = (seq, p)
         if p.op == "append":
             self.appended[p.entity_id] = seq
-        self.clock.observe(p.hlc)
-        return {"change_id": p.change_id, "status": "applied", "seq": seq, "reason": None}
+        if p.hlc > self.max_hlc:
+            self.max_hlc = p.hlc
+        return {"change_id": cid, "status": "applied", "seq": seq, "reason": None}
 
-    def _visible(self, rid: str, entity: str) -> Record | None:
-        rec = self.records.get(rid)
-        if rec is None or rec.entity != entity or not can_see(self.who, rec.agency, rec.visibility):
-            return None
-        return rec
+    def _replay(self, p: Prepared) -> tuple[int, bool]:
+        if p.change_id in self.batch:
+            seq, q = self.batch[p.change_id]
+            return seq, (_envelope(q.entity, q.entity_id, q.op, q.fields, q.base, q.hlc)
+                         == _envelope(p.entity, p.entity_id, p.op, p.fields, p.base, p.hlc))
+        seq, doc = self.stored[p.change_id]
+        return seq, same_change(doc, p)
+
+    def _emit(self, p: Prepared, author: str | None, device: str | None) -> int:
+        self.seq += 1
+        if p.fast:
+            doc = position_doc(p, self.seq, self.stamps)
+            self.rows.append({"seq": self.seq, "change_id": p.change_id, "entity": p.entity,
+                              "entity_id": p.entity_id, "op": p.op, "scope": p.scope, "doc": doc})
+        else:
+            self.rows.append(changelog.make_row(
+                self.seq, p.change_id, p.entity, p.entity_id, p.op, p.fields, p.base, p.hlc,
+                author=author, device_id=device, received_at=self.received_at, scope=p.scope,
+            ))
+        return self.seq
+
+    def _can_see(self, rid: str, entity: str) -> bool:
+        ok = self.visible.get(rid)
+        if ok is None:
+            rec = self.records.get(rid)
+            ok = (rec is not None and rec.entity == entity
+                  and can_see(self.who, rec.agency, rec.visibility))
+            self.visible[rid] = ok
+        return ok
 
     def _check_append(self, p: Prepared) -> str | None:
         if p.entity == "position":
             p.scope = p.fields["unit_id"]
-            if self._visible(p.scope, "unit") is None:
+            if not self._can_see(p.scope, "unit"):
                 return "unknown unit (or not visible to you)"
             p.fields["reported_by"] = self.who.username
             return None
         p.scope = p.fields["incident_id"]
-        if self._visible(p.scope, "incident") is None:
+        if not self._can_see(p.scope, "incident"):
             return "unknown incident (or not visible to you)"
         amends = p.fields.get("amends")
         if amends and self.entries.get(amends) != p.scope:
@@ -234,17 +256,15 @@ class Applier:
         return None
 
     def _apply_agency(self, p: Prepared) -> str | None:
-        exists = self.conn.execute(
-            select(db.agencies.c.slug).where(db.agencies.c.slug == p.entity_id)).first()
-        if exists:
+        a = db.agencies
+        if self.conn.execute(select(a.c.slug).where(a.c.slug == p.entity_id)).first():
             if p.fields:
-                self.conn.execute(db.agencies.update().where(db.agencies.c.slug == p.entity_id)
-                                  .values(**p.fields))
+                self.conn.execute(a.update().where(a.c.slug == p.entity_id).values(**p.fields))
             return None
         missing = REQUIRED_ON_CREATE["agency"] - set(p.fields)
         if missing:
             return f"a new agency needs: {', '.join(sorted(missing))}"
-        self.conn.execute(db.agencies.insert().values(slug=p.entity_id, created_at=now_iso(), **p.fields))
+        self.conn.execute(a.insert().values(slug=p.entity_id, created_at=now_iso(), **p.fields))
         return None
 
     def _apply_upsert(self, p: Prepared) -> str | None:
@@ -263,8 +283,6 @@ class Applier:
                 return f"a new {p.entity} needs: {', '.join(sorted(missing))}"
             if p.fields["agency"] != who.agency:
                 return f"you may only create records of your own agency ({who.agency})"
-            if p.base:
-                return "a new record has no base"
             rec = Record(p.entity_id, p.entity, who.agency, p.fields["visibility"], {}, {}, {}, new=True)
             self.records[p.entity_id] = rec
             p.scope = p.entity_id
@@ -283,6 +301,7 @@ class Applier:
         rec.dirty = True
         if p.entity != "conflict":
             rec.visibility = rec.values.get("visibility", rec.visibility)
+            self.visible.pop(rec.id, None)
         for fc in result.conflicts:
             self._conflict(p, fc, authors_before)
         if was_visibility == "agency" and rec.visibility == "shared" and not rec.new:
@@ -290,15 +309,14 @@ class Applier:
         rec.new = False
         return None
 
-    def _conflict(self, p: Prepared, fc: Any, authors_before: dict[str, str]) -> None:
+    def _conflict(self, p: Prepared, fc: FieldConflict, authors_before: dict[str, str]) -> None:
         """Record a concurrent edit once, whichever order the two edits arrived in."""
         cid = str(fc.conflict_id(p.entity, p.entity_id))
         if cid not in self.records:
             self.records.update(load_records(self.conn, [cid]))
         if cid in self.records:
             return
-        mine = self.who.username
-        theirs = authors_before.get(fc.field)
+        mine, theirs = self.who.username, authors_before.get(fc.field)
         winner_by, loser_by = (mine, theirs) if fc.winner_hlc == p.hlc else (theirs, mine)
         fields = {
             "entity": p.entity, "entity_id": p.entity_id, "field": fc.field,
@@ -308,60 +326,58 @@ class Applier:
             "status": "open", "resolution": None,
         }
         hlc = self.clock.now()
-        self.records[cid] = Record(
-            cid, "conflict", None, None, dict(fields),
-            dict.fromkeys(fields, hlc), dict.fromkeys(fields, "server"), dirty=True,
-        )
-        ehash = changelog.env_hash("conflict", cid, "upsert", fields, {}, hlc)
+        self.records[cid] = Record(cid, "conflict", None, None, dict(fields),
+                                   dict.fromkeys(fields, hlc), dict.fromkeys(fields, "server"),
+                                   dirty=True)
         self._emit(Prepared(-1, str(uuid.uuid4()), "conflict", cid, "upsert", fields, {}, hlc,
-                            ehash, scope=p.entity_id), "server", None)
+                            scope=p.entity_id), "server", None)
 
     def _reveal(self, rec: Record) -> None:
         """A record that turns shared is re-sent whole, one change per distinct HLC,
         so other agencies get every field with its true HLC (merging stays exact;
-        the owning agency's laptops see no-ops)."""
+        for laptops that already have the record these are no-ops)."""
         groups: dict[str, dict[str, Any]] = {}
         for name, hlc in rec.hlcs.items():
             groups.setdefault(hlc, {})[name] = rec.values.get(name)
         for hlc in sorted(groups):
-            fields = groups[hlc]
-            ehash = changelog.env_hash(rec.entity, rec.id, "upsert", fields, {}, hlc)
-            self._emit(Prepared(-1, str(uuid.uuid4()), rec.entity, rec.id, "upsert", fields, {},
-                                hlc, ehash, scope=rec.id), "server", None)
+            self._emit(Prepared(-1, str(uuid.uuid4()), rec.entity, rec.id, "upsert", groups[hlc],
+                                {}, hlc, scope=rec.id), "server", None)
 
-    def finish(self, action_extra: dict[str, Any]) -> None:
+    def finish(self) -> None:
+        if self.max_hlc:
+            self.clock.observe(self.max_hlc)  # later server HLCs sort after what was seen
         if self.rows:
-            changelog.insert_and_audit(
-                self.conn, self.rows, "push", actor=self.who.username,
-                device_id=self.who.device_id, extra=action_extra,
-            )
+            changelog.insert_and_audit(self.conn, self.rows, "push", actor=self.who.username,
+                                       device_id=self.who.device_id)
         save_records(self.conn, [r for r in self.records.values() if r.dirty], self.seq)
         if self.who.device_id:
             self.conn.execute(
-                db.devices.update().where(db.devices.c.id == bindparam("d")).values(last_seen_at=now_iso()),
-                {"d": self.who.device_id},
+                db.devices.update().where(db.devices.c.id == bindparam("d"))
+                .values(last_seen_at=self.received_at), {"d": self.who.device_id},
             )
 
 
-def push(engine: Any, who: Principal, items: list[Any], clock: HybridClock) -> Outcome:
+def push(engine: Engine, who: Principal, items: list[Any], clock: HybridClock) -> Outcome:
     """Validate, authorise and store one batch; returns one result per change, in order."""
-    prepared, _ = prepare(items, who)
+    prepared = prepare(items, who)
     todo = [p for p in prepared if isinstance(p, Prepared)]
-    results: list[dict[str, Any]] = [None] * len(prepared)  # type: ignore[list-item]
     with db.write_tx(engine) as conn:
         ap = Applier(conn, who, clock)
-        if todo:
-            ap.load(todo)
-        for i, p in enumerate(prepared):
-            results[i] = ap.apply(p) if isinstance(p, Prepared) else p
-        ap.finish({})
+        ap.load(todo)
+        results = [ap.apply(p) if isinstance(p, Prepared) else p for p in prepared]
+        ap.finish()
         if ap.rows and engine.dialect.name == "postgresql":
-            from sqlalchemy import text
-
             # Delivered at commit: wakes long-polls in every server process.
             conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(ap.seq)})
-    return Outcome(results, ap.seq, len(ap.rows), ap.rows)
+    return Outcome(results, ap.seq, len(ap.rows))
 
 
-def results_json(results: list[dict[str, Any]]) -> bytes:
-    return json.dumps({"results": results}, separators=(",", ":")).encode()
+def results_json(results: list[Result]) -> bytes:
+    """The push response; the common 'applied' result is assembled without the encoder."""
+    enc = json.JSONEncoder(separators=(",", ":")).encode
+    parts = [
+        '{"change_id":"' + r["change_id"] + '","status":"applied","seq":' + str(r["seq"])
+        + ',"reason":null}' if r["status"] == "applied" else enc(r)
+        for r in results
+    ]
+    return ('{"results":[' + ",".join(parts) + "]}").encode()

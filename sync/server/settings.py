@@ -54,9 +54,22 @@ class Settings:
     login_fail_per_user: int = 5
     login_fail_per_addr: int = 20
     login_window_s: float = 300.0
-    gzip_level: int = 5
+    gzip_level: int = 1
     # Long-poll wake-ups across processes (PostgreSQL only).
     listen_notify: bool = True
+
+    @classmethod
+    def from_env(cls, database_url: str) -> Settings:
+        """Settings for the CLI; the KDF cost can be tuned for small servers."""
+        kw: dict[str, int] = {}
+        for env, name in (("FIELDSYNC_KDF_MEMORY_KIB", "kdf_memory_kib"),
+                          ("FIELDSYNC_KDF_TIME_COST", "kdf_time_cost")):
+            if os.environ.get(env, "").isdigit():
+                kw[name] = int(os.environ[env])
+        # Never below OWASP's Argon2id floor (19 MiB, t=2), whatever is set.
+        kw["kdf_memory_kib"] = max(kw.get("kdf_memory_kib", 64 * 1024), 19 * 1024)
+        kw["kdf_time_cost"] = max(kw.get("kdf_time_cost", 3), 2)
+        return cls(database_url=database_url, **kw)
 
     @property
     def is_postgres(self) -> bool:

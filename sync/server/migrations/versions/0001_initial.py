@@ -52,7 +52,6 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.String(64), nullable=False),
         sa.Column("op", sa.String(8), nullable=False),
         sa.Column("scope", sa.String(64), nullable=True),
-        sa.Column("env_hash", sa.String(64), nullable=False),
         sa.Column("doc", sa.Text, nullable=False),
     )
     op.create_index("ix_changes_entity_id", "changes", ["entity_id"])

@@ -1,0 +1,202 @@
+"""Builders and small clients shared by the fieldsync tests (not a test module)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sync.merge import HybridClock
+from sync.protocol import new_id
+from sync.server import accounts, db
+from sync.server.auth import Passwords
+from sync.server.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+# Who exists in every seeded test database: username -> (role, agency).
+USERS = {
+    "admin": ("admin", None),
+    "cmd-sedena": ("commander", "sedena"),
+    "cmd-semar": ("commander", "semar"),
+    "lia-sedena": ("liaison", "sedena"),
+    "lia-gn": ("liaison", "gn"),
+    "observer": ("observer", None),
+}
+AGENCIES = [("sedena", "SEDENA", "military"), ("semar", "SEMAR", "military"), ("gn", "Guardia Nacional", "federal")]
+
+
+def fast_settings(url: str, **kw: Any) -> Settings:
+    """Settings with a cheap (still Argon2id) KDF so tests log in quickly."""
+    return Settings(database_url=url, kdf_time_cost=1, kdf_memory_kib=8192, kdf_parallelism=1, **kw)
+
+
+def seed(url: str) -> None:
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    pw = Passwords(fast_settings(url))
+    for slug, name, kind in AGENCIES:
+        accounts.add_agency(engine, slug, name, kind)
+    for name, (role, agency) in USERS.items():
+        accounts.add_user(engine, pw, name, PASSWORD, role, agency)
+    engine.dispose()
+
+
+def wait_until(cond: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02) -> Any:
+    """Poll `cond` until truthy (returned) or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = cond()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+_clock = HybridClock("test")
+
+
+def hlc(offset_ms: int = 0, node: str = "test") -> str:
+    if offset_ms == 0 and node == "test":
+        return _clock.now()
+    ms = int(time.time() * 1000) + offset_ms
+    return f"{ms:013d}-0000-{node}"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def unit(uid: str | None = None, *, agency: str = "sedena", visibility: str = "shared",
+         base: dict[str, str] | None = None, at: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A unit upsert; with no extra fields, a complete new unit."""
+    f = fields or {"callsign": "Águila 1", "agency": agency, "kind": "infantry",
+                   "status": "available", "visibility": visibility}
+    return {"change_id": str(new_id()), "entity": "unit", "entity_id": uid or str(new_id()),
+            "op": "upsert", "fields": f, "base": base or {}, "hlc": at or hlc()}
+
+
+def incident(iid: str | None = None, *, agency: str = "sedena", visibility: str = "shared",
+             base: dict[str, str] | None = None, at: str | None = None, **fields: Any) -> dict[str, Any]:
+    f = fields or {"title": "Bloqueo carretero", "kind": "blockade", "severity": 3, "status": "open",
+                   "occurred_at": now_iso(), "agency": agency, "visibility": visibility}
+    return {"change_id": str(new_id()), "entity": "incident", "entity_id": iid or str(new_id()),
+            "op": "upsert", "fields": f, "base": base or {}, "hlc": at or hlc()}
+
+
+def position(unit_id: str, lat: float = 20.67, lon: float = -103.35, **extra: Any) -> dict[str, Any]:
+    f = {"unit_id": unit_id, "lat": lat, "lon": lon, "accuracy_m": 5.0,
+         "observed_at": now_iso(), "source": "gps"}
+    f.update(extra)
+    return {"change_id": str(new_id()), "entity": "position", "entity_id": str(new_id()),
+            "op": "append", "fields": f, "hlc": hlc()}
+
+
+def entry(incident_id: str, body: str = "Se despliega patrulla", **extra: Any) -> dict[str, Any]:
+    f = {"incident_id": incident_id, "kind": "note", "body": body, "created_at": now_iso()}
+    f.update(extra)
+    return {"change_id": str(new_id()), "entity": "incident_entry", "entity_id": str(new_id()),
+            "op": "append", "fields": f, "hlc": hlc()}
+
+
+class Api:
+    """A thin protocol client over an httpx-compatible client (TestClient or real)."""
+
+    def __init__(self, http: Any) -> None:
+        self.http = http
+        self.tokens: dict[str, str] = {}
+
+    def login(self, username: str, password: str = PASSWORD, device: str = "laptop") -> dict[str, Any]:
+        r = self.http.post("/v1/auth/login", json={"username": username, "password": password,
+                                                   "device_name": device})
+        assert r.status_code == 200, r.text
+        self.tokens[username] = r.json()["token"]
+        return r.json()
+
+    def h(self, username: str) -> dict[str, str]:
+        if username not in self.tokens:
+            self.login(username)
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+    def push(self, username: str, *changes: dict[str, Any]) -> list[dict[str, Any]]:
+        r = self.http.post("/v1/changes", json={"changes": list(changes)}, headers=self.h(username))
+        assert r.status_code == 200, r.text
+        return r.json()["results"]
+
+    def push_ok(self, username: str, *changes: dict[str, Any]) -> list[int]:
+        res = self.push(username, *changes)
+        assert all(r["status"] == "applied" for r in res), res
+        return [r["seq"] for r in res]
+
+    def pull(self, username: str, after: int = 0, limit: int = 10_000, wait: float = 0) -> dict[str, Any]:
+        r = self.http.get("/v1/changes", params={"after": after, "limit": limit, "wait": wait},
+                          headers=self.h(username))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def pull_all(self, username: str) -> list[dict[str, Any]]:
+        out, after = [], 0
+        while True:
+            page = self.pull(username, after)
+            out.extend(page["changes"])
+            after = page["next"]
+            if not page["more"]:
+                return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """`fieldsync serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, url: str, *, extra: list[str] | None = None, env: dict[str, str] | None = None,
+                 scheme: str = "http") -> None:
+        self.port = free_port()
+        self.base = f"{scheme}://127.0.0.1:{self.port}"
+        e = dict(os.environ, FIELDSYNC_KDF_MEMORY_KIB="19456", FIELDSYNC_KDF_TIME_COST="2",
+                 PYTHONPATH=str(ROOT))
+        e.update(env or {})
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "--database", url, "serve",
+             "--port", str(self.port), "--log-level", "warning", *(extra or [])],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e, cwd=str(ROOT),
+        )
+
+    def wait_ready(self, verify: Any = True) -> ServerProcess:
+        def up() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.proc.stdout.read().decode()}")  # type: ignore[union-attr]
+            try:
+                return httpx.get(self.base + "/v1/health", timeout=1, verify=verify).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_until(up, timeout=30, interval=0.05)
+        return self
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        try:
+            out, _ = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+        return out.decode(errors="replace")
+
+
+def uid() -> str:
+    return str(uuid.uuid4())
