@@ -169,7 +169,8 @@ def callsigns_by_id(session: Session, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for i in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[i : i + _IN_CHUNK]
-        out.update(session.execute(select(_U.id, _U.callsign).where(_U.id.in_(chunk))).tuples())
+        stmt = select(_U.id, _U.callsign).where(_U.id.in_(chunk))
+        out.update((r[0], r[1]) for r in session.execute(stmt))
     return out
 
 

@@ -1,0 +1,467 @@
+"""The `fieldclient` command line (`python main.py ...` is the same thing).
+
+    fieldclient [--data-dir D] [--lang es|en]                 open the window
+    fieldclient [--data-dir D] --self-test                    offscreen self-test
+    fieldclient [--data-dir D] demo                           load the demo deployment
+    fieldclient [--data-dir D] export --format csv|geojson [--what units|positions|incidents]
+                                      [--output F] [--bom]
+    fieldclient [--data-dir D] unit add CALLSIGN --agency SLUG --kind K [--echelon E]
+                                      [--status S] [--visibility shared|agency]
+                                      [--parent CALLSIGN] [--name N] [--strength N]
+                                      [--sidc SIDC] [--commander C] [--notes T]
+    fieldclient [--data-dir D] unit set CALLSIGN [--callsign NEW] [--status S] ... (same fields)
+    fieldclient [--data-dir D] unit retire CALLSIGN
+    fieldclient [--data-dir D] unit list [--agency SLUG] [--status S]
+    fieldclient [--data-dir D] position log CALLSIGN (--latlon LAT,LON | --mgrs STR | --dms STR)
+                                      [--source S] [--at ISO8601|DTG] [--note N] [--accuracy M]
+    fieldclient [--data-dir D] db quarantine                  move a refused database aside
+
+The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
+else the platform's user data folder. Headless commands never import Qt; they
+go through the same validation (``fieldclient.core.validation``) and the same
+write path (``LocalWriter``, one outbox row per change) as the window.
+
+Exit codes:
+    0  done
+    1  failed unexpectedly (a bug; details on stderr) or the self-test failed
+    2  bad input, unknown unit/agency, or a usage error (message on stderr)
+    5  the database was refused (not an Enlace database, damaged, or written by a
+       newer version); the file was not changed
+    6  the change could not be saved (read-only or full disk); nothing was written
+Plug-in commands may use 1-4 with their own documented meanings (sync: 3 network,
+4 sign-in refused).
+
+Plug-in contract: after the built-in commands, ``main`` imports each module of
+``PLUGIN_MODULES`` that exists and calls its ``register(subparsers)``. ``register``
+adds parsers with ``subparsers.add_parser(...)`` and sets
+``parser.set_defaults(func=handler)``. A handler is called as
+``handler(args, store_opener) -> int`` (or ``handler(args) -> int`` if it takes one
+parameter); ``store_opener()`` opens (once) and returns the ``Store`` of the chosen
+data folder, and ``args.data_dir`` holds that folder as a string. ``register``
+must not import Qt, and a plug-in module must not fail to import for any reason
+other than not existing yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fieldclient.core.errors import (
+    InvalidInput,
+    NotFound,
+    StoreCorrupt,
+    StoreTooNew,
+    StoreWriteFailed,
+    UserFacingError,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
+PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync")
+
+StoreOpener = Callable[[], Any]
+log = logging.getLogger("fieldclient.cli")
+
+
+class _Opener:
+    """Opens the store on first use only, so `--help` and bad arguments touch no file."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.store: Any = None
+
+    def __call__(self) -> Any:
+        if self.store is None:
+            from fieldclient.store.db import open_store
+
+            self.store = open_store(self.data_dir)
+        return self.store
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+# -- parser ---------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sync.protocol import ECHELONS, POSITION_SOURCES, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+
+    common = argparse.ArgumentParser(add_help=False)
+    # Global options are also accepted after the command (`unit list --data-dir D`).
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--lang", choices=("es", "en"), default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
+
+    ap = argparse.ArgumentParser(
+        prog="fieldclient",
+        description="Enlace field client. Without a command, opens the window.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 bad input, 5 database refused, 6 could not save.",
+    )
+    ap.add_argument("--data-dir", metavar="D", help="data folder (default: $ENLACE_DATA_DIR or "
+                    "the user data folder)")
+    ap.add_argument("--lang", choices=("es", "en"), help="language of the window and messages")
+    ap.add_argument("--self-test", action="store_true",
+                    help="start the app offscreen, write and read back one of each record, exit")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common], help="load the demo deployment (idempotent)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export", parents=[common], help="export units, positions or incidents")
+    p.add_argument("--format", required=True, choices=("csv", "geojson"))
+    p.add_argument("--what", default="units", choices=("units", "positions", "incidents"))
+    p.add_argument("--output", "-o", metavar="F", help="file to write (default: stdout)")
+    p.add_argument("--bom", action="store_true",
+                   help="start a CSV file with a UTF-8 byte-order mark (for Excel)")
+    p.set_defaults(func=cmd_export)
+
+    unit = sub.add_parser("unit", help="create, edit and list units")
+    usub = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
+
+    def unit_fields(q: argparse.ArgumentParser, creating: bool) -> None:
+        q.add_argument("--agency", required=creating, metavar="SLUG")
+        q.add_argument("--kind", required=creating, choices=UNIT_KINDS)
+        q.add_argument("--echelon", choices=ECHELONS)
+        q.add_argument("--status", choices=UNIT_STATUSES)
+        q.add_argument("--visibility", choices=VISIBILITIES)
+        q.add_argument("--parent", metavar="CALLSIGN", help="superior unit ('' clears it)")
+        q.add_argument("--name")
+        q.add_argument("--strength", metavar="N")
+        q.add_argument("--sidc", help="MIL-STD-2525 code (default derived from agency and kind)"
+                       if creating else "MIL-STD-2525 code")
+        q.add_argument("--commander")
+        q.add_argument("--notes")
+
+    p = usub.add_parser("add", parents=[common], help="create a unit")
+    p.add_argument("callsign")
+    unit_fields(p, creating=True)
+    p.set_defaults(func=cmd_unit_add)
+
+    p = usub.add_parser("set", parents=[common], help="change fields of a unit")
+    p.add_argument("callsign", help="callsign of the unit to change")
+    p.add_argument("--match-agency", metavar="SLUG",
+                   help="agency of the unit, when several units share the callsign")
+    p.add_argument("--callsign", dest="new_callsign", metavar="NEW", help="new callsign")
+    unit_fields(p, creating=False)
+    p.set_defaults(func=cmd_unit_set)
+
+    p = usub.add_parser("retire", parents=[common], help="retire a unit (it is kept, not deleted)")
+    p.add_argument("callsign")
+    p.add_argument("--match-agency", metavar="SLUG")
+    p.set_defaults(func=cmd_unit_retire)
+
+    p = usub.add_parser("list", parents=[common], help="list units (tab-separated)")
+    p.add_argument("--agency", metavar="SLUG")
+    p.add_argument("--status", choices=UNIT_STATUSES)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_unit_list)
+
+    pos = sub.add_parser("position", help="log positions")
+    psub = pos.add_subparsers(dest="position_command", metavar="ACTION", required=True)
+    p = psub.add_parser(
+        "log", parents=[common], help="log a position for a unit",
+        epilog="A value starting with '-' needs '=': --latlon=-16.85,-99.88",
+    )
+    p.add_argument("callsign")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--latlon", metavar="LAT,LON", help="decimal degrees")
+    where.add_argument("--mgrs", metavar="STR", help="MGRS reference, e.g. 14QMG8600648224")
+    where.add_argument("--dms", metavar="STR", help="e.g. \"19 25 42.1 N 99 07 59.9 W\"")
+    p.add_argument("--source", default="manual", choices=POSITION_SOURCES)
+    p.add_argument("--at", metavar="TIME", help="observed time: ISO-8601 (local time unless it "
+                   "has an offset or Z) or a DTG like 291730Z NOV 26; default now")
+    p.add_argument("--note")
+    p.add_argument("--accuracy", metavar="M", help="accuracy in metres")
+    p.add_argument("--agency", metavar="SLUG",
+                   help="agency of the unit, when several units share the callsign")
+    p.set_defaults(func=cmd_position_log)
+
+    db = sub.add_parser("db", help="database maintenance")
+    dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    p = dsub.add_parser("quarantine", parents=[common],
+                        help="move the database file aside (renamed, never deleted)")
+    p.set_defaults(func=cmd_db_quarantine, needs_store=False)
+
+    for name in PLUGIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise  # the plug-in exists but is broken: that must not pass silently
+            continue
+        module.register(sub)
+    return ap
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def _unit_id(session: Any, callsign: str, agency: str | None = None) -> str:
+    from fieldclient.store import queries
+
+    uid = queries.find_unit_by_callsign(session, callsign, agency)
+    if uid is None:
+        raise NotFound("No unit has the callsign {callsign}.", callsign=callsign)
+    return uid
+
+
+def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
+    """The unit fields given on the command line (parent callsign resolved to an id)."""
+    out: dict[str, Any] = {}
+    for key in ("agency", "kind", "echelon", "status", "visibility", "name", "strength", "sidc",
+                "commander", "notes"):
+        value = getattr(args, key, None)
+        if value is not None:
+            out[key] = value
+    if getattr(args, "new_callsign", None) is not None:
+        out["callsign"] = args.new_callsign
+    if args.parent is not None:
+        out["parent_id"] = _unit_id(session, args.parent) if args.parent.strip() else None
+    return out
+
+
+def _print_error(exc: UserFacingError, lang: str | None) -> None:
+    from fieldclient.core.i18n import translate_error
+
+    print(f"fieldclient: {translate_error(exc, lang)}", file=sys.stderr)
+
+
+# -- commands -------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.store.demo import load_demo
+
+    added = load_demo(store_opener())
+    if any(added.values()):
+        print("demo loaded: " + ", ".join(f"{n} {k}" for k, n in added.items()))
+    else:
+        print("demo already loaded; nothing to add")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.store.export import export, export_to_path
+
+    store = store_opener()
+    if args.output and args.output != "-":
+        try:
+            n = export_to_path(store, args.format, args.what, args.output, bom=args.bom)
+        except OSError as exc:
+            raise InvalidInput(
+                "Cannot write {path}: {why}", field="output", path=args.output,
+                why=exc.strerror or str(exc),
+            ) from None
+        print(f"{n} {args.what} written to {args.output}", file=sys.stderr)
+    else:
+        out = sys.stdout
+        if hasattr(out, "reconfigure"):
+            out.reconfigure(encoding="utf-8", newline="")  # CSV rows end in \r\n already
+        export(store, args.format, args.what, out)
+        out.flush()
+    return EXIT_OK
+
+
+def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.core.sidc import default_sidc
+    from fieldclient.core.validation import validate_unit
+    from fieldclient.store import queries
+    from fieldclient.store.writer import LocalWriter
+
+    store = store_opener()
+    with store.session() as s:
+        agencies = {a.id: a.kind for a in queries.agencies(s)}
+        fields = {"callsign": args.callsign, **_unit_fields(args, s)}
+    clean = validate_unit(fields, creating=True, agencies=agencies)
+    if not clean.get("sidc"):
+        clean["sidc"] = default_sidc(agencies.get(clean["agency"]), clean["kind"],
+                                     clean.get("echelon"))
+    uid = LocalWriter(store).create_unit(clean)
+    print(uid)
+    return EXIT_OK
+
+
+def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.core.validation import validate_unit
+    from fieldclient.store import queries
+    from fieldclient.store.writer import LocalWriter
+
+    store = store_opener()
+    with store.session() as s:
+        uid = _unit_id(s, args.callsign, args.match_agency)
+        agencies = {a.id for a in queries.agencies(s)}
+        fields = _unit_fields(args, s)
+    if not fields:
+        raise InvalidInput("Nothing to change: give at least one field, e.g. --status assigned.")
+    clean = validate_unit(fields, creating=False, agencies=agencies)
+    changed = LocalWriter(store).update_unit(uid, clean)
+    print(("changed: " + ", ".join(changed)) if changed else "no change")
+    return EXIT_OK
+
+
+def cmd_unit_retire(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.store.writer import LocalWriter
+
+    store = store_opener()
+    with store.session() as s:
+        uid = _unit_id(s, args.callsign, args.match_agency)
+    LocalWriter(store).retire_unit(uid)
+    print("retired")
+    return EXIT_OK
+
+
+def cmd_unit_list(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.core.coords import format_dd
+    from fieldclient.store import queries as q
+
+    with store_opener().session() as s:
+        rows = q.roster_rows(s)
+        parents = {r[q.R_ID]: r[q.R_CALLSIGN] for r in rows}
+    rows = [r for r in rows if (not args.agency or r[q.R_AGENCY] == args.agency)
+            and (not args.status or r[q.R_STATUS] == args.status)]
+    rows.sort(key=lambda r: (r[q.R_AGENCY], r[q.R_CALLSIGN]))
+    out = sys.stdout
+    if args.json:
+        for r in rows:
+            rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                   for k, v in zip(q.ROSTER_FIELDS, r, strict=True)}
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    out.write("callsign\tagency\tkind\techelon\tstatus\tstrength\tparent\tposition\tobserved_at\t"
+              "source\n")
+    for r in rows:
+        pos = format_dd(r[q.R_LAT], r[q.R_LON]) if r[q.R_LAT] is not None else ""
+        seen = r[q.R_OBSERVED_AT].isoformat(timespec="seconds") if r[q.R_OBSERVED_AT] else ""
+        cells = [r[q.R_CALLSIGN], r[q.R_AGENCY], r[q.R_KIND], r[q.R_ECHELON] or "",
+                 r[q.R_STATUS], "" if r[q.R_STRENGTH] is None else str(r[q.R_STRENGTH]),
+                 parents.get(r[q.R_PARENT_ID] or "", ""), pos, seen, r[q.R_SOURCE] or ""]
+        # Tabs and newlines inside user text would break the columns.
+        out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+    return EXIT_OK
+
+
+def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.core import coords
+    from fieldclient.core.timefmt import parse_dtg, parse_iso
+    from fieldclient.core.validation import validate_position
+    from fieldclient.store.writer import LocalWriter
+
+    if args.latlon is not None:
+        lat, lon = coords.parse_dd(args.latlon)
+    elif args.mgrs is not None:
+        lat, lon = coords.parse_mgrs(args.mgrs)
+    else:
+        lat, lon = coords.parse_dms(args.dms)
+    observed = None
+    if args.at:
+        try:
+            observed = parse_iso(args.at, field="observed_at")
+        except InvalidInput:
+            try:
+                observed = parse_dtg(args.at)
+            except InvalidInput:
+                raise InvalidInput(
+                    "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
+                    "2026-11-29T17:30:00Z.", field="observed_at", text=args.at,
+                ) from None
+    clean = validate_position(lat, lon, observed, args.source, args.accuracy, args.note)
+    store = store_opener()
+    with store.session() as s:
+        uid = _unit_id(s, args.callsign, args.agency)
+    pid = LocalWriter(store).log_position(uid, **clean)
+    print(f"{pid}\t{coords.format_dd(clean['lat'], clean['lon'])}\t"
+          f"{coords.format_mgrs(clean['lat'], clean['lon'])}")
+    return EXIT_OK
+
+
+def cmd_db_quarantine(args: argparse.Namespace, store_opener: StoreOpener) -> int:
+    from fieldclient.store.db import DB_NAME, quarantine
+
+    path = Path(args.data_dir) / DB_NAME
+    if not path.exists():
+        raise NotFound("There is no database at {path}.", path=str(path))
+    print(f"moved aside: {quarantine(path)}")
+    return EXIT_OK
+
+
+# -- entry point ----------------------------------------------------------------
+
+
+def _call(handler: Callable[..., int], args: argparse.Namespace, opener: _Opener) -> int:
+    try:
+        params = [
+            p for p in inspect.signature(handler).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        params = []
+    rc = handler(args, opener) if len(params) >= 2 else handler(args)
+    return int(rc or 0)
+
+
+def _exit_code(exc: UserFacingError) -> int:
+    if isinstance(exc, StoreCorrupt | StoreTooNew):
+        return EXIT_REFUSED
+    if isinstance(exc, StoreWriteFailed):
+        return EXIT_WRITE
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    from fieldclient.store.db import default_data_dir
+
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    lang = args.lang or _env_lang()
+
+    if args.command is None:
+        from fieldclient import app  # Qt only from here on
+
+        if args.self_test:
+            return int(app.run_self_test(data_dir, args.lang))
+        return int(app.run_gui(args))
+
+    args.data_dir = str(data_dir)
+    opener = _Opener(data_dir)
+    try:
+        return _call(args.func, args, opener)
+    except UserFacingError as exc:
+        _print_error(exc, lang)
+        return _exit_code(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `fieldclient export ... | head`: the reader left; not an error worth a trace.
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception:
+        log.exception("command failed")
+        print("fieldclient: the command failed unexpectedly (details above).", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        opener.close()
+
+
+def _env_lang() -> str | None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
