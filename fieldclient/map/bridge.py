@@ -1,0 +1,169 @@
+"""The one object the map page sees through QWebChannel, and the only door into Python.
+
+Python -> page: the `push` signal carries one JSON message (config, reset,
+delta, select, track, view). Page -> Python: a handful of slots, each taking
+one JSON string. Every argument is parsed and checked here (types, ranges,
+lengths, known ids) before anything else sees it; a malformed call is logged
+and dropped, counted in `rejected`, and never raises into the page.
+JSON strings rather than typed slot arguments because Qt would silently
+coerce a wrong type (a string passed where a double is expected becomes 0.0,
+a valid coordinate).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+BASE_RE = re.compile(r"^(plain|mbt-[a-z0-9-]{1,60})$")
+MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
+
+
+class BadCall(ValueError):
+    pass
+
+
+def _obj(raw: object, keys: set[str]) -> dict[str, Any]:
+    if not isinstance(raw, str) or len(raw) > MAX_MESSAGE:
+        raise BadCall("payload must be a short JSON string")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise BadCall("payload is not JSON") from None
+    if not isinstance(data, dict) or set(data) != keys:
+        raise BadCall(f"payload must be an object with exactly {sorted(keys)}")
+    return data
+
+
+def _number(value: object, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadCall("not a number")
+    v = float(value)
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise BadCall("number out of range")
+    return v
+
+
+def _int(value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadCall("not an integer in range")
+    return value
+
+
+def _id(value: object) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise BadCall("not an id")
+    return value
+
+
+def _latlon(data: dict[str, Any]) -> tuple[float, float]:
+    return _number(data["lat"], -90, 90), _number(data["lon"], -180, 180)
+
+
+class BridgeEvents(QObject):
+    """Validated page events for MapView. A separate object so the page cannot see them:
+    QWebChannel publishes every signal and slot of the registered object."""
+
+    hello = Signal(int)  # page load count
+    applied = Signal(int, int)  # seq, units in page
+    unitClicked = Signal(str)
+    incidentClicked = Signal(str)
+    contextMenu = Signal(float, float)
+    cursorMoved = Signal(float, float)
+    viewChanged = Signal(float, float, int, str)  # lat, lon, zoom, base layer key
+
+
+class MapBridge(QObject):
+    """Registered on the page's QWebChannel as "enlace": one signal out, six slots in."""
+
+    push = Signal(str)  # to the page: one JSON message
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.events = BridgeEvents(self)
+        self.rejected = 0
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.push.emit(json.dumps(message, separators=(",", ":"), allow_nan=False))
+
+    def _reject(self, method: str, exc: Exception) -> None:
+        self.rejected += 1
+        log.warning("map bridge: rejected %s call: %s", method, exc)
+
+    @Slot(str)
+    def hello(self, raw: str) -> None:
+        try:
+            loads = _int(_obj(raw, {"loads"})["loads"], 1, 1_000_000)
+        except BadCall as exc:
+            self._reject("hello", exc)
+            return
+        self.events.hello.emit(loads)
+
+    @Slot(str)
+    def applied(self, raw: str) -> None:
+        try:
+            data = _obj(raw, {"seq", "units"})
+            seq = _int(data["seq"], 0, 2**31 - 1)
+            count = _int(data["units"], 0, 10_000_000)
+        except BadCall as exc:
+            self._reject("applied", exc)
+            return
+        self.events.applied.emit(seq, count)
+
+    @Slot(str)
+    def unitClicked(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+        try:
+            uid = _id(_obj(raw, {"id"})["id"])
+        except BadCall as exc:
+            self._reject("unitClicked", exc)
+            return
+        self.events.unitClicked.emit(uid)
+
+    @Slot(str)
+    def incidentClicked(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+        try:
+            iid = _id(_obj(raw, {"id"})["id"])
+        except BadCall as exc:
+            self._reject("incidentClicked", exc)
+            return
+        self.events.incidentClicked.emit(iid)
+
+    @Slot(str)
+    def contextMenu(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+        try:
+            lat, lon = _latlon(_obj(raw, {"lat", "lon"}))
+        except BadCall as exc:
+            self._reject("contextMenu", exc)
+            return
+        self.events.contextMenu.emit(lat, lon)
+
+    @Slot(str)
+    def cursorMoved(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+        try:
+            lat, lon = _latlon(_obj(raw, {"lat", "lon"}))
+        except BadCall as exc:
+            self._reject("cursorMoved", exc)
+            return
+        self.events.cursorMoved.emit(lat, lon)
+
+    @Slot(str)
+    def viewChanged(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+        try:
+            data = _obj(raw, {"lat", "lon", "zoom", "base"})
+            lat, lon = _latlon(data)
+            zoom = _int(data["zoom"], 0, 24)
+            base = data["base"]
+            if not isinstance(base, str) or not BASE_RE.match(base):
+                raise BadCall("unknown base layer")
+        except BadCall as exc:
+            self._reject("viewChanged", exc)
+            return
+        self.events.viewChanged.emit(lat, lon, zoom, base)

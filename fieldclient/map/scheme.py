@@ -1,0 +1,250 @@
+"""The map's private web: the `enlace://` URL scheme, its handler and the request guard.
+
+Everything the map page loads comes from here, so the page works with the
+network unplugged:
+
+- `enlace://app/map.html`            the page (built once by page.py)
+- `enlace://app/qwebchannel.js`      Qt's channel client, copied from Qt's resources
+- `enlace://app/web/map.js|map.css`  the project's own script and style
+- `enlace://app/vendor/<pkg>/<file>` pinned third-party files (scripts/fetch-web-assets.py)
+- `enlace://app/basemap/<file>`      shipped Natural Earth outlines
+- `enlace://app/tiles/<key>/<z>/<x>/<y>` raster tiles from an installed MBTiles package
+  (same origin as the page, so no CORS rules apply)
+
+`register_url_scheme()` must run before the QApplication exists (Qt's rule);
+importing `fieldclient.map` does it when no application exists yet. The
+interceptor blocks and logs any request for another scheme: a remote URL in
+the page is a bug, never a silent leak.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtWebEngineCore import (
+    QWebEngineProfile,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlScheme,
+    QWebEngineUrlSchemeHandler,
+)
+
+from fieldclient.map.mbtiles import TileSource
+
+log = logging.getLogger(__name__)
+
+SCHEME = "enlace"
+APP_ORIGIN = f"{SCHEME}://app"
+PAGE_URL = f"{APP_ORIGIN}/map.html"
+# Schemes a page may use without touching the network. data:/blob: are in-memory.
+LOCAL_SCHEMES = frozenset({SCHEME, "data", "blob"})
+
+
+def resources_dir() -> Path:
+    """resources/ of a source checkout, or of a frozen (PyInstaller) build."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+_registered = False
+
+
+def register_url_scheme() -> None:
+    """Declare `enlace://` to Chromium. Call before QApplication is created; idempotent."""
+    global _registered
+    if _registered:
+        return
+    if QCoreApplication.instance() is not None:
+        log.error("enlace:// must be registered before the QApplication is created")
+        return
+    scheme = QWebEngineUrlScheme(SCHEME.encode())
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    flags = (
+        QWebEngineUrlScheme.Flag.SecureScheme
+        | QWebEngineUrlScheme.Flag.LocalScheme
+        | QWebEngineUrlScheme.Flag.LocalAccessAllowed
+        | QWebEngineUrlScheme.Flag.CorsEnabled
+    )
+    fetch_flag = getattr(QWebEngineUrlScheme.Flag, "FetchApiAllowed", None)
+    if fetch_flag is not None:
+        flags |= fetch_flag
+    scheme.setFlags(flags)
+    QWebEngineUrlScheme.registerScheme(scheme)
+    _registered = True
+
+
+class TileRegistry:
+    """MBTiles packages the scheme may serve, by key (thread-safe; keys are [a-z0-9-])."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, TileSource] = {}
+        self._lock = threading.Lock()
+
+    def set(self, key: str, source: TileSource) -> None:
+        with self._lock:
+            old = self._sources.get(key)
+            self._sources[key] = source
+        if old is not None and old is not source:
+            old.close()
+
+    def get(self, key: str) -> TileSource | None:
+        with self._lock:
+            return self._sources.get(key)
+
+
+class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Answers every `enlace://` request from memory, the resources folder or MBTiles."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tiles = TileRegistry()
+        self.page_html: bytes = b""
+        self.served: list[str] = []  # for tests: what the page asked for
+        root = resources_dir()
+        self._roots = {
+            "vendor": root / "web" / "vendor",
+            "web": root / "web",
+            "basemap": root / "basemap",
+        }
+        self._web_files = {"map.js", "map.css"}
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 - Qt API
+        url = job.requestUrl()
+        host, path = url.host(), url.path()
+        if len(self.served) < 10_000:
+            self.served.append(url.toString())
+        try:
+            if job.requestMethod() != b"GET":
+                job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            elif host == "app" and path.startswith("/tiles/"):
+                self._serve_tile(job, path[len("/tiles"):])
+            elif host == "app":
+                self._serve_app(job, path)
+            else:
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+        except Exception:  # a handler exception would otherwise leave the request hanging
+            log.exception("enlace:// request failed: %s", url.toString())
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+
+    def _reply(self, job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:
+        buf = QBuffer(job)  # owned by the job: lives exactly as long as the request
+        buf.setData(QByteArray(data))
+        buf.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(mime.encode(), buf)
+
+    def _serve_app(self, job: QWebEngineUrlRequestJob, path: str) -> None:
+        if path == "/map.html" and self.page_html:
+            self._reply(job, "text/html;charset=utf-8", self.page_html)
+            return
+        if path == "/qwebchannel.js":
+            f = QFile(":/qtwebchannel/qwebchannel.js")
+            if f.open(QIODevice.OpenModeFlag.ReadOnly):
+                self._reply(job, "application/javascript", bytes(f.readAll().data()))
+                f.close()
+                return
+        file = self._resolve(path)
+        if file is None:
+            log.warning("enlace:// not found: %s", path)
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        mime = _mime(file)
+        self._reply(job, mime, file.read_bytes())
+
+    def _resolve(self, path: str) -> Path | None:
+        parts = [p for p in path.split("/") if p]
+        if len(parts) < 2 or any(p in (".", "..") or "\\" in p for p in parts):
+            return None
+        root = self._roots.get(parts[0])
+        if root is None:
+            return None
+        if parts[0] == "web" and (len(parts) != 2 or parts[1] not in self._web_files):
+            return None  # web/ holds node_modules and package files: serve only our two
+        file = root.joinpath(*parts[1:])
+        try:
+            file.resolve().relative_to(root.resolve())
+        except ValueError:
+            return None
+        return file if file.is_file() else None
+
+    def _serve_tile(self, job: QWebEngineUrlRequestJob, path: str) -> None:
+        parts = [p for p in path.split("/") if p]
+        source = self.tiles.get(parts[0]) if len(parts) == 4 else None
+        if source is None or not all(p.isdigit() for p in parts[1:]):
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        z, x, y = (int(p) for p in parts[1:])
+        data = source.tile(z, x, y)
+        if data is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        self._reply(job, source.mime, data)
+
+
+def _mime(path: Path) -> str:
+    ext = path.suffix.lower()
+    fixed = {
+        ".js": "application/javascript",
+        ".css": "text/css",
+        ".geojson": "application/geo+json",
+        ".json": "application/json",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+    }
+    if ext in fixed:
+        return fixed[ext]
+    guess, _ = mimetypes.guess_type(path.name)
+    return guess or "text/plain"
+
+
+class LocalOnlyInterceptor(QWebEngineUrlRequestInterceptor):
+    """Blocks and logs every request whose scheme is not local (http, https, ws, file...)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.blocked: list[str] = []
+        self.seen = 0
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt API
+        self.seen += 1
+        url = info.requestUrl()
+        if url.scheme() in LOCAL_SCHEMES:
+            return
+        info.block(True)
+        text = url.toString()
+        if len(self.blocked) < 1000:
+            self.blocked.append(text)
+        log.warning("map: blocked non-local request %s", text[:300])
+
+
+class _Shared:
+    profile: QWebEngineProfile | None = None
+    handler: AssetSchemeHandler | None = None
+    interceptor: LocalOnlyInterceptor | None = None
+
+
+def map_profile() -> tuple[QWebEngineProfile, AssetSchemeHandler, LocalOnlyInterceptor]:
+    """The one off-the-record profile every map page uses, with handler and guard installed.
+
+    Shared so the page is built and the scheme installed once per process; owned by
+    the application so it outlives every page (Qt warns when a profile dies first).
+    """
+    if _Shared.profile is None:
+        app = QCoreApplication.instance()
+        profile = QWebEngineProfile(app)  # no storage name: off the record, no disk cache
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
+        handler = AssetSchemeHandler(profile)
+        interceptor = LocalOnlyInterceptor(profile)
+        profile.installUrlSchemeHandler(SCHEME.encode(), handler)
+        profile.setUrlRequestInterceptor(interceptor)
+        _Shared.profile, _Shared.handler, _Shared.interceptor = profile, handler, interceptor
+    assert _Shared.handler is not None and _Shared.interceptor is not None
+    return _Shared.profile, _Shared.handler, _Shared.interceptor

@@ -1,0 +1,450 @@
+"""MapView: the shared map widget at the centre of the main window.
+
+Data flow: the store's ChangeSets (StoreEvents.changed, on the UI thread) mark
+units and incidents dirty; at most once per frame (~16 ms) the dirty rows are
+read with one small query each and pushed to the page as one JSON delta.
+Only one delta is in flight at a time: the page acks each one, so a page that
+falls behind gets fewer, larger deltas instead of a growing queue. The first
+full load runs on a worker thread (no bulk database work on the UI thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+
+from fieldclient.map import data
+from fieldclient.map.bridge import BASE_RE, ID_RE, MapBridge
+from fieldclient.map.mbtiles import TileSource, scan
+from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
+from fieldclient.map.scheme import map_profile, register_url_scheme
+from fieldclient.store.db import Store
+from fieldclient.store.events import ChangeSet
+
+log = logging.getLogger(__name__)
+
+if QCoreApplication.instance() is None:
+    register_url_scheme()
+
+FRAME_MS = 16
+ACK_TIMEOUT_MS = 2000  # a lost ack (page reloading) must not stall updates forever
+COORD_FORMATS = ("DD", "DMS", "MGRS")
+
+
+def _format_coord(lat: float, lon: float, fmt: str) -> str:
+    try:
+        from fieldclient.core.coords import format_coord
+
+        return format_coord(lat, lon, fmt.lower())
+    except ImportError:  # core not there (older checkout): plain decimal degrees
+        return f"{lat:.5f}, {lon:.5f}"
+
+
+class _Loader(QObject):
+    """Runs the full load off the UI thread; `done` arrives queued on the UI thread."""
+
+    done = Signal(int, object, float)  # generation, (units, incidents), read time
+
+
+class MapView(QWidget):
+    unitSelected = Signal(str)
+    incidentSelected = Signal(str)
+    logPositionRequested = Signal(float, float)
+    newIncidentRequested = Signal(float, float)
+    cursorMoved = Signal(float, float)
+    ready = Signal()
+    noticeRaised = Signal(str)
+    frameApplied = Signal(int)  # diagnostics: the page acked delta `seq`
+
+    def __init__(
+        self, store: Store, events: QObject, parent: QWidget | None = None,
+        stale_minutes: float = 30.0,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._stale_minutes = float(stale_minutes)
+        self._coord_format = "DD"
+        self._selected: str | None = None
+        self._track_unit: str | None = None
+        self._view_state: dict[str, Any] = {
+            "lat": CENTER[0], "lon": CENTER[1], "zoom": ZOOM, "base": "plain"
+        }
+        self._pending_view: dict[str, Any] | None = None
+        self._notices: list[str] = []
+        self._layers: list[dict[str, Any]] = []
+        # delta pipeline
+        self._page_ready = False
+        self._is_ready = False
+        self._page_loads = 0
+        self._generation = 0
+        self._seq = 0
+        self._inflight: int | None = None
+        self._reset_seq: int | None = None
+        self._last_push = 0.0
+        self._dirty_units: set[str] = set()
+        self._dirty_positions: set[str] = set()
+        self._dirty_incidents: set[str] = set()
+        self._track_dirty = False
+        self.read_times: deque[tuple[int, float]] = deque(maxlen=2000)  # (seq, read time)
+        self.sent_pos: dict[str, tuple[float, float, int]] = {}  # unit -> lat, lon, seq
+        self.acked_seq = -1
+        self.page_units = 0
+        self._menu: QMenu | None = None
+
+        profile, handler, self._interceptor = map_profile()
+        if not handler.page_html:
+            handler.page_html = build_page_html()
+        self._handler = handler
+        self._view = QWebEngineView(self)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._view.setAcceptDrops(False)
+        self._page = MapPage(profile, self._view)
+        self._view.setPage(self._page)
+        self._bridge = MapBridge(self)
+        self._channel = QWebChannel(self._page)
+        self._channel.registerObject("enlace", self._bridge)
+        self._page.setWebChannel(self._channel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+
+        ev = self._bridge.events
+        ev.hello.connect(self._on_hello)
+        ev.applied.connect(self._on_applied)
+        ev.unitClicked.connect(self._on_unit_clicked)
+        ev.incidentClicked.connect(self._on_incident_clicked)
+        ev.contextMenu.connect(self._on_context_menu)
+        ev.cursorMoved.connect(self.cursorMoved)
+        ev.viewChanged.connect(self._on_view_changed)
+        self._page.renderProcessTerminated.connect(self._on_render_crash)
+
+        self._loader = _Loader(self)
+        self._loader.done.connect(self._on_loaded)
+        self._flush_timer = QTimer(self, singleShot=True, timeout=self._flush)
+        self._ack_timer = QTimer(self, singleShot=True, interval=ACK_TIMEOUT_MS)
+        self._ack_timer.timeout.connect(self._on_ack_timeout)
+        events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
+
+        self.refreshBaseLayers()
+        self._page.load_map()
+
+    # -- public API ---------------------------------------------------------------------
+
+    def selectUnit(self, unit_id: str | None) -> None:  # noqa: N802 - Qt naming
+        """Highlight a unit (from the roster) and bring it into view; does not emit unitSelected."""
+        self._selected = unit_id if unit_id and ID_RE.match(unit_id) else None
+        if self._page_ready:
+            self._bridge.send({"type": "select", "id": self._selected, "reveal": True})
+
+    def selectedUnit(self) -> str | None:  # noqa: N802
+        return self._selected
+
+    def setCoordFormat(self, fmt: str) -> None:  # noqa: N802
+        """DD, DMS or MGRS: the format offered first by "Copy coordinates"."""
+        fmt = fmt.upper()
+        if fmt not in COORD_FORMATS:
+            raise ValueError(f"unknown coordinate format {fmt!r}")
+        self._coord_format = fmt
+
+    def coordFormat(self) -> str:  # noqa: N802
+        return self._coord_format
+
+    def formatCoord(self, lat: float, lon: float) -> str:  # noqa: N802
+        """The coordinate in the chosen format (for the status bar)."""
+        return _format_coord(lat, lon, self._coord_format)
+
+    def showTrack(self, unit_id: str | None) -> None:  # noqa: N802
+        """Draw the unit's recent track (None clears it); kept live as reports arrive."""
+        self._track_unit = unit_id if unit_id and ID_RE.match(unit_id) else None
+        if self._page_ready:
+            self._send_track()
+
+    def setStaleMinutes(self, minutes: float) -> None:  # noqa: N802
+        self._stale_minutes = max(1.0, float(minutes))
+        if self._page_ready:
+            self._send_config()
+
+    def saveViewState(self) -> dict[str, Any]:  # noqa: N802
+        """Centre, zoom and base layer, as last reported by the page (JSON-safe)."""
+        return dict(self._view_state)
+
+    def restoreViewState(self, state: dict[str, Any]) -> None:  # noqa: N802
+        """Apply a dict from saveViewState(); anything malformed is ignored."""
+        try:
+            lat, lon, zoom = float(state["lat"]), float(state["lon"]), int(state["zoom"])
+            base = str(state.get("base", "plain"))
+        except (KeyError, TypeError, ValueError):
+            log.warning("map: ignoring malformed saved view %r", state)
+            return
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 24):
+            return
+        if not BASE_RE.match(base):
+            base = "plain"
+        view = {"lat": lat, "lon": lon, "zoom": zoom, "base": base}
+        self._view_state = dict(view)
+        if self._page_ready:
+            self._bridge.send({"type": "view", **view})
+        else:
+            self._pending_view = view
+
+    def refreshBaseLayers(self) -> None:  # noqa: N802
+        """Rescan `<data dir>/maps/`; bad files are logged and shown as a notice."""
+        good, bad = scan(self._store.data_dir)
+        self._layers = []
+        for info in good:
+            self._handler.tiles.set(info.key, TileSource(info))
+            self._layers.append(
+                {"key": info.key, "name": info.name, "minzoom": info.minzoom, "maxzoom": info.maxzoom}
+            )
+        self._notices = [
+            self.tr("Map package {file} was skipped: {why}").format(file=exc.path, why=exc.why)
+            for exc in bad
+        ]
+        for text in self._notices:
+            self.noticeRaised.emit(text)
+        if self._page_ready:
+            self._send_config()
+
+    def notices(self) -> list[str]:
+        return list(self._notices)
+
+    def baseLayers(self) -> list[dict[str, Any]]:  # noqa: N802
+        return [dict(layer) for layer in self._layers]
+
+    def isReady(self) -> bool:  # noqa: N802
+        return self._is_ready
+
+    def page(self) -> MapPage:
+        return self._page
+
+    # -- page lifecycle -----------------------------------------------------------------
+
+    def _on_hello(self, loads: int) -> None:
+        self._page_loads += 1
+        self._page_ready = True
+        self._is_ready = False
+        self._inflight = None
+        self._send_config()
+        if self._pending_view is not None:
+            self._bridge.send({"type": "view", **self._pending_view})
+            self._pending_view = None
+        self._start_full_load()
+
+    def _on_render_crash(self, *_args: object) -> None:
+        log.error("map page renderer ended; reloading the map")
+        self._page_ready = False
+        self._page.load_map()
+
+    def _send_config(self) -> None:
+        self._bridge.send(
+            {
+                "type": "config",
+                "staleMinutes": self._stale_minutes,
+                "texts": self._texts(),
+                "labels": self._labels(),
+                "layers": self._layers,
+                "notices": self._notices,
+            }
+        )
+
+    def _start_full_load(self) -> None:
+        self._generation += 1
+        gen = self._generation
+        store, done = self._store, self._loader.done
+        # Changes from now on are re-sent after the reset, so none is lost in between.
+        self._dirty_units.clear()
+        self._dirty_positions.clear()
+        self._dirty_incidents.clear()
+
+        def work() -> None:
+            t = time.perf_counter()
+            try:
+                payload = (data.all_units(store), data.all_incidents(store))
+            except Exception:
+                log.exception("map: loading units and incidents failed")
+                payload = ([], [])
+            done.emit(gen, payload, t)
+
+        threading.Thread(target=work, name="map-load", daemon=True).start()
+
+    def _on_loaded(self, gen: int, payload: tuple[list, list], read_at: float) -> None:
+        if gen != self._generation or not self._page_ready:
+            return
+        units, incidents = payload
+        seq = self._next_seq(read_at)
+        self._reset_seq = seq
+        self.sent_pos = {u[0]: (u[3], u[4], seq) for u in units}
+        self._bridge.send({"type": "reset", "seq": seq, "units": units, "incidents": incidents})
+        self._bridge.send({"type": "select", "id": self._selected, "reveal": False})
+        self._send_track()
+
+    def _next_seq(self, read_at: float) -> int:
+        self._seq += 1
+        self._inflight = self._seq
+        self._last_push = time.perf_counter()
+        self.read_times.append((self._seq, read_at))
+        self._ack_timer.start()
+        return self._seq
+
+    def _on_applied(self, seq: int, count: int) -> None:
+        if seq != self._inflight:
+            return
+        self._inflight = None
+        self._ack_timer.stop()
+        self.acked_seq = seq
+        self.page_units = count
+        if seq == self._reset_seq and not self._is_ready:
+            self._is_ready = True
+            self.ready.emit()
+        self.frameApplied.emit(seq)
+        self._schedule()
+
+    def _on_ack_timeout(self) -> None:
+        log.warning("map: page did not ack delta %s in time", self._inflight)
+        self._inflight = None
+        self._schedule()
+
+    # -- live updates -------------------------------------------------------------------
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        units = changes.get("unit")
+        positions = changes.get("position")
+        incidents = changes.get("incident")
+        if not (units or positions or incidents):
+            return
+        self._dirty_units |= units
+        self._dirty_positions |= positions
+        self._dirty_incidents |= incidents
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._is_ready or self._inflight is not None or self._flush_timer.isActive():
+            return
+        if not (self._dirty_units or self._dirty_positions or self._dirty_incidents
+                or self._track_dirty):
+            return
+        since = (time.perf_counter() - self._last_push) * 1000
+        self._flush_timer.start(max(0, int(FRAME_MS - since)))
+
+    def _flush(self) -> None:
+        if not self._is_ready or self._inflight is not None:
+            return
+        read_at = time.perf_counter()
+        unit_ids, self._dirty_units = self._dirty_units, set()
+        pos_ids, self._dirty_positions = self._dirty_positions, set()
+        inc_ids, self._dirty_incidents = self._dirty_incidents, set()
+        if pos_ids:
+            unit_ids |= data.units_of_positions(self._store, pos_ids)
+        msg: dict[str, Any] = {"type": "delta"}
+        if unit_ids:
+            msg["units"], msg["unitsGone"] = data.units(self._store, unit_ids)
+        if inc_ids:
+            msg["incidents"], msg["incidentsGone"] = data.incidents(self._store, inc_ids)
+        track = self._track_dirty or (self._track_unit is not None and self._track_unit in unit_ids)
+        self._track_dirty = False
+        seq = self._next_seq(read_at)
+        msg["seq"] = seq
+        for row in msg.get("units", []):
+            self.sent_pos[row[0]] = (row[3], row[4], seq)
+        for gone in msg.get("unitsGone", []):
+            self.sent_pos.pop(gone, None)
+        self._bridge.send(msg)
+        if track:
+            self._send_track()
+
+    def _send_track(self) -> None:
+        uid = self._track_unit
+        points = data.track(self._store, uid) if uid else []
+        self._bridge.send({"type": "track", "id": uid, "points": points})
+
+    # -- events from the page -----------------------------------------------------------
+
+    def _on_unit_clicked(self, unit_id: str) -> None:
+        if unit_id not in self.sent_pos:  # only units the page was actually given
+            log.warning("map: click on unknown unit ignored")
+            return
+        self._selected = unit_id
+        self.unitSelected.emit(unit_id)
+
+    def _on_incident_clicked(self, incident_id: str) -> None:
+        if not data.incidents(self._store, [incident_id])[0]:
+            return
+        self.incidentSelected.emit(incident_id)
+
+    def _on_view_changed(self, lat: float, lon: float, zoom: int, base: str) -> None:
+        self._view_state = {"lat": lat, "lon": lon, "zoom": zoom, "base": base}
+
+    def _on_context_menu(self, lat: float, lon: float) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        act = menu.addAction(self.tr("Log position of the selected unit here"))
+        act.setObjectName("map-log-position")
+        act.setEnabled(self._selected is not None)
+        act.triggered.connect(lambda: self.logPositionRequested.emit(lat, lon))
+        act = menu.addAction(self.tr("New incident here"))
+        act.setObjectName("map-new-incident")
+        act.triggered.connect(lambda: self.newIncidentRequested.emit(lat, lon))
+        copy = menu.addMenu(self.tr("Copy coordinates"))
+        order = [self._coord_format] + [f for f in COORD_FORMATS if f != self._coord_format]
+        for fmt in order:
+            text = _format_coord(lat, lon, fmt)
+            act = copy.addAction(self.tr("{format}: {coordinates}").format(format=fmt, coordinates=text))
+            act.setObjectName(f"map-copy-{fmt.lower()}")
+            act.triggered.connect(lambda _=False, t=text: QGuiApplication.clipboard().setText(t))
+            if fmt == self._coord_format:
+                copy.setDefaultAction(act)
+        self._menu = menu
+        menu.popup(QCursor.pos())
+
+    # -- translated texts for the page ----------------------------------------------------
+
+    def _texts(self) -> dict[str, str]:
+        return {
+            "plain": self.tr("Outlines only"),
+            "outlines": self.tr("Country outlines"),
+            "severity": self.tr("Severity"),
+        }
+
+    def _labels(self) -> dict[str, dict[str, str]]:
+        return {
+            "status": {
+                "available": self.tr("Available"),
+                "assigned": self.tr("Assigned"),
+                "engaged": self.tr("Engaged"),
+                "returning": self.tr("Returning"),
+                "out_of_service": self.tr("Out of service"),
+            },
+            "incidentStatus": {
+                "open": self.tr("Open"),
+                "responding": self.tr("Responding"),
+                "contained": self.tr("Contained"),
+                "closed": self.tr("Closed"),
+            },
+            "incidentKind": {
+                "armed_attack": self.tr("Armed attack"),
+                "blockade": self.tr("Blockade"),
+                "kidnapping": self.tr("Kidnapping"),
+                "homicide": self.tr("Homicide"),
+                "robbery": self.tr("Robbery"),
+                "extortion": self.tr("Extortion"),
+                "drug_seizure": self.tr("Drug seizure"),
+                "arms_seizure": self.tr("Arms seizure"),
+                "detention": self.tr("Detention"),
+                "disturbance": self.tr("Disturbance"),
+                "accident": self.tr("Accident"),
+                "natural_disaster": self.tr("Natural disaster"),
+                "fire": self.tr("Fire"),
+                "missing_person": self.tr("Missing person"),
+                "patrol_report": self.tr("Patrol report"),
+                "other": self.tr("Other"),
+            },
+        }

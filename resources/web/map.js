@@ -1,0 +1,639 @@
+/*
+ * Enlace map page. Built once by fieldclient/map/page.py; after load, data moves only
+ * through the QWebChannel object "enlace" (fieldclient/map/bridge.py).
+ *
+ * Safety rules of this file: every string that comes from records (callsigns, names,
+ * titles, layer names) is data. It is only ever assigned with textContent, or escaped
+ * with textToHtml() where Leaflet insists on HTML (the layer switcher). Nothing here
+ * calls eval, new Function or innerHTML with record text.
+ */
+(function () {
+  "use strict";
+
+  var E = (window.EnlaceMap = {});
+  var FALLBACK_SIDC = "SFGPU----------";
+  var SIDC_RE = /^[A-Za-z0-9*\-]{10,30}$/;
+  var ID_RE = /^[A-Za-z0-9\-]{1,64}$/;
+  // Compact records sent by Python (fieldclient/map/data.py keeps the same order).
+  var U_ID = 0, U_CALL = 1, U_SIDC = 2, U_LAT = 3, U_LON = 4, U_T = 5, U_STATUS = 6,
+    U_NAME = 7, U_AGENCY = 8;
+  var I_ID = 0, I_TITLE = 1, I_KIND = 2, I_SEV = 3, I_STATUS = 4, I_LAT = 5, I_LON = 6,
+    I_T = 7;
+  var SEVERITY_COLOURS = ["#2e7d32", "#9e9d24", "#f9a825", "#ef6c00", "#c62828"];
+  var KIND_CODES = {
+    armed_attack: "AA", blockade: "BL", kidnapping: "SE", homicide: "HO", robbery: "RO",
+    extortion: "EX", drug_seizure: "AD", arms_seizure: "AR", detention: "DE",
+    disturbance: "DI", accident: "AC", natural_disaster: "DN", fire: "IN",
+    missing_person: "PD", patrol_report: "PA", other: "OT"
+  };
+  var EMPTY_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
+  var map, bridge, clusters, incidentLayer, trackLayer, outlines, layerControl, infoBox;
+  var noticeBox;
+  var units = new Map(); // id -> rec
+  var incidents = new Map(); // id -> rec
+  var symbols = new Map(); // sidc|size -> {url, w, h, ax, ay}
+  var incidentSymbols = new Map();
+  var baseLayers = {};
+  var currentBase = "plain";
+  var selectedId = null;
+  var cfg = { staleMs: 30 * 60 * 1000, symbolSize: 22, texts: {}, labels: {} };
+  var loads = 1;
+  var pendingAck = null;
+
+  try {
+    loads = Number(window.sessionStorage.getItem("enlace.loads") || "0") + 1;
+    window.sessionStorage.setItem("enlace.loads", String(loads));
+  } catch (e) {
+    loads = 1; // storage unavailable on this origin: a reload is still seen by Python
+  }
+
+  function text(v, max) {
+    if (typeof v !== "string") return "";
+    return max && v.length > max ? v.slice(0, max) : v;
+  }
+
+  function num(v) {
+    return typeof v === "number" && isFinite(v) ? v : null;
+  }
+
+  // For the few Leaflet APIs that take HTML strings.
+  function textToHtml(s) {
+    var span = document.createElement("span");
+    span.textContent = text(s, 200);
+    return span.innerHTML;
+  }
+
+  function el(tag, cls, content) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
+  function send(method, payload) {
+    if (bridge && typeof bridge[method] === "function") bridge[method](JSON.stringify(payload));
+  }
+
+  // -- symbols --------------------------------------------------------------------------
+
+  function symbolFor(sidc) {
+    var key = sidc + "|" + cfg.symbolSize;
+    var s = symbols.get(key);
+    if (!s) {
+      var sym = SIDC_RE.test(sidc) ? new ms.Symbol(sidc, { size: cfg.symbolSize }) : null;
+      if (!sym || !sym.isValid()) sym = new ms.Symbol(FALLBACK_SIDC, { size: cfg.symbolSize });
+      var size = sym.getSize();
+      var anchor = sym.getAnchor();
+      s = {
+        url: sym.toDataURL(),
+        w: Math.ceil(size.width),
+        h: Math.ceil(size.height),
+        ax: Math.round(anchor.x),
+        ay: Math.round(anchor.y)
+      };
+      symbols.set(key, s);
+    }
+    return s;
+  }
+
+  function incidentSymbolFor(kind, severity) {
+    var key = kind + "|" + severity;
+    var s = incidentSymbols.get(key);
+    if (!s) {
+      var colour = SEVERITY_COLOURS[Math.min(5, Math.max(1, severity)) - 1];
+      var code = KIND_CODES[kind] || "OT";
+      var svg =
+        '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="26" viewBox="0 0 26 26">' +
+        '<path d="M13 1 L25 13 L13 25 L1 13 Z" fill="' + colour +
+        '" stroke="#111" stroke-width="1.5"/>' +
+        '<text x="13" y="16.5" font-family="DejaVu Sans, sans-serif" font-size="9" ' +
+        'font-weight="bold" text-anchor="middle" fill="#fff">' + code + "</text></svg>";
+      s = { url: "data:image/svg+xml;base64," + btoa(svg), w: 26, h: 26, ax: 13, ay: 13 };
+      incidentSymbols.set(key, s);
+    }
+    return s;
+  }
+
+  // One icon object per marker (cheap: options only); the DOM is built only when
+  // Leaflet shows the marker, so 50,000 clustered units cost no DOM.
+  var RecordIcon = L.Icon.extend({
+    initialize: function (rec) {
+      this.rec = rec;
+    },
+    createIcon: function () {
+      var rec = this.rec;
+      var s = rec.kind === "unit" ? symbolFor(rec.sidc) : incidentSymbolFor(rec.ikind, rec.severity);
+      var div = el("div", "leaflet-marker-icon enl-marker enl-" + rec.kind);
+      div.style.marginLeft = -s.ax + "px";
+      div.style.marginTop = -s.ay + "px";
+      var img = el("img", "enl-symbol");
+      img.src = s.url;
+      img.width = s.w;
+      img.height = s.h;
+      img.alt = "";
+      img.draggable = false;
+      var label = el("span", "enl-label", rec.label);
+      label.style.left = s.w + 2 + "px";
+      label.style.top = Math.max(0, s.ay - 8) + "px";
+      div.appendChild(img);
+      div.appendChild(label);
+      rec.icon = div;
+      applyClasses(rec);
+      return div;
+    },
+    createShadow: function () {
+      return null;
+    }
+  });
+
+  function applyClasses(rec) {
+    if (!rec.icon) return;
+    rec.icon.classList.toggle("enl-stale", !!rec.stale);
+    rec.icon.classList.toggle("enl-selected", rec.id === selectedId);
+    rec.icon.classList.toggle("enl-closed", rec.status === "closed");
+  }
+
+  // -- units ----------------------------------------------------------------------------
+
+  function unitFrom(a) {
+    if (!Array.isArray(a)) return null;
+    var id = text(a[U_ID]), lat = num(a[U_LAT]), lon = num(a[U_LON]);
+    if (!ID_RE.test(id) || lat === null || lon === null) return null;
+    return {
+      kind: "unit",
+      id: id,
+      label: text(a[U_CALL], 10000),
+      sidc: SIDC_RE.test(text(a[U_SIDC])) ? a[U_SIDC] : FALLBACK_SIDC,
+      lat: lat,
+      lon: lon,
+      t: num(a[U_T]) || 0,
+      status: text(a[U_STATUS], 40),
+      name: text(a[U_NAME], 10000),
+      agency: text(a[U_AGENCY], 200)
+    };
+  }
+
+  function isStale(t, now) {
+    return t > 0 && now - t > cfg.staleMs;
+  }
+
+  function newMarker(rec) {
+    var m = L.marker([rec.lat, rec.lon], { icon: new RecordIcon(rec), keyboard: false });
+    m.enlRec = rec;
+    rec.marker = m;
+    return m;
+  }
+
+  function upsertUnit(fresh, now, added) {
+    var rec = units.get(fresh.id);
+    fresh.stale = isStale(fresh.t, now);
+    if (!rec) {
+      units.set(fresh.id, fresh);
+      added.push(newMarker(fresh));
+      return;
+    }
+    var look = rec.label !== fresh.label || rec.sidc !== fresh.sidc;
+    rec.label = fresh.label;
+    rec.sidc = fresh.sidc;
+    rec.t = fresh.t;
+    rec.status = fresh.status;
+    rec.name = fresh.name;
+    rec.agency = fresh.agency;
+    rec.stale = fresh.stale;
+    if (rec.lat !== fresh.lat || rec.lon !== fresh.lon) {
+      rec.lat = fresh.lat;
+      rec.lon = fresh.lon;
+      rec.marker.setLatLng([fresh.lat, fresh.lon]); // the cluster group re-files it
+    }
+    if (look && rec.icon) {
+      rec.icon = null;
+      rec.marker.setIcon(new RecordIcon(rec));
+    }
+    applyClasses(rec);
+  }
+
+  function removeUnit(id) {
+    var rec = units.get(id);
+    if (!rec) return;
+    clusters.removeLayer(rec.marker);
+    units.delete(id);
+    if (selectedId === id) selectedId = null;
+  }
+
+  // -- incidents ------------------------------------------------------------------------
+
+  function incidentFrom(a) {
+    if (!Array.isArray(a)) return null;
+    var id = text(a[I_ID]), lat = num(a[I_LAT]), lon = num(a[I_LON]);
+    if (!ID_RE.test(id) || lat === null || lon === null) return null;
+    var sev = num(a[I_SEV]);
+    return {
+      kind: "incident",
+      id: id,
+      label: text(a[I_TITLE], 10000),
+      ikind: text(a[I_KIND], 40),
+      severity: sev === null ? 3 : Math.min(5, Math.max(1, Math.round(sev))),
+      status: text(a[I_STATUS], 40),
+      lat: lat,
+      lon: lon,
+      t: num(a[I_T]) || 0
+    };
+  }
+
+  function upsertIncident(fresh) {
+    removeIncident(fresh.id);
+    if (fresh.status === "voided") return;
+    incidents.set(fresh.id, fresh);
+    incidentLayer.addLayer(newMarker(fresh));
+  }
+
+  function removeIncident(id) {
+    var rec = incidents.get(id);
+    if (!rec) return;
+    incidentLayer.removeLayer(rec.marker);
+    incidents.delete(id);
+  }
+
+  // -- messages from Python -------------------------------------------------------------
+
+  function applyReset(msg) {
+    clusters.clearLayers();
+    incidentLayer.clearLayers();
+    units.clear();
+    incidents.clear();
+    var now = Date.now();
+    var added = [];
+    (msg.units || []).forEach(function (a) {
+      var rec = unitFrom(a);
+      if (rec) upsertUnit(rec, now, added);
+    });
+    (msg.incidents || []).forEach(function (a) {
+      var rec = incidentFrom(a);
+      if (rec) upsertIncident(rec);
+    });
+    addMarkers(added, msg.seq);
+  }
+
+  // The ack tells Python the delta is on screen (flow control and latency probes).
+  // The cluster group adds in chunks and calls chunkProgress before its final
+  // refresh, hence the ack is posted after that refresh with setTimeout(0).
+  function addMarkers(added, seq) {
+    var ack = function () {
+      send("applied", { seq: seq, units: units.size });
+    };
+    if (!added.length) {
+      ack();
+      return;
+    }
+    pendingAck = ack;
+    clusters.addLayers(added, true);
+  }
+
+  function applyDelta(msg) {
+    var now = Date.now();
+    var added = [];
+    (msg.unitsGone || []).forEach(function (id) {
+      removeUnit(text(id));
+    });
+    (msg.units || []).forEach(function (a) {
+      var rec = unitFrom(a);
+      if (rec) upsertUnit(rec, now, added);
+    });
+    (msg.incidentsGone || []).forEach(function (id) {
+      removeIncident(text(id));
+    });
+    (msg.incidents || []).forEach(function (a) {
+      var rec = incidentFrom(a);
+      if (rec) upsertIncident(rec);
+    });
+    addMarkers(added, msg.seq);
+  }
+
+  function applySelect(msg) {
+    var previous = units.get(selectedId);
+    selectedId = typeof msg.id === "string" ? msg.id : null;
+    if (previous) applyClasses(previous);
+    var rec = units.get(selectedId);
+    if (!rec) return;
+    applyClasses(rec);
+    if (msg.reveal) {
+      if (clusters.getVisibleParent(rec.marker) === rec.marker) {
+        if (!map.getBounds().contains(rec.marker.getLatLng())) map.panTo(rec.marker.getLatLng());
+      } else {
+        clusters.zoomToShowLayer(rec.marker);
+      }
+    }
+  }
+
+  function formatTime(t) {
+    var d = new Date(t);
+    var hh = String(d.getHours()).padStart(2, "0");
+    var mm = String(d.getMinutes()).padStart(2, "0");
+    return hh + ":" + mm;
+  }
+
+  function applyTrack(msg) {
+    trackLayer.clearLayers();
+    var pts = Array.isArray(msg.points) ? msg.points : [];
+    var latlngs = [];
+    pts.forEach(function (p) {
+      if (Array.isArray(p) && num(p[0]) !== null && num(p[1]) !== null) latlngs.push(p);
+    });
+    if (!latlngs.length) return;
+    L.polyline(latlngs.map(function (p) { return [p[0], p[1]]; }), {
+      color: "#0d47a1", weight: 3, opacity: 0.85, interactive: false
+    }).addTo(trackLayer);
+    var step = Math.max(1, Math.ceil(latlngs.length / 12));
+    latlngs.forEach(function (p, i) {
+      L.circleMarker([p[0], p[1]], {
+        radius: 3, color: "#0d47a1", fillColor: "#fff", fillOpacity: 1, weight: 2,
+        interactive: false
+      }).addTo(trackLayer);
+      var last = i === latlngs.length - 1;
+      if ((i % step === 0 || last) && num(p[2]) !== null) {
+        var mark = el("span", "enl-timemark", formatTime(p[2]));
+        L.marker([p[0], p[1]], {
+          icon: L.divIcon({ html: mark, className: "enl-timemark-icon", iconSize: null }),
+          interactive: false, keyboard: false
+        }).addTo(trackLayer);
+      }
+    });
+  }
+
+  function applyView(msg) {
+    var lat = num(msg.lat), lon = num(msg.lon), zoom = num(msg.zoom);
+    if (typeof msg.base === "string" && baseLayers[msg.base]) setBase(msg.base);
+    if (lat !== null && lon !== null && zoom !== null) map.setView([lat, lon], zoom, { animate: false });
+  }
+
+  function setBase(key) {
+    Object.keys(baseLayers).forEach(function (k) {
+      if (k !== key && map.hasLayer(baseLayers[k])) map.removeLayer(baseLayers[k]);
+    });
+    if (!map.hasLayer(baseLayers[key])) map.addLayer(baseLayers[key]);
+    currentBase = key;
+    styleOutlines();
+  }
+
+  function styleOutlines() {
+    if (!outlines) return;
+    var plain = currentBase === "plain";
+    outlines.setStyle({ fillOpacity: plain ? 1 : 0, weight: plain ? 1 : 1.5 });
+  }
+
+  function applyConfig(msg) {
+    if (num(msg.staleMinutes) !== null) cfg.staleMs = msg.staleMinutes * 60000;
+    cfg.texts = msg.texts || {};
+    cfg.labels = msg.labels || {};
+    if (layerControl) layerControl.remove();
+    Object.keys(baseLayers).forEach(function (k) {
+      if (k !== "plain") map.removeLayer(baseLayers[k]);
+    });
+    baseLayers = { plain: baseLayers.plain || L.layerGroup() };
+    var entries = {};
+    entries[textToHtml(cfg.texts.plain || "Outlines only")] = baseLayers.plain;
+    (msg.layers || []).forEach(function (layer) {
+      var key = text(layer.key, 64);
+      if (!ID_RE.test(key)) return;
+      var tl = L.tileLayer("enlace://app/tiles/" + key + "/{z}/{x}/{y}", {
+        minZoom: 0,
+        maxZoom: 19,
+        maxNativeZoom: num(layer.maxzoom) === null ? 19 : layer.maxzoom,
+        minNativeZoom: num(layer.minzoom) === null ? 0 : layer.minzoom,
+        errorTileUrl: EMPTY_TILE
+      });
+      tl._enlKey = key;
+      baseLayers[key] = tl;
+      entries[textToHtml(layer.name)] = tl;
+    });
+    var overlays = {};
+    if (outlines) overlays[textToHtml(cfg.texts.outlines || "Country outlines")] = outlines;
+    layerControl = L.control.layers(entries, overlays, { position: "topright" }).addTo(map);
+    if (!baseLayers[currentBase]) currentBase = "plain";
+    setBase(currentBase);
+    showNotices(msg.notices || []);
+    refreshStale();
+  }
+
+  function showNotices(list) {
+    noticeBox.textContent = "";
+    list.forEach(function (n) {
+      noticeBox.appendChild(el("div", "enl-notice", text(n, 2000)));
+    });
+    noticeBox.style.display = list.length ? "block" : "none";
+  }
+
+  function onMessage(raw) {
+    var msg;
+    try {
+      msg = JSON.parse(raw);
+    } catch (e) {
+      console.error("enlace: bad message from host");
+      return;
+    }
+    switch (msg && msg.type) {
+      case "config": applyConfig(msg); break;
+      case "reset": applyReset(msg); break;
+      case "delta": applyDelta(msg); break;
+      case "select": applySelect(msg); break;
+      case "track": applyTrack(msg); break;
+      case "view": applyView(msg); break;
+      default: console.error("enlace: unknown message type");
+    }
+  }
+
+  // -- info box (hover) -----------------------------------------------------------------
+
+  function showInfo(rec) {
+    infoBox.textContent = "";
+    if (!rec) {
+      infoBox.style.display = "none";
+      return;
+    }
+    infoBox.appendChild(el("div", "enl-info-title", rec.label));
+    var labels = cfg.labels || {};
+    if (rec.kind === "unit") {
+      if (rec.name) infoBox.appendChild(el("div", null, rec.name));
+      var line = [rec.agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
+      infoBox.appendChild(el("div", null, line.join(" · ")));
+    } else {
+      var kinds = labels.incidentKind || {};
+      var sts = labels.incidentStatus || {};
+      infoBox.appendChild(el("div", null, (kinds[rec.ikind] || rec.ikind) + " · " +
+        (cfg.texts.severity || "Severity") + " " + rec.severity + " · " +
+        (sts[rec.status] || rec.status)));
+    }
+    if (rec.t) infoBox.appendChild(el("div", "enl-info-time", new Date(rec.t).toLocaleString()));
+    infoBox.style.display = "block";
+  }
+
+  // -- stale fading ---------------------------------------------------------------------
+
+  function refreshStale() {
+    var now = Date.now();
+    units.forEach(function (rec) {
+      var stale = isStale(rec.t, now);
+      if (stale !== rec.stale) {
+        rec.stale = stale;
+        applyClasses(rec);
+      }
+    });
+  }
+
+  // -- start ----------------------------------------------------------------------------
+
+  function buildLayers(options) {
+    clusters = L.markerClusterGroup({
+      chunkedLoading: true,
+      chunkInterval: 100,
+      chunkDelay: 10,
+      chunkProgress: function (done, total) {
+        if (done === total && pendingAck) {
+          var ack = pendingAck;
+          pendingAck = null;
+          setTimeout(ack, 0);
+        }
+      },
+      disableClusteringAtZoom: options.disableClusteringAtZoom || 14,
+      maxClusterRadius: 60,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: false,
+      removeOutsideVisibleBounds: true
+    });
+    incidentLayer = L.layerGroup();
+    trackLayer = L.layerGroup();
+    baseLayers.plain = L.layerGroup().addTo(map);
+    trackLayer.addTo(map);
+    clusters.addTo(map);
+    incidentLayer.addTo(map);
+
+    clusters.on("click", function (e) {
+      var rec = e.layer && e.layer.enlRec;
+      if (!rec) return;
+      applySelect({ id: rec.id });
+      send("unitClicked", { id: rec.id });
+    });
+    clusters.on("mouseover", function (e) { showInfo(e.layer && e.layer.enlRec); });
+    clusters.on("mouseout", function () { showInfo(null); });
+  }
+
+  function wireIncidentEvents() {
+    // layerGroup does not forward child events; attach once per marker on add.
+    incidentLayer.on("layeradd", function (e) {
+      var m = e.layer;
+      m.on("click", function () { send("incidentClicked", { id: m.enlRec.id }); });
+      m.on("mouseover", function () { showInfo(m.enlRec); });
+      m.on("mouseout", function () { showInfo(null); });
+    });
+  }
+
+  function wireMapEvents() {
+    var pending = null;
+    var timer = null;
+    map.on("mousemove", function (e) {
+      pending = e.latlng.wrap();
+      if (timer) return;
+      timer = setTimeout(function () {
+        timer = null;
+        if (pending) send("cursorMoved", { lat: pending.lat, lon: pending.lng });
+      }, 40);
+    });
+    map.on("contextmenu", function (e) {
+      var ll = e.latlng.wrap();
+      send("contextMenu", { lat: ll.lat, lon: ll.lng });
+    });
+    map.on("moveend", reportView);
+    map.on("baselayerchange", function (e) {
+      var key = "plain";
+      Object.keys(baseLayers).forEach(function (k) {
+        if (baseLayers[k] === e.layer) key = k;
+      });
+      currentBase = key;
+      styleOutlines();
+      reportView();
+    });
+  }
+
+  function reportView() {
+    var c = map.getCenter().wrap();
+    send("viewChanged", { lat: c.lat, lon: c.lng, zoom: map.getZoom(), base: currentBase });
+  }
+
+  function loadOutlines() {
+    return fetch("enlace://app/basemap/countries-mx-region.geojson")
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        outlines = L.geoJSON(data, {
+          interactive: false,
+          style: { color: "#6b6b6b", weight: 1, fillColor: "#f2efe9", fillOpacity: 1 }
+        });
+        outlines.addTo(map);
+        outlines.bringToBack();
+        styleOutlines();
+      })
+      .catch(function () {
+        console.error("enlace: basemap outlines could not be loaded");
+      });
+  }
+
+  E.start = function (leafletMap, options) {
+    map = leafletMap;
+    options = options || {};
+    // Without a tile layer Leaflet has no zoom range; clustering needs one.
+    map.setMinZoom(options.minZoom || 3);
+    map.setMaxZoom(options.maxZoom || 18);
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix(false); // the default prefix is a remote link
+      map.attributionControl.addAttribution("Leaflet | Natural Earth");
+    }
+    infoBox = el("div", "enl-info");
+    infoBox.style.display = "none";
+    noticeBox = el("div", "enl-notices");
+    noticeBox.style.display = "none";
+    map.getContainer().appendChild(infoBox);
+    map.getContainer().appendChild(noticeBox);
+    buildLayers(options);
+    wireIncidentEvents();
+    wireMapEvents();
+    setInterval(refreshStale, 30000);
+    loadOutlines().then(function () {
+      new QWebChannel(qt.webChannelTransport, function (channel) {
+        bridge = channel.objects.enlace;
+        bridge.push.connect(onMessage);
+        send("hello", { loads: loads });
+      });
+    });
+  };
+
+  // Read-only probes used by tests and benchmarks (no effect on the page).
+  E.stats = function () {
+    var placed = 0;
+    units.forEach(function (rec) { if (clusters.hasLayer(rec.marker)) placed++; });
+    return { units: units.size, placed: placed, incidents: incidents.size, loads: loads,
+      selected: selectedId, track: trackLayer.getLayers().length };
+  };
+  E.unit = function (id) {
+    var rec = units.get(id);
+    if (!rec) return null;
+    var ll = rec.marker.getLatLng();
+    var label = rec.icon ? rec.icon.querySelector(".enl-label") : null;
+    return { lat: ll.lat, lon: ll.lng, stale: !!rec.stale, label: label ? label.textContent : null,
+      shown: !!rec.icon && document.body.contains(rec.icon), selected: selectedId === id };
+  };
+  E.incident = function (id) {
+    var rec = incidents.get(id);
+    if (!rec) return null;
+    var label = rec.icon ? rec.icon.querySelector(".enl-label") : null;
+    return { label: label ? label.textContent : null };
+  };
+  E.reveal = function (id) {
+    var rec = units.get(id);
+    if (rec) clusters.zoomToShowLayer(rec.marker);
+  };
+  E.click = function (id) {
+    var rec = units.get(id) || incidents.get(id);
+    if (rec) rec.marker.fire("click", { latlng: rec.marker.getLatLng() }, true);
+  };
+  E.map = function () { return map; };
+})();

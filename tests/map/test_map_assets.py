@@ -1,0 +1,58 @@
+"""Pinned web assets, shipped basemap and the page HTML (no browser needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from fieldclient.map.page import build_page_html
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "resources" / "web"
+VENDOR = WEB / "vendor"
+
+
+def test_manifest_hashes_match_vendored_files() -> None:
+    """Every file fetch-web-assets.py copied still has the sha256 its manifest recorded."""
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    assert set(manifest) >= {"leaflet", "leaflet.markercluster", "milsymbol"}
+    for pkg, entry in manifest.items():
+        assert entry["integrity"].startswith("sha512-"), pkg
+        for rel, digest in entry["files"].items():
+            data = (VENDOR / pkg / rel).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == digest, f"{pkg}/{rel}"
+
+
+def test_versions_are_pinned_and_licences_shipped() -> None:
+    """package.json pins exact versions, the lockfile agrees, and each package ships a licence."""
+    pkg = json.loads((WEB / "package.json").read_text())
+    lock = json.loads((WEB / "package-lock.json").read_text())
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    for name, version in pkg["dependencies"].items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} not pinned: {version}"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+        assert manifest[name]["version"] == version
+        assert any("LICEN" in f for f in manifest[name]["files"]), name
+
+
+def test_basemap_outlines_cover_mexico_and_neighbours() -> None:
+    """The shipped GeoJSON holds Mexico, the USA and Guatemala with real polygons."""
+    doc = json.loads((ROOT / "resources" / "basemap" / "countries-mx-region.geojson").read_text())
+    names = {f["properties"]["name"] for f in doc["features"]}
+    assert {"Mexico", "United States of America", "Guatemala", "Belize"} <= names
+    mexico = next(f for f in doc["features"] if f["properties"]["name"] == "Mexico")
+    ring = mexico["geometry"]["coordinates"][0][0]
+    assert len(ring) > 200
+    assert all(-119 < x < -86 and 14 < y < 33 for x, y in ring)
+
+
+def test_page_is_small_and_loads_nothing_remote() -> None:
+    """The page HTML is under 1 MB and every script and stylesheet is an enlace:// URL."""
+    html = build_page_html().decode()
+    assert len(html.encode()) < 1_000_000
+    links = re.findall(r"""(?:src|href)=["']([^"']+)""", html)
+    assert links and all(u.startswith("enlace://app/") for u in links), links
+    assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
+    assert "Content-Security-Policy" in html and "unsafe-eval" not in html
