@@ -19,6 +19,8 @@ import getpass
 import json
 import socket
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fieldclient.core.errors import InvalidInput, UserFacingError
@@ -58,8 +60,21 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_logout)
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return open_store(getattr(args, "data_dir", None) or default_data_dir())
+@contextmanager
+def _opened(args: argparse.Namespace, store_opener: Callable[[], Store] | None) -> Iterator[Store]:
+    """The store from fieldclient.cli's opener (closed by it), or one opened here.
+
+    Store errors (refused, too new, unwritable) propagate: fieldclient.cli maps them
+    to its exit codes 5 and 6.
+    """
+    if store_opener is not None:
+        yield store_opener()
+        return
+    store = open_store(getattr(args, "data_dir", None) or default_data_dir())
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _err(msg: str) -> None:
@@ -80,12 +95,12 @@ def read_password(prompt: str = "Password: ") -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def cmd_login(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-    except UserFacingError as exc:
-        _err(str(exc))
-        return EXIT_USAGE
+def cmd_login(args: argparse.Namespace, store_opener: Callable[[], Store] | None = None) -> int:
+    with _opened(args, store_opener) as store:
+        return _login(args, store)
+
+
+def _login(args: argparse.Namespace, store: Store) -> int:
     try:
         if is_plain_http(args.server):
             _err("warning: plain http:// (no encryption); allowed only on this computer")
@@ -103,18 +118,16 @@ def cmd_login(args: argparse.Namespace) -> int:
     except UserFacingError as exc:
         _err(str(exc))
         return _exit_for(exc)
-    finally:
-        store.close()
     print(f"signed in to {acct.server} as {acct.username} (device {acct.device_id})")
     return EXIT_OK
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-    except UserFacingError as exc:
-        _err(str(exc))
-        return EXIT_USAGE
+def cmd_sync(args: argparse.Namespace, store_opener: Callable[[], Store] | None = None) -> int:
+    with _opened(args, store_opener) as store:
+        return _sync(store)
+
+
+def _sync(store: Store) -> int:
     engine = SyncEngine(store)
     try:
         res = engine.round()
@@ -135,7 +148,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return _exit_for(exc)
     finally:
         engine.close()
-        store.close()
     print(
         f"pushed {res.pushed} (rejected {res.rejected}), pulled {res.pulled}, "
         f"waiting {res.waiting}"
@@ -145,17 +157,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK if res.complete else EXIT_INCOMPLETE
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-    except UserFacingError as exc:
-        _err(str(exc))
-        return EXIT_USAGE
-    try:
-        engine = SyncEngine(store)
-        snap = status_snapshot(engine)
-    finally:
-        store.close()
+def cmd_status(args: argparse.Namespace, store_opener: Callable[[], Store] | None = None) -> int:
+    with _opened(args, store_opener) as store:
+        snap = status_snapshot(SyncEngine(store))
     snap.pop("state", None)  # no live connection here; see waiting/last_sync/last_error
     if getattr(args, "json", False):
         print(json.dumps(snap, sort_keys=True))
@@ -166,22 +170,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_logout(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-    except UserFacingError as exc:
-        _err(str(exc))
-        return EXIT_USAGE
-    try:
+def cmd_logout(args: argparse.Namespace, store_opener: Callable[[], Store] | None = None) -> int:
+    with _opened(args, store_opener) as store:
         if account.current_account(store) is None:
             print("not signed in")
             return EXIT_OK
-        told = account.logout(store)
-    except UserFacingError as exc:
-        _err(str(exc))
-        return _exit_for(exc)
-    finally:
-        store.close()
+        try:
+            told = account.logout(store)
+        except UserFacingError as exc:
+            _err(str(exc))
+            return _exit_for(exc)
     print("signed out" + ("" if told else " (server not reachable; token deleted here)"))
     return EXIT_OK
 
@@ -192,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", default=None)
     register(ap.add_subparsers(dest="cmd", required=True))
     args = ap.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except UserFacingError as exc:  # the store was refused or cannot be written
+        _err(str(exc))
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -288,6 +288,8 @@ class SyncLoop:
                 return False
             if kind in kinds:
                 return True
+            if kind == "local":
+                self._set_state(self.state)  # refresh the waiting count while we wait
         return True
 
     def _drain(self, kinds: set[str]) -> None:
