@@ -78,17 +78,20 @@ def now_iso() -> str:
 
 
 def unit(uid: str | None = None, *, agency: str = "sedena", visibility: str = "shared",
-         base: dict[str, str] | None = None, at: str | None = None, **fields: Any) -> dict[str, Any]:
-    """A unit upsert; with no extra fields, a complete new unit."""
-    f = fields or {"callsign": "Águila 1", "agency": agency, "kind": "infantry",
+         base: dict[str, str] | None = None, at: str | None = None, f: dict[str, Any] | None = None,
+         **fields: Any) -> dict[str, Any]:
+    """A unit upsert of `f` or the keyword fields; with neither, a complete new unit."""
+    f = f or fields or {"callsign": "Águila 1", "agency": agency, "kind": "infantry",
                    "status": "available", "visibility": visibility}
     return {"change_id": str(new_id()), "entity": "unit", "entity_id": uid or str(new_id()),
             "op": "upsert", "fields": f, "base": base or {}, "hlc": at or hlc()}
 
 
 def incident(iid: str | None = None, *, agency: str = "sedena", visibility: str = "shared",
-             base: dict[str, str] | None = None, at: str | None = None, **fields: Any) -> dict[str, Any]:
-    f = fields or {"title": "Bloqueo carretero", "kind": "blockade", "severity": 3, "status": "open",
+             base: dict[str, str] | None = None, at: str | None = None, f: dict[str, Any] | None = None,
+             **fields: Any) -> dict[str, Any]:
+    """An incident upsert of `f` or the keyword fields; with neither, a complete new incident."""
+    f = f or fields or {"title": "Bloqueo carretero", "kind": "blockade", "severity": 3, "status": "open",
                    "occurred_at": now_iso(), "agency": agency, "visibility": visibility}
     return {"change_id": str(new_id()), "entity": "incident", "entity_id": iid or str(new_id()),
             "op": "upsert", "fields": f, "base": base or {}, "hlc": at or hlc()}
