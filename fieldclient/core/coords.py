@@ -389,6 +389,10 @@ def format_mgrs(lat: float, lon: float, digits: int = 10, spaced: bool = True) -
         raise ValueError("digits must be even, 2..10")
     check_lat(lat)
     check_lon(lon)
+    if -1e-7 < lat < 0:
+        # A hair south of the equator encodes as northing 10,000,000 ("…00000" in band M),
+        # which the decoder refuses; 1 cm north of it is the same place for any user.
+        lat = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = _converter.toMGRS(lat, lon, MGRSPrecision=digits // 2)
