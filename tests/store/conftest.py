@@ -1,0 +1,25 @@
+"""Fixtures for store tests: a fresh data folder and store per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldclient.store.db import Store, open_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    st = open_store(tmp_path / "data")
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def agencies(store: Store) -> Store:
+    from fieldclient.store.demo import _write_agencies
+
+    _write_agencies(store)
+    return store

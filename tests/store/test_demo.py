@@ -1,0 +1,87 @@
+"""The demo deployment: realistic, fast enough, and idempotent."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from fieldclient.core.coords import format_mgrs
+from fieldclient.store import queries as q
+from fieldclient.store.db import Store, open_store
+from fieldclient.store.demo import AGENCIES, load_bulk, load_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, int], float]]:
+    st = open_store(tmp_path_factory.mktemp("demo"))
+    t = time.perf_counter()
+    added = load_demo(st)
+    yield st, added, time.perf_counter() - t
+    st.close()
+
+
+def test_demo_loads_and_second_run_is_a_no_op(demo: tuple[Store, dict[str, int], float]) -> None:
+    """Running the demo twice adds nothing the second time: same counts, no new outbox rows."""
+    store, added, elapsed = demo
+    with store.session() as s:
+        first = q.counts(s)
+    assert added["agency"] == 11 and 180 <= added["unit"] <= 220
+    assert 45 <= added["incident"] <= 55 and added["position"] >= 3 * added["unit"]
+    # One outbox row per record, plus one per status entry (it also changes the incident).
+    assert first["outbox"] >= first["unit"] + first["position"] + first["incident"] + first[
+        "incident_entry"]
+    assert load_demo(store) == dict.fromkeys(added, 0)
+    with store.session() as s:
+        assert q.counts(s) == first
+    assert elapsed < 15  # ~2 s on an idle 2-core machine; generous under shared load
+
+
+def test_demo_content_is_realistic(demo: tuple[Store, dict[str, int], float]) -> None:
+    """Agencies, chains of command, SIDCs, positions in the right states and an amendment."""
+    store = demo[0]
+    with store.session() as s:
+        slugs = {a.id for a in q.agencies(s)}
+        rows = q.roster_rows(s)
+        incidents = q.incidents(s)
+        amended = [e for i in incidents for e in q.incident_entries(s, i.id) if e.amended_by]
+        outbox_entities = set(s.execute(text("SELECT DISTINCT entity FROM outbox")).scalars())
+    assert slugs == {a for a, _, _ in AGENCIES}
+    assert "agency" not in outbox_entities  # server-managed: never pushed
+    assert outbox_entities == {"unit", "position", "incident", "incident_entry"}
+    by_id = {r[q.R_ID]: r for r in rows}
+    assert all(r[q.R_PARENT_ID] in by_id for r in rows if r[q.R_PARENT_ID])
+    assert sum(1 for r in rows if r[q.R_PARENT_ID]) > 150
+    assert all(r[q.R_SIDC] and len(r[q.R_SIDC]) == 15 for r in rows)
+    zones = {format_mgrs(r[q.R_LAT], r[q.R_LON])[:3] for r in rows}
+    assert zones <= {"13Q", "14Q", "14R", "13R"}  # Jalisco, Guerrero, Nuevo León
+    assert all(14 < r[q.R_LAT] < 27 and -106 < r[q.R_LON] < -99 for r in rows)
+    assert amended, "the demo shows at least one amended entry"
+    assert {r[q.R_STATUS] for r in rows} > {"available"}
+
+
+def test_demo_ids_are_deterministic(
+    demo: tuple[Store, dict[str, int], float], tmp_path: Path
+) -> None:
+    """A second fresh data folder gets the same ids and coordinates, so nothing drifts."""
+    st = open_store(tmp_path)
+    load_demo(st)
+    with st.session() as s:
+        other = sorted((r[q.R_ID], r[q.R_LAT]) for r in q.roster_rows(s))
+    st.close()
+    with demo[0].session() as s:
+        assert sorted((r[q.R_ID], r[q.R_LAT]) for r in q.roster_rows(s)) == other
+
+
+def test_load_bulk_writes_units_and_positions_without_outbox(store: Store) -> None:
+    """Benchmark data: n units × k positions, latest position copied, no outbox rows."""
+    load_bulk(store, 250, 4)
+    with store.session() as s:
+        counts = q.counts(s)
+        rows = q.roster_rows(s)
+        track = q.unit_track(s, rows[0][q.R_ID])
+    assert (counts["unit"], counts["position"], counts["outbox"]) == (250, 1000, 0)
+    assert track[0].observed_at == rows[0][q.R_OBSERVED_AT] and len(track) == 4

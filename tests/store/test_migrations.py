@@ -1,0 +1,131 @@
+"""Opening a data folder: fresh schema at head; refused files are never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldclient.core.errors import StoreCorrupt, StoreTooNew
+from fieldclient.store.db import DB_NAME, MIGRATIONS, open_store, quarantine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_fresh_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
+    """A new data folder gets the current schema and WAL journaling."""
+    store = open_store(tmp_path)
+    store.close()
+    con = sqlite3.connect(tmp_path / DB_NAME)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head()
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        con.close()
+
+
+def test_reopen_keeps_data(tmp_path: Path) -> None:
+    """Reopening an up-to-date store migrates nothing and keeps the records."""
+    from fieldclient.store.demo import _write_agencies
+
+    store = open_store(tmp_path)
+    _write_agencies(store)
+    store.close()
+    store = open_store(tmp_path)
+    with store.session() as s:
+        from fieldclient.store import queries
+
+        assert len(queries.agencies(s)) == 11
+    store.close()
+
+
+def _make_too_new(folder: Path) -> Path:
+    store = open_store(folder)
+    store.close()
+    path = folder / DB_NAME
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return path
+
+
+def test_newer_schema_is_refused_and_unmodified(tmp_path: Path) -> None:
+    """A database stamped with an unknown (newer) revision is refused, byte for byte intact."""
+    path = _make_too_new(tmp_path)
+    before = _digest(path)
+    with pytest.raises(StoreTooNew) as err:
+        open_store(tmp_path)
+    assert "newer version" in str(err.value) and "9999_from_the_future" in str(err.value)
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is a spreadsheet, not a database\n", b"SQLite format 3\x00" + b"\xff" * 3000],
+    ids=["text-file", "damaged-sqlite"],
+)
+def test_non_sqlite_or_damaged_file_is_refused_and_unmodified(tmp_path: Path, content: bytes) -> None:
+    """A file that is not (or no longer) an SQLite database is refused and left as it was."""
+    path = tmp_path / DB_NAME
+    path.write_bytes(content)
+    with pytest.raises(StoreCorrupt):
+        open_store(tmp_path)
+    assert path.read_bytes() == content
+
+
+def test_foreign_sqlite_database_is_refused_and_unmodified(tmp_path: Path) -> None:
+    """Another program's SQLite database is refused and not touched."""
+    path = tmp_path / DB_NAME
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE contacts (name TEXT)")
+    con.execute("INSERT INTO contacts VALUES ('Ana')")
+    con.commit()
+    con.close()
+    before = _digest(path)
+    with pytest.raises(StoreCorrupt) as err:
+        open_store(tmp_path)
+    assert "another program" in str(err.value)
+    assert _digest(path) == before
+
+
+def test_quarantine_moves_aside_and_a_new_store_opens(tmp_path: Path) -> None:
+    """Quarantine renames the refused file (content kept) so a fresh store can start."""
+    path = tmp_path / DB_NAME
+    path.write_bytes(b"junk")
+    moved = quarantine(path)
+    assert not path.exists() and moved.read_bytes() == b"junk"
+    assert moved.name.startswith(DB_NAME + ".refused-")
+    open_store(tmp_path).close()
+    assert path.exists()
+
+
+def test_cli_refuses_newer_database(tmp_path: Path) -> None:
+    """The command line exits 5 with a clear message and leaves a too-new database intact."""
+    path = _make_too_new(tmp_path)
+    before = _digest(path)
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--data-dir", str(tmp_path), "--lang", "en", "unit", "list"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 5
+    assert "written by a newer version of Enlace" in proc.stderr
+    assert _digest(path) == before
