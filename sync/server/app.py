@@ -14,14 +14,14 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -65,6 +65,7 @@ class Services:
     limiter: LoginLimiter
     clock: HybridClock
     notifier: Notifier
+    metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("pushes", "accepted", "pulls"), 0))
 
 
 def get_services(request: Request) -> Services:
@@ -175,6 +176,18 @@ def _install_routes(app: FastAPI) -> None:
         """Liveness: answers without authentication."""
         return HealthResponse(status="ok", server_time=utcnow())
 
+    @app.get("/v1/metrics", tags=["meta"], response_class=PlainTextResponse)
+    def metrics(svc: ServicesDep) -> str:
+        """Counters in Prometheus text format (no operational data)."""
+        m = svc.metrics
+        lines = [
+            f"fieldsync_waiting_pulls {svc.notifier.waiting}",
+            f"fieldsync_pushes_total {m['pushes']}",
+            f"fieldsync_changes_accepted_total {m['accepted']}",
+            f"fieldsync_pulls_total {m['pulls']}",
+        ]
+        return "\n".join(lines) + "\n"
+
     @app.post("/v1/auth/login", response_model=LoginResponse, tags=["auth"],
               openapi_extra=_body(LoginRequest), responses=_errors(401, 413, 422, 429))
     async def login(request: Request, svc: ServicesDep) -> LoginResponse:
@@ -218,6 +231,8 @@ def _install_routes(app: FastAPI) -> None:
             raise ApiError(413, ERR_TOO_LARGE,
                            f"{len(items)} changes in one push; at most {MAX_PUSH_CHANGES}")
         out = await run_in_threadpool(push.push, svc.engine, who, items, svc.clock)
+        svc.metrics["pushes"] += 1
+        svc.metrics["accepted"] += out.accepted
         if out.accepted:
             svc.notifier.notify_threadsafe()
         return Response(push.results_json(out.results), media_type="application/json")
@@ -232,6 +247,7 @@ def _install_routes(app: FastAPI) -> None:
     ) -> Response:
         """Changes after a cursor that the caller may see; waits up to `wait` s for new ones."""
         deadline = time.monotonic() + wait
+        svc.metrics["pulls"] += 1
         # Without LISTEN (SQLite) another process's commit is found by re-reading.
         recheck = 30.0 if svc.settings.is_postgres else 1.0
         while True:

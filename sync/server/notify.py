@@ -36,6 +36,10 @@ class Notifier:
                 fut.set_result(None)
         self._waiters.clear()
 
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
     def notify_threadsafe(self) -> None:
         """Call from any thread after a commit."""
         loop = self._loop

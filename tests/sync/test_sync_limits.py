@@ -1,0 +1,102 @@
+"""Size limits: enforced while reading, gzip bombs refused, batch and page caps."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import zlib
+
+from sync_helpers import Api, position, unit
+
+from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
+from sync.server.bodylimit import BodyLimitMiddleware
+
+
+def test_more_than_5000_changes_is_413(api: Api) -> None:
+    """Proves a push over the batch cap answers 413 too_large and applies nothing."""
+    u = unit()
+    body = {"changes": [u] * (MAX_PUSH_CHANGES + 1)}
+    r = api.http.post("/v1/changes", json=body, headers=api.h("cmd-sedena"))
+    assert r.status_code == 413 and r.json()["code"] == "too_large" and "5000" in r.json()["detail"]
+    assert all(c["entity"] == "agency" for c in api.pull_all("observer"))
+
+
+def test_pull_page_is_capped(api: Api) -> None:
+    """Proves limit above 10,000 answers 422 and the cap itself is accepted."""
+    h = api.h("lia-gn")
+    assert api.http.get("/v1/changes", params={"limit": MAX_PULL_LIMIT}, headers=h).status_code == 200
+    assert api.http.get("/v1/changes", params={"limit": MAX_PULL_LIMIT + 1}, headers=h).status_code == 422
+
+
+def test_gzip_bomb_is_refused_without_inflating_it(api: Api) -> None:
+    """Proves a small gzip body that inflates past 64 MiB answers 413."""
+    bomb = gzip.compress(b" " * (65 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 1024 * 1024
+    r = api.http.post("/v1/changes", content=bomb, headers={
+        **api.h("cmd-sedena"), "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert r.status_code == 413 and "decompressed" in r.json()["detail"]
+
+
+def test_wire_body_over_16_mib_is_413(api: Api) -> None:
+    """Proves a request body over 16 MiB answers 413 (Content-Length not needed to catch it)."""
+    big = b'{"changes": [' + b" " * (16 * 1024 * 1024 + 10) + b"]}"
+    r = api.http.post("/v1/changes", content=big, headers={**api.h("cmd-sedena"),
+                                                          "Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "too_large"
+
+
+def _run_mw(chunks: list[bytes], headers: list[tuple[bytes, bytes]], **kw: int) -> tuple[int, bytes]:
+    """Drive the middleware with a chunked body and no Content-Length."""
+    seen: dict = {}
+
+    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+        msg = await receive()
+        seen["body"] = msg["body"]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    sent: list[dict] = []
+    queue = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+             for i, c in enumerate(chunks)]
+
+    async def receive():  # noqa: ANN202
+        return queue.pop(0)
+
+    async def send(msg):  # noqa: ANN001, ANN202
+        sent.append(msg)
+
+    mw = BodyLimitMiddleware(app, **kw)
+    asyncio.run(mw({"type": "http", "method": "POST", "headers": headers}, receive, send))
+    return sent[0]["status"], seen.get("body", b"")
+
+
+def test_limits_counted_while_streaming_not_from_content_length() -> None:
+    """Proves a chunked body without Content-Length is cut off at the wire and inflated limits."""
+    status, _ = _run_mw([b"x" * 600] * 3, [], max_wire=1000, max_inflated=5000)
+    assert status == 413
+    blob = gzip.compress(b"a" * 10_000)
+    status, _ = _run_mw([blob[:10], blob[10:]], [(b"content-encoding", b"gzip")],
+                        max_wire=1000, max_inflated=5000)
+    assert status == 413
+    status, body = _run_mw([blob[:10], blob[10:]], [(b"content-encoding", b"gzip")],
+                           max_wire=1000, max_inflated=20_000)
+    assert status == 200 and body == b"a" * 10_000
+
+
+def test_truncated_gzip_is_400() -> None:
+    """Proves a gzip stream cut short is refused rather than half-read."""
+    blob = gzip.compress(json.dumps({"changes": []}).encode())
+    status, _ = _run_mw([blob[:-6]], [(b"content-encoding", b"gzip")])
+    assert status == 400
+
+
+def test_responses_are_gzipped_when_asked(api: Api) -> None:
+    """Proves pulls are sent gzip-compressed to clients that accept it."""
+    u = unit()
+    api.push_ok("cmd-sedena", u, *[position(u["entity_id"]) for _ in range(50)])
+    r = api.http.get("/v1/changes", headers={**api.h("lia-gn"), "Accept-Encoding": "gzip"})
+    assert r.headers.get("content-encoding") == "gzip" and len(r.json()["changes"]) == 54
+    raw = api.http.get("/v1/changes", headers={**api.h("lia-gn"), "Accept-Encoding": "identity"})
+    assert "content-encoding" not in raw.headers
+    assert zlib.crc32(raw.content) == zlib.crc32(r.content)
