@@ -95,16 +95,19 @@ def roster_rows(session: Session, include_retired: bool = True) -> list[RosterRo
     # about a third of the time at 100,000 rows. Only the time column needs converting.
     cur = session.connection().connection.cursor()
     try:
-        rows = cur.execute(sql).fetchall()
+        # Converting in the row factory avoids a second pass over 100,000 tuples.
+        cur.row_factory = _roster_row
+        return cur.execute(sql).fetchall()
     finally:
         cur.close()
-    return _with_times(rows)
 
 
-def _with_times(rows: Iterable[Sequence[Any]]) -> list[RosterRow]:
-    parse = datetime.fromisoformat
-    t = R_OBSERVED_AT
-    return [(*r[:t], parse(r[t]) if r[t] else None, *r[t + 1 :]) for r in rows]
+def _roster_row(
+    _cursor: Any, r: tuple[Any, ...], _parse: Any = datetime.fromisoformat,
+    _t: int = R_OBSERVED_AT, _after: int = R_OBSERVED_AT + 1,
+) -> RosterRow:
+    when = r[_t]
+    return r[:_t] + ((_parse(when) if when else None),) + r[_after:]
 
 
 def unit_rows_by_ids(session: Session, ids: Iterable[str]) -> list[RosterRow]:
