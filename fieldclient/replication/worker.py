@@ -133,6 +133,7 @@ class SyncLoop:
         self._stop = threading.Event()
         self._poller = _Poller(self._events)
         self.state = "offline"
+        self.failed_probes = 0  # observable by tests and diagnostics
         self._unsubscribe = self.store.bus.subscribe(self._on_store_change)
 
     # -- called from any thread ----------------------------------------------
@@ -261,6 +262,7 @@ class SyncLoop:
                         return
                 else:
                     link_was_down = True
+                    self.failed_probes += 1
 
     def _probe(self) -> bool:
         acct = current_account(self.store)
