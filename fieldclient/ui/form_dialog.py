@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QEvent, Qt
+from PySide6.QtCore import QDateTime, QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -158,7 +158,6 @@ def time_edit(now: datetime | None = None) -> QDateTimeEdit:
     edit = QDateTimeEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    edit.setTimeSpec(Qt.TimeSpec.LocalTime)
     set_time(edit, now or datetime.now(UTC))
     return edit
 

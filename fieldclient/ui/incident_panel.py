@@ -8,6 +8,7 @@ time; the original is never hidden or edited, which is the point of the log.
 from __future__ import annotations
 
 import html
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,7 @@ from fieldclient.ui.labels import label, severity_label
 from fieldclient.ui.tasks import run_task
 from sync.protocol import ENTRY_KINDS, INCIDENT_KINDS, INCIDENT_STATUSES
 
+log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RANGES = (None, 1, 7, 30)  # days back; None = any time
 
@@ -57,6 +59,8 @@ class IncidentPanel(QWidget):
         self._coord_format = "dd"
         self._rows: list[queries.IncidentRow] = []
         self._entries: list[queries.EntryRow] = []
+        self._record: dict[str, Any] | None = None
+        self._callsigns: dict[str, str] = {}
         self._generation = 0
 
         self.f_status = QComboBox()
@@ -194,12 +198,17 @@ class IncidentPanel(QWidget):
         days = self.f_range.currentData()
         since = datetime.now(UTC) - timedelta(days=days) if days else None
         severity = list(range(min_sev, 6)) if min_sev else None
+        # Answers can arrive out of order; only the newest request may fill the list.
+        self._generation += 1
+        generation = self._generation
 
         def fetch() -> list[queries.IncidentRow]:
             with self.store.session() as s:
                 return queries.incidents(s, status=status, severity=severity, kind=kind, since=since)
 
         def done(rows: Any, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return
             if error is not None:
                 show_error(self, error)
                 return
@@ -255,18 +264,23 @@ class IncidentPanel(QWidget):
     def load_detail(self) -> None:
         # One incident and its entries: a handful of rows, read directly.
         if self.incident_id is None:
-            self._record: dict[str, Any] | None = None
+            self._record = None
             self._entries = []
         else:
-            with self.store.session() as s:
-                self._record = queries.incident_record(s, self.incident_id)
-                self._entries = queries.incident_entries(s, self.incident_id)
-                units = queries.callsigns_by_id(s, [e.unit_id for e in self._entries])
-            self._callsigns = units
+            try:
+                with self.store.session() as s:
+                    self._record = queries.incident_record(s, self.incident_id)
+                    self._entries = queries.incident_entries(s, self.incident_id)
+                    self._callsigns = queries.callsigns_by_id(
+                        s, [e.unit_id for e in self._entries]
+                    )
+            except Exception:  # a damaged record must not take the whole log down
+                log.exception("could not load incident %s", self.incident_id)
+                self._record, self._entries = None, []
         self._fill_detail()
 
     def _fill_detail(self) -> None:
-        rec = getattr(self, "_record", None)
+        rec = self._record
         e = html.escape
         self.add_button.setEnabled(rec is not None)
         if rec is None:
@@ -292,7 +306,7 @@ class IncidentPanel(QWidget):
             if entry.kind == "status" and entry.status:
                 text = f"→ {label(entry.status, 'incident_status')}: {text}"
             if entry.kind == "assignment" and entry.unit_id:
-                cs = getattr(self, "_callsigns", {}).get(entry.unit_id, "?")
+                cs = self._callsigns.get(entry.unit_id, "?")
                 text = f"[{cs}] {text}"
             item = QTreeWidgetItem([
                 format_local(entry.created_at, seconds=True), entry.author or "",

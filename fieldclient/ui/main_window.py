@@ -164,7 +164,9 @@ class MainWindow(QMainWindow):
         cls = None if os.environ.get(NO_MAP_ENV) else optional("fieldclient.map.widget", "MapView")
         if cls is not None:
             try:
-                return cls(self.store, self.events, self)  # type: ignore[no-any-return]
+                return cls(  # type: ignore[no-any-return]
+                    self.store, self.events, self, stale_minutes=stale_minutes(self.settings)
+                )
             except Exception:
                 log.exception("the map could not start; showing a placeholder")
         self.map_placeholder = QLabel()
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
             ("logPositionRequested", self._log_position_at),
             ("newIncidentRequested", self._new_incident_at),
             ("cursorMoved", self._on_cursor),
+            ("incidentSelected", self.incidents.select_incident),
         ):
             if hasattr(m, sig):
                 getattr(m, sig).connect(slot)
@@ -262,6 +265,8 @@ class MainWindow(QMainWindow):
         if self.sync_controller is not None:
             self.sync_controller.statusChanged.connect(self._on_sync_status)
             self.act_sync.triggered.connect(self.sync_controller.syncNow)
+            if hasattr(self.sync_panel, "syncRequested"):
+                self.sync_panel.syncRequested.connect(self.sync_controller.syncNow)
             if hasattr(self.sync_controller, "status"):
                 self._on_sync_status(self.sync_controller.status())
             if hasattr(self.sync_controller, "start") and not os.environ.get(NO_SYNC_ENV):
@@ -463,10 +468,7 @@ class MainWindow(QMainWindow):
     def sign_in(self) -> None:
         if self._signin_cls is None:
             return
-        try:
-            dlg = self._signin_cls(self.store, self)
-        except TypeError:
-            dlg = self._signin_cls(self)
+        dlg = self._signin_cls(self.store, self, controller=self.sync_controller)
         dlg.accepted.connect(self._finish_welcome)
         self._open(dlg)
 

@@ -30,7 +30,7 @@ from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.ui import geo
 from fieldclient.ui.labels import label
-from fieldclient.ui.tasks import run_task
+from fieldclient.ui.tasks import run_task, serial_pool
 
 # Row tuple layout: the shared roster query's (store.queries.ROSTER_FIELDS).
 ID, CALLSIGN, AGENCY, KIND = queries.R_ID, queries.R_CALLSIGN, queries.R_AGENCY, queries.R_KIND
@@ -84,6 +84,9 @@ class RosterModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._search: list[str] | None = None
         self._store: Store | None = None
+        # Full loads and deltas run one at a time, in order: a delta read before a later
+        # one must not land after it and roll a row back.
+        self._pool = serial_pool(self)
         self._refresh_clock()
         # Ages and staleness move with the clock even when no data changes.
         self._clock = QTimer(self)
@@ -103,7 +106,7 @@ class RosterModel(QAbstractTableModel):
             if done is not None:
                 done(error)
 
-        run_task(lambda: load_rows(store), finished)
+        run_task(lambda: load_rows(store), finished, self._pool)
 
     def set_rows(self, rows: list[Row]) -> None:
         self._refresh_clock()
@@ -126,7 +129,7 @@ class RosterModel(QAbstractTableModel):
             if error is None and rows:
                 self.apply_rows(rows)
 
-        run_task(lambda: load_rows_by_ids(store, wanted), finished)
+        run_task(lambda: load_rows_by_ids(store, wanted), finished, self._pool)
 
     def apply_rows(self, rows: Iterable[Row]) -> None:
         """Replace or add rows, keep selection (persistent indexes) and re-filter."""

@@ -9,6 +9,7 @@ runs both inline, which keeps unit tests deterministic without sleeps.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ Done = Callable[[Any, BaseException | None], None]
 _synchronous = False
 # Relays waiting for their worker; kept here so Python does not collect them early.
 _pending: set[_Relay] = set()
+_pools: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
 
 
 class _Relay(QObject):
@@ -71,7 +73,18 @@ def is_synchronous() -> bool:
     return _synchronous
 
 
-def run_task(fn: Callable[[], Any], done: Done | None = None) -> None:
+def serial_pool(parent: QObject | None = None) -> QThreadPool:
+    """A one-thread pool: its tasks run, and their results arrive, in submission order
+    (for views applying deltas, where an older answer must never overwrite a newer one)."""
+    pool = QThreadPool(parent)
+    pool.setMaxThreadCount(1)
+    _pools.add(pool)
+    return pool
+
+
+def run_task(
+    fn: Callable[[], Any], done: Done | None = None, pool: QThreadPool | None = None
+) -> None:
     """Run `fn` on a worker thread and hand `(result, error)` to `done` on the UI thread."""
     if _synchronous:
         try:
@@ -86,7 +99,7 @@ def run_task(fn: Callable[[], Any], done: Done | None = None) -> None:
         return
     relay = _Relay(done)
     _pending.add(relay)
-    QThreadPool.globalInstance().start(_Runnable(fn, relay))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(fn, relay))
 
 
 def pending() -> int:
@@ -95,5 +108,11 @@ def pending() -> int:
 
 
 def wait_idle(timeout_ms: int = 30_000) -> bool:
-    """Block until the pool is idle (shutdown and self-test only, never from a handler)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    """Block until every pool is idle (shutdown and self-test only, never from a handler)."""
+    ok = True
+    for pool in [QThreadPool.globalInstance(), *list(_pools)]:
+        try:
+            ok = pool.waitForDone(timeout_ms) and ok
+        except RuntimeError:  # its owner was already deleted by Qt
+            continue
+    return ok
