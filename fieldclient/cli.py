@@ -63,6 +63,7 @@ from fieldclient.core.errors import (
     StoreWriteFailed,
     UserFacingError,
 )
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
 PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync")
@@ -212,7 +213,9 @@ def _unit_id(session: Any, callsign: str, agency: str | None = None) -> str:
 
     uid = queries.find_unit_by_callsign(session, callsign, agency)
     if uid is None:
-        raise NotFound("No unit has the callsign {callsign}.", callsign=callsign)
+        raise NotFound(
+            QT_TRANSLATE_NOOP("errors", "No unit has the callsign {callsign}."), callsign=callsign
+        )
     return uid
 
 
@@ -260,7 +263,7 @@ def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
             n = export_to_path(store, args.format, args.what, args.output, bom=args.bom)
         except OSError as exc:
             raise InvalidInput(
-                "Cannot write {path}: {why}", field="output", path=args.output,
+                QT_TRANSLATE_NOOP("errors", "Cannot write {path}: {why}"), field="output", path=args.output,
                 why=exc.strerror or str(exc),
             ) from None
         print(f"{n} {args.what} written to {args.output}", file=sys.stderr)
@@ -303,7 +306,8 @@ def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
         agencies = {a.id for a in queries.agencies(s)}
         fields = _unit_fields(args, s)
     if not fields:
-        raise InvalidInput("Nothing to change: give at least one field, e.g. --status assigned.")
+        raise InvalidInput(QT_TRANSLATE_NOOP(
+            "errors", "Nothing to change: give at least one field, e.g. --status assigned."))
     clean = validate_unit(fields, creating=False, agencies=agencies)
     changed = LocalWriter(store).update_unit(uid, clean)
     print(("changed: " + ", ".join(changed)) if changed else "no change")
@@ -372,8 +376,13 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
                 observed = parse_dtg(args.at)
             except InvalidInput:
                 raise InvalidInput(
-                    "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
-                    "2026-11-29T17:30:00Z.", field="observed_at", text=args.at,
+                    QT_TRANSLATE_NOOP(
+                        "errors",
+                        "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
+                        "2026-11-29T17:30:00Z.",
+                    ),
+                    field="observed_at",
+                    text=args.at,
                 ) from None
     clean = validate_position(lat, lon, observed, args.source, args.accuracy, args.note)
     store = store_opener()
@@ -390,7 +399,8 @@ def cmd_db_quarantine(args: argparse.Namespace, store_opener: StoreOpener) -> in
 
     path = Path(args.data_dir) / DB_NAME
     if not path.exists():
-        raise NotFound("There is no database at {path}.", path=str(path))
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "There is no database at {path}."),
+                       path=str(path))
     print(f"moved aside: {quarantine(path)}")
     return EXIT_OK
 

@@ -25,7 +25,9 @@ TS_DIR = ROOT / "resources" / "translations"
 LANG = "es_MX"
 
 AREAS: dict[str, list[str]] = {
-    "ui": ["fieldclient/app.py", "fieldclient/ui", "fieldclient/core"],
+    "ui": ["fieldclient/app.py", "fieldclient/ui"],
+    # Domain messages and vocabulary (errors, vocab contexts), owned by the core/CLI engineer.
+    "core": ["fieldclient/core", "fieldclient/store", "fieldclient/cli.py"],
     "map": ["fieldclient/map"],
     "sync": [
         "fieldclient/replication",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+
 
 class UserFacingError(Exception):
     """An error the user can understand and act on."""
@@ -39,8 +41,11 @@ class StoreError(UserFacingError):
 class StoreCorrupt(StoreError):
     def __init__(self, path: str, why: str) -> None:
         super().__init__(
-            "The file {path} is not a usable Enlace database ({why}). "
-            "It was not changed; move it aside to start a new one.",
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The file {path} is not a usable Enlace database ({why}). "
+                "It was not changed; move it aside to start a new one.",
+            ),
             path=path,
             why=why,
         )
@@ -50,8 +55,11 @@ class StoreCorrupt(StoreError):
 class StoreTooNew(StoreError):
     def __init__(self, path: str, version: str) -> None:
         super().__init__(
-            "The database {path} was written by a newer version of Enlace (schema {version}). "
-            "It was not changed; install the newer version to open it.",
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The database {path} was written by a newer version of Enlace (schema {version}). "
+                "It was not changed; install the newer version to open it.",
+            ),
             path=path,
             version=version,
         )
@@ -61,8 +69,11 @@ class StoreTooNew(StoreError):
 class StoreWriteFailed(StoreError):
     def __init__(self, why: str) -> None:
         super().__init__(
-            "The change could not be saved ({why}). Nothing was written; check free disk "
-            "space and permissions of the data folder.",
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The change could not be saved ({why}). Nothing was written; check free disk "
+                "space and permissions of the data folder.",
+            ),
             why=why,
         )
 

@@ -1,0 +1,559 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_MX">
+<context>
+    <name>errors</name>
+    <message>
+        <source>Latitude must be a number.</source>
+        <translation>La latitud debe ser un número.</translation>
+    </message>
+    <message>
+        <source>Latitude must be between -90 and 90 (got {got}).</source>
+        <translation>La latitud debe estar entre -90 y 90 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Longitude must be a number.</source>
+        <translation>La longitud debe ser un número.</translation>
+    </message>
+    <message>
+        <source>Longitude must be between -180 and 180 (got {got}).</source>
+        <translation>La longitud debe estar entre -180 y 180 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
+        <translation>No se pudo leer “{text}” como grados decimales; escriba latitud y longitud, por ejemplo 19.4283, -99.1333.</translation>
+    </message>
+    <message>
+        <source>Could not read “{text}” as degrees, minutes and seconds; write for example 19°25&apos;42.1&quot;N 99°07&apos;59.9&quot;W.</source>
+        <translation>No se pudo leer “{text}” como grados, minutos y segundos; escriba por ejemplo 19°25&apos;42.1&quot;N 99°07&apos;59.9&quot;O.</translation>
+    </message>
+    <message>
+        <source>Only the last of degrees, minutes and seconds may have decimals (in “{text}”).</source>
+        <translation>Solo el último valor de grados, minutos y segundos puede tener decimales (en “{text}”).</translation>
+    </message>
+    <message>
+        <source>Minutes must be less than 60 (got {got}).</source>
+        <translation>Los minutos deben ser menores que 60 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Seconds must be less than 60 (got {got}).</source>
+        <translation>Los segundos deben ser menores que 60 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Use either a minus sign or a hemisphere letter, not both (in “{text}”).</source>
+        <translation>Use el signo menos o la letra del hemisferio, no ambos (en “{text}”).</translation>
+    </message>
+    <message>
+        <source>Enter an MGRS reference.</source>
+        <translation>Escriba una referencia MGRS.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an MGRS reference; write zone, band, 100 km square and digits, for example 14Q MG 86006 48224.</source>
+        <translation>“{text}” no es una referencia MGRS; escriba zona, banda, cuadro de 100 km y dígitos, por ejemplo 14Q MG 86006 48224.</translation>
+    </message>
+    <message>
+        <source>The MGRS zone must be between 1 and 60 (got {got}).</source>
+        <translation>La zona MGRS debe estar entre 1 y 60 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>The MGRS latitude band must be a letter from C to X other than I and O (got {got}).</source>
+        <translation>La banda de latitud MGRS debe ser una letra de la C a la X, excepto I y O (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>The MGRS 100 km square {got} does not exist.</source>
+        <translation>El cuadro MGRS de 100 km {got} no existe.</translation>
+    </message>
+    <message>
+        <source>An MGRS reference needs an even number of digits, from 2 to 10 (got {count}).</source>
+        <translation>Una referencia MGRS necesita un número par de dígitos, de 2 a 10 (se recibieron {count}).</translation>
+    </message>
+    <message>
+        <source>The MGRS reference {text} does not exist (check the zone, band and letters).</source>
+        <translation>La referencia MGRS {text} no existe (revise la zona, la banda y las letras).</translation>
+    </message>
+    <message>
+        <source>The file {path} is not a usable Enlace database ({why}). It was not changed; move it aside to start a new one.</source>
+        <translation>El archivo {path} no es una base de datos de Enlace utilizable ({why}). No se modificó; apártelo para comenzar una nueva.</translation>
+    </message>
+    <message>
+        <source>The database {path} was written by a newer version of Enlace (schema {version}). It was not changed; install the newer version to open it.</source>
+        <translation>La base de datos {path} fue escrita por una versión más reciente de Enlace (esquema {version}). No se modificó; instale la versión más reciente para abrirla.</translation>
+    </message>
+    <message>
+        <source>The change could not be saved ({why}). Nothing was written; check free disk space and permissions of the data folder.</source>
+        <translation>No se pudo guardar el cambio ({why}). No se escribió nada; revise el espacio libre en disco y los permisos de la carpeta de datos.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date-time group; write for example 291730Z NOV 26.</source>
+        <translation>“{text}” no es un grupo fecha-hora; escriba por ejemplo 291730Z NOV 26.</translation>
+    </message>
+    <message>
+        <source>Unknown month “{month}” in the date-time group.</source>
+        <translation>Mes desconocido “{month}” en el grupo fecha-hora.</translation>
+    </message>
+    <message>
+        <source>The date-time group {text} names a date that does not exist.</source>
+        <translation>El grupo fecha-hora {text} indica una fecha que no existe.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date and time; write for example 2026-11-29T17:30 or 2026-11-29T17:30:00Z.</source>
+        <translation>“{text}” no es una fecha y hora; escriba por ejemplo 2026-11-29T17:30 o 2026-11-29T17:30:00Z.</translation>
+    </message>
+    <message>
+        <source>The callsign is required.</source>
+        <translation>El indicativo es obligatorio.</translation>
+    </message>
+    <message>
+        <source>Choose the agency.</source>
+        <translation>Elija la dependencia.</translation>
+    </message>
+    <message>
+        <source>Choose the kind.</source>
+        <translation>Elija el tipo.</translation>
+    </message>
+    <message>
+        <source>The title is required.</source>
+        <translation>El título es obligatorio.</translation>
+    </message>
+    <message>
+        <source>Choose a severity from 1 to 5.</source>
+        <translation>Elija una gravedad del 1 al 5.</translation>
+    </message>
+    <message>
+        <source>The time it occurred is required.</source>
+        <translation>La hora en que ocurrió es obligatoria.</translation>
+    </message>
+    <message>
+        <source>The entry text is required.</source>
+        <translation>El texto de la anotación es obligatorio.</translation>
+    </message>
+    <message>
+        <source>The text is too long ({length} characters; at most {max}).</source>
+        <translation>El texto es demasiado largo ({length} caracteres; máximo {max}).</translation>
+    </message>
+    <message>
+        <source>Unknown kind “{value}”.</source>
+        <translation>Tipo desconocido “{value}”.</translation>
+    </message>
+    <message>
+        <source>Unknown echelon “{value}”.</source>
+        <translation>Escalón desconocido “{value}”.</translation>
+    </message>
+    <message>
+        <source>Unknown status “{value}”.</source>
+        <translation>Estado desconocido “{value}”.</translation>
+    </message>
+    <message>
+        <source>Visibility must be “shared” or “agency” (got “{value}”).</source>
+        <translation>La visibilidad debe ser “shared” (compartida) o “agency” (dependencia) (se recibió “{value}”).</translation>
+    </message>
+    <message>
+        <source>Unknown position source “{value}”.</source>
+        <translation>Fuente de posición desconocida “{value}”.</translation>
+    </message>
+    <message>
+        <source>Unknown agency “{value}”.</source>
+        <translation>Dependencia desconocida “{value}”.</translation>
+    </message>
+    <message>
+        <source>Enter a whole number (got “{got}”).</source>
+        <translation>Escriba un número entero (se recibió “{got}”).</translation>
+    </message>
+    <message>
+        <source>Enter a number (got “{got}”).</source>
+        <translation>Escriba un número (se recibió “{got}”).</translation>
+    </message>
+    <message>
+        <source>“{got}” is not a record id.</source>
+        <translation>“{got}” no es un identificador de registro.</translation>
+    </message>
+    <message>
+        <source>The time is in the future (more than {minutes} minutes ahead).</source>
+        <translation>La hora está en el futuro (más de {minutes} minutos adelante).</translation>
+    </message>
+    <message>
+        <source>Units have no field “{name}”.</source>
+        <translation>Las unidades no tienen el campo “{name}”.</translation>
+    </message>
+    <message>
+        <source>Strength cannot be negative (got {got}).</source>
+        <translation>El efectivo no puede ser negativo (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Strength must be at most {max} (got {got}).</source>
+        <translation>El efectivo debe ser como máximo {max} (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>The symbol code (SIDC) must be 10 to 30 letters, digits, “-” or “*” (got “{got}”).</source>
+        <translation>El código de símbolo (SIDC) debe tener de 10 a 30 letras, dígitos, “-” o “*” (se recibió “{got}”).</translation>
+    </message>
+    <message>
+        <source>Enter both latitude and longitude.</source>
+        <translation>Escriba la latitud y la longitud.</translation>
+    </message>
+    <message>
+        <source>Accuracy must be between 0 and {max} metres (got {got}).</source>
+        <translation>La precisión debe estar entre 0 y {max} metros (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>Incidents have no field “{name}”.</source>
+        <translation>Los incidentes no tienen el campo “{name}”.</translation>
+    </message>
+    <message>
+        <source>Give both latitude and longitude, or neither.</source>
+        <translation>Indique latitud y longitud, o ninguna de las dos.</translation>
+    </message>
+    <message>
+        <source>Say why the incident is voided.</source>
+        <translation>Indique por qué se anula el incidente.</translation>
+    </message>
+    <message>
+        <source>Severity must be from 1 to 5 (got {got}).</source>
+        <translation>La gravedad debe ser del 1 al 5 (se recibió {got}).</translation>
+    </message>
+    <message>
+        <source>At most {max} agencies can be involved.</source>
+        <translation>Pueden participar como máximo {max} dependencias.</translation>
+    </message>
+    <message>
+        <source>Choose the entry this amendment corrects.</source>
+        <translation>Elija la anotación que corrige esta enmienda.</translation>
+    </message>
+    <message>
+        <source>Only an amendment can correct another entry.</source>
+        <translation>Solo una enmienda puede corregir otra anotación.</translation>
+    </message>
+    <message>
+        <source>Choose the unit to assign.</source>
+        <translation>Elija la unidad por asignar.</translation>
+    </message>
+    <message>
+        <source>Choose the new status.</source>
+        <translation>Elija el nuevo estado.</translation>
+    </message>
+    <message>
+        <source>{count} units have the callsign {callsign}; name the agency to choose one.</source>
+        <extracomment>Column order of a roster row (``roster_rows`` / ``unit_rows_by_ids``).</extracomment>
+        <translation>{count} unidades tienen el indicativo {callsign}; indique la dependencia para elegir una.</translation>
+    </message>
+    <message>
+        <source>No unit has the callsign {callsign}.</source>
+        <translation>Ninguna unidad tiene el indicativo {callsign}.</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {why}</source>
+        <translation>No se puede escribir {path}: {why}</translation>
+    </message>
+    <message>
+        <source>Nothing to change: give at least one field, e.g. --status assigned.</source>
+        <translation>Nada que cambiar: indique al menos un campo, p. ej. --status assigned.</translation>
+    </message>
+    <message>
+        <source>There is no database at {path}.</source>
+        <translation>No hay base de datos en {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>vocab</name>
+    <message>
+        <source>Infantry</source>
+        <translation>Infantería</translation>
+    </message>
+    <message>
+        <source>Motorized</source>
+        <translation>Motorizada</translation>
+    </message>
+    <message>
+        <source>Armor</source>
+        <translation>Blindada</translation>
+    </message>
+    <message>
+        <source>Aviation</source>
+        <translation>Aviación</translation>
+    </message>
+    <message>
+        <source>Naval</source>
+        <translation>Naval</translation>
+    </message>
+    <message>
+        <source>Marines</source>
+        <translation>Infantería de Marina</translation>
+    </message>
+    <message>
+        <source>Military police</source>
+        <translation>Policía Militar</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Policía</translation>
+    </message>
+    <message>
+        <source>Special forces</source>
+        <translation>Fuerzas especiales</translation>
+    </message>
+    <message>
+        <source>Investigation</source>
+        <translation>Investigación</translation>
+    </message>
+    <message>
+        <source>Medical</source>
+        <translation>Sanidad</translation>
+    </message>
+    <message>
+        <source>Engineers</source>
+        <translation>Ingenieros</translation>
+    </message>
+    <message>
+        <source>Logistics</source>
+        <translation>Logística</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>Transmisiones</translation>
+    </message>
+    <message>
+        <source>Command post</source>
+        <translation>Puesto de mando</translation>
+    </message>
+    <message>
+        <source>Civil protection</source>
+        <translation>Protección civil</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Otro</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Disponible</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Asignada</translation>
+    </message>
+    <message>
+        <source>Engaged</source>
+        <translation>En operación</translation>
+    </message>
+    <message>
+        <source>Returning</source>
+        <translation>Regresando</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>Fuera de servicio</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>Dada de baja</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Equipo</translation>
+    </message>
+    <message>
+        <source>Squad</source>
+        <translation>Escuadra</translation>
+    </message>
+    <message>
+        <source>Section</source>
+        <translation>Sección</translation>
+    </message>
+    <message>
+        <source>Platoon</source>
+        <translation>Pelotón</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Compañía</translation>
+    </message>
+    <message>
+        <source>Battalion</source>
+        <translation>Batallón</translation>
+    </message>
+    <message>
+        <source>Regiment</source>
+        <translation>Regimiento</translation>
+    </message>
+    <message>
+        <source>Brigade</source>
+        <translation>Brigada</translation>
+    </message>
+    <message>
+        <source>Division</source>
+        <translation>División</translation>
+    </message>
+    <message>
+        <source>Corps</source>
+        <translation>Cuerpo de ejército</translation>
+    </message>
+    <message>
+        <source>No echelon</source>
+        <translation>Sin escalón</translation>
+    </message>
+    <message>
+        <source>GPS</source>
+        <translation>GPS</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>Radio</source>
+        <translation>Radio</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Retransmisión</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>Importada</translation>
+    </message>
+    <message>
+        <source>Armed attack</source>
+        <translation>Agresión armada</translation>
+    </message>
+    <message>
+        <source>Blockade</source>
+        <translation>Bloqueo</translation>
+    </message>
+    <message>
+        <source>Kidnapping</source>
+        <translation>Secuestro</translation>
+    </message>
+    <message>
+        <source>Homicide</source>
+        <translation>Homicidio</translation>
+    </message>
+    <message>
+        <source>Robbery</source>
+        <translation>Robo</translation>
+    </message>
+    <message>
+        <source>Extortion</source>
+        <translation>Extorsión</translation>
+    </message>
+    <message>
+        <source>Drug seizure</source>
+        <translation>Aseguramiento de droga</translation>
+    </message>
+    <message>
+        <source>Arms seizure</source>
+        <translation>Aseguramiento de armas</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Disturbance</source>
+        <translation>Disturbio</translation>
+    </message>
+    <message>
+        <source>Accident</source>
+        <translation>Accidente</translation>
+    </message>
+    <message>
+        <source>Natural disaster</source>
+        <translation>Desastre natural</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Incendio</translation>
+    </message>
+    <message>
+        <source>Missing person</source>
+        <translation>Persona desaparecida</translation>
+    </message>
+    <message>
+        <source>Patrol report</source>
+        <translation>Parte de patrullaje</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abierto</translation>
+    </message>
+    <message>
+        <source>Responding</source>
+        <translation>En atención</translation>
+    </message>
+    <message>
+        <source>Contained</source>
+        <translation>Controlado</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>Anulado</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Status change</source>
+        <translation>Cambio de estado</translation>
+    </message>
+    <message>
+        <source>Unit assignment</source>
+        <translation>Asignación de unidad</translation>
+    </message>
+    <message>
+        <source>Amendment</source>
+        <translation>Enmienda</translation>
+    </message>
+    <message>
+        <source>Military</source>
+        <translation>Militar</translation>
+    </message>
+    <message>
+        <source>Federal</source>
+        <translation>Federal</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estatal</translation>
+    </message>
+    <message>
+        <source>Municipal</source>
+        <translation>Municipal</translation>
+    </message>
+    <message>
+        <source>Civil</source>
+        <translation>Civil</translation>
+    </message>
+    <message>
+        <source>Shared with all agencies</source>
+        <translation>Compartida con todas las dependencias</translation>
+    </message>
+    <message>
+        <source>Own agency only</source>
+        <translation>Solo la propia dependencia</translation>
+    </message>
+    <message>
+        <source>1 - Minor</source>
+        <translation>1 - Menor</translation>
+    </message>
+    <message>
+        <source>2 - Moderate</source>
+        <translation>2 - Moderada</translation>
+    </message>
+    <message>
+        <source>3 - Serious</source>
+        <translation>3 - Grave</translation>
+    </message>
+    <message>
+        <source>4 - Severe</source>
+        <translation>4 - Muy grave</translation>
+    </message>
+    <message>
+        <source>5 - Critical</source>
+        <translation>5 - Crítica</translation>
+    </message>
+</context>
+</TS>
