@@ -73,9 +73,6 @@ def open_store_interactive(data_dir: Path, parent: Any = None) -> Any:
     from fieldclient.store.db import open_store, quarantine
     from fieldclient.ui.errors import error_text, show_error
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("StartUp", text)
-
     while True:
         try:
             return open_store(data_dir)
@@ -83,14 +80,22 @@ def open_store_interactive(data_dir: Path, parent: Any = None) -> Any:
             box = QMessageBox(parent)
             box.setObjectName("storeRefused")
             box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle(tr("The database cannot be opened"))
+            box.setWindowTitle(
+                QCoreApplication.translate("StartUp", "The database cannot be opened")
+            )
             box.setText(error_text(err))
-            box.setInformativeText(tr(
+            box.setInformativeText(QCoreApplication.translate(
+                "StartUp",
                 "Move it aside to start with an empty database? The file is renamed, "
-                "not deleted, so it can still be recovered or inspected."
+                "not deleted, so it can still be recovered or inspected.",
             ))
-            move = box.addButton(tr("Move it aside"), QMessageBox.ButtonRole.AcceptRole)
-            quit_button = box.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+            move = box.addButton(
+                QCoreApplication.translate("StartUp", "Move it aside"),
+                QMessageBox.ButtonRole.AcceptRole,
+            )
+            quit_button = box.addButton(
+                QCoreApplication.translate("StartUp", "Quit"), QMessageBox.ButtonRole.RejectRole
+            )
             move.setObjectName("moveAsideButton")
             quit_button.setObjectName("quitButton")
             box.setDefaultButton(quit_button)
@@ -100,8 +105,9 @@ def open_store_interactive(data_dir: Path, parent: Any = None) -> Any:
             target = quarantine(Path(err.path))
             log.warning("moved refused database %s to %s", err.path, target)
             QMessageBox.information(
-                parent, tr("Moved aside"),
-                tr("The old file was moved to {path}.").format(path=str(target)),
+                parent, QCoreApplication.translate("StartUp", "Moved aside"),
+                QCoreApplication.translate("StartUp", "The old file was moved to {path}.")
+                .format(path=str(target)),
             )
         except StoreError as err:
             show_error(parent, err)

@@ -1,4 +1,700 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Enlace</source>
+        <translation>Enlace</translation>
+    </message>
+    <message>
+        <source>Something failed.</source>
+        <translation>Algo falló.</translation>
+    </message>
+    <message>
+        <source>Nothing was lost. The details were written to the log.</source>
+        <translation>No se perdió nada. Los detalles quedaron en el registro.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDialog</name>
+    <message>
+        <source>New incident</source>
+        <translation>Nuevo incidente</translation>
+    </message>
+    <message>
+        <source>Title *</source>
+        <translation>Título *</translation>
+    </message>
+    <message>
+        <source>Kind *</source>
+        <translation>Tipo *</translation>
+    </message>
+    <message>
+        <source>Severity (1–5)</source>
+        <translation>Gravedad (1–5)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Ubicación</translation>
+    </message>
+    <message>
+        <source>Occurred at</source>
+        <translation>Ocurrió el</translation>
+    </message>
+    <message>
+        <source>Reporting agency *</source>
+        <translation>Dependencia que reporta *</translation>
+    </message>
+    <message>
+        <source>Involved agencies</source>
+        <translation>Dependencias involucradas</translation>
+    </message>
+    <message>
+        <source>Visibility</source>
+        <translation>Visibilidad</translation>
+    </message>
+    <message>
+        <source>Optional; DD, DMS or MGRS</source>
+        <translation>Opcional; DD, DMS o MGRS</translation>
+    </message>
+    <message>
+        <source>Enter a title.</source>
+        <translation>Escriba un título.</translation>
+    </message>
+    <message>
+        <source>At most {n} characters.</source>
+        <translation>Máximo {n} caracteres.</translation>
+    </message>
+    <message>
+        <source>The time of the incident cannot be in the future.</source>
+        <translation>La hora del incidente no puede estar en el futuro.</translation>
+    </message>
+    <message>
+        <source>Choose the reporting agency.</source>
+        <translation>Elija la dependencia que reporta.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentPanel</name>
+    <message>
+        <source>Any status</source>
+        <translation>Cualquier estado</translation>
+    </message>
+    <message>
+        <source>Any kind</source>
+        <translation>Cualquier tipo</translation>
+    </message>
+    <message>
+        <source>Any severity</source>
+        <translation>Cualquier gravedad</translation>
+    </message>
+    <message>
+        <source>Severity {n} or more</source>
+        <translation>Gravedad {n} o más</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Cualquier fecha</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>Callsign of the unit</source>
+        <translation>Indicativo de la unidad</translation>
+    </message>
+    <message>
+        <source>Text of the entry</source>
+        <translation>Texto de la anotación</translation>
+    </message>
+    <message>
+        <source>Add entry</source>
+        <translation>Agregar anotación</translation>
+    </message>
+    <message>
+        <source>Occurred</source>
+        <translation>Ocurrió</translation>
+    </message>
+    <message>
+        <source>Sev.</source>
+        <translation>Grav.</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Título</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Autor</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <source>Select an incident.</source>
+        <translation>Seleccione un incidente.</translation>
+    </message>
+    <message>
+        <source>no location</source>
+        <translation>sin ubicación</translation>
+    </message>
+    <message>
+        <source>Amended later; the original text is kept.</source>
+        <translation>Enmendada después; se conserva el texto original.</translation>
+    </message>
+    <message>
+        <source>Corrects the selected entry.</source>
+        <translation>Corrige la anotación seleccionada.</translation>
+    </message>
+    <message>
+        <source>Select the entry to correct in the timeline.</source>
+        <translation>Seleccione en la bitácora la anotación que se corrige.</translation>
+    </message>
+    <message>
+        <source>Enter the callsign of the unit to assign.</source>
+        <translation>Escriba el indicativo de la unidad que se asigna.</translation>
+    </message>
+    <message>
+        <source>No unit has the callsign {callsign}.</source>
+        <translation>Ninguna unidad tiene el indicativo {callsign}.</translation>
+    </message>
+    <message>
+        <source>{callsign} assigned</source>
+        <translation>{callsign} asignada</translation>
+    </message>
+    <message>
+        <source>Write the text of the entry.</source>
+        <translation>Escriba el texto de la anotación.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Enlace — field operations</source>
+        <translation>Enlace — operaciones en campo</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Unidades</translation>
+    </message>
+    <message>
+        <source>Incident log</source>
+        <translation>Bitácora de incidentes</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflictos</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>Recorrido</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>Barra principal</translation>
+    </message>
+    <message>
+        <source>New unit</source>
+        <translation>Nueva unidad</translation>
+    </message>
+    <message>
+        <source>Create a unit (Ctrl+N)</source>
+        <translation>Crear una unidad (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Log position</source>
+        <translation>Registrar posición</translation>
+    </message>
+    <message>
+        <source>Log a position for the selected unit (Ctrl+L)</source>
+        <translation>Registrar una posición de la unidad seleccionada (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>New incident</source>
+        <translation>Nuevo incidente</translation>
+    </message>
+    <message>
+        <source>Report an incident (Ctrl+I)</source>
+        <translation>Reportar un incidente (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sincronizar ahora</translation>
+    </message>
+    <message>
+        <source>Find in roster</source>
+        <translation>Buscar en la lista de unidades</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>Coordenadas:</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Idioma:</translation>
+    </message>
+    <message>
+        <source>No conflicts.</source>
+        <translation>Sin conflictos.</translation>
+    </message>
+    <message>
+        <source>The map is not available in this build.</source>
+        <translation>El mapa no está disponible en esta versión.</translation>
+    </message>
+    <message>
+        <source>Retire unit</source>
+        <translation>Dar de baja la unidad</translation>
+    </message>
+    <message>
+        <source>Retire {callsign}? It stays in the record, marked as retired.</source>
+        <translation>¿Dar de baja a {callsign}? Se conserva en el registro, marcada como dada de baja.</translation>
+    </message>
+    <message>
+        <source>Select a unit in the roster first.</source>
+        <translation>Primero seleccione una unidad en la lista.</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Sin conexión</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Sincronizando…</translation>
+    </message>
+    <message>
+        <source>Sync error</source>
+        <translation>Error de sincronización</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Sin sesión iniciada</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n cambio pendiente</numerusform>
+            <numerusform>%n cambios pendientes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n rechazado</numerusform>
+            <numerusform>%n rechazados</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last sync: {when}</source>
+        <translation>Última sincronización: {when}</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>Nunca sincronizado</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxPanel</name>
+    <message>
+        <source>Local changes waiting to be sent (newest first).</source>
+        <translation>Cambios locales pendientes de envío (los más recientes primero).</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Creado</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+</context>
+<context>
+    <name>PositionDialog</name>
+    <message>
+        <source>Log position</source>
+        <translation>Registrar posición</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Location *</source>
+        <translation>Ubicación *</translation>
+    </message>
+    <message>
+        <source>Observed at</source>
+        <translation>Observada el</translation>
+    </message>
+    <message>
+        <source>Accuracy (m)</source>
+        <translation>Precisión (m)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>opcional</translation>
+    </message>
+    <message>
+        <source>The observed time is in the future (more than {minutes} minutes ahead).</source>
+        <translation>La hora observada está en el futuro (más de {minutes} minutos adelantada).</translation>
+    </message>
+    <message>
+        <source>Accuracy is a number of metres from 0 to 1000000.</source>
+        <translation>La precisión es un número de metros de 0 a 1000000.</translation>
+    </message>
+</context>
+<context>
+    <name>RosterModel</name>
+    <message>
+        <source>No position report for more than {n} minutes</source>
+        <translation>Sin reporte de posición desde hace más de {n} minutos</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>ahora</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>{n} d</source>
+        <translation>{n} d</translation>
+    </message>
+    <message>
+        <source>Callsign</source>
+        <translation>Indicativo</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>Depende de</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Dependencia</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Echelon</source>
+        <translation>Escalón</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>Efectivos</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Posición</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Antigüedad</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+</context>
+<context>
+    <name>RosterPanel</name>
+    <message>
+        <source>Find unit by callsign, agency… (Ctrl+F)</source>
+        <translation>Buscar unidad por indicativo, dependencia… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>All agencies</source>
+        <translation>Todas las dependencias</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Cualquier estado</translation>
+    </message>
+    <message>
+        <source>Any kind</source>
+        <translation>Cualquier tipo</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Editar…</translation>
+    </message>
+    <message>
+        <source>Retire</source>
+        <translation>Dar de baja</translation>
+    </message>
+    <message>
+        <source>Log position…</source>
+        <translation>Registrar posición…</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} units</source>
+        <translation>{shown} de {total} unidades</translation>
+    </message>
+    <message>
+        <source>Select a unit to see its details.</source>
+        <translation>Seleccione una unidad para ver sus datos.</translation>
+    </message>
+    <message>
+        <source>no report yet</source>
+        <translation>sin reporte todavía</translation>
+    </message>
+    <message>
+        <source>top level</source>
+        <translation>nivel superior</translation>
+    </message>
+</context>
+<context>
+    <name>StartUp</name>
+    <message>
+        <source>The database cannot be opened</source>
+        <translation>No se puede abrir la base de datos</translation>
+    </message>
+    <message>
+        <source>Move it aside to start with an empty database? The file is renamed, not deleted, so it can still be recovered or inspected.</source>
+        <translation>¿Apartarla para empezar con una base de datos vacía? El archivo se renombra, no se borra, así que todavía se puede recuperar o revisar.</translation>
+    </message>
+    <message>
+        <source>Move it aside</source>
+        <translation>Apartarla</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Moved aside</source>
+        <translation>Archivo apartado</translation>
+    </message>
+    <message>
+        <source>The old file was moved to {path}.</source>
+        <translation>El archivo anterior se movió a {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>TrackPanel</name>
+    <message>
+        <source>Observed</source>
+        <translation>Observada</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Posición</translation>
+    </message>
+    <message>
+        <source>Accuracy (m)</source>
+        <translation>Precisión (m)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Reported by</source>
+        <translation>Reportado por</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Select a unit to see its track.</source>
+        <translation>Seleccione una unidad para ver su recorrido.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n position report(s), newest first</source>
+        <translation>
+            <numerusform>%n reporte de posición, el más reciente primero</numerusform>
+            <numerusform>%n reportes de posición, los más recientes primero</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnitDialog</name>
+    <message>
+        <source>Edit unit</source>
+        <translation>Editar unidad</translation>
+    </message>
+    <message>
+        <source>New unit</source>
+        <translation>Nueva unidad</translation>
+    </message>
+    <message>
+        <source>Callsign *</source>
+        <translation>Indicativo *</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Agency *</source>
+        <translation>Dependencia *</translation>
+    </message>
+    <message>
+        <source>Kind *</source>
+        <translation>Tipo *</translation>
+    </message>
+    <message>
+        <source>Echelon</source>
+        <translation>Escalón</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Reports to (callsign)</source>
+        <translation>Depende de (indicativo)</translation>
+    </message>
+    <message>
+        <source>Commander</source>
+        <translation>Comandante</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>Efectivos</translation>
+    </message>
+    <message>
+        <source>Visibility</source>
+        <translation>Visibilidad</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notas</translation>
+    </message>
+    <message>
+        <source>people, optional</source>
+        <translation>personas, opcional</translation>
+    </message>
+    <message>
+        <source>empty for a top-level unit</source>
+        <translation>vacío para una unidad de nivel superior</translation>
+    </message>
+    <message>
+        <source>Enter a callsign.</source>
+        <translation>Escriba un indicativo.</translation>
+    </message>
+    <message>
+        <source>At most {n} characters.</source>
+        <translation>Máximo {n} caracteres.</translation>
+    </message>
+    <message>
+        <source>Choose the agency.</source>
+        <translation>Elija la dependencia.</translation>
+    </message>
+    <message>
+        <source>Agency codes use lower-case letters, digits and dashes (e.g. pol-jal).</source>
+        <translation>Los códigos de dependencia usan minúsculas, dígitos y guiones (p. ej. pol-jal).</translation>
+    </message>
+    <message>
+        <source>Strength is a whole number from 0 to 100000.</source>
+        <translation>Los efectivos son un número entero de 0 a 100000.</translation>
+    </message>
+    <message>
+        <source>No unit has the callsign {callsign}.</source>
+        <translation>Ninguna unidad tiene el indicativo {callsign}.</translation>
+    </message>
+    <message>
+        <source>A unit cannot report to itself.</source>
+        <translation>Una unidad no puede depender de sí misma.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePanel</name>
+    <message>
+        <source>Welcome to Enlace</source>
+        <translation>Bienvenido a Enlace</translation>
+    </message>
+    <message>
+        <source>This laptop has no data yet. Everything you enter is kept here and works without a network; it is sent to the server when you sign in and sync.</source>
+        <translation>Este equipo todavía no tiene datos. Todo lo que capture se guarda aquí y funciona sin red; se envía al servidor cuando inicie sesión y sincronice.</translation>
+    </message>
+    <message>
+        <source>Load the demo deployment</source>
+        <translation>Cargar el despliegue de demostración</translation>
+    </message>
+    <message>
+        <source>Start empty</source>
+        <translation>Empezar en blanco</translation>
+    </message>
+    <message>
+        <source>Sign in to a server…</source>
+        <translation>Iniciar sesión en un servidor…</translation>
+    </message>
+    <message>
+        <source>Loading the demo deployment…</source>
+        <translation>Cargando el despliegue de demostración…</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Enter a location.</source>
+        <translation>Escriba una ubicación.</translation>
+    </message>
+    <message>
+        <source>Unit not found.</source>
+        <translation>No se encontró la unidad.</translation>
+    </message>
+</context>
 </TS>
