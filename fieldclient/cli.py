@@ -441,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fieldclient import app  # Qt only from here on
 
         if args.self_test:
-            return int(app.run_self_test(data_dir, args.lang))
+            return int(app.run_self_test(str(data_dir), args.lang))
         return int(app.run_gui(args))
 
     args.data_dir = str(data_dir)

@@ -86,4 +86,4 @@ def default_sidc(agency_kind: str | None, unit_kind: str | None, echelon: str | 
 
 def is_police_symbol(sidc: str | None) -> bool:
     """True for law-enforcement function ids (drawn with the civilian fill by renderers)."""
-    return bool(sidc) and len(sidc) >= 10 and sidc[4:7] == "UUL"  # type: ignore[index]
+    return sidc is not None and len(sidc) >= 10 and sidc[4:7] == "UUL"

@@ -96,7 +96,7 @@ def roster_rows(session: Session, include_retired: bool = True) -> list[RosterRo
     cur = session.connection().connection.cursor()
     try:
         # Converting in the row factory avoids a second pass over 100,000 tuples.
-        cur.row_factory = _roster_row
+        cur.row_factory = _roster_row  # type: ignore[attr-defined]  # sqlite3.Cursor has it
         return cur.execute(sql).fetchall()
     finally:
         cur.close()
@@ -293,7 +293,7 @@ def incident_entries(session: Session, incident_id: str) -> list[EntryRow]:
     for r in rows:
         if r.amends:
             links.setdefault(r.amends, []).append(r.id)
-    return [EntryRow(*r, amended_by=tuple(links.get(r.id, ()))) for r in rows]
+    return [EntryRow._make((*r, tuple(links.get(r.id, ())))) for r in rows]
 
 
 # -- outbox and reference data -----------------------------------------------
