@@ -318,7 +318,7 @@ def _write_track(
     have: set[str],
 ) -> int:
     # rng is consumed identically on every run, so coordinates never drift between runs.
-    n = rng.randint(3, 8)
+    n = rng.randint(3, 6)
     lat, lon = _jitter(rng, spec.place)
     heading_lat, heading_lon = rng.uniform(-0.004, 0.004), rng.uniform(-0.004, 0.004)
     last_age = timedelta(minutes=rng.choice([2, 5, 9, 14, 22, 28, 45, 75, 130]))
