@@ -413,7 +413,8 @@ def _entry_plan(
             {"amends": len(plan) - 1},
         ))
     if status != "open":
-        plan.append(("status", f"Cambio de estado a {status}.", {"status": status}))
+        words = {"responding": "en atención", "contained": "controlado", "closed": "cerrado"}
+        plan.append(("status", f"Cambio de estado: {words[status]}.", {"status": status}))
     return plan
 
 
