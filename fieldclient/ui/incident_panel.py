@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +45,7 @@ from sync.protocol import ENTRY_KINDS, INCIDENT_KINDS, INCIDENT_STATUSES
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+TIME_ROLE = Qt.ItemDataRole.UserRole + 2
 RANGES = (None, 1, 7, 30)  # days back; None = any time
 
 
@@ -73,8 +75,11 @@ class IncidentPanel(QWidget):
         self.list.setColumnCount(5)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAlternatingRowColors(True)
-        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().setStretchLastSection(True)
+        lh = self.list.header()
+        lh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        lh.setStretchLastSection(False)
+        for col, width in enumerate((118, 38, 230, 90, 120)):
+            lh.resizeSection(col, width)
 
         self.header = QLabel()
         self.header.setObjectName("incidentHeader")
@@ -84,8 +89,17 @@ class IncidentPanel(QWidget):
         self.timeline.setObjectName("entryTimeline")
         self.timeline.setColumnCount(4)
         self.timeline.setWordWrap(True)
-        self.timeline.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.timeline.header().setStretchLastSection(True)
+        th = self.timeline.header()
+        th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        th.setStretchLastSection(True)
+        self.timeline.setIndentation(12)
+        for col, width in enumerate((125, 60, 95)):
+            th.resizeSection(col, width)
+        # the full text of the selected entry: rows stay one line high and easy to scan
+        self.entry_view = QLabel()
+        self.entry_view.setObjectName("entryView")
+        self.entry_view.setWordWrap(True)
+        self.entry_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.entry_kind = QComboBox()
         self.entry_status = QComboBox()
@@ -99,9 +113,11 @@ class IncidentPanel(QWidget):
         self.entry_error.hide()
         self.add_button = QPushButton()
 
-        filters = QHBoxLayout()
-        for w in (self.f_status, self.f_severity, self.f_kind, self.f_range):
-            filters.addWidget(w)
+        filters = QGridLayout()
+        for i, w in enumerate((self.f_status, self.f_severity, self.f_kind, self.f_range)):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(8)
+            filters.addWidget(w, i // 2, i % 2)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -112,6 +128,7 @@ class IncidentPanel(QWidget):
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.header)
         bl.addWidget(self.timeline, 1)
+        bl.addWidget(self.entry_view)
         entry_row = QHBoxLayout()
         entry_row.addWidget(self.entry_kind)
         entry_row.addWidget(self.entry_status)
@@ -138,6 +155,7 @@ class IncidentPanel(QWidget):
         self.list.currentItemChanged.connect(self._on_current)
         self.entry_kind.currentIndexChanged.connect(self._update_entry_box)
         self.timeline.currentItemChanged.connect(self._update_entry_box)
+        self.timeline.currentItemChanged.connect(self._show_entry)
         self.add_button.clicked.connect(self.add_entry)
         self.retranslateUi()
 
@@ -164,8 +182,8 @@ class IncidentPanel(QWidget):
         self.entry_body.setPlaceholderText(self.tr("Text of the entry"))
         self.add_button.setText(self.tr("Add entry"))
         self.list.setHeaderLabels([
-            self.tr("Occurred"), self.tr("Sev."), self.tr("Status"), self.tr("Kind"),
-            self.tr("Title"),
+            self.tr("Occurred"), self.tr("Sev."), self.tr("Title"), self.tr("Status"),
+            self.tr("Kind"),
         ])
         self.timeline.setHeaderLabels([
             self.tr("Time"), self.tr("Author"), self.tr("Kind"), self.tr("Text"),
@@ -223,9 +241,10 @@ class IncidentPanel(QWidget):
         current = None
         for r in self._rows:
             item = QTreeWidgetItem([
-                format_local(r.occurred_at), str(r.severity), label(r.status, "incident_status"),
-                label(r.kind, "incident_kind"), r.title,
+                format_local(r.occurred_at), str(r.severity), r.title,
+                label(r.status, "incident_status"), label(r.kind, "incident_kind"),
             ])
+            item.setToolTip(2, r.title)
             item.setData(0, ID_ROLE, r.id)
             item.setToolTip(1, severity_label(r.severity))
             self.list.addTopLevelItem(item)
@@ -236,7 +255,7 @@ class IncidentPanel(QWidget):
         self.list.blockSignals(False)
 
     def titles(self) -> list[str]:
-        return [self.list.topLevelItem(i).text(4) for i in range(self.list.topLevelItemCount())]
+        return [self.list.topLevelItem(i).text(2) for i in range(self.list.topLevelItemCount())]
 
     def select_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
@@ -286,20 +305,23 @@ class IncidentPanel(QWidget):
         if rec is None:
             self.header.setText("<i>{}</i>".format(e(self.tr("Select an incident."))))
             self.timeline.clear()
+            self.entry_view.clear()
             return
         where = (geo.format_latlon(rec["lat"], rec["lon"], self._coord_format)
                  if rec["lat"] is not None else self.tr("no location"))
         agencies = ", ".join(rec.get("agencies") or []) or "—"
+        t_occurred, t_by = self.tr("Occurred:"), self.tr("Reported by:")
+        t_involved = self.tr("Involved:")
         self.header.setText("<br>".join([
             f"<b style='font-size:large'>{e(rec['title'])}</b>",
             f"{e(label(rec['kind'], 'incident_kind'))} · {e(severity_label(rec['severity']))}"
             f" · {e(label(rec['status'], 'incident_status'))}",
-            f"{e(self.tr('Occurred'))}: {e(format_local(rec['occurred_at']))} · {e(where)}",
-            f"{e(self.tr('Reported by'))}: {e(rec['agency'])} · "
-            f"{e(self.tr('Involved'))}: {e(agencies)}",
+            f"{e(t_occurred)} {e(format_local(rec['occurred_at']))} · {e(where)}",
+            f"{e(t_by)} {e(rec['agency'])} · {e(t_involved)} {e(agencies)}",
         ]))
         current = self.selected_entry()
         self.timeline.clear()
+        self.entry_view.clear()
         items: dict[str, QTreeWidgetItem] = {}
         for entry in self._entries:
             text = entry.body
@@ -309,11 +331,12 @@ class IncidentPanel(QWidget):
                 cs = self._callsigns.get(entry.unit_id, "?")
                 text = f"[{cs}] {text}"
             item = QTreeWidgetItem([
-                format_local(entry.created_at, seconds=True), entry.author or "",
+                format_local(entry.created_at), entry.author or "",
                 label(entry.kind, "entry_kind"), text,
             ])
             item.setData(0, ID_ROLE, entry.id)
             item.setToolTip(3, text)
+            item.setData(3, TIME_ROLE, format_local(entry.created_at, seconds=True))
             if entry.amended_by:
                 item.setToolTip(0, self.tr("Amended later; the original text is kept."))
             # the correction sits under what it corrects, so both are read together
@@ -326,6 +349,13 @@ class IncidentPanel(QWidget):
             items[entry.id] = item
         if current in items:
             self.timeline.setCurrentItem(items[current])
+
+    def _show_entry(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
+        if item is None:
+            self.entry_view.clear()
+            return
+        head = f"{item.data(3, TIME_ROLE)} · {item.text(1)} · {item.text(2)}"
+        self.entry_view.setText(f"<b>{html.escape(head)}</b><br>{html.escape(item.text(3))}")
 
     def timeline_texts(self) -> list[str]:
         """Every entry text in the timeline, originals and amendments (tests read this)."""

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.sync_dock, self.conflicts_dock)
         self.tabifyDockWidget(self.conflicts_dock, self.track_dock)
         self.track_dock.raise_()
-        self.resizeDocks([self.roster_dock, self.incident_dock], [560, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.roster_dock, self.incident_dock], [540, 480], Qt.Orientation.Horizontal)
         self.resizeDocks([self.track_dock], [190], Qt.Orientation.Vertical)
 
         self._make_actions()

@@ -48,7 +48,8 @@ class RosterPanel(QWidget):
         self.status = QComboBox()
         self.kind = QComboBox()
         for combo in (self.agency, self.status, self.kind):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.count = QLabel()
 
         self.table = QTableView()
@@ -83,11 +84,13 @@ class RosterPanel(QWidget):
         for b in (self.edit_button, self.retire_button, self.position_button):
             b.setEnabled(False)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.agency)
-        bar.addWidget(self.status)
-        bar.addWidget(self.kind)
+        bar = QVBoxLayout()
+        bar.addWidget(self.search)
+        combos = QHBoxLayout()
+        combos.addWidget(self.agency, 1)
+        combos.addWidget(self.status, 1)
+        combos.addWidget(self.kind, 1)
+        bar.addLayout(combos)
         details_box = QWidget()
         dl = QVBoxLayout(details_box)
         dl.setContentsMargins(4, 4, 4, 4)
@@ -262,16 +265,20 @@ class RosterPanel(QWidget):
             where = geo.format_latlon(unit.pos_lat, unit.pos_lon, self._coord_format)
         else:
             where = self.tr("no report yet")
+        # lupdate does not see tr() inside f-strings: translate first, then format.
+        t_agency, t_status = self.tr("Agency:"), self.tr("Status:")
+        t_strength, t_commander = self.tr("Strength:"), self.tr("Commander:")
+        t_position, t_chain = self.tr("Position:"), self.tr("Chain of command:")
+        chain_text = (" → ".join(e(c) for c in [unit.callsign, *chain]) if chain
+                      else e(self.tr("top level")))
+        strength = (f" · {e(t_strength)} {unit.strength}" if unit.strength is not None else "")
         lines = [
             f"<b style='font-size:large'>{e(unit.callsign)}</b> {e(unit.name or '')}",
-            f"{e(self.tr('Agency'))}: {e(unit.agency)} · {e(label(unit.kind))}"
-            f" · {e(label(unit.echelon))}",
-            f"{e(self.tr('Status'))}: {e(label(unit.status))}"
-            + (f" · {e(self.tr('Strength'))}: {unit.strength}" if unit.strength is not None else ""),
-            f"{e(self.tr('Commander'))}: {e(unit.commander or '—')}",
-            f"{e(self.tr('Position'))}: {e(where)}",
-            f"{e(self.tr('Chain of command'))}: "
-            + (" → ".join(e(c) for c in [unit.callsign, *chain]) if chain else e(self.tr("top level"))),
+            f"{e(t_agency)} {e(unit.agency)} · {e(label(unit.kind))} · {e(label(unit.echelon))}",
+            f"{e(t_status)} {e(label(unit.status))}{strength}",
+            f"{e(t_commander)} {e(unit.commander or '—')}",
+            f"{e(t_position)} {e(where)}",
+            f"{e(t_chain)} {chain_text}",
         ]
         if unit.notes:
             lines.append(f"<i>{e(unit.notes)}</i>")

@@ -166,6 +166,18 @@
         <translation>sin ubicación</translation>
     </message>
     <message>
+        <source>Occurred:</source>
+        <translation>Ocurrió:</translation>
+    </message>
+    <message>
+        <source>Reported by:</source>
+        <translation>Reportó:</translation>
+    </message>
+    <message>
+        <source>Involved:</source>
+        <translation>Involucradas:</translation>
+    </message>
+    <message>
         <source>Amended later; the original text is kept.</source>
         <translation>Enmendada después; se conserva el texto original.</translation>
     </message>
@@ -497,6 +509,30 @@
     <message>
         <source>no report yet</source>
         <translation>sin reporte todavía</translation>
+    </message>
+    <message>
+        <source>Agency:</source>
+        <translation>Dependencia:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Estado:</translation>
+    </message>
+    <message>
+        <source>Strength:</source>
+        <translation>Efectivos:</translation>
+    </message>
+    <message>
+        <source>Commander:</source>
+        <translation>Comandante:</translation>
+    </message>
+    <message>
+        <source>Position:</source>
+        <translation>Posición:</translation>
+    </message>
+    <message>
+        <source>Chain of command:</source>
+        <translation>Cadena de mando:</translation>
     </message>
     <message>
         <source>top level</source>
