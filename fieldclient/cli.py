@@ -286,7 +286,8 @@ def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     with store.session() as s:
         agencies = {a.id: a.kind for a in queries.agencies(s)}
         fields = {"callsign": args.callsign, **_unit_fields(args, s)}
-    clean = validate_unit(fields, creating=True, agencies=agencies)
+    # With no agency list yet (fresh folder, never synced) any well-formed slug is accepted.
+    clean = validate_unit(fields, creating=True, agencies=agencies or None)
     if not clean.get("sidc"):
         clean["sidc"] = default_sidc(agencies.get(clean["agency"]), clean["kind"],
                                      clean.get("echelon"))
@@ -308,7 +309,7 @@ def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     if not fields:
         raise InvalidInput(QT_TRANSLATE_NOOP(
             "errors", "Nothing to change: give at least one field, e.g. --status assigned."))
-    clean = validate_unit(fields, creating=False, agencies=agencies)
+    clean = validate_unit(fields, creating=False, agencies=agencies or None)
     changed = LocalWriter(store).update_unit(uid, clean)
     print(("changed: " + ", ".join(changed)) if changed else "no change")
     return EXIT_OK

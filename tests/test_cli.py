@@ -150,3 +150,11 @@ def test_spanish_messages_when_translated(data: Path) -> None:
     assert r.returncode == 2
     expected = translate("errors", "Latitude must be between -90 and 90 (got {got}).", "es")
     assert expected.format(got="95") in r.stderr
+
+
+def test_unit_add_on_a_fresh_folder_without_agencies(tmp_path: Path) -> None:
+    """Before any agency list exists, a well-formed agency slug is accepted (headless setup)."""
+    r = run(tmp_path, "unit", "add", "LINCE 1", "--agency", "sedena", "--kind", "infantry")
+    assert r.returncode == 0, r.stderr
+    r = run(tmp_path, "unit", "add", "LINCE 2", "--agency", "Bad Slug", "--kind", "infantry")
+    assert r.returncode == 2 and "Unknown agency “Bad Slug”." in r.stderr

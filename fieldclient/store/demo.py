@@ -254,6 +254,14 @@ _NOTES = [
 ]
 
 
+def load_agencies(store: Store) -> int:
+    """Write the reference agencies of a Mexican joint deployment (the demo's 11) that are
+    missing; returns how many were added. Agencies are server-managed reference data: no
+    outbox rows. A laptop that starts empty (no demo, no server yet) can call this so the
+    unit form has agencies to choose from; a later sync overwrites them with the server's."""
+    return _write_agencies(store)
+
+
 def _write_agencies(store: Store) -> int:
     with store.transaction() as s:
         have = set(s.execute(select(Agency.id)).scalars())

@@ -85,3 +85,12 @@ def test_load_bulk_writes_units_and_positions_without_outbox(store: Store) -> No
         track = q.unit_track(s, rows[0][q.R_ID])
     assert (counts["unit"], counts["position"], counts["outbox"]) == (250, 1000, 0)
     assert track[0].observed_at == rows[0][q.R_OBSERVED_AT] and len(track) == 4
+
+
+def test_load_agencies_alone_is_idempotent(store: Store) -> None:
+    """The reference agencies can be loaded without the demo, once, with no outbox rows."""
+    from fieldclient.store.demo import load_agencies
+
+    assert load_agencies(store) == 11 and load_agencies(store) == 0
+    with store.session() as s:
+        assert q.counts(s)["outbox"] == 0 and q.counts(s)["unit"] == 0
