@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fieldclient.core.errors import InvalidInput, NotFound
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
@@ -61,7 +62,7 @@ def _check_fields(entity: str, op: str, fields: dict[str, Any]) -> dict[str, Any
     try:
         return validate_fields(entity, op, fields)
     except ValueError as exc:
-        raise InvalidInput("Invalid {entity}: {why}", entity=entity, why=str(exc)) from None
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Invalid {entity}: {why}"), entity=entity, why=str(exc)) from None
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -89,7 +90,7 @@ class LocalWriter:
         uid = unit_id or str(new_id())
         with self.store.transaction() as s:
             if s.get(Unit, uid) is not None:
-                raise InvalidInput("A unit with this id already exists.")
+                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A unit with this id already exists."))
             self._check_parent(s, uid, data.get("parent_id"))
             clean = _check_fields("unit", "upsert", data)
             hlc = self._tick(s)
@@ -108,7 +109,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             unit = s.get(Unit, unit_id)
             if unit is None:
-                raise NotFound("Unit not found.")
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
             current = {k: getattr(unit, k) for k in changes}
             diff = {k: v for k, v in changes.items() if _norm(v) != _norm(current[k])}
             if not diff:
@@ -133,12 +134,12 @@ class LocalWriter:
         cursor = parent_id
         while cursor:
             if cursor in seen:
-                raise InvalidInput("A unit cannot be placed under itself or its own subordinate.", field="parent_id")
+                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A unit cannot be placed under itself or its own subordinate."), field="parent_id")
             seen.add(cursor)
             parent = s.get(Unit, cursor)
             if parent is None:
                 if cursor == parent_id:
-                    raise InvalidInput("The parent unit does not exist.", field="parent_id")
+                    raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The parent unit does not exist."), field="parent_id")
                 break
             cursor = parent.parent_id
 
@@ -159,10 +160,12 @@ class LocalWriter:
         deterministic id (the demo loader); normally a new UUIDv7 is made."""
         observed = observed_at or _now()
         if observed.tzinfo is None:
-            raise InvalidInput("The observed time must include a time zone.", field="observed_at")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The observed time must include a time zone."), field="observed_at")
         if observed > _now() + FUTURE_TOLERANCE:
             raise InvalidInput(
-                "The observed time is in the future (more than {minutes} minutes ahead).",
+                QT_TRANSLATE_NOOP(
+                    "errors", "The observed time is in the future (more than {minutes} minutes ahead)."
+                ),
                 field="observed_at",
                 minutes=int(FUTURE_TOLERANCE.total_seconds() // 60),
             )
@@ -180,7 +183,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             unit = s.get(Unit, unit_id)
             if unit is None:
-                raise NotFound("Unit not found.")
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
             hlc = self._tick(s)
             pos = Position(
                 id=pid,
@@ -226,7 +229,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             inc = s.get(Incident, incident_id)
             if inc is None:
-                raise NotFound("Incident not found.")
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
             data = {
                 k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changes.items()
             }
@@ -271,11 +274,11 @@ class LocalWriter:
         with self.store.transaction() as s:
             inc = s.get(Incident, incident_id)
             if inc is None:
-                raise NotFound("Incident not found.")
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
             if amends is not None:
                 original = s.get(IncidentEntry, amends)
                 if original is None or original.incident_id != incident_id:
-                    raise InvalidInput("The entry to amend does not belong to this incident.")
+                    raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The entry to amend does not belong to this incident."))
             hlc = self._tick(s)
             s.add(
                 IncidentEntry(
@@ -310,7 +313,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             c = s.get(Conflict, conflict_id)
             if c is None:
-                raise NotFound("Conflict not found.")
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "Conflict not found."))
             fields = {"status": "resolved", "resolution": resolution}
             base = {k: c.field_hlcs[k] for k in fields if k in c.field_hlcs}
             hlc = self._tick(s)
@@ -324,7 +327,7 @@ class LocalWriter:
     def _require(self, entity: str, data: Mapping[str, Any]) -> None:
         missing = sorted(REQUIRED_ON_CREATE[entity] - set(data))
         if missing:
-            raise InvalidInput("Required: {fields}", fields=", ".join(missing))
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Required: {fields}"), fields=", ".join(missing))
 
     def _base(
         self, hlcs: Mapping[str, str], fields: Mapping[str, Any], seen: Mapping[str, str] | None

@@ -252,6 +252,50 @@
         <source>There is no database at {path}.</source>
         <translation>No hay base de datos en {path}.</translation>
     </message>
+    <message>
+        <source>Invalid {entity}: {why}</source>
+        <translation>Dato no válido en {entity}: {why}</translation>
+    </message>
+    <message>
+        <source>A unit with this id already exists.</source>
+        <translation>Ya existe una unidad con este identificador.</translation>
+    </message>
+    <message>
+        <source>Unit not found.</source>
+        <translation>No se encontró la unidad.</translation>
+    </message>
+    <message>
+        <source>A unit cannot be placed under itself or its own subordinate.</source>
+        <translation>Una unidad no puede quedar bajo sí misma ni bajo una de sus subordinadas.</translation>
+    </message>
+    <message>
+        <source>The parent unit does not exist.</source>
+        <translation>La unidad superior no existe.</translation>
+    </message>
+    <message>
+        <source>The observed time must include a time zone.</source>
+        <translation>La hora de observación debe incluir la zona horaria.</translation>
+    </message>
+    <message>
+        <source>The observed time is in the future (more than {minutes} minutes ahead).</source>
+        <translation>La hora de observación está en el futuro (más de {minutes} minutos adelante).</translation>
+    </message>
+    <message>
+        <source>Incident not found.</source>
+        <translation>No se encontró el incidente.</translation>
+    </message>
+    <message>
+        <source>The entry to amend does not belong to this incident.</source>
+        <translation>La entrada a enmendar no pertenece a este incidente.</translation>
+    </message>
+    <message>
+        <source>Conflict not found.</source>
+        <translation>No se encontró el conflicto.</translation>
+    </message>
+    <message>
+        <source>Required: {fields}</source>
+        <translation>Campos obligatorios: {fields}</translation>
+    </message>
 </context>
 <context>
     <name>vocab</name>
