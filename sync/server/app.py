@@ -246,7 +246,7 @@ def _install_routes(app: FastAPI) -> None:
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_S, description="long-poll seconds")] = 0,
     ) -> Response:
         """Changes after a cursor that the caller may see; waits up to `wait` s for new ones."""
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + min(wait, svc.settings.long_poll_cap_s)
         svc.metrics["pulls"] += 1
         # Without LISTEN (SQLite) another process's commit is found by re-reading.
         recheck = 30.0 if svc.settings.is_postgres else 1.0

@@ -54,7 +54,10 @@ class Settings:
     login_fail_per_user: int = 5
     login_fail_per_addr: int = 20
     login_window_s: float = 300.0
-    gzip_level: int = 1
+    gzip_level: int = 1  # cheap on CPU; JSON of UUIDs still shrinks ~4x
+    # Longest a pull may park (≤ the protocol's 30 s); lower it behind proxies
+    # that cut idle connections sooner.
+    long_poll_cap_s: float = 30.0
     # Long-poll wake-ups across processes (PostgreSQL only).
     listen_notify: bool = True
 

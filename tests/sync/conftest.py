@@ -42,6 +42,24 @@ def api(client: TestClient) -> Api:
     return Api(client)
 
 
+@pytest.fixture
+def sqlite_factory(tmp_path: Path):  # noqa: ANN201
+    """Makes fresh seeded in-process servers: `with sqlite_factory() as client:`."""
+    import contextlib
+    import itertools
+
+    counter = itertools.count()
+
+    @contextlib.contextmanager
+    def make() -> Iterator[TestClient]:
+        url = f"sqlite:///{tmp_path / f'f{next(counter)}.sqlite3'}"
+        seed(url)
+        with TestClient(create_app(fast_settings(url))) as c:
+            yield c
+
+    return make
+
+
 class PgCluster:
     """A private PostgreSQL cluster in a temp dir, run as the `postgres` user."""
 
