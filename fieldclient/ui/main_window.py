@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
         self.model.set_coord_format(self.coord_format)
+        # Start reading the roster now: the query overlaps building the rest of the window.
+        self.model.load(store, self._on_roster_loaded)
         self.roster = RosterPanel(store, self.model)
         self.incidents = IncidentPanel(store, self.writer)
         self.track = TrackPanel(store)
@@ -142,7 +144,6 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentWidget(self.map)
         else:
             self.centre.setCurrentWidget(self.welcome)
-        self.model.load(store, self._on_roster_loaded)
         self.incidents.reload()
         self._refresh_waiting()
 

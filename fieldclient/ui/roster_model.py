@@ -56,6 +56,17 @@ def load_rows(store: Store) -> list[Row]:
         return queries.roster_rows(s)
 
 
+def search_key(row: Row) -> str:
+    """What the text filter matches: callsign, agency, kind and status codes."""
+    return f"{row[CALLSIGN]}\x00{row[AGENCY]}\x00{row[KIND]}\x00{row[STATUS]}".casefold()
+
+
+def load_rows_with_keys(store: Store) -> tuple[list[Row], list[str]]:
+    """Rows plus their search keys, both built off the UI thread."""
+    rows = load_rows(store)
+    return rows, [search_key(r) for r in rows]
+
+
 def load_rows_by_ids(store: Store, ids: Iterable[str]) -> list[Row]:
     with store.session() as s:
         return queries.unit_rows_by_ids(s, ids)
@@ -83,6 +94,9 @@ class RosterModel(QAbstractTableModel):
         self._sort_column = COL_CALLSIGN
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._search: list[str] | None = None
+        self._order: list[int] | None = None
+        self._order_keys: list[Any] | None = None
+        self._order_fn: Callable[[Row], Any] | None = None
         self._store: Store | None = None
         # Full loads and deltas run one at a time, in order: a delta read before a later
         # one must not land after it and roll a row back.
@@ -100,20 +114,21 @@ class RosterModel(QAbstractTableModel):
         """Load every unit in the background; `loaded` fires when the rows are in."""
         self._store = store
 
-        def finished(rows: Any, error: BaseException | None) -> None:
+        def finished(result: Any, error: BaseException | None) -> None:
             if error is None:
-                self.set_rows(rows)
+                self.set_rows(*result)
             if done is not None:
                 done(error)
 
-        run_task(lambda: load_rows(store), finished, self._pool)
+        run_task(lambda: load_rows_with_keys(store), finished, self._pool)
 
-    def set_rows(self, rows: list[Row]) -> None:
+    def set_rows(self, rows: list[Row], keys: list[str] | None = None) -> None:
         self._refresh_clock()
         self.beginResetModel()
         self.rows = rows
         self._by_id = {r[ID]: i for i, r in enumerate(rows)}
-        self._search = None
+        self._search = keys
+        self._invalidate_order()
         self.visible = self._compute_visible()
         self.endResetModel()
         self.loaded.emit()
@@ -140,14 +155,25 @@ class RosterModel(QAbstractTableModel):
             self.rows[self.visible[p.row()]][ID] if 0 <= p.row() < len(self.visible) else None
             for p in persistent
         ]
+        search = self._search
+        order_keys, key_fn = self._order_keys, self._order_fn
         for row in rows:
             at = self._by_id.get(row[ID])
             if at is None:
                 self._by_id[row[ID]] = len(self.rows)
                 self.rows.append(row)
+                if search is not None:
+                    search.append(search_key(row))
+                self._invalidate_order()
             else:
                 self.rows[at] = row
-        self._search = None
+                if search is not None:
+                    search[at] = search_key(row)
+                # re-sort only when the edit moved this row (most edits do not)
+                if order_keys is not None and key_fn is not None and key_fn(row) != order_keys[at]:
+                    self._invalidate_order()
+        if self._sort_column == COL_PARENT:
+            self._invalidate_order()  # a renamed parent moves its children
         self.visible = self._compute_visible()
         where = {idx: n for n, idx in enumerate(self.visible)}
         new: list[QModelIndex] = []
@@ -175,6 +201,7 @@ class RosterModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column, self._sort_order = column, order
+        self._invalidate_order()
         self.layoutAboutToBeChanged.emit()
         self.visible = self._compute_visible()
         self.layoutChanged.emit()
@@ -199,38 +226,51 @@ class RosterModel(QAbstractTableModel):
 
     def _search_keys(self) -> list[str]:
         if self._search is None:
-            self._search = [
-                f"{r[CALLSIGN]}\x00{r[AGENCY]}\x00{r[KIND]}\x00{r[STATUS]}".casefold()
-                for r in self.rows
-            ]
+            self._search = [search_key(r) for r in self.rows]
         return self._search
 
-    def _sorted(self) -> list[int]:
-        rows = self.rows
-        col = self._sort_column
-        reverse = self._sort_order == Qt.SortOrder.DescendingOrder
-        n = len(rows)
-        key: Callable[[int], Any]
+    def _key_fn(self, col: int) -> tuple[Callable[[Row], Any], bool]:
+        """Sort key of a row for a column, and whether ascending means newest first."""
         if col == COL_CALLSIGN:
-            keys = [r[CALLSIGN].casefold() for r in rows]
-        elif col == COL_PARENT:
-            keys = [self._parent_callsign(r).casefold() for r in rows]
-        elif col in (COL_AGENCY, COL_SOURCE):
+            return (lambda r: r[CALLSIGN].casefold()), False
+        if col == COL_PARENT:
+            return (lambda r: self._parent_callsign(r).casefold()), False
+        if col in (COL_AGENCY, COL_SOURCE):
             src = AGENCY if col == COL_AGENCY else SOURCE
-            keys = [r[src] or "" for r in rows]
-        elif col in (COL_KIND, COL_ECHELON, COL_STATUS):
+            return (lambda r: r[src] or ""), False
+        if col in (COL_KIND, COL_ECHELON, COL_STATUS):
             src = {COL_KIND: KIND, COL_ECHELON: ECHELON, COL_STATUS: STATUS}[col]
-            names = {code: label(code).casefold() for code in {r[src] for r in rows}}
-            keys = [names[r[src]] for r in rows]
-        elif col == COL_STRENGTH:
-            keys = [r[STRENGTH] if r[STRENGTH] is not None else -1 for r in rows]
-        elif col == COL_POSITION:
-            keys = [(r[LAT], r[LON]) if r[LAT] is not None else (-999.0, 0.0) for r in rows]
-        else:  # age: youngest report first when ascending; no report at all last
-            keys = [r[OBSERVED] or _NEVER for r in rows]
-            reverse = not reverse
-        key = keys.__getitem__
-        return sorted(range(n), key=key, reverse=reverse)
+            names: dict[str | None, str] = {}  # by the shown (translated) name
+
+            def by_label(r: Row) -> str:
+                code = r[src]
+                name = names.get(code)
+                if name is None:
+                    name = names[code] = label(code).casefold()
+                return name
+
+            return by_label, False
+        if col == COL_STRENGTH:
+            return (lambda r: r[STRENGTH] if r[STRENGTH] is not None else -1), False
+        if col == COL_POSITION:
+            # south to north by latitude: a float key sorts 100k rows ~3x faster than tuples
+            return (lambda r: r[LAT] if r[LAT] is not None else -999.0), False
+        # age: youngest report first when ascending; no report at all last
+        return (lambda r: r[OBSERVED] or _NEVER), True
+
+    def _sorted(self) -> list[int]:
+        """Row indices in sort order; cached until a change moves some row's key."""
+        if self._order is None:
+            fn, flip = self._key_fn(self._sort_column)
+            keys = [fn(r) for r in self.rows]
+            reverse = (self._sort_order == Qt.SortOrder.DescendingOrder) != flip
+            self._order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+            self._order_keys, self._order_fn = keys, fn
+        return self._order
+
+    def _invalidate_order(self) -> None:
+        self._order = None
+        self._order_keys = None
 
     # -- display --------------------------------------------------------------
 
@@ -264,6 +304,8 @@ class RosterModel(QAbstractTableModel):
             )
 
     def retranslate(self) -> None:
+        if self._sort_column in (COL_KIND, COL_ECHELON, COL_STATUS) and self.rows:
+            self.sort(self._sort_column, self._sort_order)  # sorted by the shown names
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
         self._emit_all()
 

@@ -1,0 +1,130 @@
+"""Roster and start-up budgets at 100,000 units x 5 positions (issue 2).
+
+The parent builds the store once with `store.demo.load_bulk`, then starts the
+client several times as a fresh process (cold Python start, warm OS cache).
+Each child shows the main window, waits for the roster, and measures text
+filters and sorts as a user would trigger them: the model call plus the
+event-loop pass that repaints the table. Medians over all runs are emitted.
+
+The map (QtWebEngine) is left out with ENLACE_NO_MAP=1: its cost belongs to the
+map benchmarks and is not part of the roster budgets ("no map" for RSS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import ROOT, emit, median  # noqa: E402
+
+N_UNITS = int(os.environ.get("BENCH_ROSTER_UNITS", "100000"))
+RUNS = int(os.environ.get("BENCH_ROSTER_RUNS", "3"))
+NEEDLES = ["bulk 0421", "sedena", "99", "zzz-none", "bulk 07"]
+
+
+def _child(data_dir: str) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["ENLACE_NO_MAP"] = "1"
+    os.environ["ENLACE_NO_SYNC"] = "1"
+    from PySide6.QtCore import QEventLoop, Qt
+
+    from fieldclient.app import _application
+    from fieldclient.store.db import open_store
+    from fieldclient.ui.i18n import Translations
+    from fieldclient.ui.main_window import MainWindow
+    from fieldclient.ui.roster_model import (
+        COL_AGE,
+        COL_AGENCY,
+        COL_CALLSIGN,
+        COL_POSITION,
+        COL_STATUS,
+        COL_STRENGTH,
+    )
+
+    app = _application()
+    Translations().install("en")
+    store = open_store(data_dir)
+    window = MainWindow(store)
+    window.show()
+    app.processEvents()
+    shown = time.time()
+    while not window.roster_ready:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    ready_s = time.time() - shown
+    app.processEvents()
+    model = window.model
+    assert model.rowCount() == N_UNITS, model.rowCount()
+
+    def timed(fn) -> float:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        fn()
+        app.processEvents()  # the view's relayout and repaint are part of what a user waits for
+        return (time.perf_counter() - t) * 1000
+
+    filter_ms = []
+    for needle in NEEDLES:
+        filter_ms.append(timed(lambda n=needle: model.set_filter(n)))
+        filter_ms.append(timed(lambda: model.set_filter("")))
+    sort_ms = []
+    for col in (COL_CALLSIGN, COL_STATUS, COL_AGE, COL_STRENGTH, COL_AGENCY, COL_POSITION):
+        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            sort_ms.append(timed(lambda c=col, o=order: window.roster.table.sortByColumn(c, o)))
+    rss_kb = 0
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                rss_kb = int(line.split()[1])
+    print(json.dumps({"shown": shown, "ready_s": ready_s, "filter_ms": filter_ms,
+                      "sort_ms": sort_ms, "rss_mb": rss_kb / 1024}), flush=True)
+    window.close()
+    store.close()
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        _child(sys.argv[2])
+        return 0
+    from fieldclient.store.db import open_store
+    from fieldclient.store.demo import load_bulk
+
+    with tempfile.TemporaryDirectory(prefix="enlace-bench-") as tmp:
+        data = Path(tmp) / "data"
+        store = open_store(data)
+        t = time.perf_counter()
+        load_bulk(store, N_UNITS, 5)
+        build_s = time.perf_counter() - t
+        store.close()
+        runs = []
+        for _ in range(RUNS):
+            launched = time.time()
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", str(data)],
+                capture_output=True, text=True, cwd=ROOT, timeout=600,
+            )
+            if proc.returncode != 0:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return 1
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            result["start_s"] = result["shown"] - launched
+            runs.append(result)
+    extra = {"units": N_UNITS, "runs": RUNS, "map": "excluded (ENLACE_NO_MAP=1)"}
+    emit("roster.ready_100k_s", median([r["ready_s"] for r in runs]), "s", 1.0, **extra)
+    emit("roster.filter_100k_ms", median([m for r in runs for m in r["filter_ms"]]), "ms", 100,
+         worst=round(max(m for r in runs for m in r["filter_ms"]), 1), **extra)
+    emit("roster.sort_100k_ms", median([m for r in runs for m in r["sort_ms"]]), "ms", 300,
+         worst=round(max(m for r in runs for m in r["sort_ms"]), 1), **extra)
+    emit("client.start_100k_s", median([r["start_s"] for r in runs]), "s", 3.0,
+         build_s=round(build_s, 1), **extra)
+    emit("roster.rss_100k_mb", median([r["rss_mb"] for r in runs]), "MB", 400, **extra)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
