@@ -140,7 +140,7 @@ class MapPage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
         # Only the map page itself, in the main frame; links, forms, redirects and
         # drops are refused. Reloads of the map page are allowed (crash recovery).
-        if is_main_frame and url.toString() == PAGE_URL:
+        if is_main_frame and url.toString().split("#", 1)[0] == PAGE_URL:
             return True
         log.warning("map: refused navigation to %s", url.toString()[:300])
         return False

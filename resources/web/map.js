@@ -632,8 +632,11 @@
     if (rec) clusters.zoomToShowLayer(rec.marker);
   };
   E.click = function (id) {
+    // A real DOM click on the shown marker, exactly what a user's click produces.
     var rec = units.get(id) || incidents.get(id);
-    if (rec) rec.marker.fire("click", { latlng: rec.marker.getLatLng() }, true);
+    if (!rec || !rec.icon || !document.body.contains(rec.icon)) return false;
+    rec.icon.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+    return true;
   };
   E.map = function () { return map; };
 })();
