@@ -44,6 +44,7 @@ from fieldclient.ui.roster_model import CALLSIGN, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
     COORD_FORMAT_KEY,
+    LANGUAGE_KEY,
     WELCOME_DONE_KEY,
     open_settings,
     stale_minutes,
@@ -310,7 +311,7 @@ class MainWindow(QMainWindow):
         if lang == self.translations.lang:
             return
         self.translations.install(lang)
-        self.settings.setValue("view/language", lang)
+        self.settings.setValue(LANGUAGE_KEY, lang)
         self.lang_combo.blockSignals(True)
         self.lang_combo.setCurrentIndex(self.lang_combo.findData(self.translations.lang))
         self.lang_combo.blockSignals(False)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
-from fieldclient.core.errors import InvalidInput
+from fieldclient.core.errors import InvalidInput, UserFacingError
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Unit
 from fieldclient.store.writer import LocalWriter
+from fieldclient.ui.errors import error_text, show_error
 from fieldclient.ui.form_dialog import FormDialog, fill_codes, select_code
 from sync.protocol import ECHELONS, MAX_SHORT, SLUG_RE, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
 
@@ -68,6 +69,14 @@ class UnitDialog(FormDialog):
             ("strength", self.strength), ("visibility", self.visibility), ("notes", self.notes),
         ]:
             self.add_field(key, w)
+        self.retire_button = None
+        if unit_id:
+            # Retiring is an edit like any other (status "retired"); nothing is deleted.
+            self.retire_button = self.buttons.addButton(
+                "", QDialogButtonBox.ButtonRole.DestructiveRole
+            )
+            self.retire_button.setObjectName("retireButton")
+            self.retire_button.clicked.connect(self._retire_clicked)
         self.retranslateUi()
         if unit_id:
             self._load(unit_id)
@@ -75,6 +84,8 @@ class UnitDialog(FormDialog):
 
     def retranslateUi(self) -> None:
         self.setWindowTitle(self.tr("Edit unit") if self.unit_id else self.tr("New unit"))
+        if self.retire_button is not None:
+            self.retire_button.setText(self.tr("Retire unit"))
         for key, text in [
             ("callsign", self.tr("Callsign *")), ("name", self.tr("Name")),
             ("agency", self.tr("Agency *")), ("kind", self.tr("Kind *")),
@@ -188,3 +199,16 @@ class UnitDialog(FormDialog):
         """Retire the unit being edited (it stays in the record, marked retired)."""
         if self.unit_id:
             self.writer.retire_unit(self.unit_id, self._seen)
+
+    def _retire_clicked(self) -> None:
+        self.clear_errors()
+        try:
+            self.retire()
+        except UserFacingError as err:
+            self.set_field_error("", error_text(err))
+            return
+        except Exception as err:  # noqa: BLE001 - shown behind "something failed", logged
+            show_error(self, err)
+            return
+        self.saved_id = self.unit_id
+        self.accept()

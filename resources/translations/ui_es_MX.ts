@@ -615,6 +615,10 @@
         <translation>Nueva unidad</translation>
     </message>
     <message>
+        <source>Retire unit</source>
+        <translation>Dar de baja la unidad</translation>
+    </message>
+    <message>
         <source>Callsign *</source>
         <translation>Indicativo *</translation>
     </message>

@@ -135,3 +135,55 @@ def test_new_incident_through_dialog(qtbot, window, writer):  # type: ignore[no-
     qtbot.waitUntil(lambda: window.incidents.incident_id == dlg.saved_id)
     header = window.incidents.header.text()
     assert "Blockade" in header and "gn" in header
+
+
+def test_retire_from_the_edit_form(qtbot, window, writer):  # type: ignore[no-untyped-def]
+    """The edit form's Retire button marks the unit retired; it stays listed."""
+    uid = make_unit(writer, "OCELOTE")
+    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None)
+    dlg = window.edit_unit(uid)
+    qtbot.mouseClick(dlg.retire_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.row_by_id(uid)[STATUS] == "retired")
+    assert window.model.row_of(uid) is not None
+
+
+def test_unexpected_error_shows_something_failed_with_details(qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+    """A bug surfaces as a plain 'Something failed' box whose details hold the traceback."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk controller on fire")
+
+    monkeypatch.setattr(window.writer, "create_unit", broken)
+    seen: list[tuple[str, str]] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append((box.text(), box.detailedText()))
+            box.accept()
+        else:
+            QTimer.singleShot(20, close_box)
+
+    dlg = window.new_unit()
+    dlg.callsign.setText("X")
+    dlg.agency.setEditText("gn")
+    QTimer.singleShot(0, close_box)
+    assert dlg.submit() is False
+    assert seen[0][0] == "Something failed."
+    assert "disk controller on fire" in seen[0][1]
+    assert dlg.isVisible()  # the form and what was typed are still there
+    dlg.reject()
+
+
+def test_domain_error_is_shown_in_the_form_as_is(qtbot, window, writer):  # type: ignore[no-untyped-def]
+    """An error from the writer (a parent that would make a loop) appears in the form, translated."""
+    a = make_unit(writer, "PADRE")
+    b = make_unit(writer, "HIJO", parent_id=a)
+    qtbot.waitUntil(lambda: window.model.row_of(b) is not None)
+    dlg = window.edit_unit(a)
+    dlg.parent_unit.setText("HIJO")
+    _ok(qtbot, dlg)
+    assert "subordinate" in dlg.field_error("parent")
+    dlg.reject()
