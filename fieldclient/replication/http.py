@@ -136,20 +136,33 @@ class SyncHttp:
             headers["Content-Encoding"] = "gzip"
         if not auth:
             headers["Authorization"] = None  # None removes the session's header for this call
-        try:
-            resp = self.session.request(
-                method,
-                self.server_url + path,
-                data=data,
-                params=params,
-                headers=headers,
-                timeout=timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
-            )
-            content = resp.content  # read fully here, so a cut body raises here
-        except requests.exceptions.SSLError as exc:
-            raise TlsFailure(_short(exc)) from None
-        except (requests.exceptions.RequestException, OSError) as exc:
-            raise Unreachable(_short(exc)) from None
+        # One retry on a broken connection (not a timeout): a pooled keep-alive connection
+        # that the server closed just as we reused it. Safe: push is idempotent by
+        # change_id and pull is a read; login is not retried (it would mint a 2nd device).
+        attempts = 2 if path != "/v1/auth/login" else 1
+        for attempt in range(attempts):
+            try:
+                resp = self.session.request(
+                    method,
+                    self.server_url + path,
+                    data=data,
+                    params=params,
+                    headers=headers,
+                    timeout=timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+                )
+                content = resp.content  # read fully here, so a cut body raises here
+                break
+            except requests.exceptions.SSLError as exc:
+                raise TlsFailure(_short(exc)) from None
+            except requests.exceptions.ConnectionError as exc:
+                if attempt + 1 < attempts and not isinstance(
+                    exc, requests.exceptions.ConnectTimeout
+                ):
+                    log.info("connection broke (%s); retrying once", _short(exc))
+                    continue
+                raise Unreachable(_short(exc)) from None
+            except (requests.exceptions.RequestException, OSError) as exc:
+                raise Unreachable(_short(exc)) from None
         payload = _decode(content)
         if resp.status_code >= 400:
             raise _error(resp, payload)
