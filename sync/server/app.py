@@ -55,6 +55,7 @@ from sync.server.notify import Notifier
 from sync.server.settings import Settings
 
 log = logging.getLogger("fieldsync")
+MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor cannot be bound, let alone exist
 
 
 @dataclass
@@ -241,7 +242,7 @@ def _install_routes(app: FastAPI) -> None:
     async def pull_changes(
         who: CurrentUser,
         svc: ServicesDep,
-        after: Annotated[int, Query(ge=0, description="last seq already seen")] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="last seq already seen")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_S, description="long-poll seconds")] = 0,
     ) -> Response:
@@ -263,7 +264,7 @@ def _install_routes(app: FastAPI) -> None:
     def audit_feed(
         who: CurrentUser,
         svc: ServicesDep,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
     ) -> dict[str, Any]:
         """The audit trail, for oversight (observers) and admins."""

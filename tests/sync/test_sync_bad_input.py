@@ -157,7 +157,7 @@ def test_gzip_request_body_is_accepted_and_bad_gzip_is_400(api: Api) -> None:
 def test_pull_parameters_are_validated(api: Api) -> None:
     """Proves bad cursors, limits and waits answer 422 with {code, detail}."""
     h = api.h("lia-gn")
-    for params in ({"after": -1}, {"after": "x"}, {"limit": 0}, {"limit": 10_001},
+    for params in ({"after": -1}, {"after": "x"}, {"after": 2**63}, {"limit": 0}, {"limit": 10_001},
                    {"wait": 31}, {"wait": "nan"}, {"wait": -1}):
         r = api.http.get("/v1/changes", params=params, headers=h)
         assert r.status_code == 422 and r.json()["code"] == "invalid_request" and r.json()["detail"], params
