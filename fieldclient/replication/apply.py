@@ -203,7 +203,7 @@ def _append_positions(s: Session, group: list[dict[str, Any]], result: ApplyResu
         have.add(pid)
     if not rows:
         return
-    s.execute(insert(Position), rows)
+    s.connection().execute(insert(Position.__table__), rows)
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         cur = best.get(r["unit_id"])
@@ -246,7 +246,7 @@ def _append_entries(s: Session, group: list[dict[str, Any]], result: ApplyResult
         have.add(eid)
     if not rows:
         return
-    s.execute(insert(IncidentEntry), rows)
+    s.connection().execute(insert(IncidentEntry.__table__), rows)
     for r in rows:
         result.changes.add("incident_entry", r["id"])
         result.changes.add("incident", r["incident_id"])

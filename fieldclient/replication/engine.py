@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # Batches small enough that no single JSON encode/decode holds the GIL long
 # enough to stall the UI thread, large enough to amortise round trips.
 PUSH_BATCH = 1000
-PULL_PAGE = 2000
+PULL_PAGE = 1000
 
 
 @dataclass

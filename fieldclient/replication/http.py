@@ -105,7 +105,12 @@ class SyncHttp:
         return self._call("GET", "/v1/health", auth=False, timeout=(timeout, timeout))
 
     def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", "/v1/changes", body={"changes": changes})
+        # Encoded change by change: one json.dumps over a whole batch holds the GIL long
+        # enough to stall the UI thread; many small ones let it in between.
+        raw = b'{"changes":[' + b",".join(
+            json.dumps(c, separators=(",", ":")).encode() for c in changes
+        ) + b"]}"
+        return self._call("POST", "/v1/changes", raw_body=raw)
 
     def pull(self, after: int, limit: int, wait: float = 0.0) -> dict[str, Any]:
         wait = max(0.0, min(wait, MAX_WAIT_S))
@@ -124,13 +129,15 @@ class SyncHttp:
         path: str,
         body: Any = None,
         params: dict[str, str] | None = None,
+        raw_body: bytes | None = None,
         auth: bool = True,
         timeout: tuple[float, float] | None = None,
     ) -> dict[str, Any]:
         headers: dict[str, str | None] = {}
         data: bytes | None = None
-        if body is not None:
-            raw = json.dumps(body, separators=(",", ":")).encode()
+        if body is not None or raw_body is not None:
+            raw = raw_body if raw_body is not None else json.dumps(
+                body, separators=(",", ":")).encode()
             data = gzip.compress(raw, compresslevel=5)
             headers["Content-Type"] = "application/json"
             headers["Content-Encoding"] = "gzip"

@@ -30,11 +30,38 @@ class Counts:
     conflicts: int
 
 
-def pending_batch(s: Session, limit: int, max_seq: int | None = None) -> list[Outbox]:
-    q = select(Outbox).where(Outbox.state.in_(PENDING)).order_by(Outbox.seq).limit(limit)
+@dataclass(frozen=True)
+class Pending:
+    """A change to push (plain row; no ORM identity, so large batches stay cheap)."""
+
+    seq: int
+    change_id: str
+    entity: str
+    entity_id: str
+    op: str
+    fields: dict[str, Any]
+    base: dict[str, Any]
+    hlc: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "change_id": self.change_id, "entity": self.entity, "entity_id": self.entity_id,
+            "op": self.op, "fields": self.fields, "base": self.base or {}, "hlc": self.hlc,
+        }
+
+
+def pending_batch(s: Session, limit: int, max_seq: int | None = None) -> list[Pending]:
+    t = Outbox.__table__
+    q = (
+        select(t.c.seq, t.c.change_id, t.c.entity, t.c.entity_id, t.c.op, t.c.fields,
+               t.c.base, t.c.hlc)
+        .where(t.c.state.in_(PENDING))
+        .order_by(t.c.seq)
+        .limit(limit)
+    )
     if max_seq is not None:
-        q = q.where(Outbox.seq <= max_seq)
-    return list(s.scalars(q))
+        q = q.where(t.c.seq <= max_seq)
+    return [Pending(*row) for row in s.connection().execute(q)]
 
 
 def max_pending_seq(s: Session) -> int | None:
@@ -43,15 +70,17 @@ def max_pending_seq(s: Session) -> int | None:
 
 def mark_sent(s: Session, seqs: list[int]) -> None:
     now = datetime.now(UTC)
-    s.execute(
-        update(Outbox)
-        .where(Outbox.seq.in_(seqs), Outbox.state.in_(PENDING))
-        .values(state="sent", attempts=Outbox.attempts + 1, last_attempt_at=now)
+    t = Outbox.__table__
+    # Core, not ORM: no session synchronisation over thousands of rows
+    s.connection().execute(
+        t.update()
+        .where(t.c.seq >= min(seqs), t.c.seq <= max(seqs), t.c.state.in_(PENDING))
+        .values(state="sent", attempts=t.c.attempts + 1, last_attempt_at=now)
     )
 
 
 def record_results(
-    s: Session, batch: Iterable[Outbox], results: Iterable[Mapping[str, Any]]
+    s: Session, batch: Iterable[Outbox | Pending], results: Iterable[Mapping[str, Any]]
 ) -> dict[str, int]:
     """Store the server's verdict per change; changes it did not mention stay `sent`."""
     by_id = {str(r.get("change_id")): r for r in results}

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +41,8 @@ from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.tasks import run_task
 
 RECENT = 300  # newest rows shown besides every rejected one
-REFRESH_MS = 250
+REFRESH_MS = 500  # coalesce: a bulk sync changes thousands of rows per second
+_ROOT = QModelIndex()
 
 
 def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
@@ -60,6 +68,54 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
     return rows, counts
 
 
+class OutboxModel(QAbstractTableModel):
+    """Rows for the view; only visible cells are ever materialised (cheap during bulk sync)."""
+
+    def __init__(self, panel: SyncPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.rows: list[dict[str, Any]] = []
+        self.headers = [panel.tr("Time"), panel.tr("Change"), panel.tr("State"),
+                        panel.tr("Server's reason")]
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == 0:
+                return format_local(r["created_at"])
+            if col == 1:
+                return f"{self.panel.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}"
+            if col == 2:
+                return self.panel.state_label(r["state"])
+            return r["reason"] or ""
+        if role == Qt.ItemDataRole.ForegroundRole and r["state"] == "rejected":
+            return QColor(Qt.GlobalColor.darkRed)
+        if role == Qt.ItemDataRole.UserRole:
+            return r["seq"]
+        return None
+
+
 class SyncPanel(QWidget):
     syncRequested = Signal()
 
@@ -70,13 +126,11 @@ class SyncPanel(QWidget):
         self.store = store
         self._loading = False
         self._again = False
-        self.rows: list[dict[str, Any]] = []
 
         self.summary = QLabel(self)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Time"), self.tr("Change"), self.tr("State"), self.tr("Server's reason")]
-        )
+        self.model = OutboxModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -89,7 +143,7 @@ class SyncPanel(QWidget):
         self.dismiss_button.clicked.connect(lambda: self._act(ob.dismiss))
         self.retry_button.clicked.connect(lambda: self._act(ob.requeue))
         self.sync_button.clicked.connect(self.syncRequested.emit)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
@@ -151,26 +205,17 @@ class SyncPanel(QWidget):
             "conflict": self.tr("Conflict"),
         }.get(entity, entity)
 
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.model.rows
+
     def _fill(self, rows: list[dict[str, Any]], counts: ob.Counts) -> None:
-        self.rows = rows
         self.summary.setText(
             self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
                 waiting=counts.waiting, rejected=counts.rejected
             )
         )
-        self.table.setUpdatesEnabled(False)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            what = f"{self.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}"
-            cells = [format_local(r["created_at"]), what, self.state_label(r["state"]),
-                     r["reason"] or ""]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, r["seq"])
-                if r["state"] == "rejected":
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.table.setItem(i, col, item)
-        self.table.setUpdatesEnabled(True)
+        self.model.set_rows(rows)
         self._update_buttons()
 
     # -- actions --------------------------------------------------------------

@@ -84,15 +84,19 @@ def test_sync_panel_keeps_rejected_item_with_reason_until_dismissed(qtbot, tmp_p
     events = StoreEvents(store)
     panel = SyncPanel(store, events)
     qtbot.addWidget(panel)
-    texts = {panel.table.item(r, 2).text(): panel.table.item(r, 3).text()
-             for r in range(panel.table.rowCount())}
+    m = panel.model
+
+    def cell(r, c):
+        return m.data(m.index(r, c))
+
+    texts = {cell(r, 2): cell(r, 3) for r in range(m.rowCount())}
     assert texts == {"applied": "", "rejected": "forbidden: agency"}
     assert "Rejected: 1" in panel.summary.text()
-    row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 2).text() == "rejected")
+    row = next(r for r in range(m.rowCount()) if cell(r, 2) == "rejected")
     panel.table.selectRow(row)
     assert panel.dismiss_button.isEnabled()
     panel.dismiss_button.click()
-    states = [panel.table.item(r, 2).text() for r in range(panel.table.rowCount())]
+    states = [cell(r, 2) for r in range(m.rowCount())]
     assert states == ["applied"]
     assert "Rejected: 0" in panel.summary.text()
     events.close()
