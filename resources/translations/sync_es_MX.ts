@@ -1,0 +1,274 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_MX">
+<context>
+    <name>ConflictsPanel</name>
+    <message>
+        <source>Show resolved</source>
+        <translation>Mostrar resueltos</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Standing value</source>
+        <translation>Valor vigente</translation>
+    </message>
+    <message>
+        <source>Written by</source>
+        <translation>Escrito por</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>Overwritten value</source>
+        <translation>Valor sobrescrito</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>Conservar el mío</translation>
+    </message>
+    <message>
+        <source>Accept theirs</source>
+        <translation>Aceptar el suyo</translation>
+    </message>
+    <message>
+        <source>Open conflicts: {n}</source>
+        <translation>Conflictos abiertos: {n}</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in to the sync server</source>
+        <translation>Iniciar sesión en el servidor de sincronización</translation>
+    </message>
+    <message>
+        <source>Only for a private certificate authority</source>
+        <translation>Solo para una autoridad certificadora privada</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <source>Server URL</source>
+        <translation>URL del servidor</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Contraseña</translation>
+    </message>
+    <message>
+        <source>Device name</source>
+        <translation>Nombre del equipo</translation>
+    </message>
+    <message>
+        <source>CA certificate (optional)</source>
+        <translation>Certificado de la CA (opcional)</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>Certificado de la CA</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt);;All files (*)</source>
+        <translation>Certificados PEM (*.pem *.crt);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Warning: plain http:// is not encrypted. It is allowed only for a server on this computer.</source>
+        <translation>Advertencia: http:// simple no está cifrado. Solo se permite para un servidor en esta computadora.</translation>
+    </message>
+    <message>
+        <source>Plain http:// is allowed only for this computer; use https://.</source>
+        <translation>http:// simple solo se permite para esta computadora; use https://.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Iniciando sesión…</translation>
+    </message>
+    <message>
+        <source>Sign-in failed: {why}</source>
+        <translation>No se pudo iniciar sesión: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>The server says this device was revoked. You have been signed out.</source>
+        <translation>El servidor indica que este equipo fue revocado. Se cerró su sesión.</translation>
+    </message>
+    <message>
+        <source>By site policy, the data on this computer is being erased now.</source>
+        <translation>Por política del sitio, los datos de esta computadora se están borrando ahora.</translation>
+    </message>
+    <message>
+        <source>Device revoked</source>
+        <translation>Equipo revocado</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Descartar</translation>
+    </message>
+    <message>
+        <source>Stop showing the selected rejected change</source>
+        <translation>Dejar de mostrar el cambio rechazado seleccionado</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Enviar de nuevo</translation>
+    </message>
+    <message>
+        <source>Queue the selected rejected change again</source>
+        <translation>Volver a poner en cola el cambio rechazado seleccionado</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sincronizar ahora</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>en espera</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>enviado</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>aplicado</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>descartado</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Posición</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Log entry</source>
+        <translation>Entrada de bitácora</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Conflicto</translation>
+    </message>
+    <message>
+        <source>Waiting: {waiting} · Rejected: {rejected}</source>
+        <translation>En espera: {waiting} · Rechazados: {rejected}</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>The CA certificate file cannot be read: {why}</source>
+        <translation>No se puede leer el archivo del certificado de la CA: {why}</translation>
+    </message>
+    <message>
+        <source>The CA file holds no PEM certificate.</source>
+        <translation>El archivo de la CA no contiene ningún certificado PEM.</translation>
+    </message>
+    <message>
+        <source>Server, username, password and device name are required.</source>
+        <translation>Se requieren servidor, usuario, contraseña y nombre del equipo.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer to the sign-in was not understood.</source>
+        <translation>No se entendió la respuesta del servidor al inicio de sesión.</translation>
+    </message>
+    <message>
+        <source>The sync server cannot be reached ({why}).</source>
+        <translation>No se puede contactar al servidor de sincronización ({why}).</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate could not be verified ({why}). Check the CA certificate given at sign-in.</source>
+        <translation>No se pudo verificar el certificado del servidor ({why}). Revise el certificado de la CA indicado al iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>Not signed in to a sync server.</source>
+        <translation>No hay sesión iniciada en un servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>The server refused the sign-in: {detail}</source>
+        <translation>El servidor rechazó el inicio de sesión: {detail}</translation>
+    </message>
+    <message>
+        <source>This device was revoked by the server administrator: {detail}</source>
+        <translation>El administrador del servidor revocó este equipo: {detail}</translation>
+    </message>
+    <message>
+        <source>The sync server answered {status}: {detail}</source>
+        <translation>El servidor de sincronización respondió {status}: {detail}</translation>
+    </message>
+    <message>
+        <source>No secure credential store is available (found {backend}). Install and unlock GNOME Keyring (package gnome-keyring) or KWallet on Linux; macOS Keychain and Windows Credential Locker work as they are.</source>
+        <translation>No hay un almacén seguro de credenciales disponible (se encontró {backend}). Instale y desbloquee GNOME Keyring (paquete gnome-keyring) o KWallet en Linux; el Llavero de macOS y el Administrador de credenciales de Windows funcionan tal como están.</translation>
+    </message>
+    <message>
+        <source>The credential store could not be used ({why}). Unlock the keyring.</source>
+        <translation>No se pudo usar el almacén de credenciales ({why}). Desbloquee el llavero.</translation>
+    </message>
+    <message>
+        <source>Plain http:// is allowed only for this computer (loopback); use https:// for {url}.</source>
+        <translation>http:// simple solo se permite para esta computadora (loopback); use https:// para {url}.</translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Server&apos;s reason</source>
+        <translation>Motivo del servidor</translation>
+    </message>
+</context>
+</TS>
