@@ -46,6 +46,7 @@ class SignInDialog(QDialog):
         credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._busy = False
         self.store = store
         self.controller = controller
         self.credentials = credentials
@@ -92,7 +93,6 @@ class SignInDialog(QDialog):
         layout.addWidget(self.buttons)
         for edit in (self.server, self.username, self.password, self.device):
             edit.textChanged.connect(self._validate)
-        self._busy = False
         self._validate()
 
     def _browse(self) -> None:
@@ -126,7 +126,7 @@ class SignInDialog(QDialog):
         if not (self.username.text().strip() and self.password.text() and
                 self.device.text().strip()):
             ok = False
-        self.ok_button.setEnabled(ok and not self._busy if hasattr(self, "_busy") else ok)
+        self.ok_button.setEnabled(ok and not self._busy)
         return ok
 
     def submit(self) -> None:
