@@ -53,6 +53,7 @@ from sync.server.bodylimit import BodyLimitMiddleware
 from sync.server.errors import ApiError, invalid
 from sync.server.notify import Notifier
 from sync.server.settings import Settings
+from sync.server.writer import GroupWriter
 
 log = logging.getLogger("fieldsync")
 MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor cannot be bound, let alone exist
@@ -66,6 +67,7 @@ class Services:
     limiter: LoginLimiter
     clock: HybridClock
     notifier: Notifier
+    writer: GroupWriter
     metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("pushes", "accepted", "pulls"), 0))
 
 
@@ -118,10 +120,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """A ready app: schema migrated, services built, routes mounted."""
     engine = engine or db.make_engine(settings.database_url)
     db.migrate(engine)
+    clock, notifier = HybridClock(settings.node_id), Notifier()
     svc = Services(
         settings, engine, Passwords(settings),
         LoginLimiter(settings.login_fail_per_user, settings.login_fail_per_addr, settings.login_window_s),
-        HybridClock(settings.node_id), Notifier(),
+        clock, notifier, GroupWriter(engine, clock, notifier.notify_threadsafe),
     )
 
     @asynccontextmanager
@@ -133,6 +136,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             yield
         finally:
             svc.notifier.stop()
+            svc.writer.close()
 
     app = FastAPI(
         title="fieldsync", version=f"{PROTOCOL_VERSION}", lifespan=lifespan,
@@ -231,11 +235,10 @@ def _install_routes(app: FastAPI) -> None:
         if len(items) > MAX_PUSH_CHANGES:
             raise ApiError(413, ERR_TOO_LARGE,
                            f"{len(items)} changes in one push; at most {MAX_PUSH_CHANGES}")
-        out = await run_in_threadpool(push.push, svc.engine, who, items, svc.clock)
+        prepared = await run_in_threadpool(push.prepare, items, who)
+        out = await asyncio.wrap_future(svc.writer.submit(who, prepared))
         svc.metrics["pushes"] += 1
         svc.metrics["accepted"] += out.accepted
-        if out.accepted:
-            svc.notifier.notify_threadsafe()
         return Response(push.results_json(out.results), media_type="application/json")
 
     @app.get("/v1/changes", response_model=PullResponse, tags=["sync"], responses=_errors(401, 422))

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import secrets
 import sys
@@ -230,6 +231,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
               "    fieldsync agency add sedena --name 'SEDENA' --kind military\n"
               "    fieldsync user add ana --role commander --agency sedena\n"
               "or try the demo data: fieldsync demo-seed", flush=True)
+    # Everything allocated so far lives for the whole process; freezing it
+    # and collecting young objects less often keeps the collector from
+    # rescanning it on every 5,000-change push (~15% of push CPU).
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     uvicorn.run(
         app, host=args.host, port=args.port, log_level=args.log_level,
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,

@@ -359,17 +359,15 @@ class Applier:
 
 def push(engine: Engine, who: Principal, items: list[Any], clock: HybridClock) -> Outcome:
     """Validate, authorise and store one batch; returns one result per change, in order."""
+    from sync.server.writer import apply_prepared
+
     prepared = prepare(items, who)
-    todo = [p for p in prepared if isinstance(p, Prepared)]
     with db.write_tx(engine) as conn:
-        ap = Applier(conn, who, clock)
-        ap.load(todo)
-        results = [ap.apply(p) if isinstance(p, Prepared) else p for p in prepared]
-        ap.finish()
-        if ap.rows and engine.dialect.name == "postgresql":
+        out = apply_prepared(conn, who, prepared, clock)
+        if out.accepted and engine.dialect.name == "postgresql":
             # Delivered at commit: wakes long-polls in every server process.
-            conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(ap.seq)})
-    return Outcome(results, ap.seq, len(ap.rows))
+            conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(out.last_seq)})
+    return out
 
 
 def results_json(results: list[Result]) -> bytes:

@@ -3,20 +3,14 @@ server processes and a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sync_helpers import Api, fast_settings, free_port, seed, wait_until
+from sync_helpers import PG_BIN, Api, PgCluster, fast_settings, seed
 
 from sync.server.app import create_app
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 @pytest.fixture
@@ -60,41 +54,6 @@ def sqlite_factory(tmp_path: Path):  # noqa: ANN201
     return make
 
 
-class PgCluster:
-    """A private PostgreSQL cluster in a temp dir, run as the `postgres` user."""
-
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="fieldsync-pg-"))
-        self.port = free_port()
-        self._n = 0
-        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        self.as_pg = as_pg
-        if as_pg:
-            shutil.chown(self.dir, "postgres")
-        data = self.dir / "data"
-        subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
-                        "-A", "trust", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-        subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"),
-                        "-w", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                        "-c fsync=off -c max_connections=200", "start"],
-                       check=True, capture_output=True)
-        self.data = data
-
-    def new_database(self) -> str:
-        import psycopg
-
-        self._n += 1
-        name = f"fs{self._n}"
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {name}")
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        subprocess.run([*self.as_pg, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     if not (PG_BIN / "initdb").exists():
@@ -112,5 +71,3 @@ def pg_url(pg_cluster: PgCluster) -> str:
     seed(url)
     return url
 
-
-__all__ = ["wait_until"]

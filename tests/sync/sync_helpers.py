@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from sync.server.auth import Passwords
 from sync.server.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PASSWORD = "correct horse battery"
 # Who exists in every seeded test database: username -> (role, agency).
 USERS = {
@@ -203,3 +206,38 @@ class ServerProcess:
 
 def uid() -> str:
     return str(uuid.uuid4())
+
+
+class PgCluster:
+    """A private PostgreSQL cluster in a temp dir, run as the `postgres` user."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="fieldsync-pg-"))
+        self.port = free_port()
+        self._n = 0
+        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.as_pg = as_pg
+        if as_pg:
+            shutil.chown(self.dir, "postgres")
+        data = self.dir / "data"
+        subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+                        "-A", "trust", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"),
+                        "-w", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                        "-c fsync=off -c max_connections=200", "start"],
+                       check=True, capture_output=True)
+        self.data = data
+
+    def new_database(self) -> str:
+        import psycopg
+
+        self._n += 1
+        name = f"fs{self._n}"
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        subprocess.run([*self.as_pg, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                        "stop"], capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,0 +1,119 @@
+"""Sync service under many clients, and long-poll wake-up latency (real server, loopback).
+
+  sync.ingest_50_clients_per_s  50 concurrent clients each pushing batches of 100
+                                positions as fast as they can (BENCH_INGEST_S, default 20 s)
+  sync.push_p99_ms              99th percentile latency of those pushes
+  sync.wake_p95_ms              commit -> delivery to a parked long-poll, 95th percentile
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from common import ROOT, emit
+
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+from sync_helpers import Api, ServerProcess, position, seed, unit, wait_until  # noqa: E402
+
+from sync.protocol import new_id  # noqa: E402
+
+CLIENTS, BATCH = 50, 100
+
+
+def _batch(unit_id: str, t0: int, k: int) -> bytes:
+    return json.dumps({"changes": [{
+        "change_id": str(new_id()), "entity": "position", "entity_id": str(new_id()), "op": "append",
+        "hlc": f"{t0:013d}-{(k + i) % 65536:04x}-c{k % 97}",
+        "fields": {"unit_id": unit_id, "lat": 19.0 + i * 1e-5, "lon": -99.0, "accuracy_m": 5.0,
+                   "observed_at": "2026-11-29T17:00:00Z", "source": "gps"},
+    } for i in range(BATCH)]}).encode()
+
+
+async def _ingest(base: str, tokens: list[str], unit_id: str, seconds: float) -> tuple[int, list[float]]:
+    lat: list[float] = []
+    total = 0
+    stop_at = time.perf_counter() + seconds
+    t0 = int(time.time() * 1000)
+    limits = httpx.Limits(max_connections=CLIENTS + 5, max_keepalive_connections=CLIENTS + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+        async def client(n: int) -> None:
+            nonlocal total
+            hdr = {"Authorization": f"Bearer {tokens[n]}", "Content-Type": "application/json"}
+            k = 0
+            while time.perf_counter() < stop_at:
+                body = _batch(unit_id, t0, n * 1_000_000 + k)
+                k += BATCH
+                t = time.perf_counter()
+                r = await http.post("/v1/changes", content=body, headers=hdr)
+                lat.append(time.perf_counter() - t)
+                assert r.status_code == 200, r.text[:300]
+                total += BATCH
+
+        await asyncio.gather(*(client(n) for n in range(CLIENTS)))
+    return total, lat
+
+
+def _wake(srv: ServerProcess, api: Api, unit_id: str, rounds: int = 20) -> list[float]:
+    out = []
+    with httpx.Client(base_url=srv.base, timeout=30) as http:
+        cursor = api.pull("lia-gn", 0)["next"]
+        while api.pull("lia-gn", cursor)["more"]:
+            cursor = api.pull("lia-gn", cursor)["next"]
+        cursor = api.pull("lia-gn", cursor)["next"]
+        hdr = api.h("lia-gn")
+        for _ in range(rounds):
+            done: dict = {}
+
+            def waiter(after: int = cursor, box: dict = done) -> None:
+                with httpx.Client(base_url=srv.base, timeout=30) as h:
+                    page = h.get("/v1/changes", params={"after": after, "wait": 20}, headers=hdr).json()
+                box["at"], box["page"] = time.perf_counter(), page
+
+            th = threading.Thread(target=waiter)
+            th.start()
+            wait_until(lambda: "fieldsync_waiting_pulls 1" in http.get("/v1/metrics").text)
+            (seq,) = api.push_ok("cmd-sedena", position(unit_id))
+            committed = time.perf_counter()
+            th.join(30)
+            out.append(done["at"] - committed)
+            cursor = done["page"]["next"]
+    return out
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def main() -> None:
+    os.environ.setdefault("FIELDSYNC_KDF_MEMORY_KIB", "19456")
+    seconds = float(os.environ.get("BENCH_INGEST_S", "20"))
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'rt.sqlite3'}"
+        seed(url)
+        srv = ServerProcess(url).wait_ready()
+        try:
+            with httpx.Client(base_url=srv.base, timeout=60) as http:
+                api = Api(http)
+                u = unit()
+                api.push_ok("cmd-sedena", u)
+                wake = _wake(srv, api, u["entity_id"])
+                tokens = [Api(http).login("lia-sedena", device=f"c{n}")["token"] for n in range(CLIENTS)]
+            total, lat = asyncio.run(_ingest(srv.base, tokens, u["entity_id"], seconds))
+        finally:
+            srv.stop()
+    emit("sync.ingest_50_clients_per_s", total / seconds, "changes/s", 10_000, clients=CLIENTS)
+    emit("sync.push_p99_ms", _pct(lat, 0.99) * 1000, "ms", 250, pushes=len(lat))
+    emit("sync.wake_p95_ms", _pct(wake, 0.95) * 1000, "ms", 100, rounds=len(wake))
+
+
+if __name__ == "__main__":
+    main()
