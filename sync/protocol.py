@@ -194,7 +194,7 @@ class IncidentEntryFields(_Strict):
     body: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
     amends: uuid.UUID | None = None
     unit_id: uuid.UUID | None = None  # for kind=assignment
-    status: Literal[INCIDENT_STATUSES] | None = None  # for kind=status  # type: ignore[valid-type]
+    status: Literal[INCIDENT_STATUSES] | None = None  # type: ignore[valid-type]  # for kind=status
     created_at: datetime
     author: OptShortText | None = None  # stamped by the server
 

@@ -67,8 +67,9 @@ def append(
     """Append one row to the chain; call inside db.write_tx (it serialises)."""
     head = conn.execute(select(db.audit_head.c.last_id, db.audit_head.c.last_hash)).first()
     last_id, prev = (head[0], head[1]) if head else (0, GENESIS)
-    row = {
-        "id": last_id + 1,
+    new_id = int(last_id) + 1
+    row: dict[str, Any] = {
+        "id": new_id,
         "at": now_iso(),
         "actor": actor,
         "device_id": device_id,
@@ -82,7 +83,7 @@ def append(
         conn.execute(db.audit_head.update().values(last_id=row["id"], last_hash=row["hash"]))
     else:
         conn.execute(db.audit_head.insert().values(id=1, last_id=row["id"], last_hash=row["hash"]))
-    return int(row["id"])
+    return new_id
 
 
 def _rows(engine: Engine, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:

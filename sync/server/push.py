@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +129,7 @@ def same_change(stored_doc: str, p: Prepared) -> bool:
     return _envelope(d["entity"], d["entity_id"], d["op"], d["fields"], d["base"], d["hlc"]) == mine
 
 
-def _lookup(conn: Connection, column: str, cols: str, keys: list[str]) -> list[Any]:
+def _lookup(conn: Connection, column: str, cols: str, keys: list[str]) -> Sequence[Any]:
     """Rows of `changes` whose `column` is one of `keys`, in one statement."""
     if not keys:
         return []
@@ -172,13 +173,13 @@ class Applier:
             if ent == "incident_entry":
                 self.entries[eid] = scope
         wanted = {p.entity_id for p in items if p.op == "upsert"}
-        wanted |= {p.fields.get("unit_id") or p.fields.get("incident_id")
+        wanted |= {p.fields["unit_id"] if p.entity == "position" else p.fields["incident_id"]
                    for p in items if p.op == "append"}
-        wanted.discard(None)
         self.records = load_records(self.conn, sorted(wanted))
         # a conflict is visible through the record it is about
-        targets = {r.values.get("entity_id") for r in self.records.values() if r.entity == "conflict"}
-        targets -= set(self.records) | {None}
+        targets = {r.values["entity_id"] for r in self.records.values()
+                   if r.entity == "conflict" and r.values.get("entity_id")}
+        targets -= set(self.records)
         self.records.update(load_records(self.conn, sorted(targets)))
 
     def apply(self, p: Prepared) -> Result:
@@ -292,6 +293,7 @@ class Applier:
             if "agency" in p.fields and p.fields["agency"] != rec.agency:
                 return "a record cannot be moved to another agency"
             p.scope = p.entity_id
+        assert rec is not None  # each branch above returned or bound the record
         was_visibility = rec.visibility
         result = merge_upsert(rec.values, rec.hlcs, p.fields, p.base, p.hlc, exists=not rec.new)
         authors_before = dict(rec.authors)

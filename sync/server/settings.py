@@ -64,15 +64,16 @@ class Settings:
     @classmethod
     def from_env(cls, database_url: str) -> Settings:
         """Settings for the CLI; the KDF cost can be tuned for small servers."""
-        kw: dict[str, int] = {}
-        for env, name in (("FIELDSYNC_KDF_MEMORY_KIB", "kdf_memory_kib"),
-                          ("FIELDSYNC_KDF_TIME_COST", "kdf_time_cost")):
-            if os.environ.get(env, "").isdigit():
-                kw[name] = int(os.environ[env])
+        def env_int(name: str, default: int) -> int:
+            value = os.environ.get(name, "")
+            return int(value) if value.isdigit() else default
+
         # Never below OWASP's Argon2id floor (19 MiB, t=2), whatever is set.
-        kw["kdf_memory_kib"] = max(kw.get("kdf_memory_kib", 64 * 1024), 19 * 1024)
-        kw["kdf_time_cost"] = max(kw.get("kdf_time_cost", 3), 2)
-        return cls(database_url=database_url, **kw)
+        return cls(
+            database_url=database_url,
+            kdf_memory_kib=max(env_int("FIELDSYNC_KDF_MEMORY_KIB", 64 * 1024), 19 * 1024),
+            kdf_time_cost=max(env_int("FIELDSYNC_KDF_TIME_COST", 3), 2),
+        )
 
     @property
     def is_postgres(self) -> bool:

@@ -70,13 +70,16 @@ def fast_position(item: Any, index: int) -> Prepared | None:
         return None
     if not (_UUID(cid) and _UUID(eid) and _HLC(hlc) and f.keys() <= _FKEYS):
         return None
-    unit, t, lat, lon = f.get("unit_id"), f.get("observed_at"), f.get("lat"), f.get("lon")
+    unit, t = f.get("unit_id"), f.get("observed_at")
+    lat: Any = f.get("lat")
+    lon: Any = f.get("lon")
     if type(unit) is not str or type(t) is not str or not _UUID(unit):
         return None
     m = _TIME(t)
     if not m or not _real_date(m.group(1)):
         return None
-    tl, tn, ta = type(lat), type(lon), type(acc := f.get("accuracy_m"))
+    acc: Any = f.get("accuracy_m")
+    tl, tn, ta = type(lat), type(lon), type(acc)
     if tl is not float and tl is not int or tn is not float and tn is not int:
         return None
     lat, lon = float(lat), float(lon)

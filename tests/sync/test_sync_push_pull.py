@@ -193,3 +193,49 @@ def test_me_and_health(api: Api) -> None:
     assert r["device_id"] == info["device_id"]
     h = api.http.get("/v1/health").json()
     assert h["status"] == "ok" and h["protocol"] == 1
+
+
+def test_assignment_entry_with_unit_is_accepted(api: Api) -> None:
+    """Proves an assignment entry naming a unit is checked against its incident, not the unit."""
+    from sync_helpers import entry
+
+    u, inc = unit(), incident()
+    api.push_ok("cmd-sedena", u, inc)
+    api.push_ok("lia-sedena", entry(inc["entity_id"], "Asignada", kind="assignment", unit_id=u["entity_id"]))
+
+
+def test_group_commit_rolls_back_a_failing_push_alone(app, monkeypatch) -> None:  # noqa: ANN001
+    """Proves pushes committed as a group are isolated: one that fails leaves the others and seqs dense."""
+    from sync.server import push as push_mod
+    from sync.server.auth import Principal
+    from sync.server.writer import _Job
+
+    svc = app.state.services
+    who = Principal(2, "cmd-sedena", "sedena", "commander", None, None)
+    real = push_mod.Applier.apply
+
+    def apply(self, p):  # noqa: ANN001, ANN202
+        if p.fields.get("callsign") == "boom":
+            raise RuntimeError("simulated failure")
+        return real(self, p)
+
+    monkeypatch.setattr(push_mod.Applier, "apply", apply)
+    from concurrent.futures import Future
+
+    jobs = []
+    for callsign in ("one", "boom", "three"):
+        f = {"callsign": callsign, "agency": "sedena", "kind": "infantry", "status": "available",
+             "visibility": "shared"}
+        fut: Future = Future()
+        jobs.append(fut)
+        svc.writer._q.put(_Job(who, push_mod.prepare([unit(f=f)], who), fut))  # queued before the writer runs
+    last = svc.writer.submit(who, push_mod.prepare([unit()], who))
+    assert last.result(10).accepted == 1
+    assert jobs[0].result(10).accepted == 1 and jobs[2].result(10).accepted == 1
+    assert isinstance(jobs[1].exception(10), RuntimeError)
+    with svc.engine.connect() as c:
+        seqs = [r[0] for r in c.exec_driver_sql("SELECT seq FROM changes ORDER BY seq")]
+    assert seqs == list(range(1, len(seqs) + 1))
+    from sync.server import audit
+
+    assert audit.verify(svc.engine) == []
