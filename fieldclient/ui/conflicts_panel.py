@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -94,21 +94,17 @@ class ConflictsPanel(QWidget):
         self._again = False
 
         self.summary = QLabel(self)
-        self.show_resolved = QCheckBox(self.tr("Show resolved"), self)
+        self.show_resolved = QCheckBox(self)
         self.show_resolved.toggled.connect(lambda _on: self.refresh())
         self.table = QTableWidget(0, self.COLS, self)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Record"), self.tr("Field"),
-            self.tr("Standing value"), self.tr("Written by"), self.tr("When"),
-            self.tr("Overwritten value"), self.tr("Written by"), self.tr("When"),
-        ])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.keep_button = QPushButton(self.tr("Keep mine"), self)
-        self.accept_button = QPushButton(self.tr("Accept theirs"), self)
+        self.keep_button = QPushButton(self)
+        self.accept_button = QPushButton(self)
+        self.retranslateUi()
         self.keep_button.clicked.connect(self.keep_mine)
         self.accept_button.clicked.connect(self.accept_theirs)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -130,6 +126,23 @@ class ConflictsPanel(QWidget):
             events.changed.connect(self._on_changed)
         self._update_buttons()
         self.refresh()
+
+    def retranslateUi(self) -> None:  # noqa: N802 - Qt naming
+        self.show_resolved.setText(self.tr("Show resolved"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Record"), self.tr("Field"),
+            self.tr("Standing value"), self.tr("Written by"), self.tr("When"),
+            self.tr("Overwritten value"), self.tr("Written by"), self.tr("When"),
+        ])
+        self.keep_button.setText(self.tr("Keep mine"))
+        self.accept_button.setText(self.tr("Accept theirs"))
+        if self.rows:
+            self._fill(self.rows)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
 
     def _on_changed(self, cs: ChangeSet) -> None:
         if cs.get("conflict") and not self._timer.isActive():

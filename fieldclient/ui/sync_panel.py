@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -75,8 +77,16 @@ class OutboxModel(QAbstractTableModel):
         super().__init__(panel)
         self.panel = panel
         self.rows: list[dict[str, Any]] = []
-        self.headers = [panel.tr("Time"), panel.tr("Change"), panel.tr("State"),
-                        panel.tr("Server's reason")]
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.headers = [
+            QCoreApplication.translate("SyncPanel", "Time"),
+            QCoreApplication.translate("SyncPanel", "Change"),
+            QCoreApplication.translate("SyncPanel", "State"),
+            QCoreApplication.translate("SyncPanel", "Server's reason"),
+        ]
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -135,11 +145,11 @@ class SyncPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
-        self.dismiss_button.setToolTip(self.tr("Stop showing the selected rejected change"))
-        self.retry_button = QPushButton(self.tr("Send again"), self)
-        self.retry_button.setToolTip(self.tr("Queue the selected rejected change again"))
-        self.sync_button = QPushButton(self.tr("Sync now"), self)
+        self.dismiss_button = QPushButton(self)
+        self.retry_button = QPushButton(self)
+        self.sync_button = QPushButton(self)
+        self._counts = ob.Counts(0, 0, 0)
+        self.retranslateUi()
         self.dismiss_button.clicked.connect(lambda: self._act(ob.dismiss))
         self.retry_button.clicked.connect(lambda: self._act(ob.requeue))
         self.sync_button.clicked.connect(self.syncRequested.emit)
@@ -205,11 +215,30 @@ class SyncPanel(QWidget):
             "conflict": self.tr("Conflict"),
         }.get(entity, entity)
 
+    def retranslateUi(self) -> None:  # noqa: N802 - Qt naming
+        self.dismiss_button.setText(self.tr("Dismiss"))
+        self.dismiss_button.setToolTip(self.tr("Stop showing the selected rejected change"))
+        self.retry_button.setText(self.tr("Send again"))
+        self.retry_button.setToolTip(self.tr("Queue the selected rejected change again"))
+        self.sync_button.setText(self.tr("Sync now"))
+        self.summary.setText(
+            self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
+                waiting=self._counts.waiting, rejected=self._counts.rejected
+            )
+        )
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
     @property
     def rows(self) -> list[dict[str, Any]]:
         return self.model.rows
 
     def _fill(self, rows: list[dict[str, Any]], counts: ob.Counts) -> None:
+        self._counts = counts
         self.summary.setText(
             self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
                 waiting=counts.waiting, rejected=counts.rejected

@@ -157,6 +157,22 @@
         <translation>en espera</translation>
     </message>
     <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Server&apos;s reason</source>
+        <translation>Motivo del servidor</translation>
+    </message>
+    <message>
         <source>sent</source>
         <translation>enviado</translation>
     </message>
@@ -250,25 +266,6 @@
     <message>
         <source>Plain http:// is allowed only for this computer (loopback); use https:// for {url}.</source>
         <translation>http:// simple solo se permite para esta computadora (loopback); use https:// para {url}.</translation>
-    </message>
-</context>
-<context>
-    <name>panel</name>
-    <message>
-        <source>Time</source>
-        <translation>Hora</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>Cambio</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Estado</translation>
-    </message>
-    <message>
-        <source>Server&apos;s reason</source>
-        <translation>Motivo del servidor</translation>
     </message>
 </context>
 </TS>
