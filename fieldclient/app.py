@@ -24,6 +24,8 @@ def _application(argv: list[str] | None = None) -> Any:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    import fieldclient.ui  # noqa: F401 - applies the PySide6 6.12 work-around (qtcompat)
+
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName("Enlace")
     app.setApplicationName("Enlace")

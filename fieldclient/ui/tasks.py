@@ -45,7 +45,13 @@ class _Relay(QObject):
             if error is not None:
                 log.error("background task failed", exc_info=error)
             return
-        self._done(result, error)
+        try:
+            self._done(result, error)
+        except RuntimeError as exc:
+            # The view that asked was closed and deleted meanwhile: its answer has no reader.
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("dropped a task result for a deleted object: %s", exc)
 
 
 class _Runnable(QRunnable):

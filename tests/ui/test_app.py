@@ -38,6 +38,7 @@ def test_start_empty_skips_the_welcome_for_good(qtbot, window, store, translatio
     again = MainWindow(store, translations)
     qtbot.addWidget(again)
     assert again.centre.currentWidget() is again.map
+    qtbot.waitUntil(lambda: again.roster_ready)
     again.close()
 
 
