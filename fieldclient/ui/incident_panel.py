@@ -93,7 +93,7 @@ class IncidentPanel(QWidget):
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.timeline.setIndentation(12)
-        for col, width in enumerate((125, 60, 95)):
+        for col, width in enumerate((150, 55, 95)):
             th.resizeSection(col, width)
         # the full text of the selected entry: rows stay one line high and easy to scan
         self.entry_view = QLabel()

@@ -45,6 +45,7 @@ from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
     COORD_FORMAT_KEY,
     LANGUAGE_KEY,
+    STALE_MINUTES_KEY,
     WELCOME_DONE_KEY,
     open_settings,
     stale_minutes,
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         # Start reading the roster now: the query overlaps building the rest of the window.
         self.model.load(store, self._on_roster_loaded)
         self.roster = RosterPanel(store, self.model)
+        self.roster.stale_spin.setValue(stale_minutes(self.settings))
         self.incidents = IncidentPanel(store, self.writer)
         self.track = TrackPanel(store)
         self.centre = QStackedWidget()
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         self.roster.retireRequested.connect(lambda uid: self.retire_unit(uid))
         self.roster.logPositionRequested.connect(lambda uid: self.log_position(uid))
         self.model.updated.connect(self._after_roster_update)
+        self.roster.staleMinutesChanged.connect(self.set_stale_minutes)
         self.welcome.demoRequested.connect(self.load_demo)
         self.welcome.emptyRequested.connect(self._start_empty)
         self.welcome.signInRequested.connect(self.sign_in)
@@ -317,6 +320,12 @@ class MainWindow(QMainWindow):
         self.lang_combo.blockSignals(False)
         # DMS hemisphere letters follow the language too
         self.model.set_coord_format(self.coord_format)
+
+    def set_stale_minutes(self, minutes: int) -> None:
+        self.settings.setValue(STALE_MINUTES_KEY, int(minutes))
+        self.model.set_stale_minutes(int(minutes))
+        if hasattr(self.map, "setStaleMinutes"):
+            self.map.setStaleMinutes(int(minutes))
 
     def set_coord_format(self, fmt: str) -> None:
         self.coord_format = fmt

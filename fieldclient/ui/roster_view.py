@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -34,6 +35,7 @@ class RosterPanel(QWidget):
     editRequested = Signal(str)  # noqa: N815
     retireRequested = Signal(str)  # noqa: N815
     logPositionRequested = Signal(str)  # noqa: N815
+    staleMinutesChanged = Signal(int)  # noqa: N815
 
     def __init__(self, store: Store, model: RosterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +53,11 @@ class RosterPanel(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         self.count = QLabel()
+        self.stale_label = QLabel()
+        self.stale_spin = QSpinBox()
+        self.stale_spin.setObjectName("staleMinutes")
+        self.stale_spin.setRange(1, 24 * 60)
+        self.stale_spin.setValue(30)
 
         self.table = QTableView()
         self.table.setObjectName("rosterTable")
@@ -110,7 +117,11 @@ class RosterPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        layout.addWidget(self.count)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count, 1)
+        footer.addWidget(self.stale_label)
+        footer.addWidget(self.stale_spin)
+        layout.addLayout(footer)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -124,6 +135,7 @@ class RosterPanel(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
         self.retire_button.clicked.connect(lambda: self._emit(self.retireRequested))
         self.position_button.clicked.connect(lambda: self._emit(self.logPositionRequested))
+        self.stale_spin.valueChanged.connect(self.staleMinutesChanged)
         model.loaded.connect(self._on_loaded)
         model.updated.connect(self._on_updated)
         model.modelReset.connect(self._update_count)
@@ -146,6 +158,11 @@ class RosterPanel(QWidget):
         self.edit_button.setText(self.tr("Edit…"))
         self.retire_button.setText(self.tr("Retire"))
         self.position_button.setText(self.tr("Log position…"))
+        self.stale_label.setText(self.tr("Stale after"))
+        self.stale_spin.setSuffix(" " + self.tr("min"))
+        self.stale_spin.setToolTip(
+            self.tr("Positions older than this are highlighted in the roster and on the map.")
+        )
         self.model.retranslate()
         self._update_count()
         self._show_details(self._selected)

@@ -499,6 +499,18 @@
         <translation>Registrar posición…</translation>
     </message>
     <message>
+        <source>Stale after</source>
+        <translation>Desactualizada tras</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>Positions older than this are highlighted in the roster and on the map.</source>
+        <translation>Las posiciones más antiguas que esto se resaltan en la lista y en el mapa.</translation>
+    </message>
+    <message>
         <source>{shown} of {total} units</source>
         <translation>{shown} de {total} unidades</translation>
     </message>

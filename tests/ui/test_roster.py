@@ -12,6 +12,7 @@ from fieldclient.ui.roster_model import (
     COL_PARENT,
     COL_POSITION,
     COL_STRENGTH,
+    LAT,
     STALE_ROLE,
     RosterModel,
 )
@@ -99,3 +100,16 @@ def test_live_update_reloads_only_changed_units_and_keeps_selection(qtbot, windo
     assert window.roster.selected_unit() == b
     selected = window.roster.table.selectionModel().selectedRows()
     assert [window.model.unit_id(i.row()) for i in selected] == [b]
+
+
+def test_stale_threshold_is_a_remembered_setting(qtbot, window, writer):  # type: ignore[no-untyped-def]
+    """Changing 'Stale after' re-highlights the roster at once and is saved in the data folder's settings."""
+    uid = make_unit(writer, "TARDE")
+    writer.log_position(uid, 19.0, -99.0, observed_at=datetime.now(UTC) - timedelta(minutes=20))
+    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None
+                    and window.model.row_by_id(uid)[LAT] is not None)
+    row = window.model.row_of(uid)
+    assert window.model.index(row, COL_AGE).data(STALE_ROLE) is False  # default 30 min
+    window.roster.stale_spin.setValue(15)
+    assert window.model.index(row, COL_AGE).data(STALE_ROLE) is True
+    assert int(window.settings.value("roster/staleMinutes")) == 15
