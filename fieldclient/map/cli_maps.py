@@ -15,18 +15,18 @@ from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.map.mbtiles import InvalidMBTiles, install, maps_dir, scan
 
 CTX = "cli_maps"
-MSG_INSTALLED = QT_TRANSLATE_NOOP(CTX, "Installed map package {name!r} ({format}) as {path}")
-MSG_NONE = QT_TRANSLATE_NOOP(CTX, "No map packages installed in {folder}")
-MSG_SKIPPED = QT_TRANSLATE_NOOP(CTX, "skipped: {why}")
+MSG_INSTALLED = QT_TRANSLATE_NOOP("cli_maps", "Installed map package {name} ({format}) as {path}")
+MSG_NONE = QT_TRANSLATE_NOOP("cli_maps", "No map packages installed in {folder}")
+MSG_SKIPPED = QT_TRANSLATE_NOOP("cli_maps", "skipped: {why}")
 
 
-def _tr(text: str) -> str:
+def _tr(text: str, context: str = CTX) -> str:
     # The CLI runs without a QApplication; use Qt's translator only when one is loaded.
     try:
         from PySide6.QtCore import QCoreApplication
 
         if QCoreApplication.instance() is not None:
-            return QCoreApplication.translate(CTX, text)
+            return QCoreApplication.translate(context, text)
     except ImportError:
         pass
     return text
@@ -45,7 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         info = install(args.file, _data_dir(args))
     except InvalidMBTiles as exc:
-        print(_tr(exc.template).format(**exc.params), file=sys.stderr)
+        print(_tr(exc.template, "errors").format(**exc.params), file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"{args.file}: {exc.strerror or exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fieldclient.core.errors import InvalidInput
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,14 @@ FORMATS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp"
 TILE_COLUMNS = {"zoom_level", "tile_column", "tile_row", "tile_data"}
 
 
+MSG_INVALID = QT_TRANSLATE_NOOP("errors", "{path} is not a usable MBTiles map package: {why}")
+
+
 class InvalidMBTiles(InvalidInput):
     """A file that cannot be used as an MBTiles raster package."""
 
     def __init__(self, path: Path | str, why: str) -> None:
-        super().__init__("{path} is not a usable MBTiles map package: {why}", path=str(path), why=why)
+        super().__init__(MSG_INVALID, path=str(path), why=why)
         self.path = str(path)
         self.why = why
 

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 CENTER = (23.6, -102.5)  # Mexico
 ZOOM = 5
-MIN_ZOOM, MAX_ZOOM = 3, 18
+MIN_ZOOM, MAX_ZOOM = 4, 18
+# From this zoom (about 40 m a pixel) every unit is drawn on its own. Each zoom level
+# below it costs the cluster layer one pass per unit, so it is no higher than needed.
+CLUSTER_UNTIL = 12
 
 JS = [
     ("leaflet", f"{APP_ORIGIN}/vendor/leaflet/leaflet.js"),
@@ -53,7 +56,7 @@ class _Start(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "window.EnlaceMap.start({{ this._parent.get_name() }}, "
-        '{minZoom: ' + str(MIN_ZOOM) + ', maxZoom: ' + str(MAX_ZOOM) + ', disableClusteringAtZoom: 14});'
+        f"{{minZoom: {MIN_ZOOM}, maxZoom: {MAX_ZOOM}, disableClusteringAtZoom: {CLUSTER_UNTIL}}});"
         "{% endmacro %}"
     )
 

@@ -10,6 +10,8 @@ network unplugged:
 - `enlace://app/basemap/<file>`      shipped Natural Earth outlines
 - `enlace://app/tiles/<key>/<z>/<x>/<y>` raster tiles from an installed MBTiles package
   (same origin as the page, so no CORS rules apply)
+- `enlace://app/data/<token>`        a one-time JSON snapshot (the full load of units and
+  incidents): fetched and parsed natively instead of squeezed through the web channel
 
 `register_url_scheme()` must run before the QApplication exists (Qt's rule);
 importing `fieldclient.map` does it when no application exists yet. The
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import secrets
 import sys
 import threading
 from pathlib import Path
@@ -107,6 +110,8 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self.tiles = TileRegistry()
         self.page_html: bytes = b""
+        self._blobs: dict[str, bytes] = {}
+        self._blob_lock = threading.Lock()
         self.served: list[str] = []  # for tests: what the page asked for
         root = resources_dir()
         self._roots = {
@@ -134,6 +139,17 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             log.exception("enlace:// request failed: %s", url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
 
+    def put_blob(self, data: bytes) -> str:
+        """Serve `data` once at enlace://app/data/<token>; returns the URL."""
+        token = secrets.token_hex(16)
+        with self._blob_lock:
+            self._blobs[token] = data
+        return f"{APP_ORIGIN}/data/{token}"
+
+    def drop_blob(self, url: str) -> None:
+        with self._blob_lock:
+            self._blobs.pop(url.rsplit("/", 1)[-1], None)
+
     def _reply(self, job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:
         buf = QBuffer(job)  # owned by the job: lives exactly as long as the request
         buf.setData(QByteArray(data))
@@ -143,6 +159,14 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
     def _serve_app(self, job: QWebEngineUrlRequestJob, path: str) -> None:
         if path == "/map.html" and self.page_html:
             self._reply(job, "text/html;charset=utf-8", self.page_html)
+            return
+        if path.startswith("/data/"):
+            with self._blob_lock:
+                blob = self._blobs.pop(path[len("/data/"):], None)
+            if blob is None:
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            else:
+                self._reply(job, "application/json", blob)
             return
         if path == "/qwebchannel.js":
             f = QFile(":/qtwebchannel/qwebchannel.js")

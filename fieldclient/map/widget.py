@@ -71,6 +71,9 @@ class MapView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._reader = data.Reader(store)
+        reader = self._reader
+        self.destroyed.connect(lambda *_: reader.close())
         self._stale_minutes = float(stale_minutes)
         self._coord_format = "DD"
         self._selected: str | None = None
@@ -95,7 +98,8 @@ class MapView(QWidget):
         self._dirty_incidents: set[str] = set()
         self._track_dirty = False
         self.read_times: deque[tuple[int, float]] = deque(maxlen=2000)  # (seq, read time)
-        self.sent_pos: dict[str, tuple[float, float, int]] = {}  # unit -> lat, lon, seq
+        # unit -> (lat, lon, seq) of the last position a delta sent (benchmarks, tests)
+        self.sent_pos: dict[str, tuple[float, float, int]] = {}
         self.acked_seq = -1
         self.page_units = 0
         self._menu: QMenu | None = None
@@ -135,6 +139,11 @@ class MapView(QWidget):
         events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
 
         self.refreshBaseLayers()
+        # Read the store while Chromium starts: the page gets its data the moment it is up.
+        self._prefetched: tuple[tuple[bytes, int], float] | None = None
+        self._snapshot_url: str | None = None
+        self._prefetch: int | None = 1
+        self._start_full_load()
         self._page.load_map()
 
     # -- public API ---------------------------------------------------------------------
@@ -237,11 +246,17 @@ class MapView(QWidget):
         if self._pending_view is not None:
             self._bridge.send({"type": "view", **self._pending_view})
             self._pending_view = None
+        if self._prefetch is not None:
+            self._prefetch = None  # the first load overlapped Chromium's start-up: use it
+            if self._prefetched is not None:
+                self._on_loaded(self._generation, *self._prefetched)
+            return
         self._start_full_load()
 
     def _on_render_crash(self, *_args: object) -> None:
         log.error("map page renderer ended; reloading the map")
         self._page_ready = False
+        self._prefetch = None
         self._page.load_map()
 
     def _send_config(self) -> None:
@@ -266,24 +281,33 @@ class MapView(QWidget):
         self._dirty_incidents.clear()
 
         def work() -> None:
+            # Query and JSON encoding both happen here, off the UI thread.
             t = time.perf_counter()
             try:
-                payload = (data.all_units(store), data.all_incidents(store))
+                body, count = data.snapshot_json(store)
             except Exception:
                 log.exception("map: loading units and incidents failed")
-                payload = ([], [])
-            done.emit(gen, payload, t)
+                body, count = b'{"units":[],"incidents":[],"sidcs":{}}', 0
+            done.emit(gen, (body, count), t)
 
         threading.Thread(target=work, name="map-load", daemon=True).start()
 
-    def _on_loaded(self, gen: int, payload: tuple[list, list], read_at: float) -> None:
-        if gen != self._generation or not self._page_ready:
+    def _on_loaded(self, gen: int, payload: tuple[bytes, int], read_at: float) -> None:
+        if gen != self._generation:
             return
-        units, incidents = payload
+        if not self._page_ready:
+            self._prefetched = (payload, read_at)  # sent when the page says hello
+            return
+        self._prefetched = None
+        body, count = payload
         seq = self._next_seq(read_at)
         self._reset_seq = seq
-        self.sent_pos = {u[0]: (u[3], u[4], seq) for u in units}
-        self._bridge.send({"type": "reset", "seq": seq, "units": units, "incidents": incidents})
+        self.sent_pos = {}  # positions sent by deltas since this reset
+        self._ack_timer.start(ACK_TIMEOUT_MS + count // 10)  # ~5 s more for 50,000
+        if self._snapshot_url:
+            self._handler.drop_blob(self._snapshot_url)
+        self._snapshot_url = self._handler.put_blob(body)
+        self._bridge.send({"type": "reset", "seq": seq, "url": self._snapshot_url})
         self._bridge.send({"type": "select", "id": self._selected, "reveal": False})
         self._send_track()
 
@@ -292,10 +316,12 @@ class MapView(QWidget):
         self._inflight = self._seq
         self._last_push = time.perf_counter()
         self.read_times.append((self._seq, read_at))
-        self._ack_timer.start()
+        self._ack_timer.start(ACK_TIMEOUT_MS)
         return self._seq
 
     def _on_applied(self, seq: int, count: int) -> None:
+        if seq == self._reset_seq and not self._is_ready and self._page_ready:
+            self._inflight = seq  # a big reset may ack after the timeout; it still counts
         if seq != self._inflight:
             return
         self._inflight = None
@@ -319,10 +345,15 @@ class MapView(QWidget):
         units = changes.get("unit")
         positions = changes.get("position")
         incidents = changes.get("incident")
+        if changes.get("agency"):
+            self._reader.agencies_changed()
         if not (units or positions or incidents):
             return
         self._dirty_units |= units
-        self._dirty_positions |= positions
+        if positions and not units:
+            # The writer and replication name the unit along with its new report; a
+            # change naming reports alone is resolved to units at flush time.
+            self._dirty_positions |= positions
         self._dirty_incidents |= incidents
         self._schedule()
 
@@ -343,12 +374,12 @@ class MapView(QWidget):
         pos_ids, self._dirty_positions = self._dirty_positions, set()
         inc_ids, self._dirty_incidents = self._dirty_incidents, set()
         if pos_ids:
-            unit_ids |= data.units_of_positions(self._store, pos_ids)
+            unit_ids |= self._reader.units_of_positions(pos_ids)
         msg: dict[str, Any] = {"type": "delta"}
         if unit_ids:
-            msg["units"], msg["unitsGone"] = data.units(self._store, unit_ids)
+            msg["units"], msg["unitsGone"] = self._reader.units(unit_ids)
         if inc_ids:
-            msg["incidents"], msg["incidentsGone"] = data.incidents(self._store, inc_ids)
+            msg["incidents"], msg["incidentsGone"] = self._reader.incidents(inc_ids)
         track = self._track_dirty or (self._track_unit is not None and self._track_unit in unit_ids)
         self._track_dirty = False
         seq = self._next_seq(read_at)
@@ -363,20 +394,20 @@ class MapView(QWidget):
 
     def _send_track(self) -> None:
         uid = self._track_unit
-        points = data.track(self._store, uid) if uid else []
+        points = self._reader.track(uid) if uid else []
         self._bridge.send({"type": "track", "id": uid, "points": points})
 
     # -- events from the page -----------------------------------------------------------
 
     def _on_unit_clicked(self, unit_id: str) -> None:
-        if unit_id not in self.sent_pos:  # only units the page was actually given
+        if not self._reader.units([unit_id])[0]:  # only units that are on the map
             log.warning("map: click on unknown unit ignored")
             return
         self._selected = unit_id
         self.unitSelected.emit(unit_id)
 
     def _on_incident_clicked(self, incident_id: str) -> None:
-        if not data.incidents(self._store, [incident_id])[0]:
+        if not self._reader.incidents([incident_id])[0]:
             return
         self.incidentSelected.emit(incident_id)
 

@@ -61,3 +61,23 @@ def test_valid_calls_pass_through(bridge: MapBridge) -> None:
         ("view", 19.0, -99.0, 7, "mbt-sierra"),
     ]
     assert bridge.rejected == 0
+
+
+def test_snapshot_json_is_valid_and_resolves_default_symbols(store, writer) -> None:
+    """The SQLite-encoded snapshot parses as JSON, keeps text verbatim and maps default SIDCs."""
+    from fieldclient.map.data import snapshot_json
+
+    uid = writer.create_unit({"callsign": 'a"b\\`${x}', "agency": "gn", "kind": "police",
+                              "echelon": "company"})
+    writer.log_position(uid, 19.123456789, -99.5)
+    own = writer.create_unit({"callsign": "OWN", "agency": "gn", "kind": "armor",
+                              "sidc": "SFGPUCA----EMX-"})
+    writer.log_position(own, 19.0, -99.0)
+    writer.create_unit({"callsign": "NOWHERE", "agency": "gn", "kind": "police"})
+    body, count = snapshot_json(store)
+    doc = json.loads(body)
+    assert count == 2 and len(doc["units"]) == 2
+    row = next(u for u in doc["units"] if u[0] == uid)
+    assert row[1] == 'a"b\\`${x}' and row[2] is None and row[3] == 19.123457
+    assert doc["sidcs"]["gn|police|company"].startswith("SFGP")
+    assert next(u for u in doc["units"] if u[0] == own)[2] == "SFGPUCA----EMX-"

@@ -177,6 +177,15 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
     assert not any(u.endswith("/x") for u in handler.served) and guard.blocked == []
     writer.log_position(units[1], 20.5, -98.5)  # still live afterwards
     qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[1]}').lat") == 20.5, timeout=5000)
+    # A fresh page gets the same records through the full snapshot (SQLite-encoded JSON).
+    fresh = make_view()
+    for i in (0, 3, 5):
+        uid = f"00000000-0000-7000-8000-00000000000{i}"
+        show = (f"EnlaceMap.map().setView([{25.0 + i}, -110.0], 15, {{animate: false}}), "
+                f"EnlaceMap.unit('{uid}').label")
+        qtbot.waitUntil(lambda show=show, i=i: js(fresh, show) == PAYLOADS[i], timeout=5000)
+        iid = f"00000000-0000-7000-8000-0000000000a{i}"
+        assert js(fresh, f"EnlaceMap.incident('{iid}').label") == PAYLOADS[i]
 
 
 def test_page_cannot_inject_bad_bridge_calls(make_view, units, js, qtbot) -> None:

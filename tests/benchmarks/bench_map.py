@@ -1,0 +1,306 @@
+"""Map benchmarks (real offscreen QtWebEngine). Figures are medians of several runs.
+
+map.ready_10k_s / map.ready_50k_s  page ready (web channel up) -> every unit placed (acked)
+map.update_p95_ms                  log_position committed -> marker moved in page (JS ack)
+map.lag_1k_per_s_ms                1,000 position updates/s for 10 s: lag at the end
+map.ui_stall_max_ms                longest UI-thread stall during that run
+map.html_bytes                     size of the page HTML (independent of unit count)
+
+The 1k/s load is written the way replication applies a pulled page: a worker
+thread commits 20 reports every 20 ms (positions appended, units' latest
+position updated) and publishes one ChangeSet of origin "sync".
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import emit, median
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:  # Chromium refuses root with its sandbox
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--no-sandbox" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+
+# Before any QApplication exists (created in main): importing the widget registers enlace://.
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from fieldclient.map.page import build_page_html  # noqa: E402
+from fieldclient.map.widget import MapView  # noqa: E402
+from fieldclient.store.db import Store, open_store  # noqa: E402
+from fieldclient.store.events import ChangeSet  # noqa: E402
+from fieldclient.store.writer import LocalWriter  # noqa: E402
+from fieldclient.ui.events import StoreEvents  # noqa: E402
+
+KINDS = ["infantry", "armor", "police", "aviation", "medical", "engineer", "logistics"]
+ECHELONS = ["squad", "platoon", "company", "battalion"]
+
+
+def wait_until(cond: Callable[[], bool], timeout_s: float = 30.0) -> bool:
+    deadline = time.perf_counter() + timeout_s
+    while not cond():
+        if time.perf_counter() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    return True
+
+
+def fill(store: Store, n: int) -> list[str]:
+    """n units with a latest position spread over Mexico (bulk insert: fixture data only)."""
+    rnd = random.Random(n)
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    rows = []
+    ids = []
+    for i in range(n):
+        uid = str(uuid.UUID(int=rnd.getrandbits(128)))
+        ids.append(uid)
+        rows.append((uid, f"U-{i:05d}", "sedena", KINDS[i % len(KINDS)], ECHELONS[i % 4],
+                     "available", "shared", "{}", 15.0 + rnd.random() * 15,
+                     -115.0 + rnd.random() * 28, now, "gps"))
+    with store.engine.begin() as con:
+        con.exec_driver_sql(
+            "INSERT INTO unit (id, callsign, agency, kind, echelon, status, visibility, field_hlcs,"
+            " pos_lat, pos_lon, pos_observed_at, pos_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    return ids
+
+
+def open_view(store: Store, events: StoreEvents) -> tuple[MapView, float]:
+    """A fresh MapView; returns it and seconds from page ready to every unit placed."""
+    view = MapView(store, events)
+    view.resize(1000, 700)
+    view.show()
+    marks: dict[str, float] = {}
+    view._bridge.events.hello.connect(lambda _n: marks.setdefault("hello", time.perf_counter()))
+    view.ready.connect(lambda: marks.setdefault("ready", time.perf_counter()))
+    if not wait_until(lambda: "ready" in marks, 60):
+        raise RuntimeError("map never became ready")
+    return view, marks["ready"] - marks["hello"]
+
+
+def close_view(view: MapView) -> None:
+    view.close()
+    view.deleteLater()
+    wait_until(lambda: False, 0.2)
+
+
+def bench_ready(app: QApplication, n: int, runs: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp))
+        fill(store, n)
+        events = StoreEvents(store)
+        times = []
+        for _ in range(runs):
+            view, seconds = open_view(store, events)
+            assert view.page_units == n, (view.page_units, n)
+            times.append(seconds)
+            close_view(view)
+        events.close()
+        store.close()
+    return median(times)
+
+
+def _moved(view: MapView, uid: str, lat: float, lon: float) -> Callable[[], bool]:
+    def check() -> bool:
+        sent = view.sent_pos.get(uid)
+        return bool(sent and sent[0] == lat and sent[1] == lon and view.acked_seq >= sent[2])
+
+    return check
+
+
+def _update_run(view: MapView, writer: LocalWriter, ids: list[str], updates: int) -> float:
+    lat_ms = []
+    rnd = random.Random(7)
+    for k in range(updates):
+        uid = ids[rnd.randrange(len(ids))]
+        lat, lon = round(17 + rnd.random() * 10, 6), round(-110 + rnd.random() * 15, 6)
+        t0 = time.perf_counter()
+        writer.log_position(uid, lat, lon)
+        if not wait_until(_moved(view, uid, lat, lon), 10):
+            raise RuntimeError("update never reached the page")
+        lat_ms.append((time.perf_counter() - t0) * 1000)
+        wait_until(lambda: False, 0.01 if k % 10 else 0.05)  # let the page idle a bit
+    return statistics.quantiles(lat_ms, n=20)[18]
+
+
+def bench_update(n_units: int, updates: int, runs: int) -> float:
+    p95s = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp))
+        ids = fill(store, n_units)
+        writer = LocalWriter(store)
+        events = StoreEvents(store)
+        for _ in range(runs):
+            view, _ = open_view(store, events)
+            p95s.append(_update_run(view, writer, ids, updates))
+            close_view(view)
+        events.close()
+        store.close()
+    return median(p95s)
+
+
+class SyncLikeWriter(threading.Thread):
+    """Commits `rate` position reports per second in batches, like replication applying pulls."""
+
+    def __init__(self, store: Store, ids: list[str], rate: int, seconds: float) -> None:
+        super().__init__(daemon=True)
+        self.store, self.ids, self.rate, self.seconds = store, ids, rate, seconds
+        self.batches: list[tuple[float, dict[str, tuple[float, float]]]] = []
+        self.last_batch_of: dict[str, int] = {}  # unit -> index of the batch that wrote it last
+        self.written = 0
+
+    def run(self) -> None:
+        rnd = random.Random(3)
+        per_batch = max(1, self.rate // 50)
+        interval = per_batch / self.rate
+        start = time.perf_counter()
+        cursor = 0
+        k = 0
+        while time.perf_counter() - start < self.seconds:
+            now = datetime.now(UTC).isoformat(timespec="microseconds")
+            batch: dict[str, tuple[float, float]] = {}
+            pos_rows, unit_rows = [], []
+            for _ in range(per_batch):
+                uid = self.ids[cursor % len(self.ids)]
+                cursor += 1
+                lat, lon = round(17 + rnd.random() * 10, 6), round(-110 + rnd.random() * 15, 6)
+                pid = str(uuid.uuid4())
+                batch[uid] = (lat, lon)
+                pos_rows.append((pid, uid, lat, lon, now, "gps", "bench", f"{k:013d}-0000-b"))
+                unit_rows.append((pid, lat, lon, now, uid))
+            with self.store.engine.begin() as con:
+                con.exec_driver_sql(
+                    "INSERT INTO position (id, unit_id, lat, lon, observed_at, source, reported_by,"
+                    " hlc) VALUES (?,?,?,?,?,?,?,?)", pos_rows)
+                con.exec_driver_sql(
+                    "UPDATE unit SET pos_id=?, pos_lat=?, pos_lon=?, pos_observed_at=? WHERE id=?",
+                    unit_rows)
+            committed = time.perf_counter()
+            # Recorded before publishing, so the page's ack can never precede the record.
+            for uid in batch:
+                self.last_batch_of[uid] = len(self.batches)
+            self.batches.append((committed, batch))
+            cs = ChangeSet("sync")
+            for pid, uid, *_ in pos_rows:
+                cs.add("position", pid)
+                cs.add("unit", uid)
+            self.store.bus.publish(cs)
+            self.written += per_batch
+            k += 1
+            delay = start + k * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+
+class _Progress:
+    """Marks each writer batch done when every unit in it shows its new position in the page."""
+
+    def __init__(self, view: MapView, writer: SyncLikeWriter) -> None:
+        self.view, self.writer = view, writer
+        self.done_at: dict[int, float] = {}
+        self.next = 0
+
+    def check(self, _seq: int) -> None:
+        now = time.perf_counter()
+        view = self.view
+        while self.next < len(self.writer.batches):
+            _, batch = self.writer.batches[self.next]
+            for u, v in batch.items():
+                if self.writer.last_batch_of.get(u, -1) > self.next:
+                    continue  # overwritten by a later batch: judged there
+                s = view.sent_pos.get(u)
+                if not (s and s[:2] == v and view.acked_seq >= s[2]):
+                    return
+            self.done_at[self.next] = now
+            self.next += 1
+
+
+class _StallMeter:
+    """A 5 ms UI-thread timer; the longest gap beyond 5 ms is the worst UI stall."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.gaps.append(self.clock.nsecsElapsed() / 1e6)
+        self.clock.restart()
+
+    def start(self) -> None:
+        self.clock.start()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return max(g - 5 for g in self.gaps[5:])
+
+
+def _lag_run(view: MapView, store: Store, ids: list[str], rate: int, seconds: float) -> tuple:
+    meter = _StallMeter()
+    writer = SyncLikeWriter(store, ids, rate, seconds)
+    progress = _Progress(view, writer)
+    view.frameApplied.connect(progress.check)
+    meter.start()
+    writer.start()
+    wait_until(lambda: not writer.is_alive(), seconds + 30)
+    last = len(writer.batches) - 1
+    if not wait_until(lambda: last in progress.done_at, 30):
+        raise RuntimeError("the page never caught up")
+    stall = meter.stop()
+    view.frameApplied.disconnect(progress.check)
+    lag = (progress.done_at[last] - writer.batches[last][0]) * 1000
+    per_batch = [(progress.done_at[i] - t) * 1000 for i, (t, _) in enumerate(writer.batches)
+                 if i in progress.done_at]
+    return lag, stall, statistics.quantiles(per_batch, n=20)[18], writer.written / seconds
+
+
+def bench_lag(n_units: int, rate: int, seconds: float, runs: int) -> tuple[float, float, dict]:
+    lags, stalls, p95s, rates = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp))
+        ids = fill(store, n_units)
+        events = StoreEvents(store)
+        for _ in range(runs):
+            view, _ = open_view(store, events)
+            lag, stall, p95, achieved = _lag_run(view, store, ids, rate, seconds)
+            lags.append(lag)
+            stalls.append(stall)
+            p95s.append(p95)
+            rates.append(achieved)
+            close_view(view)
+        events.close()
+        store.close()
+    extra = {"batch_lag_p95_ms": round(median(p95s), 1), "achieved_per_s": round(median(rates))}
+    return median(lags), median(stalls), extra
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    emit("map.html_bytes", float(len(build_page_html())), "bytes", 1_000_000)
+    emit("map.ready_10k_s", bench_ready(app, 10_000, runs=5), "s", 0.5)
+    emit("map.update_p95_ms", bench_update(10_000, updates=100, runs=3), "ms", 30)
+    lag, stall, extra = bench_lag(10_000, rate=1000, seconds=10, runs=3)
+    emit("map.lag_1k_per_s_ms", lag, "ms", 250, **extra)
+    emit("map.ui_stall_max_ms", stall, "ms", 50)
+    emit("map.ready_50k_s", bench_ready(app, 50_000, runs=3), "s", 2.0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
