@@ -13,9 +13,11 @@ import pytest
 from tests.replication.support import Client, Server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One real fieldsync process per test module (accounts ana, beto: sedena; gus: gn)."""
+    """One real fieldsync process for the replication tests (ana, beto: sedena; gus: gn).
+
+    Tests make their own records (fresh ids), so sharing it only saves start-up time."""
     srv = Server(tmp_path_factory.mktemp("server"))
     srv.add_accounts()
     srv.start()
