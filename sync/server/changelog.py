@@ -53,6 +53,14 @@ _COLS = ("seq", "change_id", "entity", "entity_id", "op", "scope", "doc")
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through the driver's executemany: SQLAlchemy's per-row
     parameter processing costs more than SQLite's insert at 5,000 rows."""
+    if conn.dialect.name == "postgresql":
+        # COPY is several times faster than even pipelined INSERTs, and runs
+        # inside the same transaction (same DBAPI connection).
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cur.copy(f"COPY changes ({', '.join(_COLS)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(tuple(r[c] for c in _COLS))
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO changes ({', '.join(_COLS)}) VALUES ({', '.join([mark] * len(_COLS))})"
     conn.exec_driver_sql(sql, [tuple(r[c] for c in _COLS) for r in rows])
