@@ -149,6 +149,9 @@ class LoginLimiter:
     def failed(self, username: str, addr: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._fails) > 50_000:  # guessing random usernames must not grow memory forever
+                for key in [k for k in self._fails if not self._recent(k, now)]:
+                    del self._fails[key]
             self._fails[f"u:{username.lower()}"].append(now)
             self._fails[f"a:{addr}"].append(now)
 

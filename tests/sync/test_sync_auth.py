@@ -108,3 +108,27 @@ def test_login_and_logout_are_audited(api: Api, app) -> None:  # noqa: ANN001
     with app.state.services.engine.connect() as c:
         actions = c.execute(select(db.audit.c.action, db.audit.c.actor)).all()
     assert ("login", "lia-gn") in actions and ("logout", "lia-gn") in actions
+
+
+def test_limiter_forgets_old_failures_so_memory_stays_bounded(monkeypatch) -> None:  # noqa: ANN001
+    """Proves failures age out of the window and stale counters are pruned under a flood of names."""
+    from sync.server import auth as auth_mod
+    from sync.server.auth import LoginLimiter
+
+    now = [1000.0]
+    monkeypatch.setattr(auth_mod.time, "monotonic", lambda: now[0])
+    lim = LoginLimiter(per_user=2, per_addr=10**9, window_s=60)
+    lim.failed("ana", "10.0.0.1")
+    lim.failed("ana", "10.0.0.1")
+    try:
+        lim.check("ana", "10.0.0.1")
+        raise AssertionError("expected 429")
+    except auth_mod.ApiError as exc:
+        assert exc.status == 429
+    now[0] += 61
+    lim.check("ana", "10.0.0.1")  # the window has passed
+    for i in range(50_001):
+        lim.failed(f"user{i}", "10.0.0.2")
+    now[0] += 61
+    lim.failed("last", "10.0.0.3")
+    assert len(lim._fails) < 10
