@@ -26,6 +26,8 @@ def _application(argv: list[str] | None = None) -> Any:
 
     import fieldclient.ui  # noqa: F401 - applies the PySide6 6.12 work-around (qtcompat)
 
+    if QApplication.instance() is None:
+        _prepare_map()
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName("Enlace")
     app.setApplicationName("Enlace")
@@ -33,6 +35,22 @@ def _application(argv: list[str] | None = None) -> Any:
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     return app
+
+
+def _prepare_map() -> None:
+    """Chromium needs the map's URL scheme declared before the QApplication exists."""
+    if os.environ.get("ENLACE_NO_MAP"):
+        return
+    try:
+        from PySide6 import QtWebEngineWidgets  # noqa: F401 - must load before QApplication
+
+        from fieldclient.map.scheme import register_url_scheme
+    except ImportError:
+        return
+    except Exception:  # a broken map must not keep the window from opening
+        log.exception("could not prepare the map")
+        return
+    register_url_scheme()
 
 
 def _data_dir(data_dir: str | None) -> Path:
