@@ -41,6 +41,7 @@ from sync.server.state import Record, can_see, load_records, save_records
 from sync.server.validate import Prepared, fast_position, position_doc, stamps_json
 
 WRITERS = ("commander", "liaison")
+_last_seen: dict[str, float] = {}  # device id -> monotonic time its last_seen_at was written
 Result = dict[str, Any]
 
 
@@ -352,10 +353,15 @@ class Applier:
             changelog.insert_and_audit(self.conn, self.rows, "push", actor=self.who.username,
                                        device_id=self.who.device_id)
         save_records(self.conn, [r for r in self.records.values() if r.dirty], self.seq)
-        if self.who.device_id:
+        device = self.who.device_id
+        now = time.monotonic()
+        # "last seen" is for operators (device list); minute precision is plenty
+        # and spares a write per push from busy devices.
+        if device and now - _last_seen.get(device, -1e9) > 60:
+            _last_seen[device] = now
             self.conn.execute(
                 db.devices.update().where(db.devices.c.id == bindparam("d"))
-                .values(last_seen_at=self.received_at), {"d": self.who.device_id},
+                .values(last_seen_at=self.received_at), {"d": device},
             )
 
 
