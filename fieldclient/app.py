@@ -232,6 +232,7 @@ def _self_test(folder: Path, lang: str | None) -> None:
         window.show()
         _wait(app, "the main window", window.isVisible)
         _wait(app, "the roster", lambda: window.roster_ready)
+        _wait(app, "the map", lambda: window.map_installed, timeout=60.0)
         tag = uuid.uuid4().hex[:6].upper()
 
         # unit, through the New unit dialog

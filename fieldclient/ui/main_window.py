@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 
 FULL_RELOAD_OVER = 5000  # a ChangeSet this large (demo load, first pull) reloads the roster
 NO_MAP_ENV = "ENLACE_NO_MAP"  # benchmarks and UI tests that are not about the map
+MAP_DELAY_MS = 50
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
 
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         if self.coord_format not in geo.FORMATS:
             self.coord_format = "dd"
         self.roster_ready = False
+        self._map_scheduled = False
         self.last_dialog: QDialog | None = None
         self._select_after_load: str | None = None
 
@@ -105,11 +108,21 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentPanel(store, self.writer)
         self.track = TrackPanel(store)
         self.centre = QStackedWidget()
-        self.map = self._make_map()
+        # The map (a Chromium instance) is created just after the window is first shown, so
+        # the roster and log are usable at once; until then a placeholder holds its place.
+        self._map_cls = (None if os.environ.get(NO_MAP_ENV)
+                         else optional("fieldclient.map.widget", "MapView"))
+        self.map_installed = self._map_cls is None
+        self.map: QWidget = self._make_placeholder()
+        self.map_slot = QWidget()
+        self.map_slot.setObjectName("mapSlot")
+        slot_layout = QVBoxLayout(self.map_slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        slot_layout.addWidget(self.map)
         demo_available = optional("fieldclient.store.demo", "load_demo") is not None
         self._signin_cls = optional("fieldclient.ui.signin_dialog", "SignInDialog")
         self.welcome = WelcomePanel(demo_available, self._signin_cls is not None)
-        self.centre.addWidget(self.map)
+        self.centre.addWidget(self.map_slot)
         self.centre.addWidget(self.welcome)
         self.setCentralWidget(self.centre)
 
@@ -144,7 +157,7 @@ class MainWindow(QMainWindow):
             self.resize(1400, 860)
 
         if self.settings.value(WELCOME_DONE_KEY, False, type=bool) or self._has_units():
-            self.centre.setCurrentWidget(self.map)
+            self.centre.setCurrentWidget(self.map_slot)
         else:
             self.centre.setCurrentWidget(self.welcome)
         self.incidents.reload()
@@ -164,20 +177,62 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _make_map(self) -> QWidget:
-        cls = None if os.environ.get(NO_MAP_ENV) else optional("fieldclient.map.widget", "MapView")
-        if cls is not None:
-            try:
-                return cls(  # type: ignore[no-any-return]
-                    self.store, self.events, self, stale_minutes=stale_minutes(self.settings)
-                )
-            except Exception:
-                log.exception("the map could not start; showing a placeholder")
+    def _make_placeholder(self) -> QLabel:
         self.map_placeholder = QLabel()
         self.map_placeholder.setObjectName("mapPlaceholder")
         self.map_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.map_placeholder.setStyleSheet("color: #666; background: #e8ecef; font-size: 14pt;")
         return self.map_placeholder
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.map_installed and not self._map_scheduled:
+            self._map_scheduled = True
+            # a short pause lets the first frame of the window paint before Chromium starts
+            QTimer.singleShot(MAP_DELAY_MS, self._install_map)
+
+    def _install_map(self) -> None:
+        if self.map_installed or self._map_cls is None:
+            return
+        try:
+            view = self._map_cls(
+                self.store, self.events, self, stale_minutes=stale_minutes(self.settings)
+            )
+        except Exception:
+            log.exception("the map could not start; showing a placeholder")
+            self._map_cls = None
+            self.map_installed = True
+            self.retranslateUi()
+            return
+        self.map_slot.layout().replaceWidget(self.map_placeholder, view)
+        self.map_placeholder.hide()
+        self.map_placeholder.deleteLater()
+        del self.map_placeholder
+        self.map = view
+        self._wire_map(view)
+        self.map_installed = True
+
+    def _wire_map(self, m: QWidget) -> None:
+        for sig, slot in (
+            ("unitSelected", self.roster.select_unit),
+            ("logPositionRequested", self._log_position_at),
+            ("newIncidentRequested", self._new_incident_at),
+            ("cursorMoved", self._on_cursor),
+            ("incidentSelected", self.incidents.select_incident),
+        ):
+            if hasattr(m, sig):
+                getattr(m, sig).connect(slot)
+        if hasattr(m, "setCoordFormat"):
+            m.setCoordFormat(self.coord_format)
+        view = self.settings.value("map/view")
+        if view and hasattr(m, "restoreViewState"):
+            try:
+                m.restoreViewState(json.loads(str(view)))
+            except (ValueError, TypeError):
+                log.warning("ignoring a damaged saved map view")
+        selected = self.roster.selected_unit()
+        if selected:
+            self._on_unit_selected(selected)
 
     def _make_actions(self) -> None:
         self.act_new_unit = QAction(self)
@@ -253,18 +308,6 @@ class MainWindow(QMainWindow):
         self.welcome.demoRequested.connect(self.load_demo)
         self.welcome.emptyRequested.connect(self._start_empty)
         self.welcome.signInRequested.connect(self.sign_in)
-        m = self.map
-        for sig, slot in (
-            ("unitSelected", self.roster.select_unit),
-            ("logPositionRequested", self._log_position_at),
-            ("newIncidentRequested", self._new_incident_at),
-            ("cursorMoved", self._on_cursor),
-            ("incidentSelected", self.incidents.select_incident),
-        ):
-            if hasattr(m, sig):
-                getattr(m, sig).connect(slot)
-        if hasattr(m, "setCoordFormat"):
-            m.setCoordFormat(self.coord_format)
         ctl_cls = optional("fieldclient.ui.sync_controller", "SyncController")
         self.sync_controller = ctl_cls(self.store, self.events, self) if ctl_cls else None
         if self.sync_controller is not None:
@@ -307,7 +350,10 @@ class MainWindow(QMainWindow):
         if isinstance(self.conflicts_panel, QLabel):
             self.conflicts_panel.setText(self.tr("No conflicts."))
         if hasattr(self, "map_placeholder"):
-            self.map_placeholder.setText(self.tr("The map is not available in this build."))
+            self.map_placeholder.setText(
+                self.tr("Loading the map…") if self._map_cls is not None
+                else self.tr("The map is not available in this build.")
+            )
         self._show_status()
 
     def set_language(self, lang: str) -> None:
@@ -474,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def _finish_welcome(self) -> None:
         self.settings.setValue(WELCOME_DONE_KEY, True)
-        self.centre.setCurrentWidget(self.map)
+        self.centre.setCurrentWidget(self.map_slot)
 
     def sign_in(self) -> None:
         if self._signin_cls is None:
@@ -547,12 +593,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geom)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        view = self.settings.value("map/view")
-        if view and hasattr(self.map, "restoreViewState"):
-            try:
-                self.map.restoreViewState(json.loads(str(view)))
-            except (ValueError, TypeError):
-                log.warning("ignoring a damaged saved map view")
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

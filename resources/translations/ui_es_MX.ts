@@ -281,6 +281,10 @@
         <translation>Sin conflictos.</translation>
     </message>
     <message>
+        <source>Loading the map…</source>
+        <translation>Cargando el mapa…</translation>
+    </message>
+    <message>
         <source>The map is not available in this build.</source>
         <translation>El mapa no está disponible en esta versión.</translation>
     </message>

@@ -20,7 +20,7 @@ def test_welcome_panel_loads_the_demo(qtbot, window):  # type: ignore[no-untyped
     """On an empty store the welcome panel shows; 'Load the demo' fills roster and log in the background."""
     assert window.centre.currentWidget() is window.welcome
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.centre.currentWidget() is window.map, timeout=60_000)
+    qtbot.waitUntil(lambda: window.centre.currentWidget() is window.map_slot, timeout=60_000)
     qtbot.waitUntil(lambda: window.model.rowCount() > 100, timeout=10_000)
     qtbot.waitUntil(lambda: len(window.incidents.titles()) > 20, timeout=10_000)
     agencies = {window.model.row_at(r)[1] for r in range(window.model.rowCount())}
@@ -31,13 +31,13 @@ def test_welcome_panel_loads_the_demo(qtbot, window):  # type: ignore[no-untyped
 def test_start_empty_skips_the_welcome_for_good(qtbot, window, store, translations):  # type: ignore[no-untyped-def]
     """'Start empty' shows the main view and the next start does not ask again."""
     window.welcome.empty_button.click()
-    assert window.centre.currentWidget() is window.map
+    assert window.centre.currentWidget() is window.map_slot
     window.close()
     from fieldclient.ui.main_window import MainWindow
 
     again = MainWindow(store, translations)
     qtbot.addWidget(again)
-    assert again.centre.currentWidget() is again.map
+    assert again.centre.currentWidget() is again.map_slot
     qtbot.waitUntil(lambda: again.roster_ready)
     again.close()
 
