@@ -16,7 +16,7 @@ import time
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -234,6 +234,12 @@ class MapView(QWidget):
 
     def page(self) -> MapPage:
         return self._page
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        # The page's texts (layer names, hover labels, notices) come from Python.
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refreshBaseLayers()
+        super().changeEvent(event)
 
     # -- page lifecycle -----------------------------------------------------------------
 

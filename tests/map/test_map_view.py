@@ -64,7 +64,7 @@ def test_store_change_moves_marker_without_reload(make_view, units, writer, js, 
     js(view, "window.__probe = 42; EnlaceMap.map().setView([20.5, -101.5], 8, {animate: false}); 1")
     before = js(view, "JSON.stringify([EnlaceMap.map().getCenter(), EnlaceMap.map().getZoom()])")
     writer.log_position(units[3], 21.25, -100.75)
-    qtbot.waitUntil(lambda: (js(view, f"EnlaceMap.unit('{units[3]}').lat") == 21.25), timeout=5000)
+    qtbot.waitUntil(lambda: (js(view, f"EnlaceMap.unit('{units[3]}').lat") == 21.25), timeout=10_000)
     assert js(view, f"EnlaceMap.unit('{units[3]}').lon") == -100.75
     assert js(view, "window.__probe") == 42
     assert stats(js, view)["loads"] == 1 and view._page_loads == 1
@@ -78,7 +78,7 @@ def test_new_and_retired_units_follow_the_store(make_view, units, writer, js, qt
     uid = writer.create_unit({"callsign": "NEW-1", "agency": "semar", "kind": "marines"})
     writer.log_position(uid, 18.0, -95.0)
     writer.retire_unit(units[0])
-    qtbot.waitUntil(lambda: stats(js, view)["units"] == len(units), timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["units"] == len(units), timeout=10_000)
     assert js(view, f"EnlaceMap.unit('{uid}') !== null")
     assert js(view, f"EnlaceMap.unit('{units[0]}') === null")
 
@@ -87,13 +87,13 @@ def test_selection_follows_both_ways(make_view, units, js, qtbot) -> None:
     """Clicking a marker emits unitSelected; selectUnit() highlights the marker in the page."""
     view = make_view()
     js(view, "EnlaceMap.map().setView([19.8, -103.0], 15, {animate: false}); 1")  # units[2]
-    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[2]}').shown"), timeout=5000)
-    with qtbot.waitSignal(view.unitSelected, timeout=5000) as sig:
+    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[2]}').shown"), timeout=10_000)
+    with qtbot.waitSignal(view.unitSelected, timeout=10_000) as sig:
         assert js(view, f"EnlaceMap.click('{units[2]}')")
     assert sig.args == [units[2]]
     view.selectUnit(units[5])
-    qtbot.waitUntil(lambda: stats(js, view)["selected"] == units[5], timeout=5000)
-    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[5]}').selected"), timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["selected"] == units[5], timeout=10_000)
+    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[5]}').selected"), timeout=10_000)
     assert js(view, f"EnlaceMap.unit('{units[2]}').selected") is False
 
 
@@ -102,7 +102,7 @@ def test_context_menu_actions(make_view, units, js, qtbot) -> None:
     view = make_view()
     view.setCoordFormat("DMS")
     js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.4326, -99.1332)}); 1")
-    qtbot.waitUntil(lambda: view._menu is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view._menu is not None, timeout=10_000)
     menu = view._menu
     log_act = menu.findChild(type(menu.actions()[0]), "map-log-position")
     assert not log_act.isEnabled()  # nothing selected yet
@@ -116,7 +116,7 @@ def test_context_menu_actions(make_view, units, js, qtbot) -> None:
     menu.close()
     view.selectUnit(units[0])
     js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.5, -99.5)}); 1")
-    qtbot.waitUntil(lambda: view._menu is not menu, timeout=5000)
+    qtbot.waitUntil(lambda: view._menu is not menu, timeout=10_000)
     act = view._menu.findChild(type(log_act), "map-log-position")
     with qtbot.waitSignal(view.logPositionRequested) as sig:
         act.trigger()
@@ -126,7 +126,7 @@ def test_context_menu_actions(make_view, units, js, qtbot) -> None:
 def test_cursor_moves_are_reported(make_view, units, js, qtbot) -> None:
     """Mouse moves on the map reach cursorMoved with validated coordinates."""
     view = make_view()
-    with qtbot.waitSignal(view.cursorMoved, timeout=5000) as sig:
+    with qtbot.waitSignal(view.cursorMoved, timeout=10_000) as sig:
         js(view, "EnlaceMap.map().fire('mousemove', {latlng: L.latLng(17.25, -92.5)}); 1")
     assert sig.args == pytest.approx([17.25, -92.5])
 
@@ -161,14 +161,14 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
         "unit": {f"00000000-0000-7000-8000-00000000000{i}" for i in range(len(PAYLOADS))},
         "incident": {f"00000000-0000-7000-8000-0000000000a{i}" for i in range(len(PAYLOADS))},
     }.get(e, set())})())
-    qtbot.waitUntil(lambda: stats(js, view)["incidents"] == len(PAYLOADS), timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["incidents"] == len(PAYLOADS), timeout=10_000)
     for i, text in enumerate(PAYLOADS):
         uid = f"00000000-0000-7000-8000-00000000000{i}"
         # Jump to the unit, zoomed in past clustering; the jump is repeated while polling
         # because the cluster layer ignores moves made during its own zoom animation.
         show = (f"EnlaceMap.map().setView([{25.0 + i}, -110.0], 15, {{animate: false}}), "
                 f"EnlaceMap.unit('{uid}').label")
-        qtbot.waitUntil(lambda show=show, text=text: js(view, show) == text, timeout=5000)
+        qtbot.waitUntil(lambda show=show, text=text: js(view, show) == text, timeout=10_000)
         iid = f"00000000-0000-7000-8000-0000000000a{i}"
         assert js(view, f"EnlaceMap.incident('{iid}').label") == text
     assert js(view, "window.__calls.length") == 0
@@ -176,14 +176,14 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
     _, handler, guard = map_profile()
     assert not any(u.endswith("/x") for u in handler.served) and guard.blocked == []
     writer.log_position(units[1], 20.5, -98.5)  # still live afterwards
-    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[1]}').lat") == 20.5, timeout=5000)
+    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[1]}').lat") == 20.5, timeout=10_000)
     # A fresh page gets the same records through the full snapshot (SQLite-encoded JSON).
     fresh = make_view()
     for i in (0, 3, 5):
         uid = f"00000000-0000-7000-8000-00000000000{i}"
         show = (f"EnlaceMap.map().setView([{25.0 + i}, -110.0], 15, {{animate: false}}), "
                 f"EnlaceMap.unit('{uid}').label")
-        qtbot.waitUntil(lambda show=show, i=i: js(fresh, show) == PAYLOADS[i], timeout=5000)
+        qtbot.waitUntil(lambda show=show, i=i: js(fresh, show) == PAYLOADS[i], timeout=10_000)
         iid = f"00000000-0000-7000-8000-0000000000a{i}"
         assert js(fresh, f"EnlaceMap.incident('{iid}').label") == PAYLOADS[i]
 
@@ -202,7 +202,7 @@ def test_page_cannot_inject_bad_bridge_calls(make_view, units, js, qtbot) -> Non
         e.contextMenu({lat: 1, lon: 2}); e.unitClicked('{"id": "00000000-0000-7000-8000-ffffffffffff"}');
         e.hello('{"loads": 1}');
     }); })(); 1""")
-    qtbot.waitUntil(lambda: view._bridge.rejected >= before + 4, timeout=5000)
+    qtbot.waitUntil(lambda: view._bridge.rejected >= before + 4, timeout=10_000)
     assert seen == []  # the well-formed but unknown unit id is ignored too
 
 
@@ -216,7 +216,7 @@ def test_stale_positions_are_faded(make_view, writer, js, qtbot) -> None:
     assert js(view, f"EnlaceMap.unit('{old}').stale") is True
     assert js(view, f"EnlaceMap.unit('{new}').stale") is False
     view.setStaleMinutes(60)
-    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{old}').stale") is False, timeout=5000)
+    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{old}').stale") is False, timeout=10_000)
 
 
 def test_track_of_selected_unit_is_drawn(make_view, units, writer, js, qtbot) -> None:
@@ -226,24 +226,24 @@ def test_track_of_selected_unit_is_drawn(make_view, units, writer, js, qtbot) ->
                             observed_at=datetime.now(UTC) - timedelta(minutes=10 - k))
     view = make_view()
     view.showTrack(units[0])
-    qtbot.waitUntil(lambda: stats(js, view)["track"] > 0, timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["track"] > 0, timeout=10_000)
     n = stats(js, view)["track"]
     assert js(view, "document.querySelectorAll('.enl-timemark').length") >= 2
     writer.log_position(units[0], 19.9, -99.0)
-    qtbot.waitUntil(lambda: stats(js, view)["track"] > n, timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["track"] > n, timeout=10_000)
     view.showTrack(None)
-    qtbot.waitUntil(lambda: stats(js, view)["track"] == 0, timeout=5000)
+    qtbot.waitUntil(lambda: stats(js, view)["track"] == 0, timeout=10_000)
 
 
 def test_view_state_round_trips(make_view, units, js, qtbot) -> None:
     """saveViewState reflects the page's view; restoreViewState applies it; junk is ignored."""
     view = make_view()
     js(view, "EnlaceMap.map().setView([21.5, -100.25], 9, {animate: false}); 1")
-    qtbot.waitUntil(lambda: view.saveViewState()["zoom"] == 9, timeout=5000)
+    qtbot.waitUntil(lambda: view.saveViewState()["zoom"] == 9, timeout=10_000)
     state = view.saveViewState()
     assert state["lat"] == 21.5 and state["lon"] == -100.25 and state["base"] == "plain"
     view.restoreViewState({"lat": 18.0, "lon": -95.0, "zoom": 6, "base": "plain"})
-    qtbot.waitUntil(lambda: js(view, "EnlaceMap.map().getZoom()") == 6, timeout=5000)
+    qtbot.waitUntil(lambda: js(view, "EnlaceMap.map().getZoom()") == 6, timeout=10_000)
     view.restoreViewState({"lat": "x"})
     view.restoreViewState({"lat": 999, "lon": 0, "zoom": 3})
     assert view.saveViewState()["lat"] == 18.0
@@ -268,15 +268,15 @@ def test_mbtiles_layers_served_and_bad_files_reported(qtbot, store, events, mbti
     js(view, "window.__tile = null; fetch('enlace://app/tiles/mbt-sierra/1/0/0')"
              ".then(function (r) { return r.arrayBuffer(); })"
              ".then(function (b) { window.__tile = Array.from(new Uint8Array(b)); }); 1")
-    qtbot.waitUntil(lambda: js(view, "window.__tile !== null"), timeout=5000)
+    qtbot.waitUntil(lambda: js(view, "window.__tile !== null"), timeout=10_000)
     assert bytes(json.loads(js(view, "JSON.stringify(window.__tile)"))) == tiles[(1, 0, 1)]  # y=0 (north) is TMS row 1
     js(view, "window.__st = null; fetch('enlace://app/tiles/mbt-sierra/1/5/0')"
              ".then(function (r) { window.__st = r.status; }, function () { window.__st = -1; }); 1")
-    qtbot.waitUntil(lambda: js(view, "window.__st !== null"), timeout=5000)
+    qtbot.waitUntil(lambda: js(view, "window.__st !== null"), timeout=10_000)
     assert js(view, "window.__st") != 200
     view.restoreViewState({"lat": 0.0, "lon": 0.0, "zoom": 1, "base": "mbt-sierra"})
     qtbot.waitUntil(lambda: js(view, "document.querySelectorAll('.leaflet-tile-loaded').length") > 0,
-                    timeout=5000)
+                    timeout=10_000)
     assert notices == []
 
 
@@ -287,7 +287,7 @@ def test_scheme_refuses_paths_outside_its_folders(make_view, units, js, qtbot) -
              " 'enlace://app/vendor/../../../pyproject.toml', 'enlace://app/web/node_modules/leaflet/package.json']"
              ".map(function (u) { return fetch(u).then(function (r) { return r.status; },"
              " function () { return -1; }); })).then(function (s) { window.__r = s; }); 1")
-    qtbot.waitUntil(lambda: js(view, "window.__r !== null"), timeout=5000)
+    qtbot.waitUntil(lambda: js(view, "window.__r !== null"), timeout=10_000)
     assert all(code != 200 for code in js(view, "window.__r"))
 
 
