@@ -69,7 +69,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     maps = subparsers.add_parser("maps", help="offline map packages (MBTiles)")
     sub = maps.add_subparsers(dest="maps_command", required=True)
     imp = sub.add_parser("import", help="validate an .mbtiles file and install it")

@@ -53,7 +53,7 @@ def _query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[Sequence[
         cur = con.cursor()
         try:
             cur.execute(sql, tuple(params))
-            return cur.fetchall()
+            return list(cur.fetchall())
         finally:
             cur.close()
     finally:

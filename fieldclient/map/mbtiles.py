@@ -133,10 +133,10 @@ def _int(value: str | None) -> int | None:
 
 def _bounds(value: str | None) -> tuple[float, float, float, float] | None:
     try:
-        parts = tuple(float(x) for x in str(value).split(","))
+        parts = [float(x) for x in str(value).split(",")]
     except (TypeError, ValueError):
         return None
-    return parts if len(parts) == 4 else None  # type: ignore[return-value]
+    return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None
 
 
 def maps_dir(data_dir: Path) -> Path:

@@ -17,11 +17,12 @@ import hashlib
 import logging
 import re
 from functools import lru_cache
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 
 from fieldclient.map.scheme import APP_ORIGIN, PAGE_URL
@@ -93,7 +94,7 @@ def build_page_html() -> bytes:
     m.default_js = JS
     m.default_css = CSS
     _Start().add_to(m)
-    fig = m.get_root()
+    fig: Any = m.get_root()
     fig.header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="referrer")
     html = fig.render()
     if re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html):
@@ -106,7 +107,7 @@ def build_page_html() -> bytes:
 class MapPage(QWebEnginePage):
     """A page that stays on the map: no navigation away, no new windows, no remote access."""
 
-    def __init__(self, profile: QWebEngineProfile, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self.console: list[tuple[int, str]] = []
         s = self.settings()
@@ -140,27 +141,33 @@ class MapPage(QWebEnginePage):
     def load_map(self) -> None:
         self.load(QUrl(PAGE_URL))
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def acceptNavigationRequest(  # noqa: N802 - Qt API
+        self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
+    ) -> bool:
         # Only the map page itself, in the main frame; links, forms, redirects and
         # drops are refused. Reloads of the map page are allowed (crash recovery).
-        if is_main_frame and url.toString().split("#", 1)[0] == PAGE_URL:
+        text = url.toString() if isinstance(url, QUrl) else str(url)
+        if is_main_frame and text.split("#", 1)[0] == PAGE_URL:
             return True
-        log.warning("map: refused navigation to %s", url.toString()[:300])
+        log.warning("map: refused navigation to %s", text[:300])
         return False
 
-    def createWindow(self, _type):  # type: ignore[no-untyped-def]  # noqa: N802
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]  # noqa: N802
         log.warning("map: refused to open a new window")
         return None
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        lvl = int(level.value) if hasattr(level, "value") else int(level)
+    def javaScriptConsoleMessage(  # noqa: N802 - Qt API
+        self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int,
+        source: str,
+    ) -> None:
+        lvl = int(level.value)
         if len(self.console) < 500:
             self.console.append((lvl, message))
         log.log(logging.WARNING if lvl >= 2 else logging.DEBUG, "map js: %s (%s:%s)",
                 message[:500], source[:200], line)
 
-    def _deny_feature(self, origin: QUrl, feature) -> None:  # type: ignore[no-untyped-def]
+    def _deny_feature(self, origin: QUrl, feature: Any) -> None:
         self.setFeaturePermission(origin, feature, QWebEnginePage.PermissionPolicy.PermissionDeniedByUser)
 
-    def _deny_permission(self, permission) -> None:  # type: ignore[no-untyped-def]
+    def _deny_permission(self, permission: Any) -> None:
         permission.deny()

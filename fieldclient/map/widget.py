@@ -133,8 +133,11 @@ class MapView(QWidget):
 
         self._loader = _Loader(self)
         self._loader.done.connect(self._on_loaded)
-        self._flush_timer = QTimer(self, singleShot=True, timeout=self._flush)
-        self._ack_timer = QTimer(self, singleShot=True, interval=ACK_TIMEOUT_MS)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self._flush)
+        self._ack_timer = QTimer(self)
+        self._ack_timer.setSingleShot(True)
         self._ack_timer.timeout.connect(self._on_ack_timeout)
         events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
 
