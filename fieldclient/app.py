@@ -134,20 +134,30 @@ def open_store_interactive(data_dir: Path, parent: Any = None) -> Any:
             return None
 
 
+def open_main_window(store: Any, translations: Any) -> Any:
+    """The main window on `store`, with the roster read started before the window's
+    modules are even imported (run_gui, the self-test and the benchmark use this)."""
+    from fieldclient.ui.roster_model import prefetch_rows
+
+    prefetch = prefetch_rows(store)
+    from fieldclient.ui.main_window import MainWindow
+
+    return MainWindow(store, translations, roster_prefetch=prefetch)
+
+
 def run_gui(args: Any) -> int:
     """Open the desktop client. `args` has `.data_dir` and `.lang` (both may be None)."""
     data_dir = _data_dir(getattr(args, "data_dir", None))
     _setup_logging(data_dir)
     app = _application()
     from fieldclient.ui.i18n import Translations
-    from fieldclient.ui.main_window import MainWindow
 
     translations = Translations()
     translations.install(_language(getattr(args, "lang", None), data_dir))
     store = open_store_interactive(data_dir)
     if store is None:
         return 2
-    window = MainWindow(store, translations)
+    window = open_main_window(store, translations)
     window.show()
     try:
         return int(app.exec())
@@ -216,7 +226,6 @@ def _self_test(folder: Path, lang: str | None) -> None:
     from fieldclient.ui.errors import error_text
     from fieldclient.ui.geo import format_latlon
     from fieldclient.ui.i18n import Translations
-    from fieldclient.ui.main_window import MainWindow
     from fieldclient.ui.roster_model import AGENCY, CALLSIGN, LAT, STATUS
     from fieldclient.ui.tasks import wait_idle
 
@@ -227,7 +236,7 @@ def _self_test(folder: Path, lang: str | None) -> None:
         store = open_store(folder)
     except UserFacingError as err:
         raise SelfTestFailed(error_text(err)) from None
-    window = MainWindow(store, translations)
+    window = open_main_window(store, translations)
     try:
         window.show()
         _wait(app, "the main window", window.isVisible)

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self, store: Store, translations: Translations | None = None,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, roster_prefetch: Any = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.model.set_stale_minutes(stale_minutes(self.settings))
         self.model.set_coord_format(self.coord_format)
         # Start reading the roster now: the query overlaps building the rest of the window.
-        self.model.load(store, self._on_roster_loaded)
+        self.model.load(store, self._on_roster_loaded, roster_prefetch)
         self.roster = RosterPanel(store, self.model)
         self.roster.stale_spin.setValue(stale_minutes(self.settings))
         self.incidents = IncidentPanel(store, self.writer)

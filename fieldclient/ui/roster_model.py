@@ -12,7 +12,9 @@ or position across branches, which is what a commander does most.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -67,6 +69,21 @@ def load_rows_with_keys(store: Store) -> tuple[list[Row], list[str]]:
     return rows, [search_key(r) for r in rows]
 
 
+def prefetch_rows(store: Store) -> Future[tuple[list[Row], list[str]]]:
+    """Start reading the roster on a plain thread right after the store opens, so the
+    query overlaps importing and building the window (start-up only)."""
+    future: Future[tuple[list[Row], list[str]]] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(load_rows_with_keys(store))
+        except BaseException as exc:  # handed to the model, shown there
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="enlace-roster-prefetch", daemon=True).start()
+    return future
+
+
 def load_rows_by_ids(store: Store, ids: Iterable[str]) -> list[Row]:
     with store.session() as s:
         return queries.unit_rows_by_ids(s, ids)
@@ -110,8 +127,14 @@ class RosterModel(QAbstractTableModel):
 
     # -- loading --------------------------------------------------------------
 
-    def load(self, store: Store, done: Callable[[BaseException | None], None] | None = None) -> None:
-        """Load every unit in the background; `loaded` fires when the rows are in."""
+    def load(
+        self,
+        store: Store,
+        done: Callable[[BaseException | None], None] | None = None,
+        prefetched: Future[tuple[list[Row], list[str]]] | None = None,
+    ) -> None:
+        """Load every unit in the background; `loaded` fires when the rows are in.
+        `prefetched` is a load already started at launch (see `prefetch_rows`)."""
         self._store = store
 
         def finished(result: Any, error: BaseException | None) -> None:
@@ -120,7 +143,9 @@ class RosterModel(QAbstractTableModel):
             if done is not None:
                 done(error)
 
-        run_task(lambda: load_rows_with_keys(store), finished, self._pool)
+        fetch = prefetched.result if prefetched is not None else (
+            lambda: load_rows_with_keys(store))
+        run_task(fetch, finished, self._pool)
 
     def set_rows(self, rows: list[Row], keys: list[str] | None = None) -> None:
         self._refresh_clock()
