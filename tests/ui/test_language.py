@@ -39,3 +39,9 @@ def test_open_dialog_follows_the_language(qtbot, window):  # type: ignore[no-unt
     qtbot.waitUntil(lambda: dlg.windowTitle() == "Nueva unidad")
     assert dlg._labels["callsign"].text() == "Indicativo *"
     dlg.reject()
+    fresh = window.new_unit()  # Qt's own strings come from its qtbase catalogue
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    cancel = fresh.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.text() == "Cancelar"
+    fresh.reject()
