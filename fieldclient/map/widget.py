@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -97,7 +96,6 @@ class MapView(QWidget):
         self._dirty_positions: set[str] = set()
         self._dirty_incidents: set[str] = set()
         self._track_dirty = False
-        self.read_times: deque[tuple[int, float]] = deque(maxlen=2000)  # (seq, read time)
         # unit -> (lat, lon, seq) of the last position a delta sent (benchmarks, tests)
         self.sent_pos: dict[str, tuple[float, float, int]] = {}
         self.acked_seq = -1
@@ -309,7 +307,7 @@ class MapView(QWidget):
             return
         self._prefetched = None
         body, count = payload
-        seq = self._next_seq(read_at)
+        seq = self._next_seq()
         self._reset_seq = seq
         self.sent_pos = {}  # positions sent by deltas since this reset
         self._ack_timer.start(ACK_TIMEOUT_MS + count // 10)  # ~5 s more for 50,000
@@ -320,11 +318,10 @@ class MapView(QWidget):
         self._bridge.send({"type": "select", "id": self._selected, "reveal": False})
         self._send_track()
 
-    def _next_seq(self, read_at: float) -> int:
+    def _next_seq(self) -> int:
         self._seq += 1
         self._inflight = self._seq
         self._last_push = time.perf_counter()
-        self.read_times.append((self._seq, read_at))
         self._ack_timer.start(ACK_TIMEOUT_MS)
         return self._seq
 
@@ -378,7 +375,6 @@ class MapView(QWidget):
     def _flush(self) -> None:
         if not self._is_ready or self._inflight is not None:
             return
-        read_at = time.perf_counter()
         unit_ids, self._dirty_units = self._dirty_units, set()
         pos_ids, self._dirty_positions = self._dirty_positions, set()
         inc_ids, self._dirty_incidents = self._dirty_incidents, set()
@@ -391,7 +387,7 @@ class MapView(QWidget):
             msg["incidents"], msg["incidentsGone"] = self._reader.incidents(inc_ids)
         track = self._track_dirty or (self._track_unit is not None and self._track_unit in unit_ids)
         self._track_dirty = False
-        seq = self._next_seq(read_at)
+        seq = self._next_seq()
         msg["seq"] = seq
         for row in msg.get("units", []):
             self.sent_pos[row[0]] = (row[3], row[4], seq)
