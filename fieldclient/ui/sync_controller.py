@@ -9,6 +9,7 @@ signed_out), waiting, rejected, conflicts, last_sync, last_error, server.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from typing import Any
@@ -73,6 +74,10 @@ class SyncController(QObject):
         # interval (default 5 ms) lets the UI thread back in quickly after each Qt call.
         if sys.getswitchinterval() > UI_SWITCH_INTERVAL_S:
             sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
+        # A full cyclic-GC pass stops every thread, the UI's too, for as long as it takes to
+        # walk the heap (100-200 ms once Qt, SQLAlchemy and the roster are loaded).
+        # Everything alive now lives for the session: freeze it out of future passes.
+        gc.freeze()
         engine = SyncEngine(self.store, self.credentials)
         self._loop = SyncLoop(engine, self._workerStatus.emit, self._workerEvent.emit)
         self._thread = _SyncThread(self._loop)

@@ -10,17 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,7 +35,6 @@ from fieldclient.ui.tasks import run_task
 
 RECENT = 300  # newest rows shown besides every rejected one
 REFRESH_MS = 500  # coalesce: a bulk sync changes thousands of rows per second
-_ROOT = QModelIndex()
 
 
 def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
@@ -70,60 +60,13 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
     return rows, counts
 
 
-class OutboxModel(QAbstractTableModel):
-    """Rows for the view; only visible cells are ever materialised (cheap during bulk sync)."""
-
-    def __init__(self, panel: SyncPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.rows: list[dict[str, Any]] = []
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.headers = [
-            QCoreApplication.translate("SyncPanel", "Time"),
-            QCoreApplication.translate("SyncPanel", "Change"),
-            QCoreApplication.translate("SyncPanel", "State"),
-            QCoreApplication.translate("SyncPanel", "Server's reason"),
-        ]
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            col = index.column()
-            if col == 0:
-                return format_local(r["created_at"])
-            if col == 1:
-                return f"{self.panel.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}"
-            if col == 2:
-                return self.panel.state_label(r["state"])
-            return r["reason"] or ""
-        if role == Qt.ItemDataRole.ForegroundRole and r["state"] == "rejected":
-            return QColor(Qt.GlobalColor.darkRed)
-        if role == Qt.ItemDataRole.UserRole:
-            return r["seq"]
-        return None
+def _headers() -> list[str]:
+    return [
+        QCoreApplication.translate("SyncPanel", "Time"),
+        QCoreApplication.translate("SyncPanel", "Change"),
+        QCoreApplication.translate("SyncPanel", "State"),
+        QCoreApplication.translate("SyncPanel", "Server's reason"),
+    ]
 
 
 class SyncPanel(QWidget):
@@ -138,7 +81,10 @@ class SyncPanel(QWidget):
         self._again = False
 
         self.summary = QLabel(self)
-        self.model = OutboxModel(self)
+        # A plain QStandardItemModel keeps the cells in C++: painting never calls into
+        # Python, so it never waits for the GIL while the sync worker is busy.
+        self.model = QStandardItemModel(0, 4, self)
+        self.rows: list[dict[str, Any]] = []
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -167,7 +113,8 @@ class SyncPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_if_visible)
+        self._dirty = False
         if events is not None:
             events.changed.connect(self._on_changed)
         self._update_buttons()
@@ -179,6 +126,19 @@ class SyncPanel(QWidget):
         if cs.get("outbox") or cs.origin == "sync":
             if not self._timer.isActive():
                 self._timer.start()
+
+    def _refresh_if_visible(self) -> None:
+        # A hidden tab need not follow a bulk sync row by row; it catches up when shown.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
 
     def refresh(self) -> None:
         if self._loading:
@@ -226,16 +186,12 @@ class SyncPanel(QWidget):
                 waiting=self._counts.waiting, rejected=self._counts.rejected
             )
         )
-        self.model.retranslate()
+        self.model.setHorizontalHeaderLabels(_headers())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslateUi()
         super().changeEvent(event)
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        return self.model.rows
 
     def _fill(self, rows: list[dict[str, Any]], counts: ob.Counts) -> None:
         self._counts = counts
@@ -244,7 +200,24 @@ class SyncPanel(QWidget):
                 waiting=counts.waiting, rejected=counts.rejected
             )
         )
-        self.model.set_rows(rows)
+        self.rows = rows
+        red = QBrush(QColor(Qt.GlobalColor.darkRed))
+        self.model.setRowCount(0)
+        for r in rows:
+            cells = [
+                format_local(r["created_at"]),
+                f"{self.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}",
+                self.state_label(r["state"]),
+                r["reason"] or "",
+            ]
+            items = []
+            for text in cells:
+                item = QStandardItem(text)
+                item.setEditable(False)
+                if r["state"] == "rejected":
+                    item.setForeground(red)
+                items.append(item)
+            self.model.appendRow(items)
         self._update_buttons()
 
     # -- actions --------------------------------------------------------------
