@@ -29,6 +29,7 @@ def _application(argv: list[str] | None = None) -> Any:
     if QApplication.instance() is None:
         _prepare_map()
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    assert isinstance(app, QApplication)  # a bare QCoreApplication cannot show windows
     app.setOrganizationName("Enlace")
     app.setApplicationName("Enlace")
     app.setApplicationDisplayName("Enlace")

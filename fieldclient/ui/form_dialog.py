@@ -128,8 +128,8 @@ class FormDialog(QDialog):
         return True
 
     def _field_for(self, field: str | None) -> str:
-        if field in self._errors:
-            return field  # type: ignore[return-value]
+        if field is not None and field in self._errors:
+            return field
         aliases = {"lat": "coords", "lon": "coords", "coordinates": "coords", "parent_id": "parent"}
         return aliases.get(field or "", "")
 

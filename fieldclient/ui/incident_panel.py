@@ -254,13 +254,16 @@ class IncidentPanel(QWidget):
             self.list.setCurrentItem(current)
         self.list.blockSignals(False)
 
+    def _list_items(self) -> list[QTreeWidgetItem]:
+        items = (self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
     def titles(self) -> list[str]:
-        return [self.list.topLevelItem(i).text(2) for i in range(self.list.topLevelItemCount())]
+        return [item.text(2) for item in self._list_items()]
 
     def select_incident(self, incident_id: str) -> None:
         self.incident_id = incident_id
-        for i in range(self.list.topLevelItemCount()):
-            item = self.list.topLevelItem(i)
+        for item in self._list_items():
             if item.data(0, ID_ROLE) == incident_id:
                 self.list.setCurrentItem(item)
                 return
@@ -291,7 +294,7 @@ class IncidentPanel(QWidget):
                     self._record = queries.incident_record(s, self.incident_id)
                     self._entries = queries.incident_entries(s, self.incident_id)
                     self._callsigns = queries.callsigns_by_id(
-                        s, [e.unit_id for e in self._entries]
+                        s, [e.unit_id for e in self._entries if e.unit_id]
                     )
             except Exception:  # a damaged record must not take the whole log down
                 log.exception("could not load incident %s", self.incident_id)
@@ -361,7 +364,9 @@ class IncidentPanel(QWidget):
         """Every entry text in the timeline, originals and amendments (tests read this)."""
         out: list[str] = []
 
-        def walk(item: QTreeWidgetItem) -> None:
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
             out.append(item.text(3))
             for i in range(item.childCount()):
                 walk(item.child(i))

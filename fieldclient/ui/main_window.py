@@ -204,7 +204,9 @@ class MainWindow(QMainWindow):
             self.map_installed = True
             self.retranslateUi()
             return
-        self.map_slot.layout().replaceWidget(self.map_placeholder, view)
+        layout = self.map_slot.layout()
+        if layout is not None:
+            layout.replaceWidget(self.map_placeholder, view)
         self.map_placeholder.hide()
         self.map_placeholder.deleteLater()
         del self.map_placeholder
@@ -481,8 +483,12 @@ class MainWindow(QMainWindow):
 
     def new_incident(self, at: tuple[float, float] | None = None) -> IncidentDialog:
         dlg = IncidentDialog(self.store, self.writer, self.coord_format, at, parent=self)
-        dlg.accepted.connect(lambda: dlg.saved_id and self.incidents.select_incident(dlg.saved_id))
+        dlg.accepted.connect(lambda: self._select_incident_later(dlg.saved_id))
         return self._open(dlg)  # type: ignore[return-value]
+
+    def _select_incident_later(self, incident_id: str | None) -> None:
+        if incident_id:
+            self.incidents.select_incident(incident_id)
 
     def _new_incident_at(self, lat: float, lon: float) -> None:
         self.new_incident(at=(lat, lon))

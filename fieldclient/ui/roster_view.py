@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -242,9 +242,9 @@ class RosterPanel(QWidget):
         if uid:
             self.unitSelected.emit(uid)
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self._selected:
-            signal.emit(self._selected)  # type: ignore[attr-defined]
+            signal.emit(self._selected)
 
     # -- details ------------------------------------------------------------------
 

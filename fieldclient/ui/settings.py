@@ -24,7 +24,7 @@ def open_settings(data_dir: Path | str) -> QSettings:
 
 def stale_minutes(settings: QSettings) -> int:
     try:
-        value = int(settings.value(STALE_MINUTES_KEY, STALE_MINUTES_DEFAULT))
+        value = int(str(settings.value(STALE_MINUTES_KEY, STALE_MINUTES_DEFAULT)))
     except (TypeError, ValueError):
         return STALE_MINUTES_DEFAULT
     return value if value > 0 else STALE_MINUTES_DEFAULT

@@ -116,6 +116,7 @@ class TrackPanel(QWidget):
     def rows_text(self) -> list[list[str]]:
         """What the table shows (tests and the self-test read it back)."""
         return [
-            [self.table.item(r, c).text() for c in range(self.table.columnCount())]
+            [(it.text() if (it := self.table.item(r, c)) is not None else "")
+             for c in range(self.table.columnCount())]
             for r in range(self.table.rowCount())
         ]
