@@ -180,6 +180,8 @@ class SyncEngine:
             raise
         with self.store.session() as s:
             res.waiting = outbox.counts(s).waiting
+        with self.store.transaction() as s:
+            outbox.prune(s)
         self.note_success()
         return res
 

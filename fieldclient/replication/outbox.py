@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -154,3 +154,20 @@ def requeue(s: Session, seq: int) -> bool:
         .values(state="waiting", reason=None)
     )
     return bool(res.rowcount)
+
+
+def prune(s: Session, keep_last: int = 1000, older_than: timedelta = timedelta(days=7)) -> int:
+    """Forget confirmed changes: applied/duplicate rows older than `older_than`, except the
+    newest `keep_last`. Waiting, sent and rejected rows are never pruned."""
+    t = Outbox.__table__
+    newest = s.connection().execute(
+        select(t.c.seq).where(t.c.state.in_(DONE)).order_by(t.c.seq.desc())
+        .offset(keep_last).limit(1)
+    ).scalar()
+    if newest is None:
+        return 0
+    cutoff = datetime.now(UTC) - older_than
+    res = s.connection().execute(
+        t.delete().where(t.c.state.in_(DONE), t.c.seq <= newest, t.c.created_at < cutoff)
+    )
+    return int(res.rowcount or 0)

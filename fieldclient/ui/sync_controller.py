@@ -82,6 +82,33 @@ class SyncController(QObject):
         self._loop = SyncLoop(engine, self._workerStatus.emit, self._workerEvent.emit)
         self._thread = _SyncThread(self._loop)
         self._thread.start()
+        self._watch_network()
+
+    def _watch_network(self) -> None:
+        """When the OS reports the network back, sync at once (the health probe is the
+        fallback where no such report exists)."""
+        if getattr(self, "_net_watched", False):
+            return
+        self._net_watched = True
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if not QNetworkInformation.loadBackendByFeatures(
+                QNetworkInformation.Feature.Reachability
+            ):
+                return
+            info = QNetworkInformation.instance()
+            if info is not None:
+                info.reachabilityChanged.connect(self._onReachability)
+        except Exception:  # noqa: BLE001 - optional: the probe covers link return anyway
+            log.info("no network reachability reports on this system")
+
+    @Slot(object)
+    def _onReachability(self, reachability: object) -> None:  # noqa: N802
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Online and self._loop is not None:
+            self._loop.sync_now()
 
     def stop(self, timeout_ms: int = 5000) -> None:
         if self._loop is not None:

@@ -115,3 +115,31 @@ def test_conflict_resolution_by_reapplying_syncs_to_both(server, make_client):
             assert s.scalars(select(Conflict).where(Conflict.entity_id == uid)).all() == [
                 s.get(Conflict, cid)
             ]
+
+
+def test_prune_forgets_only_old_confirmed_changes(tmp_path):
+    """Proves pruning drops old applied rows beyond the newest N and never waiting/rejected ones."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from fieldclient.store.db import open_store
+    from fieldclient.store.writer import LocalWriter
+
+    store = open_store(tmp_path / "p")
+    w = LocalWriter(store)
+    uid = w.create_unit({"callsign": "PRUNE", "agency": "sedena", "kind": "police"})
+    for i in range(10):
+        w.log_position(uid, 10 + i / 100, -99)
+    old = datetime.now(UTC) - timedelta(days=30)
+    with store.transaction() as s:
+        s.execute(update(Outbox).values(created_at=old, state="applied"))
+        s.execute(update(Outbox).where(Outbox.seq == 2).values(state="rejected"))
+        s.execute(update(Outbox).where(Outbox.seq == 3).values(state="waiting"))
+    with store.transaction() as s:
+        assert outbox.prune(s, keep_last=4) == 5
+    with store.session() as s:
+        left = dict(s.execute(select(Outbox.seq, Outbox.state)).all())
+    assert left == {2: "rejected", 3: "waiting", 8: "applied", 9: "applied", 10: "applied",
+                    11: "applied"}
+    store.close()
