@@ -9,7 +9,6 @@ them through the dependency aliases below. Every error leaves as
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -17,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -86,20 +86,14 @@ def current_user(request: Request, svc: ServicesDep) -> Principal:
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON: no NaN/Infinity, bounded nesting, readable errors as 422."""
+    """Strict JSON as a 422 on failure: no NaN/Infinity, nesting bounded (~200
+    levels), UTF-8 only, no lone surrogates (they could not be stored).
+    pydantic-core's parser is also about twice as fast as the stdlib's."""
     if not raw.strip():
         raise invalid("request body is empty; expected JSON")
     try:
-        return json.loads(raw, parse_constant=_no_constants)
-    except RecursionError:
-        raise invalid("JSON is nested too deeply") from None
-    except UnicodeDecodeError:
-        raise invalid("request body is not UTF-8 text") from None
+        return pydantic_core.from_json(raw, allow_inf_nan=False)
     except ValueError as exc:
         raise invalid(f"malformed JSON: {exc}") from None
 
