@@ -39,7 +39,7 @@ from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
 from fieldclient.ui.errors import error_text, show_error
 from fieldclient.ui.form_dialog import ERROR_STYLE, fill_codes
-from fieldclient.ui.labels import label, severity_label
+from fieldclient.ui.labels import dtg, label, severity_label
 from fieldclient.ui.tasks import run_task
 from sync.protocol import ENTRY_KINDS, INCIDENT_KINDS, INCIDENT_STATUSES
 
@@ -245,6 +245,7 @@ class IncidentPanel(QWidget):
                 label(r.status, "incident_status"), label(r.kind, "incident_kind"),
             ])
             item.setToolTip(2, r.title)
+            item.setToolTip(0, dtg(r.occurred_at))
             item.setData(0, ID_ROLE, r.id)
             item.setToolTip(1, severity_label(r.severity))
             self.list.addTopLevelItem(item)
@@ -339,6 +340,7 @@ class IncidentPanel(QWidget):
             ])
             item.setData(0, ID_ROLE, entry.id)
             item.setToolTip(3, text)
+            item.setToolTip(0, dtg(entry.created_at))
             item.setData(3, TIME_ROLE, format_local(entry.created_at, seconds=True))
             if entry.amended_by:
                 item.setToolTip(0, self.tr("Amended later; the original text is kept."))

@@ -6,9 +6,11 @@ stored values stay the wire codes, so a language switch relabels everything live
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from datetime import datetime
 
-from fieldclient.core import vocab
+from PySide6.QtCore import QCoreApplication, QLocale
+
+from fieldclient.core import timefmt, vocab
 
 # Codes are unique across groups except "other", whose label is the same everywhere.
 _FLAT: dict[str, str] = {}
@@ -23,6 +25,14 @@ def label(code: str | None, group: str | None = None) -> str:
         return ""
     source = vocab.label(group, code) if group else _FLAT.get(code, code)
     return QCoreApplication.translate(vocab.CONTEXT, source)
+
+
+def dtg(when: datetime | None) -> str:
+    """Date-time group (291730Z NOV 26) in the current language, for tooltips."""
+    if when is None:
+        return ""
+    lang = "es" if QLocale().language() == QLocale.Language.Spanish else "en"
+    return timefmt.format_dtg(when, lang)
 
 
 def severity_label(value: int) -> str:

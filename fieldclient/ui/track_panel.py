@@ -18,7 +18,7 @@ from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
-from fieldclient.ui.labels import label
+from fieldclient.ui.labels import dtg, label
 from fieldclient.ui.tasks import run_task
 
 TRACK_LIMIT = 1000
@@ -108,6 +108,9 @@ class TrackPanel(QWidget):
             ]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
+            when = self.table.item(r, 0)
+            if when is not None:
+                when.setToolTip(dtg(p.observed_at))
         if self.unit_id is None:
             self.title.setText(self.tr("Select a unit to see its track."))
         else:
