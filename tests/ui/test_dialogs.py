@@ -187,3 +187,25 @@ def test_domain_error_is_shown_in_the_form_as_is(qtbot, window, writer):  # type
     _ok(qtbot, dlg)
     assert "subordinate" in dlg.field_error("parent")
     dlg.reject()
+
+
+def test_disk_error_keeps_the_form_open_with_the_reason(qtbot, window, writer, store, monkeypatch):  # type: ignore[no-untyped-def]
+    """When the store refuses a write (full or read-only disk), the form says so and keeps what was typed."""
+    from fieldclient.core.errors import StoreWriteFailed
+
+    uid = make_unit(writer, "NUTRIA")
+
+    def full_disk(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise StoreWriteFailed("database or disk is full")
+
+    monkeypatch.setattr(window.writer, "log_position", full_disk)
+    dlg = window.log_position(uid)
+    dlg.coords.set_format("dd")
+    dlg.coords.text.setText("19.4, -99.1")
+    _ok(qtbot, dlg)
+    assert dlg.isVisible() and dlg.coords.text.text() == "19.4, -99.1"
+    assert "disk is full" in dlg.general_error.text()
+    assert "Nothing was written" in dlg.general_error.text()
+    with store.session() as s:
+        assert s.execute(select(func.count()).select_from(Position)).scalar_one() == 0
+    dlg.reject()
