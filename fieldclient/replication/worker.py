@@ -213,17 +213,17 @@ class SyncLoop:
             kind, data = self._events.get()
             if kind == "stop":
                 return
-            if kind in ("local", "now"):
-                self._drain({"local", "now"})
-                self._set_state("syncing")
-                self.engine.push_all()
-                if kind == "now" and not self._poller.busy():
-                    self.engine.pull_all()
-                self.engine.note_success()
-                self._set_state("online")
-            elif kind == "signin":
+            if kind in ("now", "signin"):
+                # a full round (and a fresh look at the sign-in) from the top of the cycle
+                self._drain({"local", "now", "signin"})
                 self._poller.cancel()
                 return
+            if kind == "local":
+                self._drain({"local"})
+                self._set_state("syncing")
+                self.engine.push_all()
+                self.engine.note_success()
+                self._set_state("online")
             elif kind == "poll":
                 pgen, out = data
                 if not self._poller.current(pgen):

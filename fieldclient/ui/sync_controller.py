@@ -141,6 +141,22 @@ class SyncController(QObject):
         else:
             self._loop.signed_in()
 
+    @Slot()
+    def signOut(self) -> None:  # noqa: N802 - Qt naming
+        """Tell the server (best effort) and delete the token, off the UI thread."""
+        from fieldclient.replication import account
+        from fieldclient.ui.tasks import run_task
+
+        store, creds = self.store, self.credentials
+
+        def done(_result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.warning("sign-out: %s", type(error).__name__)
+            if self._loop is not None:
+                self._loop.sync_now()  # the loop notices it is signed out and says so
+
+        run_task(lambda: account.logout(store, creds), done)
+
     def status(self) -> dict[str, Any]:
         """Last reported status (or one read now, before the worker's first report)."""
         if not self._status:

@@ -162,3 +162,20 @@ def test_signin_dialog_warns_on_loopback_http_refuses_remote_http_and_signs_in(
     assert creds.get_token(server.url, "ana")
     assert dlg.password.text() == ""
     store.close()
+
+
+def test_controller_sign_out_deletes_token_and_reports_signed_out(qtbot, server, make_client):
+    """Proves signing out from the UI deletes the token and the worker reports signed_out."""
+    c = make_client("c", server.url, "beto")
+    ctl = SyncController(c.store, None, credentials=c.creds, notify_revoked=False)
+    seen: list[dict] = []
+    ctl.statusChanged.connect(seen.append)
+    ctl.start()
+    try:
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1]["state"] == "online", timeout=15000)
+        ctl.signOut()
+        qtbot.waitUntil(lambda: seen[-1]["state"] == "signed_out", timeout=15000)
+        assert c.creds.get_token(server.url, "beto") is None
+        assert account.current_account(c.store) is None
+    finally:
+        ctl.stop()
