@@ -97,7 +97,6 @@ class MainWindow(QMainWindow):
         self.last_dialog: QDialog | None = None
         self._select_after_load: str | None = None
 
-        # centre: welcome page or the map
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
         self.model.set_coord_format(self.coord_format)
@@ -107,6 +106,7 @@ class MainWindow(QMainWindow):
         self.roster.stale_spin.setValue(stale_minutes(self.settings))
         self.incidents = IncidentPanel(store, self.writer)
         self.track = TrackPanel(store)
+        # centre: the welcome page on first run, else the map
         self.centre = QStackedWidget()
         # The map (a Chromium instance) is created just after the window is first shown, so
         # the roster and log are usable at once; until then a placeholder holds its place.
