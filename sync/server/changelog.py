@@ -8,6 +8,7 @@ against it (see push.same_change).
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -48,6 +49,7 @@ def make_row(
 
 
 _COLS = ("seq", "change_id", "entity", "entity_id", "op", "scope", "doc")
+_as_tuple = itemgetter(*_COLS)
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -59,11 +61,11 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cur.copy(f"COPY changes ({', '.join(_COLS)}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row(tuple(r[c] for c in _COLS))
+                copy.write_row(_as_tuple(r))
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO changes ({', '.join(_COLS)}) VALUES ({', '.join([mark] * len(_COLS))})"
-    conn.exec_driver_sql(sql, [tuple(r[c] for c in _COLS) for r in rows])
+    conn.exec_driver_sql(sql, [_as_tuple(r) for r in rows])
 
 
 def insert_and_audit(

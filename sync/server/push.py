@@ -185,6 +185,26 @@ class Applier:
 
     def apply(self, p: Prepared) -> Result:
         cid = p.change_id
+        if p.fast and cid not in self.batch and cid not in self.stored \
+                and p.entity_id not in self.appended:
+            # The common case inlined (a new, well-formed position of a unit
+            # the caller may see): same outcome as the general path below.
+            uid = p.fields["unit_id"]
+            ok = self.visible.get(uid)
+            if ok is None:
+                ok = self._can_see(uid, "unit")
+            if ok:
+                p.scope = uid
+                p.fields["reported_by"] = self.who.username
+                self.seq = seq = self.seq + 1
+                self.rows.append({"seq": seq, "change_id": cid, "entity": "position",
+                                  "entity_id": p.entity_id, "op": "append", "scope": uid,
+                                  "doc": position_doc(p, seq, self.stamps)})
+                self.batch[cid] = (seq, p)
+                self.appended[p.entity_id] = seq
+                if p.hlc > self.max_hlc:
+                    self.max_hlc = p.hlc
+                return {"change_id": cid, "status": "applied", "seq": seq, "reason": None}
         if cid in self.batch or cid in self.stored:
             seq, same = self._replay(p)
             if not same:
