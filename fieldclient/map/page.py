@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 CENTER = (23.6, -102.5)  # Mexico
 ZOOM = 5
 MIN_ZOOM, MAX_ZOOM = 4, 18
-# From this zoom (about 40 m a pixel) every unit is drawn on its own. Each zoom level
-# below it costs the cluster layer one pass per unit, so it is no higher than needed.
-CLUSTER_UNTIL = 12
+# From this zoom (about 70 m a pixel, a town fills the window) every unit is drawn on its own.
+# Each clustered level costs a pass per unit, the most at the highest level, where most
+# units are still alone: zoom 11 cost as much as all lower levels together at 50,000.
+CLUSTER_UNTIL = 11
 
 JS = [
     ("leaflet", f"{APP_ORIGIN}/vendor/leaflet/leaflet.js"),

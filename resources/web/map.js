@@ -519,7 +519,7 @@
           Promise.resolve().then(ack); // a microtask: after the group's final refresh, before paint
         }
       },
-      disableClusteringAtZoom: options.disableClusteringAtZoom || 12,
+      disableClusteringAtZoom: options.disableClusteringAtZoom || 11,
       maxClusterRadius: 80,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: false,
