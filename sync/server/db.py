@@ -127,11 +127,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def make_engine(url: str) -> Engine:
     """An engine tuned for this workload (SQLite: WAL, immediate write locks)."""
     if url.startswith("sqlite"):
+        # As many pooled connections as request threads (anyio's default 40,
+        # plus the writer and spare): an overflow connection is closed when
+        # returned, and reopening one (with its PRAGMAs) on every request was
+        # the largest single cost under many concurrent clients.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=8,
-            max_overflow=8,
+            pool_size=48,
+            max_overflow=16,
         )
 
         @event.listens_for(engine, "connect")
@@ -157,7 +161,10 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # Connections are expensive to open on PostgreSQL; keep enough pooled
+        # for busy request threads (see the SQLite note) without exhausting
+        # max_connections when several processes share one server.
+        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
     return create_engine(url, poolclass=NullPool)
 
 
