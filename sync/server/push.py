@@ -325,8 +325,9 @@ class Applier:
         if p.entity != "conflict":
             rec.visibility = rec.values.get("visibility", rec.visibility)
             self.visible.pop(rec.id, None)
-        for fc in result.conflicts:
-            self._conflict(p, fc, authors_before)
+        if p.entity != "conflict":  # two people resolving one conflict: last writer wins
+            for fc in result.conflicts:
+                self._conflict(p, fc, authors_before)
         if was_visibility == "agency" and rec.visibility == "shared" and not rec.new:
             self._reveal(rec)
         rec.new = False

@@ -133,6 +133,12 @@ def test_concurrent_edit_creates_one_conflict_record_with_both_values(api: Api) 
     assert res[0]["status"] == "applied", res
     bad = api.push("cmd-sedena", {**unit(cid), "entity": "conflict", "fields": {"winner_value": "x"}})
     assert bad[0]["status"] == "rejected"
+    # A second, concurrent resolution just wins or loses: no conflict about a conflict.
+    res = api.push("lia-sedena", {**unit(cid), "entity": "conflict", "fields": {"status": "open"}})
+    assert res[0]["status"] == "applied"
+    assert len([c for c in api.pull_all("observer") if c["entity"] == "conflict"
+                and c["fields"].get("entity") not in (None, "unit", "incident")]) == 0
+    assert len({c["entity_id"] for c in api.pull_all("observer") if c["entity"] == "conflict"}) == 1
 
 
 def test_conflict_id_is_the_same_whichever_order_edits_arrive(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
