@@ -208,6 +208,20 @@ def uid() -> str:
     return str(uuid.uuid4())
 
 
+def _pg_user() -> str:
+    import pwd
+
+    for name in ("postgres", "fieldsync-pg"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                    "fieldsync-pg"], check=True, capture_output=True)
+    return "fieldsync-pg"
+
+
 class PgCluster:
     """A private PostgreSQL cluster in a temp dir, run as the `postgres` user."""
 
@@ -215,10 +229,13 @@ class PgCluster:
         self.dir = Path(tempfile.mkdtemp(prefix="fieldsync-pg-"))
         self.port = free_port()
         self._n = 0
-        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        # PostgreSQL refuses to run as root: as root, run it as `postgres`
+        # (made by the postgresql package), or as a system user made here.
+        user = _pg_user() if os.geteuid() == 0 else None
+        as_pg = ["runuser", "-u", user, "--"] if user else []
         self.as_pg = as_pg
-        if as_pg:
-            shutil.chown(self.dir, "postgres")
+        if user:
+            shutil.chown(self.dir, user)
         data = self.dir / "data"
         subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
                         "-A", "trust", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
