@@ -95,7 +95,6 @@ class MapView(QWidget):
         self._dirty_units: set[str] = set()
         self._dirty_positions: set[str] = set()
         self._dirty_incidents: set[str] = set()
-        self._track_dirty = False
         # unit -> (lat, lon, seq) of the last position a delta sent (benchmarks, tests)
         self.sent_pos: dict[str, tuple[float, float, int]] = {}
         self.acked_seq = -1
@@ -295,7 +294,10 @@ class MapView(QWidget):
             except Exception:
                 log.exception("map: loading units and incidents failed")
                 body, count = b'{"units":[],"incidents":[],"sidcs":{}}', 0
-            done.emit(gen, (body, count), t)
+            try:
+                done.emit(gen, (body, count), t)
+            except RuntimeError:  # the widget was closed while this thread read the store
+                pass
 
         threading.Thread(target=work, name="map-load", daemon=True).start()
 
@@ -366,8 +368,7 @@ class MapView(QWidget):
     def _schedule(self) -> None:
         if not self._is_ready or self._inflight is not None or self._flush_timer.isActive():
             return
-        if not (self._dirty_units or self._dirty_positions or self._dirty_incidents
-                or self._track_dirty):
+        if not (self._dirty_units or self._dirty_positions or self._dirty_incidents):
             return
         since = (time.perf_counter() - self._last_push) * 1000
         self._flush_timer.start(max(0, int(FRAME_MS - since)))
@@ -385,8 +386,7 @@ class MapView(QWidget):
             msg["units"], msg["unitsGone"] = self._reader.units(unit_ids)
         if inc_ids:
             msg["incidents"], msg["incidentsGone"] = self._reader.incidents(inc_ids)
-        track = self._track_dirty or (self._track_unit is not None and self._track_unit in unit_ids)
-        self._track_dirty = False
+        track = self._track_unit is not None and self._track_unit in unit_ids
         seq = self._next_seq()
         msg["seq"] = seq
         for row in msg.get("units", []):
