@@ -98,6 +98,18 @@ def parse_json(raw: bytes) -> Any:
         raise invalid(f"malformed JSON: {exc}") from None
 
 
+def _parse_push(raw: bytes, who: Principal) -> list[push.Prepared | push.Result]:
+    data = parse_json(raw)
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise invalid("body must be an object {\"changes\": [...]}")
+    if set(data) != {"changes"}:
+        raise invalid(f"unknown keys in body: {', '.join(sorted(set(data) - {'changes'}))}")
+    items = data["changes"]
+    if len(items) > MAX_PUSH_CHANGES:
+        raise ApiError(413, ERR_TOO_LARGE, f"{len(items)} changes in one push; at most {MAX_PUSH_CHANGES}")
+    return push.prepare(items, who)
+
+
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"code": code, "detail": detail}, status_code=status, headers=headers)
 
@@ -221,16 +233,9 @@ def _install_routes(app: FastAPI) -> None:
               openapi_extra=_body(PushRequest), responses=_errors(401, 413, 415, 422))
     async def push_changes(request: Request, who: CurrentUser, svc: ServicesDep) -> Response:
         """Push a batch; one result per change, in order."""
-        data = parse_json(await request.body())
-        if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
-            raise invalid("body must be an object {\"changes\": [...]}")
-        if set(data) != {"changes"}:
-            raise invalid(f"unknown keys in body: {', '.join(sorted(set(data) - {'changes'}))}")
-        items = data["changes"]
-        if len(items) > MAX_PUSH_CHANGES:
-            raise ApiError(413, ERR_TOO_LARGE,
-                           f"{len(items)} changes in one push; at most {MAX_PUSH_CHANGES}")
-        prepared = await run_in_threadpool(push.prepare, items, who)
+        # Parsing and validating up to 64 MiB is CPU work: off the event loop,
+        # so parked long-polls and other requests keep being served meanwhile.
+        prepared = await run_in_threadpool(_parse_push, await request.body(), who)
         out = await asyncio.wrap_future(svc.writer.submit(who, prepared))
         svc.metrics["pushes"] += 1
         svc.metrics["accepted"] += out.accepted
