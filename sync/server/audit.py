@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from sync.server import db
 
@@ -55,6 +55,14 @@ def docs_digest(docs: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+# Built once: statement construction and cache-key generation cost more than
+# SQLite's execution for these tiny statements, and appends run per push.
+_HEAD = select(db.audit_head.c.last_id, db.audit_head.c.last_hash)
+_INSERT = db.audit.insert()
+_HEAD_UPDATE = db.audit_head.update().values(last_id=bindparam("lid"), last_hash=bindparam("lh"))
+_HEAD_INSERT = db.audit_head.insert().values(id=1, last_id=bindparam("lid"), last_hash=bindparam("lh"))
+
+
 def append(
     conn: Connection,
     action: str,
@@ -65,7 +73,7 @@ def append(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Append one row to the chain; call inside db.write_tx (it serialises)."""
-    head = conn.execute(select(db.audit_head.c.last_id, db.audit_head.c.last_hash)).first()
+    head = conn.execute(_HEAD).first()
     last_id, prev = (head[0], head[1]) if head else (0, GENESIS)
     new_id = int(last_id) + 1
     row: dict[str, Any] = {
@@ -78,11 +86,8 @@ def append(
         "detail": _canon(detail or {}),
     }
     row["hash"] = row_hash(prev, row)
-    conn.execute(db.audit.insert().values(prev_hash=prev, **row))
-    if head:
-        conn.execute(db.audit_head.update().values(last_id=row["id"], last_hash=row["hash"]))
-    else:
-        conn.execute(db.audit_head.insert().values(id=1, last_id=row["id"], last_hash=row["hash"]))
+    conn.execute(_INSERT, {"prev_hash": prev, **row})
+    conn.execute(_HEAD_UPDATE if head else _HEAD_INSERT, {"lid": row["id"], "lh": row["hash"]})
     return new_id
 
 

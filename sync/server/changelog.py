@@ -18,8 +18,11 @@ from sync.server import audit, db
 _dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
+_MAX_SEQ = select(func.coalesce(func.max(db.changes.c.seq), 0))  # built once: runs per push
+
+
 def max_seq(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(db.changes.c.seq), 0))).scalar_one())
+    return int(conn.execute(_MAX_SEQ).scalar_one())
 
 
 def make_row(

@@ -130,19 +130,26 @@ def same_change(stored_doc: str, p: Prepared) -> bool:
     return _envelope(d["entity"], d["entity_id"], d["op"], d["fields"], d["base"], d["hlc"]) == mine
 
 
+_LOOKUPS: dict[tuple[str, str, str], Any] = {}  # (dialect, column, cols) -> statement
+
+
 def _lookup(conn: Connection, column: str, cols: str, keys: list[str]) -> Sequence[Any]:
     """Rows of `changes` whose `column` is one of `keys`, in one statement."""
     if not keys:
         return []
-    if conn.dialect.name == "sqlite":
-        q = f"SELECT {cols} FROM changes WHERE {column} IN (SELECT value FROM json_each(:k))"
-        return conn.execute(text(q), {"k": json.dumps(keys)}).all()
-    if conn.dialect.name == "postgresql":
-        q = f"SELECT {cols} FROM changes WHERE {column} = ANY(:k)"
-        return conn.execute(text(q), {"k": keys}).all()
-    c = db.changes.c
-    return conn.execute(select(*[c[n.strip()] for n in cols.split(",")])
-                        .where(c[column].in_(keys))).all()
+    dialect = conn.dialect.name
+    stmt = _LOOKUPS.get((dialect, column, cols))
+    if stmt is None:
+        if dialect == "sqlite":
+            stmt = text(f"SELECT {cols} FROM changes WHERE {column} IN (SELECT value FROM json_each(:k))")
+        elif dialect == "postgresql":
+            stmt = text(f"SELECT {cols} FROM changes WHERE {column} = ANY(:k)")
+        else:
+            c = db.changes.c
+            stmt = select(*[c[n.strip()] for n in cols.split(",")]).where(
+                c[column].in_(bindparam("k", expanding=True)))
+        _LOOKUPS[(dialect, column, cols)] = stmt
+    return conn.execute(stmt, {"k": json.dumps(keys) if dialect == "sqlite" else keys}).all()
 
 
 class Applier:

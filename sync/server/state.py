@@ -43,12 +43,24 @@ def can_see(who: Principal, agency: str | None, visibility: str | None) -> bool:
     return visibility == "shared" or (agency is not None and agency == who.agency)
 
 
+_r = db.records.c
+# Built once with an expanding IN: constructing the statement per call cost
+# more than running it.
+_LOAD = select(_r.id, _r.entity, _r.agency, _r.visibility, _r.state).where(
+    _r.id.in_(bindparam("ids", expanding=True)))
+_VIS = select(_r.id, _r.agency, _r.visibility).where(_r.id.in_(bindparam("ids", expanding=True)))
+_INSERT = db.records.insert().values(
+    id=bindparam("rid"), entity=bindparam("entity"), agency=bindparam("agency"),
+    visibility=bindparam("visibility"), state=bindparam("state"), updated_seq=bindparam("updated_seq"))
+_UPDATE = db.records.update().where(_r.id == bindparam("rid")).values(
+    agency=bindparam("agency"), visibility=bindparam("visibility"), state=bindparam("state"),
+    updated_seq=bindparam("updated_seq"))
+
+
 def load_records(conn: Connection, ids: list[str]) -> dict[str, Record]:
     out: dict[str, Record] = {}
-    r = db.records.c
     for i in range(0, len(ids), _CHUNK):
-        q = select(r.id, r.entity, r.agency, r.visibility, r.state).where(r.id.in_(ids[i:i + _CHUNK]))
-        for rid, entity, agency, vis, state in conn.execute(q):
+        for rid, entity, agency, vis, state in conn.execute(_LOAD, {"ids": ids[i:i + _CHUNK]}):
             s = json.loads(state)
             out[rid] = Record(rid, entity, agency, vis, s["v"], s["h"], s["a"], in_db=True)
     return out
@@ -63,14 +75,9 @@ def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
     fresh = [row(r) for r in recs if not r.in_db]
     old = [row(r) for r in recs if r.in_db]
     if fresh:
-        conn.execute(db.records.insert().values(
-            id=bindparam("rid"), entity=bindparam("entity"), agency=bindparam("agency"),
-            visibility=bindparam("visibility"), state=bindparam("state"),
-            updated_seq=bindparam("updated_seq")), fresh)
+        conn.execute(_INSERT, fresh)
     if old:
-        conn.execute(db.records.update().where(db.records.c.id == bindparam("rid")).values(
-            agency=bindparam("agency"), visibility=bindparam("visibility"),
-            state=bindparam("state"), updated_seq=bindparam("updated_seq")), old)
+        conn.execute(_UPDATE, old)
     for r in recs:
         r.in_db, r.dirty = True, False
 
@@ -79,10 +86,8 @@ def visible_scopes(conn: Connection, who: Principal, scopes: set[str]) -> set[st
     """Which of these unit/incident ids the caller may see (for pull filtering)."""
     ok: set[str] = set()
     ids = sorted(scopes)
-    r = db.records.c
     for i in range(0, len(ids), _CHUNK):
-        q = select(r.id, r.agency, r.visibility).where(r.id.in_(ids[i:i + _CHUNK]))
-        for rid, agency, vis in conn.execute(q):
+        for rid, agency, vis in conn.execute(_VIS, {"ids": ids[i:i + _CHUNK]}):
             if can_see(who, agency, vis):
                 ok.add(rid)
     return ok
