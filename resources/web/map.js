@@ -568,6 +568,12 @@
       send("contextMenu", { lat: ll.lat, lon: ll.lng });
     });
     map.on("moveend", reportView);
+    // Incident titles only from town scale: zoomed out they would bury the map in text.
+    var syncLabels = function () {
+      map.getContainer().classList.toggle("enl-far", map.getZoom() < 9);
+    };
+    map.on("zoomend", syncLabels);
+    syncLabels();
     map.on("baselayerchange", function (e) {
       var key = "plain";
       Object.keys(baseLayers).forEach(function (k) {
