@@ -33,8 +33,8 @@ from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.tasks import run_task
 
-RECENT = 300  # newest rows shown besides every rejected one
-REFRESH_MS = 500  # coalesce: a bulk sync changes thousands of rows per second
+RECENT = 150  # newest rows shown besides every rejected one
+REFRESH_MS = 1000  # coalesce: a bulk sync changes thousands of rows per second
 
 
 def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
@@ -57,7 +57,58 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
         }
         for r in [*rejected, *recent]
     ]
-    return rows, counts
+    return rows, counts, build_model(rows)
+
+
+def state_label(state: str) -> str:
+    tr = QCoreApplication.translate
+    return {
+        "waiting": tr("SyncPanel", "waiting"),
+        "sent": tr("SyncPanel", "sent"),
+        "applied": tr("SyncPanel", "applied"),
+        "duplicate": tr("SyncPanel", "applied"),
+        "rejected": tr("SyncPanel", "rejected"),
+        "dismissed": tr("SyncPanel", "dismissed"),
+    }.get(state, state)
+
+
+def entity_label(entity: str) -> str:
+    tr = QCoreApplication.translate
+    return {
+        "unit": tr("SyncPanel", "Unit"),
+        "position": tr("SyncPanel", "Position"),
+        "incident": tr("SyncPanel", "Incident"),
+        "incident_entry": tr("SyncPanel", "Log entry"),
+        "conflict": tr("SyncPanel", "Conflict"),
+    }.get(entity, entity)
+
+
+def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
+    """The table's model, built on the loading thread and handed to the UI thread whole:
+    the UI thread then makes one call per refresh instead of one per cell (each Python
+    call from the UI thread may wait for the GIL while the sync worker is busy)."""
+    model = QStandardItemModel(0, 4)
+    model.setHorizontalHeaderLabels(_headers())
+    red = QBrush(QColor(Qt.GlobalColor.darkRed))
+    for r in rows:
+        cells = [
+            format_local(r["created_at"]),
+            f"{entity_label(r['entity'])} · {', '.join(r['fields'][:6])}",
+            state_label(r["state"]),
+            r["reason"] or "",
+        ]
+        items = []
+        for text in cells:
+            item = QStandardItem(text)
+            item.setEditable(False)
+            if r["state"] == "rejected":
+                item.setForeground(red)
+            items.append(item)
+        model.appendRow(items)
+    app = QCoreApplication.instance()
+    if app is not None and model.thread() is not app.thread():
+        model.moveToThread(app.thread())
+    return model
 
 
 def _headers() -> list[str]:
@@ -150,30 +201,16 @@ class SyncPanel(QWidget):
     def _loaded(self, result: Any, error: BaseException | None) -> None:
         self._loading = False
         if error is None:
-            rows, counts = result
-            self._fill(rows, counts)
+            self._fill(*result)
         if self._again:
             self._again = False
             self.refresh()
 
     def state_label(self, state: str) -> str:
-        return {
-            "waiting": self.tr("waiting"),
-            "sent": self.tr("sent"),
-            "applied": self.tr("applied"),
-            "duplicate": self.tr("applied"),
-            "rejected": self.tr("rejected"),
-            "dismissed": self.tr("dismissed"),
-        }.get(state, state)
+        return state_label(state)
 
     def entity_label(self, entity: str) -> str:
-        return {
-            "unit": self.tr("Unit"),
-            "position": self.tr("Position"),
-            "incident": self.tr("Incident"),
-            "incident_entry": self.tr("Log entry"),
-            "conflict": self.tr("Conflict"),
-        }.get(entity, entity)
+        return entity_label(entity)
 
     def retranslateUi(self) -> None:  # noqa: N802 - Qt naming
         self.dismiss_button.setText(self.tr("Dismiss"))
@@ -193,7 +230,9 @@ class SyncPanel(QWidget):
             self.retranslateUi()
         super().changeEvent(event)
 
-    def _fill(self, rows: list[dict[str, Any]], counts: ob.Counts) -> None:
+    def _fill(
+        self, rows: list[dict[str, Any]], counts: ob.Counts, model: QStandardItemModel
+    ) -> None:
         self._counts = counts
         self.summary.setText(
             self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
@@ -201,23 +240,13 @@ class SyncPanel(QWidget):
             )
         )
         self.rows = rows
-        red = QBrush(QColor(Qt.GlobalColor.darkRed))
-        self.model.setRowCount(0)
-        for r in rows:
-            cells = [
-                format_local(r["created_at"]),
-                f"{self.entity_label(r['entity'])} · {', '.join(r['fields'][:6])}",
-                self.state_label(r["state"]),
-                r["reason"] or "",
-            ]
-            items = []
-            for text in cells:
-                item = QStandardItem(text)
-                item.setEditable(False)
-                if r["state"] == "rejected":
-                    item.setForeground(red)
-                items.append(item)
-            self.model.appendRow(items)
+        old_model, old_selection = self.model, self.table.selectionModel()
+        model.setParent(self)
+        self.model = model
+        self.table.setModel(model)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        old_selection.deleteLater()
+        old_model.deleteLater()
         self._update_buttons()
 
     # -- actions --------------------------------------------------------------

@@ -84,19 +84,17 @@ def test_sync_panel_keeps_rejected_item_with_reason_until_dismissed(qtbot, tmp_p
     events = StoreEvents(store)
     panel = SyncPanel(store, events)
     qtbot.addWidget(panel)
-    m = panel.model
-
     def cell(r, c):
-        return m.data(m.index(r, c))
+        return panel.model.data(panel.model.index(r, c))
 
-    texts = {cell(r, 2): cell(r, 3) for r in range(m.rowCount())}
+    texts = {cell(r, 2): cell(r, 3) for r in range(panel.model.rowCount())}
     assert texts == {"applied": "", "rejected": "forbidden: agency"}
     assert "Rejected: 1" in panel.summary.text()
-    row = next(r for r in range(m.rowCount()) if cell(r, 2) == "rejected")
+    row = next(r for r in range(panel.model.rowCount()) if cell(r, 2) == "rejected")
     panel.table.selectRow(row)
     assert panel.dismiss_button.isEnabled()
     panel.dismiss_button.click()
-    states = [cell(r, 2) for r in range(m.rowCount())]
+    states = [cell(r, 2) for r in range(panel.model.rowCount())]
     assert states == ["applied"]
     assert "Rejected: 0" in panel.summary.text()
     events.close()
