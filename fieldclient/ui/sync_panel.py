@@ -61,25 +61,23 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
 
 
 def state_label(state: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        "waiting": tr("SyncPanel", "waiting"),
-        "sent": tr("SyncPanel", "sent"),
-        "applied": tr("SyncPanel", "applied"),
-        "duplicate": tr("SyncPanel", "applied"),
-        "rejected": tr("SyncPanel", "rejected"),
-        "dismissed": tr("SyncPanel", "dismissed"),
+        "waiting": QCoreApplication.translate("SyncPanel", "waiting"),
+        "sent": QCoreApplication.translate("SyncPanel", "sent"),
+        "applied": QCoreApplication.translate("SyncPanel", "applied"),
+        "duplicate": QCoreApplication.translate("SyncPanel", "applied"),
+        "rejected": QCoreApplication.translate("SyncPanel", "rejected"),
+        "dismissed": QCoreApplication.translate("SyncPanel", "dismissed"),
     }.get(state, state)
 
 
 def entity_label(entity: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        "unit": tr("SyncPanel", "Unit"),
-        "position": tr("SyncPanel", "Position"),
-        "incident": tr("SyncPanel", "Incident"),
-        "incident_entry": tr("SyncPanel", "Log entry"),
-        "conflict": tr("SyncPanel", "Conflict"),
+        "unit": QCoreApplication.translate("SyncPanel", "Unit"),
+        "position": QCoreApplication.translate("SyncPanel", "Position"),
+        "incident": QCoreApplication.translate("SyncPanel", "Incident"),
+        "incident_entry": QCoreApplication.translate("SyncPanel", "Log entry"),
+        "conflict": QCoreApplication.translate("SyncPanel", "Conflict"),
     }.get(entity, entity)
 
 

@@ -2,49 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
-    <name></name>
-    <message>
-        <source>SyncPanel</source>
-        <comment>sent</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>applied</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>rejected</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>dismissed</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>Position</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>Incident</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>Log entry</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>Conflict</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ConflictsPanel</name>
     <message>
         <source>Show resolved</source>
@@ -93,19 +50,6 @@
     <message>
         <source>Incident</source>
         <translation>Incidente</translation>
-    </message>
-</context>
-<context>
-    <name>QCoreApplication</name>
-    <message>
-        <source>SyncPanel</source>
-        <comment>waiting</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SyncPanel</source>
-        <comment>Unit</comment>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -211,6 +155,46 @@
     <message>
         <source>Time</source>
         <translation>Hora</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>en espera</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>enviado</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>aplicado</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>descartado</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Posición</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Log entry</source>
+        <translation>Entrada de bitácora</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Conflicto</translation>
     </message>
     <message>
         <source>Change</source>
