@@ -61,8 +61,10 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if conn.dialect.name == "postgresql":
         # COPY is several times faster than even pipelined INSERTs, and runs
         # inside the same transaction (same DBAPI connection).
-        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cur.copy(f"COPY changes ({', '.join(_COLS)}) FROM STDIN") as copy:
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+            f"COPY changes ({', '.join(_COLS)}) FROM STDIN"
+        ) as copy:
             for r in rows:
                 copy.write_row(_as_tuple(r))
         return
