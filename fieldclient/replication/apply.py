@@ -13,9 +13,9 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from fieldclient.store.db import Store
@@ -112,8 +112,9 @@ def _merge_entity(
     ids = list(dict.fromkeys(ch["entity_id"] for ch in group))
     rows: dict[str, Any] = {}
     for chunk in _chunks(ids):
-        for row in s.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
-            rows[row.id] = row
+        found: Any
+        for found in s.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
+            rows[found.id] = found
     created: list[str] = []
     now = datetime.now(UTC)
     for ch in group:
@@ -203,7 +204,7 @@ def _append_positions(s: Session, group: list[dict[str, Any]], result: ApplyResu
         have.add(pid)
     if not rows:
         return
-    s.connection().execute(insert(Position.__table__), rows)
+    s.connection().execute(insert(cast(Table, Position.__table__)), rows)
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         cur = best.get(r["unit_id"])
@@ -246,7 +247,7 @@ def _append_entries(s: Session, group: list[dict[str, Any]], result: ApplyResult
         have.add(eid)
     if not rows:
         return
-    s.connection().execute(insert(IncidentEntry.__table__), rows)
+    s.connection().execute(insert(cast(Table, IncidentEntry.__table__)), rows)
     for r in rows:
         result.changes.add("incident_entry", r["id"])
         result.changes.add("incident", r["incident_id"])

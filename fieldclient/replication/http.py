@@ -133,7 +133,7 @@ class SyncHttp:
         auth: bool = True,
         timeout: tuple[float, float] | None = None,
     ) -> dict[str, Any]:
-        headers: dict[str, str | None] = {}
+        headers: dict[str, Any] = {}
         data: bytes | None = None
         if body is not None or raw_body is not None:
             raw = raw_body if raw_body is not None else json.dumps(

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from fieldclient.store.models import Conflict, Outbox
 
 PENDING = ("waiting", "sent")
+OUTBOX = cast(Table, Outbox.__table__)
 DONE = ("applied", "duplicate")
 
 
@@ -51,7 +52,7 @@ class Pending:
 
 
 def pending_batch(s: Session, limit: int, max_seq: int | None = None) -> list[Pending]:
-    t = Outbox.__table__
+    t = OUTBOX
     q = (
         select(t.c.seq, t.c.change_id, t.c.entity, t.c.entity_id, t.c.op, t.c.fields,
                t.c.base, t.c.hlc)
@@ -70,7 +71,7 @@ def max_pending_seq(s: Session) -> int | None:
 
 def mark_sent(s: Session, seqs: list[int]) -> None:
     now = datetime.now(UTC)
-    t = Outbox.__table__
+    t = OUTBOX
     # Core, not ORM: no session synchronisation over thousands of rows
     s.connection().execute(
         t.update()
@@ -101,7 +102,7 @@ def record_results(
         )
     if rows:
         # Only rows still pending: a person may have dismissed one meanwhile.
-        t = Outbox.__table__
+        t = OUTBOX
         stmt = (
             t.update()
             .where(t.c.seq == bindparam("b_seq"), (t.c.state == "waiting") | (t.c.state == "sent"))
@@ -123,8 +124,8 @@ def record_results(
 
 
 def counts(s: Session) -> Counts:
-    rows = dict(
-        s.execute(
+    rows: dict[str, int] = dict(
+        s.execute(  # type: ignore[arg-type]
             select(Outbox.state, func.count())
             .where(Outbox.state.in_((*PENDING, "rejected")))
             .group_by(Outbox.state)
@@ -143,7 +144,7 @@ def dismiss(s: Session, seq: int) -> bool:
     res = s.execute(
         update(Outbox).where(Outbox.seq == seq, Outbox.state == "rejected").values(state="dismissed")
     )
-    return bool(res.rowcount)
+    return bool(getattr(res, "rowcount", 0))
 
 
 def requeue(s: Session, seq: int) -> bool:
@@ -153,13 +154,13 @@ def requeue(s: Session, seq: int) -> bool:
         .where(Outbox.seq == seq, Outbox.state == "rejected")
         .values(state="waiting", reason=None)
     )
-    return bool(res.rowcount)
+    return bool(getattr(res, "rowcount", 0))
 
 
 def prune(s: Session, keep_last: int = 1000, older_than: timedelta = timedelta(days=7)) -> int:
     """Forget confirmed changes: applied/duplicate rows older than `older_than`, except the
     newest `keep_last`. Waiting, sent and rejected rows are never pruned."""
-    t = Outbox.__table__
+    t = OUTBOX
     newest = s.connection().execute(
         select(t.c.seq).where(t.c.state.in_(DONE)).order_by(t.c.seq.desc())
         .offset(keep_last).limit(1)
@@ -170,4 +171,4 @@ def prune(s: Session, keep_last: int = 1000, older_than: timedelta = timedelta(d
     res = s.connection().execute(
         t.delete().where(t.c.state.in_(DONE), t.c.seq <= newest, t.c.created_at < cutoff)
     )
-    return int(res.rowcount or 0)
+    return int(getattr(res, "rowcount", 0) or 0)

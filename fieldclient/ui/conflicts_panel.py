@@ -227,7 +227,7 @@ class ConflictsPanel(QWidget):
     def _reapply(self, r: dict[str, Any]) -> None:
         field, value = r["field"], r["loser_value"]
         with self.store.session() as s:
-            model = Unit if r["entity"] == "unit" else Incident
+            model: Any = Unit if r["entity"] == "unit" else Incident
             rec = s.get(model, r["entity_id"])
             seen = {field: rec.field_hlcs.get(field)} if rec and rec.field_hlcs.get(field) else {}
         if r["entity"] == "unit":

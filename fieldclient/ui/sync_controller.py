@@ -181,7 +181,8 @@ class SyncController(QObject):
                 self._tell_revoked(wipe)
 
     def _tell_revoked(self, wipe: bool) -> None:
-        parent = self.parent() if isinstance(self.parent(), QWidget) else None
+        owner = self.parent()
+        parent = owner if isinstance(owner, QWidget) else None
         text = self.tr(
             "The server says this device was revoked. You have been signed out."
         )

@@ -37,7 +37,7 @@ RECENT = 150  # newest rows shown besides every rejected one
 REFRESH_MS = 1000  # coalesce: a bulk sync changes thousands of rows per second
 
 
-def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts]:
+def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts, QStandardItemModel]:
     """Rejected rows (all) and the newest others; runs on a worker thread."""
     with store.session() as s:
         rejected = s.scalars(
