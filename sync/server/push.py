@@ -155,12 +155,13 @@ def _lookup(conn: Connection, column: str, cols: str, keys: list[str]) -> Sequen
 class Applier:
     """Phase 2 for one batch, inside the write transaction."""
 
-    def __init__(self, conn: Connection, who: Principal, clock: HybridClock) -> None:
+    def __init__(self, conn: Connection, who: Principal, clock: HybridClock,
+                 seq: int | None = None) -> None:
         self.conn, self.who, self.clock = conn, who, clock
         self.received_at = now_iso()
         self.stamps = stamps_json(who.username, who.device_id, self.received_at)
         self.rows: list[dict[str, Any]] = []
-        self.seq = changelog.max_seq(conn)
+        self.seq = changelog.max_seq(conn) if seq is None else seq
         self.records: dict[str, Record] = {}
         self.stored: dict[str, tuple[int, str]] = {}  # change_id -> (seq, doc) already in the log
         self.batch: dict[str, tuple[int, Prepared]] = {}  # change_id -> accepted in this batch
