@@ -24,8 +24,6 @@ def _application(argv: list[str] | None = None) -> Any:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    import fieldclient.ui  # noqa: F401 - applies the PySide6 6.12 work-around (qtcompat)
-
     if QApplication.instance() is None:
         _prepare_map()
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
