@@ -1,12 +1,11 @@
 """initial local store
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-29 17:15:16.460097
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
