@@ -4,7 +4,6 @@ every view, and the optional parts (map, sync) when their modules are present.""
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -30,16 +29,17 @@ from sqlalchemy import select
 from fieldclient.core.timefmt import format_local
 from fieldclient.store import queries
 from fieldclient.store.db import Store
+from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
+from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.i18n import Translations
 from fieldclient.ui.incident_dialog import IncidentDialog
 from fieldclient.ui.incident_panel import IncidentPanel
-from fieldclient.ui.outbox_panel import OutboxPanel
 from fieldclient.ui.position_dialog import PositionDialog
 from fieldclient.ui.roster_model import CALLSIGN, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
@@ -51,6 +51,9 @@ from fieldclient.ui.settings import (
     open_settings,
     stale_minutes,
 )
+from fieldclient.ui.signin_dialog import SignInDialog
+from fieldclient.ui.sync_controller import SyncController
+from fieldclient.ui.sync_panel import SyncPanel
 from fieldclient.ui.tasks import run_task
 from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
@@ -64,15 +67,12 @@ MAP_DELAY_MS = 50
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
 
-def optional(module: str, name: str) -> Any:
-    """A class from a part another engineer may not have delivered yet, or None."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ImportError:
-        return None
-    except Exception:  # a broken optional part must not keep the window from opening
-        log.exception("could not load %s.%s", module, name)
-        return None
+def _map_view_class() -> Any:
+    # Imported on demand: loading QtWebEngine is the costliest part of start-up, and
+    # benchmarks and UI tests that are not about the map run without it.
+    from fieldclient.map.widget import MapView
+
+    return MapView
 
 
 class MainWindow(QMainWindow):
@@ -110,8 +110,7 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget()
         # The map (a Chromium instance) is created just after the window is first shown, so
         # the roster and log are usable at once; until then a placeholder holds its place.
-        self._map_cls = (None if os.environ.get(NO_MAP_ENV)
-                         else optional("fieldclient.map.widget", "MapView"))
+        self._map_cls = None if os.environ.get(NO_MAP_ENV) else _map_view_class()
         self.map_installed = self._map_cls is None
         self.map: QWidget = self._make_placeholder()
         self.map_slot = QWidget()
@@ -119,9 +118,7 @@ class MainWindow(QMainWindow):
         slot_layout = QVBoxLayout(self.map_slot)
         slot_layout.setContentsMargins(0, 0, 0, 0)
         slot_layout.addWidget(self.map)
-        demo_available = optional("fieldclient.store.demo", "load_demo") is not None
-        self._signin_cls = optional("fieldclient.ui.signin_dialog", "SignInDialog")
-        self.welcome = WelcomePanel(demo_available, self._signin_cls is not None)
+        self.welcome = WelcomePanel()
         self.centre.addWidget(self.map_slot)
         self.centre.addWidget(self.welcome)
         self.setCentralWidget(self.centre)
@@ -131,12 +128,8 @@ class MainWindow(QMainWindow):
         self.incident_dock = self._dock(
             "incidentDock", self.incidents, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        sync_cls = optional("fieldclient.ui.sync_panel", "SyncPanel")
-        self.sync_panel = sync_cls(store, self.events, self) if sync_cls else OutboxPanel(store)
-        conflicts_cls = optional("fieldclient.ui.conflicts_panel", "ConflictsPanel")
-        self.conflicts_panel = (
-            conflicts_cls(store, self.events, self.writer, self) if conflicts_cls else QLabel()
-        )
+        self.sync_panel = SyncPanel(store, self.events, self)
+        self.conflicts_panel = ConflictsPanel(store, self.events, self.writer, self)
         self.sync_dock = self._dock("syncDock", self.sync_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.conflicts_dock = self._dock(
             "conflictsDock", self.conflicts_panel, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -310,19 +303,13 @@ class MainWindow(QMainWindow):
         self.welcome.demoRequested.connect(self.load_demo)
         self.welcome.emptyRequested.connect(self._start_empty)
         self.welcome.signInRequested.connect(self.sign_in)
-        ctl_cls = optional("fieldclient.ui.sync_controller", "SyncController")
-        self.sync_controller = ctl_cls(self.store, self.events, self) if ctl_cls else None
-        if self.sync_controller is not None:
-            self.sync_controller.statusChanged.connect(self._on_sync_status)
-            self.act_sync.triggered.connect(self.sync_controller.syncNow)
-            if hasattr(self.sync_panel, "syncRequested"):
-                self.sync_panel.syncRequested.connect(self.sync_controller.syncNow)
-            if hasattr(self.sync_controller, "status"):
-                self._on_sync_status(self.sync_controller.status())
-            if hasattr(self.sync_controller, "start") and not os.environ.get(NO_SYNC_ENV):
-                self.sync_controller.start()
-        else:
-            self.act_sync.setEnabled(False)
+        self.sync_controller = SyncController(self.store, self.events, self)
+        self.sync_controller.statusChanged.connect(self._on_sync_status)
+        self.act_sync.triggered.connect(self.sync_controller.syncNow)
+        self.sync_panel.syncRequested.connect(self.sync_controller.syncNow)
+        self._on_sync_status(self.sync_controller.status())
+        if not os.environ.get(NO_SYNC_ENV):
+            self.sync_controller.start()
 
     # -- language ---------------------------------------------------------------
 
@@ -504,9 +491,6 @@ class MainWindow(QMainWindow):
     # -- first run ---------------------------------------------------------------
 
     def load_demo(self) -> None:
-        load = optional("fieldclient.store.demo", "load_demo")
-        if load is None:
-            return
         self.welcome.set_busy(True)
 
         def done(_result: object, error: BaseException | None) -> None:
@@ -519,7 +503,7 @@ class MainWindow(QMainWindow):
             self.incidents.reload()
             self._refresh_waiting()
 
-        run_task(lambda: load(self.store), done)
+        run_task(lambda: load_demo(self.store), done)
 
     def _start_empty(self) -> None:
         self._finish_welcome()
@@ -529,9 +513,7 @@ class MainWindow(QMainWindow):
         self.centre.setCurrentWidget(self.map_slot)
 
     def sign_in(self) -> None:
-        if self._signin_cls is None:
-            return
-        dlg = self._signin_cls(self.store, self, controller=self.sync_controller)
+        dlg = SignInDialog(self.store, self, controller=self.sync_controller)
         dlg.accepted.connect(self._finish_welcome)
         self._open(dlg)
 

@@ -12,7 +12,7 @@ class WelcomePanel(QWidget):
     signInRequested = Signal()  # noqa: N815
 
     def __init__(
-        self, demo_available: bool, signin_available: bool, parent: QWidget | None = None
+        self, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePanel")
@@ -24,12 +24,10 @@ class WelcomePanel(QWidget):
         self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_button = QPushButton()
         self.demo_button.setObjectName("loadDemoButton")
-        self.demo_button.setEnabled(demo_available)
         self.empty_button = QPushButton()
         self.empty_button.setObjectName("startEmptyButton")
         self.signin_button = QPushButton()
         self.signin_button.setObjectName("signInButton")
-        self.signin_button.setEnabled(signin_available)
         self.progress = QLabel()
         self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for b in (self.demo_button, self.empty_button, self.signin_button):

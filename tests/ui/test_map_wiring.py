@@ -52,9 +52,7 @@ def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped
     monkeypatch.delenv("ENLACE_NO_MAP", raising=False)
     from fieldclient.ui import main_window
 
-    real = main_window.optional
-    monkeypatch.setattr(main_window, "optional", lambda mod, name: FakeMap
-                        if (mod, name) == ("fieldclient.map.widget", "MapView") else real(mod, name))
+    monkeypatch.setattr(main_window, "_map_view_class", lambda: FakeMap)
     w = main_window.MainWindow(store, translations)
     qtbot.addWidget(w)
     w.show()
