@@ -70,6 +70,8 @@ def _setup_logging(data_dir: Path) -> None:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+    # Migration plumbing is noise in an operator's log unless something goes wrong.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _language(lang: str | None, data_dir: Path) -> str | None:
