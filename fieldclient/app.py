@@ -150,6 +150,11 @@ def run_gui(args: Any) -> int:
     """Open the desktop client. `args` has `.data_dir` and `.lang` (both may be None)."""
     data_dir = _data_dir(getattr(args, "data_dir", None))
     _setup_logging(data_dir)
+    if _chromium_would_abort():
+        # Chromium kills the whole process as root with its sandbox on, and the app never
+        # turns the sandbox off itself: open without the map and say why in its place.
+        log.warning("running as root: the map is left out (Chromium's sandbox refuses root)")
+        os.environ["ENLACE_NO_MAP"] = "root"
     app = _application()
     from fieldclient.ui.i18n import Translations
 

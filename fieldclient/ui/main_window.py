@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 FULL_RELOAD_OVER = 5000  # a ChangeSet this large (demo load, first pull) reloads the roster
 NO_MAP_ENV = "ENLACE_NO_MAP"  # benchmarks and UI tests that are not about the map
+MAP_BLOCKED_AS_ROOT = "root"  # NO_MAP_ENV value set by the app when Chromium would abort
 MAP_DELAY_MS = 50
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
@@ -336,13 +337,18 @@ class MainWindow(QMainWindow):
         self.act_find.setText(self.tr("Find in roster"))
         self.coord_label.setText(" " + self.tr("Coordinates:") + " ")
         self.lang_label.setText(" " + self.tr("Language:") + " ")
-        if isinstance(self.conflicts_panel, QLabel):
-            self.conflicts_panel.setText(self.tr("No conflicts."))
         if hasattr(self, "map_placeholder"):
-            self.map_placeholder.setText(
-                self.tr("Loading the map…") if self._map_cls is not None
-                else self.tr("The map is not available in this build.")
-            )
+            if self._map_cls is not None:
+                text = self.tr("Loading the map…")
+            elif os.environ.get(NO_MAP_ENV) == MAP_BLOCKED_AS_ROOT:
+                text = self.tr(
+                    "The map cannot start while Enlace runs as the administrator (root): "
+                    "the embedded browser's sandbox forbids it. Start Enlace as a normal user."
+                )
+            else:
+                text = self.tr("The map is not available in this build.")
+            self.map_placeholder.setText(text)
+            self.map_placeholder.setWordWrap(True)
         self._show_status()
 
     def set_language(self, lang: str) -> None:

@@ -277,12 +277,12 @@
         <translation>Idioma:</translation>
     </message>
     <message>
-        <source>No conflicts.</source>
-        <translation>Sin conflictos.</translation>
-    </message>
-    <message>
         <source>Loading the map…</source>
         <translation>Cargando el mapa…</translation>
+    </message>
+    <message>
+        <source>The map cannot start while Enlace runs as the administrator (root): the embedded browser&apos;s sandbox forbids it. Start Enlace as a normal user.</source>
+        <translation>El mapa no puede iniciarse mientras Enlace se ejecuta como administrador (root): el entorno aislado del navegador integrado lo impide. Inicie Enlace como usuario normal.</translation>
     </message>
     <message>
         <source>The map is not available in this build.</source>
@@ -341,29 +341,6 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
-    </message>
-</context>
-<context>
-    <name>OutboxPanel</name>
-    <message>
-        <source>Local changes waiting to be sent (newest first).</source>
-        <translation>Cambios locales pendientes de envío (los más recientes primero).</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation>Creado</translation>
-    </message>
-    <message>
-        <source>Record</source>
-        <translation>Registro</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>Cambio</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Estado</translation>
     </message>
 </context>
 <context>
