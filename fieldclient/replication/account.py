@@ -24,6 +24,7 @@ from fieldclient.replication.credentials import CredentialStore, default_credent
 from fieldclient.replication.errors import NotSignedIn, SyncError
 from fieldclient.replication.http import SyncHttp, normalise_server_url
 from fieldclient.store.db import Store
+from fieldclient.store.demo import META_DEMO_LOADED
 from fieldclient.store.models import SYNCED_MODELS, Meta, Outbox
 from fieldclient.store.writer import META_USER
 from sync.protocol import LoginResponse
@@ -104,13 +105,28 @@ def login(
     device_name: str,
     ca_cert: str | None = None,
     credentials: CredentialStore | None = None,
+    allow_demo_data: bool = False,
 ) -> Account:
-    """Sign this data folder in: ask the server for a device token and keep it in the keyring."""
+    """Sign this data folder in: ask the server for a device token and keep it in the keyring.
+
+    A folder holding the demo deployment with changes still waiting is refused unless
+    `allow_demo_data`: signing in would send made-up units and incidents to a real
+    operation's server.
+    """
     creds = credentials or default_credentials()
     url = normalise_server_url(server_url)
     if not username.strip() or not password or not device_name.strip():
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Server, username, password and device name are required.")
+        )
+    if not allow_demo_data and holds_unsent_demo(store):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "This data folder holds the demo deployment, and signing in would send its "
+                "made-up units and incidents to the server. Use a new data folder for real "
+                "work, or move this one aside.",
+            )
         )
     # Fail before the network round trip when no safe keyring exists.
     creds.get_token(url, username)
@@ -146,6 +162,14 @@ def login(
         ):
             s.merge(Meta(key=key, value=value))
     return current_account(store)  # type: ignore[return-value]
+
+
+def holds_unsent_demo(store: Store) -> bool:
+    """True when the demo deployment was loaded here and local changes still wait to be sent."""
+    if store.get_meta(META_DEMO_LOADED) is None:
+        return False
+    with store.session() as s:
+        return s.query(Outbox.seq).filter(Outbox.state == "waiting").first() is not None
 
 
 def token_for(store: Store, credentials: CredentialStore | None = None) -> tuple[Account, str]:

@@ -47,6 +47,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--username", required=True)
     p.add_argument("--ca-cert", help="PEM file of the CA that signed the server's certificate")
     p.add_argument("--device-name", default=None, help="name of this device (default: host name)")
+    p.add_argument("--allow-demo-data", action="store_true",
+                   help="sign in even though this folder holds the demo deployment (demo servers)")
     p.set_defaults(func=cmd_login)
 
     p = subparsers.add_parser("sync", help="push waiting changes and pull new ones, once")
@@ -114,6 +116,7 @@ def _login(args: argparse.Namespace, store: Store) -> int:
             password,
             args.device_name or socket.gethostname() or "fieldclient",
             args.ca_cert,
+            allow_demo_data=args.allow_demo_data,
         )
     except UserFacingError as exc:
         _err(str(exc))

@@ -228,6 +228,10 @@
         <translation>Se requieren servidor, usuario, contraseña y nombre del equipo.</translation>
     </message>
     <message>
+        <source>This data folder holds the demo deployment, and signing in would send its made-up units and incidents to the server. Use a new data folder for real work, or move this one aside.</source>
+        <translation>Esta carpeta de datos contiene el despliegue de demostración; al iniciar sesión se enviarían al servidor sus unidades e incidentes ficticios. Use una carpeta de datos nueva para el trabajo real, o aparte esta.</translation>
+    </message>
+    <message>
         <source>The server&apos;s answer to the sign-in was not understood.</source>
         <translation>No se entendió la respuesta del servidor al inicio de sesión.</translation>
     </message>
