@@ -33,6 +33,7 @@ run: $(STAMP) $(ASSETS) translations
 
 test: $(STAMP) $(ASSETS) translations
 	$(PY) -m ruff check .
+	$(PY) -m mypy fieldclient sync
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) $(ASSETS) translations

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -125,8 +126,7 @@ class Store:
         self.engine.dispose()
 
 
-def _alembic_config(engine_url: str):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def _alembic_config(engine_url: str) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

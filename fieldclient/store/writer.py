@@ -297,7 +297,8 @@ class LocalWriter:
             wire = {k: v for k, v in clean.items() if k != "author"}
             self._outbox(s, "incident_entry", eid, "append", wire, {}, hlc)
             if kind == "status" and status and status != inc.status:
-                base = {"status": inc.field_hlcs.get("status")} if inc.field_hlcs.get("status") else {}
+                seen_status = inc.field_hlcs.get("status")
+                base = {"status": seen_status} if seen_status else {}
                 shlc = self._tick(s)
                 inc.status = status
                 inc.field_hlcs = {**inc.field_hlcs, "status": shlc}
