@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldclient.core.errors import StoreCorrupt, StoreTooNew, StoreWriteFailed
 from fieldclient.store.events import ChangeBus
 from fieldclient.store.models import Meta
+
+if TYPE_CHECKING:  # alembic is imported where it is used, after the store file is checked
+    from alembic.config import Config
 
 DB_NAME = "enlace.db"
 ENV_DATA_DIR = "ENLACE_DATA_DIR"
@@ -127,6 +130,7 @@ class Store:
 
 
 def _alembic_config(engine_url: str) -> Config:
+    from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
