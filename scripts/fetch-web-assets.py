@@ -54,7 +54,7 @@ FILES: dict[str, list[str]] = {
         "MIT-LICENCE.txt",
     ],
     "milsymbol": ["dist/milsymbol.js", "LICENSE"],
-    "world-atlas": ["LICENSE", "README.md"],
+    "world-atlas": ["LICENSE"],  # attribution lives in resources/basemap/README.md
 }
 
 # Natural Earth ISO 3166 numeric ids: Mexico and the countries around it.

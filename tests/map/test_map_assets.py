@@ -56,3 +56,23 @@ def test_page_is_small_and_loads_nothing_remote() -> None:
     assert links and all(u.startswith("enlace://app/") for u in links), links
     assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
     assert "Content-Security-Policy" in html and "unsafe-eval" not in html
+
+
+CDN_HOSTS = re.compile(
+    r"cdn\.|jsdelivr|unpkg\.com|cdnjs|googleapis\.com|bootstrapcdn|code\.jquery\.com", re.I
+)
+
+
+def test_no_shipped_file_names_a_cdn() -> None:
+    """Proves nothing the app ships (vendored assets, own page code, basemap) points at a CDN."""
+    shipped = [p for p in (WEB / "vendor").rglob("*") if p.is_file()]
+    shipped += [p for p in WEB.glob("*.*") if p.suffix in {".js", ".css", ".html"}]
+    shipped += list((ROOT / "fieldclient" / "map").rglob("*.py"))
+    shipped += list((ROOT / "resources" / "basemap").rglob("*.*"))
+    offenders = [
+        f"{p.relative_to(ROOT)}: {m.group(0)}"
+        for p in shipped
+        for m in [CDN_HOSTS.search(p.read_text(encoding="utf-8", errors="ignore"))]
+        if m
+    ]
+    assert offenders == []
