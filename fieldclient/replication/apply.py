@@ -10,7 +10,7 @@ After the commit a ChangeSet(origin="sync") is published on the store's bus.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -176,82 +176,80 @@ def _latest_for_new_units(s: Session, unit_ids: list[str], result: ApplyResult) 
                 update_latest_position(unit, pos)
 
 
-def _append_positions(s: Session, group: list[dict[str, Any]], result: ApplyResult) -> None:
-    ids = [ch["entity_id"] for ch in group]
-    have = _existing_ids(s, Position, ids)
+def _insert_new(
+    s: Session,
+    model: type[Position] | type[IncidentEntry],
+    group: list[dict[str, Any]],
+    row_of: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+    result: ApplyResult,
+) -> list[dict[str, Any]]:
+    """Insert the append-only records of `group` not stored yet; returns the inserted rows.
+    A malformed record is skipped (and reported in `result`), never half-written."""
+    have = _existing_ids(s, model, [ch["entity_id"] for ch in group])
     rows: list[dict[str, Any]] = []
     for ch in group:
-        pid = ch["entity_id"]
-        if pid in have:
+        rid = ch["entity_id"]
+        if rid in have:
             continue
-        f = ch["fields"]
         try:
-            rows.append({
-                "id": pid,
-                "unit_id": str(f["unit_id"]),
-                "lat": float(f["lat"]),
-                "lon": float(f["lon"]),
-                "accuracy_m": None if f.get("accuracy_m") is None else float(f["accuracy_m"]),
-                "observed_at": _time(f["observed_at"]),
-                "source": str(f.get("source") or "manual"),
-                "note": f.get("note"),
-                "reported_by": f.get("reported_by") or ch.get("author"),
-                "hlc": ch["hlc"],
-            })
+            rows.append({"id": rid, "hlc": ch["hlc"], **row_of(ch["fields"], ch)})
         except (KeyError, TypeError, ValueError):
             result.skipped.append(str(ch.get("change_id")))
             continue
-        have.add(pid)
-    if not rows:
-        return
-    s.connection().execute(insert(cast(Table, Position.__table__)), rows)
+        have.add(rid)
+    if rows:
+        s.connection().execute(insert(cast(Table, model.__table__)), rows)
+        result.changed += len(rows)
+    return rows
+
+
+def _position_row(f: dict[str, Any], ch: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "unit_id": str(f["unit_id"]),
+        "lat": float(f["lat"]),
+        "lon": float(f["lon"]),
+        "accuracy_m": None if f.get("accuracy_m") is None else float(f["accuracy_m"]),
+        "observed_at": _time(f["observed_at"]),
+        "source": str(f.get("source") or "manual"),
+        "note": f.get("note"),
+        "reported_by": f.get("reported_by") or ch.get("author"),
+    }
+
+
+def _entry_row(f: dict[str, Any], ch: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "incident_id": str(f["incident_id"]),
+        "kind": str(f["kind"]),
+        "body": str(f["body"]),
+        "amends": f.get("amends"),
+        "unit_id": f.get("unit_id"),
+        "status": f.get("status"),
+        "created_at": _time(f["created_at"]),
+        "author": f.get("author") or ch.get("author"),
+    }
+
+
+def _append_positions(s: Session, group: list[dict[str, Any]], result: ApplyResult) -> None:
+    rows = _insert_new(s, Position, group, _position_row, result)
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         cur = best.get(r["unit_id"])
         if cur is None or (r["observed_at"], r["id"]) > (cur["observed_at"], cur["id"]):
             best[r["unit_id"]] = r
         result.changes.add("position", r["id"])
+    if not best:
+        return
     units = _load_units(s, best)
     for uid, r in best.items():
         unit = units.get(uid)
         if unit is not None and update_latest_position(unit, Position(**r)):
             result.changes.add("unit", uid)
-    result.changed += len(rows)
 
 
 def _append_entries(s: Session, group: list[dict[str, Any]], result: ApplyResult) -> None:
-    ids = [ch["entity_id"] for ch in group]
-    have = _existing_ids(s, IncidentEntry, ids)
-    rows: list[dict[str, Any]] = []
-    for ch in group:
-        eid = ch["entity_id"]
-        if eid in have:
-            continue
-        f = ch["fields"]
-        try:
-            rows.append({
-                "id": eid,
-                "incident_id": str(f["incident_id"]),
-                "kind": str(f["kind"]),
-                "body": str(f["body"]),
-                "amends": f.get("amends"),
-                "unit_id": f.get("unit_id"),
-                "status": f.get("status"),
-                "created_at": _time(f["created_at"]),
-                "author": f.get("author") or ch.get("author"),
-                "hlc": ch["hlc"],
-            })
-        except (KeyError, TypeError, ValueError):
-            result.skipped.append(str(ch.get("change_id")))
-            continue
-        have.add(eid)
-    if not rows:
-        return
-    s.connection().execute(insert(cast(Table, IncidentEntry.__table__)), rows)
-    for r in rows:
+    for r in _insert_new(s, IncidentEntry, group, _entry_row, result):
         result.changes.add("incident_entry", r["id"])
         result.changes.add("incident", r["incident_id"])
-    result.changed += len(rows)
 
 
 def apply_page(store: Store, changes: list[dict[str, Any]], next_cursor: int) -> ApplyResult:
