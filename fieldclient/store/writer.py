@@ -92,12 +92,9 @@ class LocalWriter:
             if s.get(Unit, uid) is not None:
                 raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A unit with this id already exists."))
             self._check_parent(s, uid, data.get("parent_id"))
-            clean = _check_fields("unit", "upsert", data)
-            hlc = self._tick(s)
-            unit = Unit(id=uid, field_hlcs={k: hlc for k in clean}, updated_at=_now())
-            _assign(unit, clean)
-            s.add(unit)
-            self._outbox(s, "unit", uid, "upsert", clean, {}, hlc)
+            unit = Unit(id=uid, field_hlcs={})
+            self._edit(s, "unit", unit, _check_fields("unit", "upsert", data))
+            s.add(unit)  # after its fields are set: the HLC write autoflushes the session
         self._publish("unit", uid)
         return uid
 
@@ -117,12 +114,7 @@ class LocalWriter:
             if "parent_id" in diff:
                 self._check_parent(s, unit_id, diff["parent_id"])
             clean = _check_fields("unit", "upsert", dict(diff))
-            base = self._base(unit.field_hlcs, clean, seen)
-            hlc = self._tick(s)
-            _assign(unit, clean)
-            unit.field_hlcs = {**unit.field_hlcs, **{k: hlc for k in clean}}
-            unit.updated_at = _now()
-            self._outbox(s, "unit", unit_id, "upsert", clean, base, hlc)
+            self._edit(s, "unit", unit, clean, seen)
         self._publish("unit", unit_id)
         return list(clean)
 
@@ -215,11 +207,9 @@ class LocalWriter:
         clean = _check_fields("incident", "upsert", data)
         iid = incident_id or str(new_id())
         with self.store.transaction() as s:
-            hlc = self._tick(s)
-            inc = Incident(id=iid, field_hlcs={k: hlc for k in clean}, updated_at=_now())
-            _assign(inc, clean)
-            s.add(inc)
-            self._outbox(s, "incident", iid, "upsert", clean, {}, hlc)
+            inc = Incident(id=iid, field_hlcs={})
+            self._edit(s, "incident", inc, clean)
+            s.add(inc)  # after its fields are set: the HLC write autoflushes the session
         self._publish("incident", iid)
         return iid
 
@@ -237,12 +227,7 @@ class LocalWriter:
             if not diff:
                 return []
             clean = _check_fields("incident", "upsert", diff)
-            base = self._base(inc.field_hlcs, clean, seen)
-            hlc = self._tick(s)
-            _assign(inc, clean)
-            inc.field_hlcs = {**inc.field_hlcs, **{k: hlc for k in clean}}
-            inc.updated_at = _now()
-            self._outbox(s, "incident", incident_id, "upsert", clean, base, hlc)
+            self._edit(s, "incident", inc, clean, seen)
         self._publish("incident", incident_id)
         return list(clean)
 
@@ -297,13 +282,7 @@ class LocalWriter:
             wire = {k: v for k, v in clean.items() if k != "author"}
             self._outbox(s, "incident_entry", eid, "append", wire, {}, hlc)
             if kind == "status" and status and status != inc.status:
-                seen_status = inc.field_hlcs.get("status")
-                base = {"status": seen_status} if seen_status else {}
-                shlc = self._tick(s)
-                inc.status = status
-                inc.field_hlcs = {**inc.field_hlcs, "status": shlc}
-                inc.updated_at = created
-                self._outbox(s, "incident", incident_id, "upsert", {"status": status}, base, shlc)
+                self._edit(s, "incident", inc, {"status": clean["status"]})
         self._publish("incident_entry", eid, ("incident", incident_id))
         return eid
 
@@ -330,11 +309,23 @@ class LocalWriter:
         if missing:
             raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Required: {fields}"), fields=", ".join(missing))
 
-    def _base(
-        self, hlcs: Mapping[str, str], fields: Mapping[str, Any], seen: Mapping[str, str] | None
-    ) -> dict[str, str]:
-        source = seen if seen is not None else hlcs
-        return {k: source[k] for k in fields if source.get(k)}
+    def _edit(
+        self,
+        s: Session,
+        entity: str,
+        record: Unit | Incident,
+        clean: dict[str, Any],
+        seen: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write validated fields to a mergeable record with their HLC, and the outbox row
+        whose `base` is what the user saw (`seen`, else the stored HLCs; empty when new)."""
+        source = seen if seen is not None else record.field_hlcs
+        base = {k: source[k] for k in clean if source.get(k)}
+        hlc = self._tick(s)
+        _assign(record, clean)
+        record.field_hlcs = {**record.field_hlcs, **{k: hlc for k in clean}}
+        record.updated_at = _now()
+        self._outbox(s, entity, record.id, "upsert", clean, base, hlc)
 
     def _tick(self, s: Session) -> str:
         hlc = self.clock.now()
