@@ -230,6 +230,7 @@ def _self_test(folder: Path, lang: str | None) -> None:
     from fieldclient.core.errors import UserFacingError
     from fieldclient.store.db import open_store
     from fieldclient.ui.errors import error_text
+    from fieldclient.ui.form_dialog import agency_slug
     from fieldclient.ui.geo import format_latlon
     from fieldclient.ui.i18n import Translations
     from fieldclient.ui.roster_model import AGENCY, CALLSIGN, LAT, STATUS
@@ -280,7 +281,7 @@ def _self_test(folder: Path, lang: str | None) -> None:
         # incident, through the New incident dialog
         idlg = window.new_incident()
         idlg.title.setText(f"Self-test {tag}")
-        if not idlg._agency_slug():
+        if not agency_slug(idlg.agency):
             idlg.check_agency(window.model.row_by_id(uid)[AGENCY])
         idlg.location.set_format("dd")
         idlg.location.text.setText("19.4326, -99.1332")

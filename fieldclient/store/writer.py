@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fieldclient.core.errors import InvalidInput, NotFound
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.core.validation import FUTURE_TOLERANCE
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
@@ -32,7 +33,6 @@ from fieldclient.store.models import (
 from sync.merge import HybridClock
 from sync.protocol import REQUIRED_ON_CREATE, new_id, validate_fields
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
 META_NODE = "node_id"
 META_HLC = "hlc_last"
 META_USER = "username"

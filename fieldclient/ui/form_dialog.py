@@ -148,6 +148,24 @@ def fill_codes(combo: QComboBox, codes: tuple[str, ...] | list[str], blank: str 
     combo.blockSignals(False)
 
 
+def select_agency(combo: QComboBox, slug: str) -> None:
+    """Choose `slug`, adding it when the local agency list does not have it (yet)."""
+    at = combo.findData(slug)
+    if at < 0:
+        combo.addItem(slug, slug)
+        at = combo.count() - 1
+    combo.setCurrentIndex(at)
+
+
+def agency_slug(combo: QComboBox) -> str:
+    """The chosen agency's slug; a typed entry ("slug — name" or a bare slug) also works."""
+    text = combo.currentText().strip()
+    data = combo.currentData()
+    if data is not None and combo.itemText(combo.currentIndex()) == text:
+        return str(data)
+    return text.split(" — ", 1)[0].strip()
+
+
 def select_code(combo: QComboBox, code: str | None) -> None:
     at = combo.findData(code)
     if at >= 0:

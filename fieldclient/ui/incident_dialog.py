@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
 from fieldclient.core.errors import InvalidInput
+from fieldclient.core.validation import FUTURE_TOLERANCE
 from fieldclient.store.db import Store
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui.errors import error_text
-from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, time_edit
+from fieldclient.ui.form_dialog import (
+    FormDialog,
+    agency_slug,
+    fill_codes,
+    read_time,
+    select_agency,
+    time_edit,
+)
 from fieldclient.ui.position_dialog import CoordinateInput
 from fieldclient.ui.unit_dialog import agency_choices
 from sync.protocol import INCIDENT_KINDS, INCIDENT_STATUSES, MAX_SHORT, VISIBILITIES
-
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class IncidentDialog(FormDialog):
@@ -75,18 +81,7 @@ class IncidentDialog(FormDialog):
         self.location.text.setToolTip(self.tr("Optional; DD, DMS or MGRS"))
 
     def check_agency(self, slug: str) -> None:
-        at = self.agency.findData(slug)
-        if at < 0:
-            self.agency.addItem(slug, slug)
-            at = self.agency.count() - 1
-        self.agency.setCurrentIndex(at)
-
-    def _agency_slug(self) -> str:
-        text = self.agency.currentText().strip()
-        data = self.agency.currentData()
-        if data is not None and self.agency.itemText(self.agency.currentIndex()) == text:
-            return str(data)
-        return text.split(" — ", 1)[0].strip()
+        select_agency(self.agency, slug)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -111,7 +106,7 @@ class IncidentDialog(FormDialog):
                 "occurred_at", self.tr("The time of the incident cannot be in the future.")
             )
         out["occurred_at"] = occurred
-        slug = self._agency_slug()
+        slug = agency_slug(self.agency)
         if not slug:
             self.set_field_error("agency", self.tr("Choose the reporting agency."))
         out["agency"] = slug

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from fieldclient.core.errors import InvalidInput
+from fieldclient.core.validation import FUTURE_TOLERANCE
 from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
-from fieldclient.store.writer import FUTURE_TOLERANCE, LocalWriter
+from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
 from fieldclient.ui.errors import error_text
 from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, time_edit

@@ -13,7 +13,13 @@ from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Unit
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui.errors import error_text, show_error
-from fieldclient.ui.form_dialog import FormDialog, fill_codes, select_code
+from fieldclient.ui.form_dialog import (
+    FormDialog,
+    agency_slug,
+    fill_codes,
+    select_agency,
+    select_code,
+)
 from sync.protocol import ECHELONS, MAX_SHORT, SLUG_RE, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
 
 
@@ -114,11 +120,7 @@ class UnitDialog(FormDialog):
                 "parent_id", "commander", "strength", "notes")}
         self.callsign.setText(unit.callsign)
         self.name.setText(unit.name or "")
-        at = self.agency.findData(unit.agency)
-        if at < 0:
-            self.agency.addItem(unit.agency, unit.agency)
-            at = self.agency.count() - 1
-        self.agency.setCurrentIndex(at)
+        select_agency(self.agency, unit.agency)
         select_code(self.kind, unit.kind)
         select_code(self.echelon, unit.echelon)
         select_code(self.status, unit.status)
@@ -127,13 +129,6 @@ class UnitDialog(FormDialog):
         self.commander.setText(unit.commander or "")
         self.strength.setText("" if unit.strength is None else str(unit.strength))
         self.notes.setPlainText(unit.notes or "")
-
-    def _agency_slug(self) -> str:
-        text = self.agency.currentText().strip()
-        data = self.agency.currentData()
-        if data is not None and self.agency.itemText(self.agency.currentIndex()) == text:
-            return str(data)
-        return text.split(" — ", 1)[0].strip()
 
     def values(self) -> dict[str, Any]:
         """The form as unit fields; each refusal is shown next to its field."""
@@ -147,7 +142,7 @@ class UnitDialog(FormDialog):
             )
         out["callsign"] = callsign
         out["name"] = self.name.text().strip() or None
-        slug = self._agency_slug()
+        slug = agency_slug(self.agency)
         if not slug:
             self.set_field_error("agency", self.tr("Choose the agency."))
         elif not SLUG_RE.match(slug):
