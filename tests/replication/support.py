@@ -8,8 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from fieldclient.replication.engine import SyncEngine
 from fieldclient.store.db import Store, open_store
 from fieldclient.store.models import Conflict, Incident, IncidentEntry, Outbox, Position, Unit
 from fieldclient.store.writer import LocalWriter
+from tests.waiting import wait_until  # noqa: F401 - re-exported for this area's tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -42,15 +41,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(cond: Callable[[], Any], timeout: float = 10.0, every: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(every)
 
 
 class Server:

@@ -10,7 +10,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from sync.protocol import new_id
 from sync.server import accounts, db
 from sync.server.auth import Passwords
 from sync.server.settings import Settings
+from tests.waiting import wait_until  # noqa: F401 - re-exported for this area's tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -54,16 +54,6 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def wait_until(cond: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02) -> Any:
-    """Poll `cond` until truthy (returned) or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 _clock = HybridClock("test")
@@ -191,7 +181,7 @@ class ServerProcess:
             except httpx.HTTPError:
                 return False
 
-        wait_until(up, timeout=30, interval=0.05)
+        wait_until(up, timeout=30, every=0.05)
         return self
 
     def stop(self) -> str:
