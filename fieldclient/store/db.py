@@ -49,17 +49,18 @@ def _check_file(path: Path) -> None:
         head = fh.read(16)
     if head != SQLITE_MAGIC:
         raise StoreCorrupt(str(path), "not an SQLite database")
+    # Reading the schema catches a damaged header or schema and a foreign database in
+    # milliseconds. A full `PRAGMA quick_check` here cost 0.2 s warm and 3 s cold per start
+    # at 100,000 units and grows with every position; SQLite still reports a damaged page
+    # when it reads one.
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = con.execute("PRAGMA quick_check").fetchone()
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise StoreCorrupt(str(path), str(exc)) from None
-    if not row or row[0] != "ok":
-        raise StoreCorrupt(str(path), f"integrity check failed: {row[0] if row else '?'}")
     if tables and "alembic_version" not in tables:
         raise StoreCorrupt(str(path), "it belongs to another program")
 
