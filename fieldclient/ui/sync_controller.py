@@ -9,9 +9,7 @@ signed_out), waiting, rejected, conflicts, last_sync, last_error, server.
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -25,7 +23,6 @@ from fieldclient.ui.events import StoreEvents
 
 log = logging.getLogger(__name__)
 
-UI_SWITCH_INTERVAL_S = 0.001
 _parked: list[QThread] = []  # threads that outlived stop(); kept so Qt never destroys them running
 
 
@@ -70,14 +67,6 @@ class SyncController(QObject):
     def start(self) -> None:
         if self._thread is not None and self._thread.isRunning():
             return
-        # The worker is CPU-bound in Python while catching up; a shorter GIL switch
-        # interval (default 5 ms) lets the UI thread back in quickly after each Qt call.
-        if sys.getswitchinterval() > UI_SWITCH_INTERVAL_S:
-            sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
-        # A full cyclic-GC pass stops every thread, the UI's too, for as long as it takes to
-        # walk the heap (100-200 ms once Qt, SQLAlchemy and the roster are loaded).
-        # Everything alive now lives for the session: freeze it out of future passes.
-        gc.freeze()
         engine = SyncEngine(self.store, self.credentials)
         self._loop = SyncLoop(engine, self._workerStatus.emit, self._workerEvent.emit)
         self._thread = _SyncThread(self._loop)

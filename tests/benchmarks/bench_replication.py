@@ -173,6 +173,7 @@ def bench_ui_stall(server: Server, tmp: Path) -> None:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from fieldclient.app import tune_runtime
     from fieldclient.ui.events import StoreEvents
     from fieldclient.ui.sync_controller import SyncController
     from fieldclient.ui.sync_panel import SyncPanel
@@ -195,6 +196,7 @@ def bench_ui_stall(server: Server, tmp: Path) -> None:
         QTimer.singleShot(500, settle.quit)
         settle.exec()
         ctl = SyncController(c.store, events, credentials=c.creds, notify_revoked=False)
+        tune_runtime()  # as open_main_window does for the app
         done = {"ok": False}
         wait = QEventLoop()
 
