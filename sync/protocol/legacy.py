@@ -1,8 +1,6 @@
-"""Wire types of sync protocol v1, shared by the client and the server.
-
-This module is the single source of truth for what crosses the wire: the
-envelope of a change, the per-entity field schemas and the request/response
-bodies of every endpoint. It imports neither Qt nor SQL. See docs/protocol.md.
+"""TRANSITIONAL: the pydantic wire types of the first landing, kept importable only
+while the server and client move to the entity definitions (sync.protocol.entity,
+envelope, codec). Nothing new may use it; it is deleted when nothing imports it.
 """
 
 from __future__ import annotations
@@ -407,18 +405,3 @@ ERR_RATE_LIMITED = "rate_limited"
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def new_id() -> uuid.UUID:
-    """A UUIDv7 (time-ordered) made on this device."""
-    import os
-    import time
-
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76
-    value |= ((rand >> 62) & 0xFFF) << 64
-    value |= 0b10 << 62
-    value |= rand & ((1 << 62) - 1)
-    return uuid.UUID(int=value)

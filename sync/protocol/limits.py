@@ -1,0 +1,29 @@
+"""Numbers of the contract: versions, sizes and time windows, enforced on both sides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+PROTOCOL_VERSION = 1
+# Additive revisions within v1. A server advertises its revision and the oldest
+# client revision it still serves (/v1/health); each entity records the revision
+# that introduced it, so a client knows which record types it cannot apply yet.
+PROTOCOL_REVISION = 2
+
+MAX_PUSH_CHANGES = 5_000
+MAX_PULL_LIMIT = 10_000
+DEFAULT_PULL_LIMIT = 1_000
+MAX_WAIT_S = 30.0
+MAX_FIELDS = 40  # fields in one change
+
+MAX_SHORT = 200  # names, titles, callsigns
+MAX_TEXT = 10_000  # notes, entry bodies
+MAX_SLUG = 40
+MAX_AGENCIES = 50  # agencies involved in one record
+
+# A time a person gives (observed, occurred, created) may be at most this far
+# ahead of the clock that checks it, and no earlier than TIME_FLOOR.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+TIME_FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
+# An HLC further ahead of the server's clock than this is refused (a wrong clock).
+MAX_HLC_AHEAD_MS = 24 * 3600 * 1000

@@ -1,0 +1,183 @@
+"""Controlled vocabularies: the wire values and their English labels, declared once.
+
+Stored and wire values are English identifiers (``out_of_service``); people see
+labels. Labels are source strings in the translation context "vocab"; the client
+shows ``translate("vocab", label)``. A value added by a newer peer has no label
+here and shows as itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.protocol.i18n import QT_TRANSLATE_NOOP as N
+
+
+@dataclass(frozen=True)
+class Vocab:
+    name: str
+    labels: dict[str, str]  # value -> English label, in display order
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    def label(self, value: str | None) -> str:
+        if value is None:
+            return ""
+        return self.labels.get(value, value)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, English label) pairs in display order, for pickers."""
+        return list(self.labels.items())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.labels
+
+
+VOCABS: dict[str, Vocab] = {}
+
+
+def vocab(name: str, *pairs: tuple[str, str]) -> Vocab:
+    v = Vocab(name, dict(pairs))
+    if name in VOCABS:
+        raise ValueError(f"vocabulary {name!r} declared twice")
+    VOCABS[name] = v
+    return v
+
+
+AGENCY_KIND = vocab(
+    "agency_kind",
+    ("military", N("vocab", "Military")),
+    ("federal", N("vocab", "Federal")),
+    ("state", N("vocab", "State")),
+    ("municipal", N("vocab", "Municipal")),
+    ("civil", N("vocab", "Civil")),
+)
+
+ROLE = vocab(
+    "role",
+    ("admin", N("vocab", "Administrator")),
+    ("commander", N("vocab", "Commander")),
+    ("liaison", N("vocab", "Liaison officer")),
+    ("observer", N("vocab", "Observer")),
+)
+
+UNIT_KIND = vocab(
+    "unit_kind",
+    ("infantry", N("vocab", "Infantry")),
+    ("motorized", N("vocab", "Motorized")),
+    ("armor", N("vocab", "Armor")),
+    ("aviation", N("vocab", "Aviation")),
+    ("naval", N("vocab", "Naval")),
+    ("marines", N("vocab", "Marines")),
+    ("military_police", N("vocab", "Military police")),
+    ("police", N("vocab", "Police")),
+    ("special_forces", N("vocab", "Special forces")),
+    ("investigation", N("vocab", "Investigation")),
+    ("medical", N("vocab", "Medical")),
+    ("engineer", N("vocab", "Engineers")),
+    ("logistics", N("vocab", "Logistics")),
+    ("signals", N("vocab", "Signals")),
+    ("command", N("vocab", "Command post")),
+    ("civil_protection", N("vocab", "Civil protection")),
+    ("other", N("vocab", "Other")),
+)
+
+UNIT_STATUS = vocab(
+    "unit_status",
+    ("available", N("vocab", "Available")),
+    ("assigned", N("vocab", "Assigned")),
+    ("engaged", N("vocab", "Engaged")),
+    ("returning", N("vocab", "Returning")),
+    ("out_of_service", N("vocab", "Out of service")),
+    ("retired", N("vocab", "Retired")),
+)
+
+ECHELON = vocab(
+    "echelon",
+    ("team", N("vocab", "Team")),
+    ("squad", N("vocab", "Squad")),
+    ("section", N("vocab", "Section")),
+    ("platoon", N("vocab", "Platoon")),
+    ("company", N("vocab", "Company")),
+    ("battalion", N("vocab", "Battalion")),
+    ("regiment", N("vocab", "Regiment")),
+    ("brigade", N("vocab", "Brigade")),
+    ("division", N("vocab", "Division")),
+    ("corps", N("vocab", "Corps")),
+    ("none", N("vocab", "No echelon")),
+)
+
+VISIBILITY = vocab(
+    "visibility",
+    ("shared", N("vocab", "Shared with all agencies")),
+    ("agency", N("vocab", "Own agency only")),
+)
+
+POSITION_SOURCE = vocab(
+    "position_source",
+    ("gps", N("vocab", "GPS")),
+    ("manual", N("vocab", "Manual")),
+    ("radio", N("vocab", "Radio")),
+    ("relay", N("vocab", "Relay")),
+    ("imported", N("vocab", "Imported")),
+)
+
+INCIDENT_KIND = vocab(
+    "incident_kind",
+    ("armed_attack", N("vocab", "Armed attack")),
+    ("blockade", N("vocab", "Blockade")),
+    ("kidnapping", N("vocab", "Kidnapping")),
+    ("homicide", N("vocab", "Homicide")),
+    ("robbery", N("vocab", "Robbery")),
+    ("extortion", N("vocab", "Extortion")),
+    ("drug_seizure", N("vocab", "Drug seizure")),
+    ("arms_seizure", N("vocab", "Arms seizure")),
+    ("detention", N("vocab", "Detention")),
+    ("disturbance", N("vocab", "Disturbance")),
+    ("accident", N("vocab", "Accident")),
+    ("natural_disaster", N("vocab", "Natural disaster")),
+    ("fire", N("vocab", "Fire")),
+    ("missing_person", N("vocab", "Missing person")),
+    ("patrol_report", N("vocab", "Patrol report")),
+    ("other", N("vocab", "Other")),
+)
+
+INCIDENT_STATUS = vocab(
+    "incident_status",
+    ("open", N("vocab", "Open")),
+    ("responding", N("vocab", "Responding")),
+    ("contained", N("vocab", "Contained")),
+    ("closed", N("vocab", "Closed")),
+    ("voided", N("vocab", "Voided")),
+)
+
+SEVERITY = vocab(  # stored as integers 1-5; the keys here are their text form
+    "severity",
+    ("1", N("vocab", "1 - Minor")),
+    ("2", N("vocab", "2 - Moderate")),
+    ("3", N("vocab", "3 - Serious")),
+    ("4", N("vocab", "4 - Severe")),
+    ("5", N("vocab", "5 - Critical")),
+)
+
+ENTRY_KIND = vocab(
+    "entry_kind",
+    ("note", N("vocab", "Note")),
+    ("status", N("vocab", "Status change")),
+    ("assignment", N("vocab", "Unit assignment")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+CONFLICT_STATUS = vocab(
+    "conflict_status",
+    ("open", N("vocab", "Open")),
+    ("resolved", N("vocab", "Resolved")),
+)
+
+CONFLICT_RESOLUTION = vocab(
+    "conflict_resolution",
+    ("kept", N("vocab", "Kept the value that stands")),
+    ("reapplied", N("vocab", "Re-applied the overwritten value")),
+)
