@@ -12,7 +12,6 @@ or position across branches, which is what a commander does most.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
@@ -31,7 +30,7 @@ from PySide6.QtGui import QBrush, QColor
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.ui import geo
-from fieldclient.ui.labels import label
+from fieldclient.ui.labels import field_name, label
 from fieldclient.ui.tasks import run_task, serial_pool
 
 # Row tuple layout: the shared roster query's (store.queries.ROSTER_FIELDS).
@@ -44,6 +43,14 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 COL_CALLSIGN, COL_PARENT, COL_AGENCY, COL_KIND, COL_ECHELON, COL_STATUS = range(6)
 COL_STRENGTH, COL_POSITION, COL_AGE, COL_SOURCE = range(6, 10)
 COLUMN_COUNT = 10
+
+# Columns showing a vocabulary value: (row field, vocabulary).
+COLUMN_GROUPS = {
+    COL_KIND: (KIND, "unit_kind"),
+    COL_ECHELON: (ECHELON, "echelon"),
+    COL_STATUS: (STATUS, "unit_status"),
+    COL_SOURCE: (SOURCE, "position_source"),
+}
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STALE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -70,18 +77,14 @@ def load_rows_with_keys(store: Store) -> tuple[list[Row], list[str]]:
 
 
 def prefetch_rows(store: Store) -> Future[tuple[list[Row], list[str]]]:
-    """Start reading the roster on a plain thread right after the store opens, so the
-    query overlaps importing and building the window (start-up only)."""
-    future: Future[tuple[list[Row], list[str]]] = Future()
+    """Start reading the roster right after the store opens, so the query overlaps
+    importing and building the window (start-up only); `RosterModel.load` takes it."""
+    return run_task(lambda: load_rows_with_keys(store), _ignore)
 
-    def work() -> None:
-        try:
-            future.set_result(load_rows_with_keys(store))
-        except BaseException as exc:  # handed to the model, shown there
-            future.set_exception(exc)
 
-    threading.Thread(target=work, name="enlace-roster-prefetch", daemon=True).start()
-    return future
+def _ignore(_result: Any, _error: BaseException | None) -> None:
+    """The prefetch's outcome is read through its Future by the model's load, which
+    shows an error; nothing to do when it arrives."""
 
 
 def load_rows_by_ids(store: Store, ids: Iterable[str]) -> list[Row]:
@@ -260,18 +263,17 @@ class RosterModel(QAbstractTableModel):
             return (lambda r: r[CALLSIGN].casefold()), False
         if col == COL_PARENT:
             return (lambda r: self._parent_callsign(r).casefold()), False
-        if col in (COL_AGENCY, COL_SOURCE):
-            src = AGENCY if col == COL_AGENCY else SOURCE
-            return (lambda r: r[src] or ""), False
-        if col in (COL_KIND, COL_ECHELON, COL_STATUS):
-            src = {COL_KIND: KIND, COL_ECHELON: ECHELON, COL_STATUS: STATUS}[col]
+        if col == COL_AGENCY:
+            return (lambda r: r[AGENCY] or ""), False
+        if col in COLUMN_GROUPS:
+            src, group = COLUMN_GROUPS[col]
             names: dict[str | None, str] = {}  # by the shown (translated) name
 
             def by_label(r: Row) -> str:
                 code = r[src]
                 name = names.get(code)
                 if name is None:
-                    name = names[code] = label(code).casefold()
+                    name = names[code] = label(code, group).casefold()
                 return name
 
             return by_label, False
@@ -329,7 +331,7 @@ class RosterModel(QAbstractTableModel):
             )
 
     def retranslate(self) -> None:
-        if self._sort_column in (COL_KIND, COL_ECHELON, COL_STATUS) and self.rows:
+        if self._sort_column in COLUMN_GROUPS and self.rows:
             self.sort(self._sort_column, self._sort_order)  # sorted by the shown names
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
         self._emit_all()
@@ -406,12 +408,9 @@ class RosterModel(QAbstractTableModel):
             return self._parent_callsign(row)
         if col == COL_AGENCY:
             return row[AGENCY]
-        if col == COL_KIND:
-            return label(row[KIND])
-        if col == COL_ECHELON:
-            return label(row[ECHELON])
-        if col == COL_STATUS:
-            return label(row[STATUS])
+        if col in COLUMN_GROUPS:
+            src, group = COLUMN_GROUPS[col]
+            return label(row[src], group)
         if col == COL_STRENGTH:
             return "" if row[STRENGTH] is None else str(row[STRENGTH])
         if col == COL_POSITION:
@@ -420,8 +419,6 @@ class RosterModel(QAbstractTableModel):
             return geo.format_latlon(row[LAT], row[LON], self._coord_format)
         if col == COL_AGE:
             return self.age_text(row[OBSERVED])
-        if col == COL_SOURCE:
-            return label(row[SOURCE])
         return None
 
     def age_text(self, observed: datetime | None) -> str:
@@ -446,15 +443,16 @@ class RosterModel(QAbstractTableModel):
         return self.column_titles()[section] if 0 <= section < COLUMN_COUNT else None
 
     def column_titles(self) -> list[str]:
+        # Columns that show a field carry that field's label, as in the dialogs.
         return [
-            self.tr("Callsign"),
-            self.tr("Reports to"),
-            self.tr("Agency"),
-            self.tr("Kind"),
-            self.tr("Echelon"),
-            self.tr("Status"),
-            self.tr("Strength"),
+            field_name("unit", "callsign"),
+            field_name("unit", "parent_id"),
+            field_name("unit", "agency"),
+            field_name("unit", "kind"),
+            field_name("unit", "echelon"),
+            field_name("unit", "status"),
+            field_name("unit", "strength"),
             self.tr("Position"),
             self.tr("Age"),
-            self.tr("Source"),
+            field_name("position", "source"),
         ]
