@@ -3,7 +3,7 @@
 The request runs off the UI thread. Plain http:// is accepted only for a
 loopback address, and then a visible warning says the link is not encrypted.
 The password is handed to the server and dropped; the token goes to the OS
-keyring (replication/credentials.py).
+keyring (replication/credentials.py, reached through the sync controller).
 """
 
 from __future__ import annotations
@@ -27,11 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from fieldclient.core.errors import UserFacingError
-from fieldclient.replication import account
-from fieldclient.replication.credentials import CredentialStore
-from fieldclient.replication.http import is_loopback_host
 from fieldclient.store.db import Store
 from fieldclient.ui.errors import error_text
+from fieldclient.ui.sync_controller import (
+    Account,
+    CredentialStore,
+    SyncController,
+    last_sign_in,
+    plain_http_allowed,
+    sign_in,
+)
 from fieldclient.ui.tasks import run_task
 
 
@@ -42,7 +47,7 @@ class SignInDialog(QDialog):
         self,
         store: Store,
         parent: QWidget | None = None,
-        controller: Any = None,
+        controller: SyncController | None = None,
         credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,8 +57,9 @@ class SignInDialog(QDialog):
         self.credentials = credentials
         self.setWindowTitle(self.tr("Sign in to the sync server"))
 
-        self.server = QLineEdit(store.get_meta(account.META_SERVER) or "https://", self)
-        self.username = QLineEdit(store.get_meta(account.META_USERNAME) or "", self)
+        server, username = last_sign_in(store)
+        self.server = QLineEdit(server or "https://", self)
+        self.username = QLineEdit(username, self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.device = QLineEdit(socket.gethostname() or "", self)
@@ -109,7 +115,7 @@ class SignInDialog(QDialog):
         self.warning.setText("")
         self.warning.setVisible(False)
         if parts.scheme == "http":
-            if is_loopback_host(parts.hostname):
+            if plain_http_allowed(parts.hostname):
                 self.warning.setText(self.tr(
                     "Warning: plain http:// is not encrypted. It is allowed only for a server "
                     "on this computer."
@@ -141,8 +147,8 @@ class SignInDialog(QDialog):
         )
         store, creds = self.store, self.credentials
 
-        def work() -> account.Account:
-            return account.login(store, *args, credentials=creds)
+        def work() -> Account:
+            return sign_in(store, *args, credentials=creds)
 
         run_task(work, self._done)
 
@@ -166,5 +172,5 @@ class SignInDialog(QDialog):
         info = {"server": acct.server, "username": acct.username, "device_id": acct.device_id}
         self.signedIn.emit(info)
         if self.controller is not None:
-            self.controller.signedIn()
+            self.controller.signed_in()
         self.accept()

@@ -1,10 +1,14 @@
-"""Owns the replication worker thread and reports its state to the UI by signals.
+"""The UI's one adapter to the sync side: the sync worker and everything else the
+windows ask of replication (sign-in, the outbox's counts and actions).
 
-The worker (a QThread running `replication.worker.SyncLoop`) has its own
-database sessions and its own HTTP sessions; it never touches a widget. Its
-reports arrive here through queued signals and are re-emitted on the UI
-thread as `statusChanged(dict)` with keys state (online, offline, syncing,
-signed_out), waiting, rejected, conflicts, last_sync, last_error, server.
+The worker runs `replication.worker.SyncLoop` (Qt-free) as a long-running task
+of `ui.tasks`; it has its own database and HTTP sessions and never touches a
+widget. Its reports reach `SyncController` on the UI thread (`tasks.to_ui`) and
+are re-emitted as `statusChanged(dict)` with keys state (online, offline,
+syncing, signed_out), waiting, rejected, conflicts, last_sync, last_error, server.
+
+No other module of `ui/` imports `fieldclient.replication`: what the panels and
+dialogs need from it is the handful of functions below.
 """
 
 from __future__ import annotations
@@ -12,36 +16,72 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.orm import Session
 
+from fieldclient.replication import account
+from fieldclient.replication import outbox as _outbox
 from fieldclient.replication.credentials import CredentialStore
 from fieldclient.replication.engine import SyncEngine
+from fieldclient.replication.http import is_loopback_host
 from fieldclient.replication.worker import SyncLoop, status_snapshot
 from fieldclient.store.db import Store
+from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents
 
 log = logging.getLogger(__name__)
 
-_parked: list[QThread] = []  # threads that outlived stop(); kept so Qt never destroys them running
+STOP_WAIT_MS = 5000
+
+# -- what panels and dialogs ask of the sync side --------------------------------------
+
+OutboxCounts = _outbox.Counts
+Account = account.Account
 
 
-class _SyncThread(QThread):
-    def __init__(self, loop: SyncLoop) -> None:
-        super().__init__()
-        self.loop = loop
-        self.setObjectName("enlace-sync")
+def outbox_counts(session: Session) -> OutboxCounts:
+    """Changes not yet confirmed by the server (waiting or sent), rejected ones, and
+    open conflicts."""
+    return _outbox.counts(session)
 
-    def run(self) -> None:
-        self.loop.run()
+
+def dismiss_rejected(session: Session, seq: int) -> bool:
+    """A person saw a rejected change and lets it go (kept, marked dismissed)."""
+    return _outbox.dismiss(session, seq)
+
+
+def requeue_rejected(session: Session, seq: int) -> bool:
+    """Send a rejected change again (after its cause was fixed)."""
+    return _outbox.requeue(session, seq)
+
+
+def plain_http_allowed(host: str | None) -> bool:
+    """Plain http:// is accepted only for a server on this computer (loopback)."""
+    return is_loopback_host(host)
+
+
+def last_sign_in(store: Store) -> tuple[str, str]:
+    """Server URL and username of the last sign-in on this laptop ("" when none)."""
+    return store.get_meta(account.META_SERVER) or "", store.get_meta(account.META_USERNAME) or ""
+
+
+def sign_in(
+    store: Store, server: str, username: str, password: str, device: str,
+    ca_file: str | None, credentials: CredentialStore | None = None,
+) -> Account:
+    """Sign in and keep the token in the OS keyring (blocking: run it as a task)."""
+    return account.login(store, server, username, password, device, ca_file,
+                         credentials=credentials)
+
+
+# -- the worker ----------------------------------------------------------------------
 
 
 class SyncController(QObject):
     statusChanged = Signal(dict)
     # wipe: site policy erased local data after the revocation
     deviceRevoked = Signal(bool)
-    _workerStatus = Signal(dict)
-    _workerEvent = Signal(str, dict)
 
     def __init__(
         self,
@@ -56,27 +96,28 @@ class SyncController(QObject):
         self.events = events
         self.credentials = credentials
         self.notify_revoked = notify_revoked
-        self._thread: _SyncThread | None = None
+        self._worker: tasks.Worker | None = None
         self._loop: SyncLoop | None = None
         self._status: dict[str, Any] = {}
-        self._workerStatus.connect(self._onWorkerStatus, Qt.ConnectionType.QueuedConnection)
-        self._workerEvent.connect(self._onWorkerEvent, Qt.ConnectionType.QueuedConnection)
+        self._net_watched = False
+        # The loop reports from its own thread; these deliver on the UI thread, in order.
+        self._report_status = tasks.to_ui(self._on_worker_status)
+        self._report_event = tasks.to_ui(self._on_worker_event)
 
     # -- lifecycle ------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.isRunning():
+        if self._worker is not None and self._worker.is_running():
             return
         engine = SyncEngine(self.store, self.credentials)
-        self._loop = SyncLoop(engine, self._workerStatus.emit, self._workerEvent.emit)
-        self._thread = _SyncThread(self._loop)
-        self._thread.start()
+        self._loop = SyncLoop(engine, self._report_status, self._report_event)
+        self._worker = tasks.start_thread(self._loop.run, "enlace-sync")
         self._watch_network()
 
     def _watch_network(self) -> None:
         """When the OS reports the network back, sync at once (the health probe is the
         fallback where no such report exists)."""
-        if getattr(self, "_net_watched", False):
+        if self._net_watched:
             return
         self._net_watched = True
         try:
@@ -88,42 +129,40 @@ class SyncController(QObject):
                 return
             info = QNetworkInformation.instance()
             if info is not None:
-                info.reachabilityChanged.connect(self._onReachability)
+                info.reachabilityChanged.connect(self._on_reachability)
         except Exception:  # noqa: BLE001 - optional: the probe covers link return anyway
             log.info("no network reachability reports on this system")
 
     @Slot(object)
-    def _onReachability(self, reachability: object) -> None:  # noqa: N802
+    def _on_reachability(self, reachability: object) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
         if reachability == QNetworkInformation.Reachability.Online and self._loop is not None:
             self._loop.sync_now()
 
-    def stop(self, timeout_ms: int = 5000) -> None:
+    def stop(self, timeout_ms: int = STOP_WAIT_MS) -> None:
         if self._loop is not None:
             self._loop.stop()
-        if self._thread is not None:
-            if not self._thread.wait(timeout_ms):
-                # stuck in a network call that will time out on its own; never destroy it running
-                log.warning("sync thread still busy at stop; leaving it to finish")
-                _parked.append(self._thread)
-        self._thread = None
+        if self._worker is not None and not self._worker.wait(timeout_ms):
+            # stuck in a network call that will time out on its own; tasks keeps the thread
+            log.warning("sync thread still busy at stop; leaving it to finish")
+        self._worker = None
         self._loop = None
 
-    def isRunning(self) -> bool:  # noqa: N802 - Qt naming
-        return self._thread is not None and self._thread.isRunning()
+    def is_running(self) -> bool:
+        return self._worker is not None and self._worker.is_running()
 
-    # -- slots ----------------------------------------------------------------
+    # -- requests from the UI ---------------------------------------------------
 
     @Slot()
-    def syncNow(self) -> None:  # noqa: N802 - Qt naming
+    def sync_now(self) -> None:
         if self._loop is None:
             self.start()
         assert self._loop is not None
         self._loop.sync_now()
 
     @Slot()
-    def signedIn(self) -> None:  # noqa: N802 - Qt naming
+    def signed_in(self) -> None:
         """Call after a sign-in so the worker starts syncing at once."""
         if self._loop is None:
             self.start()
@@ -131,11 +170,8 @@ class SyncController(QObject):
             self._loop.signed_in()
 
     @Slot()
-    def signOut(self) -> None:  # noqa: N802 - Qt naming
+    def sign_out(self) -> None:
         """Tell the server (best effort) and delete the token, off the UI thread."""
-        from fieldclient.replication import account
-        from fieldclient.ui.tasks import run_task
-
         store, creds = self.store, self.credentials
 
         def done(_result: Any, error: BaseException | None) -> None:
@@ -144,7 +180,7 @@ class SyncController(QObject):
             if self._loop is not None:
                 self._loop.sync_now()  # the loop notices it is signed out and says so
 
-        run_task(lambda: account.logout(store, creds), done)
+        tasks.run_task(lambda: account.logout(store, creds), done)
 
     def status(self) -> dict[str, Any]:
         """Last reported status (or one read now, before the worker's first report)."""
@@ -156,13 +192,13 @@ class SyncController(QObject):
                 self._status = {"state": "offline"}
         return dict(self._status)
 
-    @Slot(dict)
-    def _onWorkerStatus(self, status: dict) -> None:  # noqa: N802
+    # -- reports from the worker (UI thread) ----------------------------------------
+
+    def _on_worker_status(self, status: dict[str, Any]) -> None:
         self._status = dict(status)
         self.statusChanged.emit(dict(status))
 
-    @Slot(str, dict)
-    def _onWorkerEvent(self, kind: str, data: dict) -> None:  # noqa: N802
+    def _on_worker_event(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "revoked":
             wipe = bool(data.get("wipe"))
             self.deviceRevoked.emit(wipe)

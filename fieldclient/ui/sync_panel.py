@@ -25,19 +25,26 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from fieldclient.core.timefmt import format_local
-from fieldclient.replication import outbox as ob
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Outbox
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.labels import entity_name, field_name, in_field_order
+from fieldclient.ui.sync_controller import (
+    OutboxCounts,
+    dismiss_rejected,
+    outbox_counts,
+    requeue_rejected,
+)
 from fieldclient.ui.tasks import run_task
 
 RECENT = 150  # newest rows shown besides every rejected one
 REFRESH_MS = 1000  # coalesce: a bulk sync changes thousands of rows per second
+MAX_FIELDS_SHOWN = 4
 
 
-def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts, QStandardItemModel]:
+def load_rows(store: Store) -> tuple[list[dict[str, Any]], OutboxCounts, QStandardItemModel]:
     """Rejected rows (all) and the newest others; runs on a worker thread."""
     with store.session() as s:
         rejected = s.scalars(
@@ -49,7 +56,7 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], ob.Counts, QStandardI
             .order_by(Outbox.seq.desc())
             .limit(RECENT)
         ).all()
-        counts = ob.counts(s)
+        counts = outbox_counts(s)
     rows = [
         {
             "seq": r.seq, "entity": r.entity, "entity_id": r.entity_id, "fields": list(r.fields),
@@ -71,14 +78,14 @@ def state_label(state: str) -> str:
     }.get(state, state)
 
 
-def entity_label(entity: str) -> str:
-    return {
-        "unit": QCoreApplication.translate("SyncPanel", "Unit"),
-        "position": QCoreApplication.translate("SyncPanel", "Position"),
-        "incident": QCoreApplication.translate("SyncPanel", "Incident"),
-        "incident_entry": QCoreApplication.translate("SyncPanel", "Log entry"),
-        "conflict": QCoreApplication.translate("SyncPanel", "Conflict"),
-    }.get(entity, entity)
+def change_text(entity: str, fields: list[str]) -> str:
+    """"Unit · Callsign, Status": the kind of record and the fields the change sets,
+    by their labels (the first few; an append carries every field of the record)."""
+    shown = in_field_order(entity, fields)[:MAX_FIELDS_SHOWN]
+    names = ", ".join(field_name(entity, f) for f in shown)
+    if len(fields) > MAX_FIELDS_SHOWN:
+        names += ", …"
+    return f"{entity_name(entity)} · {names}" if names else entity_name(entity)
 
 
 def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
@@ -91,7 +98,7 @@ def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
     for r in rows:
         cells = [
             format_local(r["created_at"]),
-            f"{entity_label(r['entity'])} · {', '.join(r['fields'][:6])}",
+            change_text(r["entity"], r["fields"]),
             state_label(r["state"]),
             r["reason"] or "",
         ]
@@ -143,10 +150,10 @@ class SyncPanel(QWidget):
         self.dismiss_button = QPushButton(self)
         self.retry_button = QPushButton(self)
         self.sync_button = QPushButton(self)
-        self._counts = ob.Counts(0, 0, 0)
+        self._counts = OutboxCounts(0, 0, 0)
         self.retranslateUi()
-        self.dismiss_button.clicked.connect(lambda: self._act(ob.dismiss))
-        self.retry_button.clicked.connect(lambda: self._act(ob.requeue))
+        self.dismiss_button.clicked.connect(lambda: self._act(dismiss_rejected))
+        self.retry_button.clicked.connect(lambda: self._act(requeue_rejected))
         self.sync_button.clicked.connect(self.syncRequested.emit)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -183,7 +190,7 @@ class SyncPanel(QWidget):
         else:
             self._dirty = True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty:
             self._dirty = False
@@ -204,13 +211,7 @@ class SyncPanel(QWidget):
             self._again = False
             self.refresh()
 
-    def state_label(self, state: str) -> str:
-        return state_label(state)
-
-    def entity_label(self, entity: str) -> str:
-        return entity_label(entity)
-
-    def retranslateUi(self) -> None:  # noqa: N802 - Qt naming
+    def retranslateUi(self) -> None:
         self.dismiss_button.setText(self.tr("Dismiss"))
         self.dismiss_button.setToolTip(self.tr("Stop showing the selected rejected change"))
         self.retry_button.setText(self.tr("Send again"))
@@ -223,13 +224,14 @@ class SyncPanel(QWidget):
         )
         self.model.setHorizontalHeaderLabels(_headers())
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslateUi()
+            self.refresh()  # the rows' texts were built in the previous language
         super().changeEvent(event)
 
     def _fill(
-        self, rows: list[dict[str, Any]], counts: ob.Counts, model: QStandardItemModel
+        self, rows: list[dict[str, Any]], counts: OutboxCounts, model: QStandardItemModel
     ) -> None:
         self._counts = counts
         self.summary.setText(

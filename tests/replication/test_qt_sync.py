@@ -57,13 +57,13 @@ def test_controller_reports_status_on_the_ui_thread_and_pushes_edits(
                         and c.outbox_states() and set(c.outbox_states().values()) == {"applied"},
                         timeout=10000)
         assert seen[-1]["last_sync"]
-        ctl.syncNow()
+        ctl.sync_now()
         qtbot.waitUntil(lambda: seen[-1]["state"] == "online", timeout=10000)
         assert all(threads)
     finally:
         ctl.stop()
         events.close()
-    assert not ctl.isRunning()
+    assert not ctl.is_running()
     assert token not in caplog.text
 
 
@@ -171,7 +171,7 @@ def test_controller_sign_out_deletes_token_and_reports_signed_out(qtbot, server,
     ctl.start()
     try:
         qtbot.waitUntil(lambda: bool(seen) and seen[-1]["state"] == "online", timeout=15000)
-        ctl.signOut()
+        ctl.sign_out()
         qtbot.waitUntil(lambda: seen[-1]["state"] == "signed_out", timeout=15000)
         assert c.creds.get_token(server.url, "beto") is None
         assert account.current_account(c.store) is None
