@@ -4,7 +4,10 @@
 One .ts per area (each area has one owner, so translators never collide):
 pyside6-lupdate merges new source strings into the existing file (translations
 already made are kept), then pyside6-lrelease compiles every .ts next to
-itself. `--check` extracts into a temporary copy instead, leaves the tree
+itself. The "protocol" area holds what `sync/protocol` declares for people to
+read - vocabulary labels, entity and field labels, problem messages - read from
+its registries (so a label is found however its module marks it) as well as
+from its source. `--check` extracts into a temporary copy instead, leaves the tree
 alone, and exits 1 listing every string without a Spanish translation or
 whose placeholders ({name}, %1, %n) differ from the source.
 """
@@ -12,6 +15,7 @@ whose placeholders ({name}, %1, %n) differ from the source.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -21,12 +25,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: the protocol registries are imported
 TS_DIR = ROOT / "resources" / "translations"
 LANG = "es_MX"
 
 AREAS: dict[str, list[str]] = {
     "ui": ["fieldclient/app.py", "fieldclient/ui"],
-    # Domain messages and vocabulary (errors, vocab contexts), owned by the core/CLI engineer.
+    # Domain messages (errors context) of the core, the store and the command line.
     "core": ["fieldclient/core", "fieldclient/store", "fieldclient/cli.py"],
     "map": ["fieldclient/map"],
     "sync": [
@@ -36,7 +42,11 @@ AREAS: dict[str, list[str]] = {
         "fieldclient/ui/conflicts_panel.py",
         "fieldclient/ui/signin_dialog.py",
     ],
+    # Labels of vocabularies, entities and fields, and problem messages (contexts
+    # "vocab", "entities", "fields", "problems"): one catalogue for every screen.
+    "protocol": ["sync/protocol"],
 }
+GENERATED_AREAS = {"protocol"}  # areas whose strings also come from registries
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%L?\d+|%n")
 
@@ -76,14 +86,41 @@ def ts_path(area: str, base: Path = TS_DIR) -> Path:
     return base / f"{area}_{LANG}.ts"
 
 
+def protocol_strings() -> list[tuple[str, str]]:
+    """(context, English text) of every label and message `sync.protocol` declares."""
+    from sync.protocol import ENTITIES, VOCABS
+    from sync.protocol.problems import TEMPLATES
+
+    out: list[tuple[str, str]] = []
+    for v in VOCABS.values():
+        out += [("vocab", text) for text in v.labels.values()]
+    for e in ENTITIES.values():
+        out.append(("entities", e.label))
+        out += [("fields", f.label) for f in e.fields.values()]
+    out += [("problems", text) for text in TEMPLATES.values()]
+    return list(dict.fromkeys(out))
+
+
+def _stub(folder: Path) -> Path:
+    """A Python file marking the registries' strings the way lupdate reads them."""
+    stub = folder / "protocol_registries.py"
+    lines = [f"QT_TRANSLATE_NOOP({json.dumps(c)}, {json.dumps(t, ensure_ascii=False)})"
+             for c, t in protocol_strings()]
+    stub.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return stub
+
+
 def update(area: str, ts: Path) -> None:
     files = area_files(area)
     if not files:
         return
     ts.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [_tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none"]
-    cmd += [str(f) for f in files] + ["-ts", str(ts)]
-    subprocess.run(cmd, check=True, cwd=ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        if area in GENERATED_AREAS:
+            files.append(_stub(Path(tmp)))
+        cmd = [_tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none"]
+        cmd += [str(f) for f in files] + ["-ts", str(ts)]
+        subprocess.run(cmd, check=True, cwd=ROOT)
     _set_language(ts)
 
 

@@ -11,11 +11,10 @@ full load runs on a worker thread (no bulk database work on the UI thread).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -28,6 +27,10 @@ from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
 from fieldclient.map.scheme import map_profile, register_url_scheme
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
+from fieldclient.ui import geo
+from fieldclient.ui.i18n import Retranslatable
+from fieldclient.ui.labels import field_name, labels_of
+from fieldclient.ui.tasks import run_task, serial_pool
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +39,14 @@ if QCoreApplication.instance() is None:
 
 FRAME_MS = 16
 ACK_TIMEOUT_MS = 2000  # a lost ack (page reloading) must not stall updates forever
-COORD_FORMATS = ("DD", "DMS", "MGRS")
+MARKER_GROUPS = {  # what map.js calls each vocabulary it labels
+    "status": "unit_status",
+    "incidentStatus": "incident_status",
+    "incidentKind": "incident_kind",
+}
 
 
-def _format_coord(lat: float, lon: float, fmt: str) -> str:
-    try:
-        from fieldclient.core.coords import format_coord
-
-        return format_coord(lat, lon, fmt.lower())
-    except ImportError:  # core not there (older checkout): plain decimal degrees
-        return f"{lat:.5f}, {lon:.5f}"
-
-
-class _Loader(QObject):
-    """Runs the full load off the UI thread; `done` arrives queued on the UI thread."""
-
-    done = Signal(int, object, float)  # generation, (units, incidents), read time
-
-
-class MapView(QWidget):
+class MapView(Retranslatable, QWidget):
     unitSelected = Signal(str)
     incidentSelected = Signal(str)
     logPositionRequested = Signal(float, float)
@@ -74,7 +66,7 @@ class MapView(QWidget):
         reader = self._reader
         self.destroyed.connect(lambda *_: reader.close())
         self._stale_minutes = float(stale_minutes)
-        self._coord_format = "DD"
+        self._coord_format = "dd"
         self._selected: str | None = None
         self._track_unit: str | None = None
         self._view_state: dict[str, Any] = {
@@ -128,8 +120,8 @@ class MapView(QWidget):
         ev.viewChanged.connect(self._on_view_changed)
         self._page.renderProcessTerminated.connect(self._on_render_crash)
 
-        self._loader = _Loader(self)
-        self._loader.done.connect(self._on_loaded)
+        # Full loads run one at a time, in order: an older snapshot never lands after a newer one.
+        self._pool = serial_pool(self)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
@@ -138,7 +130,7 @@ class MapView(QWidget):
         self._ack_timer.timeout.connect(self._on_ack_timeout)
         events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
 
-        self.refreshBaseLayers()
+        self.refresh_base_layers()
         # Read the store while Chromium starts: the page gets its data the moment it is up.
         self._prefetched: tuple[tuple[bytes, int], float] | None = None
         self._snapshot_url: str | None = None
@@ -148,46 +140,36 @@ class MapView(QWidget):
 
     # -- public API ---------------------------------------------------------------------
 
-    def selectUnit(self, unit_id: str | None) -> None:  # noqa: N802 - Qt naming
+    def select_unit(self, unit_id: str | None) -> None:
         """Highlight a unit (from the roster) and bring it into view; does not emit unitSelected."""
         self._selected = unit_id if unit_id and ID_RE.match(unit_id) else None
         if self._page_ready:
             self._bridge.send({"type": "select", "id": self._selected, "reveal": True})
 
-    def selectedUnit(self) -> str | None:  # noqa: N802
-        return self._selected
-
-    def setCoordFormat(self, fmt: str) -> None:  # noqa: N802
-        """DD, DMS or MGRS: the format offered first by "Copy coordinates"."""
-        fmt = fmt.upper()
-        if fmt not in COORD_FORMATS:
+    def set_coord_format(self, fmt: str) -> None:
+        """dd, dms or mgrs (any case): the format offered first by "Copy coordinates"."""
+        fmt = fmt.lower()
+        if fmt not in geo.FORMATS:
             raise ValueError(f"unknown coordinate format {fmt!r}")
         self._coord_format = fmt
 
-    def coordFormat(self) -> str:  # noqa: N802
-        return self._coord_format
-
-    def formatCoord(self, lat: float, lon: float) -> str:  # noqa: N802
-        """The coordinate in the chosen format (for the status bar)."""
-        return _format_coord(lat, lon, self._coord_format)
-
-    def showTrack(self, unit_id: str | None) -> None:  # noqa: N802
+    def show_track(self, unit_id: str | None) -> None:
         """Draw the unit's recent track (None clears it); kept live as reports arrive."""
         self._track_unit = unit_id if unit_id and ID_RE.match(unit_id) else None
         if self._page_ready:
             self._send_track()
 
-    def setStaleMinutes(self, minutes: float) -> None:  # noqa: N802
+    def set_stale_minutes(self, minutes: float) -> None:
         self._stale_minutes = max(1.0, float(minutes))
         if self._page_ready:
             self._send_config()
 
-    def saveViewState(self) -> dict[str, Any]:  # noqa: N802
+    def save_view_state(self) -> dict[str, Any]:
         """Centre, zoom and base layer, as last reported by the page (JSON-safe)."""
         return dict(self._view_state)
 
-    def restoreViewState(self, state: dict[str, Any]) -> None:  # noqa: N802
-        """Apply a dict from saveViewState(); anything malformed is ignored."""
+    def restore_view_state(self, state: dict[str, Any]) -> None:
+        """Apply a dict from save_view_state(); anything malformed is ignored."""
         try:
             lat, lon, zoom = float(state["lat"]), float(state["lon"]), int(state["zoom"])
             base = str(state.get("base", "plain"))
@@ -205,7 +187,7 @@ class MapView(QWidget):
         else:
             self._pending_view = view
 
-    def refreshBaseLayers(self) -> None:  # noqa: N802
+    def refresh_base_layers(self) -> None:
         """Rescan `<data dir>/maps/`; bad files are logged and shown as a notice."""
         good, bad = scan(self._store.data_dir)
         self._layers = []
@@ -226,20 +208,15 @@ class MapView(QWidget):
     def notices(self) -> list[str]:
         return list(self._notices)
 
-    def baseLayers(self) -> list[dict[str, Any]]:  # noqa: N802
+    def base_layers(self) -> list[dict[str, Any]]:
         return [dict(layer) for layer in self._layers]
-
-    def isReady(self) -> bool:  # noqa: N802
-        return self._is_ready
 
     def page(self) -> MapPage:
         return self._page
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+    def retranslateUi(self) -> None:
         # The page's texts (layer names, hover labels, notices) come from Python.
-        if event.type() == QEvent.Type.LanguageChange:
-            self.refreshBaseLayers()
-        super().changeEvent(event)
+        self.refresh_base_layers()
 
     # -- page lifecycle -----------------------------------------------------------------
 
@@ -280,26 +257,25 @@ class MapView(QWidget):
     def _start_full_load(self) -> None:
         self._generation += 1
         gen = self._generation
-        store, done = self._store, self._loader.done
+        store = self._store
         # Changes from now on are re-sent after the reset, so none is lost in between.
         self._dirty_units.clear()
         self._dirty_positions.clear()
         self._dirty_incidents.clear()
 
-        def work() -> None:
+        def work() -> tuple[tuple[bytes, int], float]:
             # Query and JSON encoding both happen here, off the UI thread.
             t = time.perf_counter()
             try:
-                body, count = data.snapshot_json(store)
+                return data.snapshot_json(store), t
             except Exception:
                 log.exception("map: loading units and incidents failed")
-                body, count = b'{"units":[],"incidents":[],"sidcs":{}}', 0
-            try:
-                done.emit(gen, (body, count), t)
-            except RuntimeError:  # the widget was closed while this thread read the store
-                pass
+                return (b'{"units":[],"incidents":[],"sidcs":{}}', 0), t
 
-        threading.Thread(target=work, name="map-load", daemon=True).start()
+        def done(result: Any, _error: BaseException | None) -> None:
+            self._on_loaded(gen, *result)
+
+        run_task(work, done, self._pool)
 
     def _on_loaded(self, gen: int, payload: tuple[bytes, int], read_at: float) -> None:
         if gen != self._generation:
@@ -430,11 +406,12 @@ class MapView(QWidget):
         act.setObjectName("map-new-incident")
         act.triggered.connect(lambda: self.newIncidentRequested.emit(lat, lon))
         copy = menu.addMenu(self.tr("Copy coordinates"))
-        order = [self._coord_format] + [f for f in COORD_FORMATS if f != self._coord_format]
+        order = [self._coord_format] + [f for f in geo.FORMATS if f != self._coord_format]
         for fmt in order:
-            text = _format_coord(lat, lon, fmt)
-            act = copy.addAction(self.tr("{format}: {coordinates}").format(format=fmt, coordinates=text))
-            act.setObjectName(f"map-copy-{fmt.lower()}")
+            text = geo.format_latlon(lat, lon, fmt)
+            act = copy.addAction(
+                self.tr("{format}: {coordinates}").format(format=fmt.upper(), coordinates=text))
+            act.setObjectName(f"map-copy-{fmt}")
             act.triggered.connect(lambda _=False, t=text: QGuiApplication.clipboard().setText(t))
             if fmt == self._coord_format:
                 copy.setDefaultAction(act)
@@ -447,40 +424,9 @@ class MapView(QWidget):
         return {
             "plain": self.tr("Outlines only"),
             "outlines": self.tr("Country outlines"),
-            "severity": self.tr("Severity"),
+            "severity": field_name("incident", "severity"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:
-        return {
-            "status": {
-                "available": self.tr("Available"),
-                "assigned": self.tr("Assigned"),
-                "engaged": self.tr("Engaged"),
-                "returning": self.tr("Returning"),
-                "out_of_service": self.tr("Out of service"),
-            },
-            "incidentStatus": {
-                "open": self.tr("Open"),
-                "responding": self.tr("Responding"),
-                "contained": self.tr("Contained"),
-                "closed": self.tr("Closed"),
-            },
-            "incidentKind": {
-                "armed_attack": self.tr("Armed attack"),
-                "blockade": self.tr("Blockade"),
-                "kidnapping": self.tr("Kidnapping"),
-                "homicide": self.tr("Homicide"),
-                "robbery": self.tr("Robbery"),
-                "extortion": self.tr("Extortion"),
-                "drug_seizure": self.tr("Drug seizure"),
-                "arms_seizure": self.tr("Arms seizure"),
-                "detention": self.tr("Detention"),
-                "disturbance": self.tr("Disturbance"),
-                "accident": self.tr("Accident"),
-                "natural_disaster": self.tr("Natural disaster"),
-                "fire": self.tr("Fire"),
-                "missing_person": self.tr("Missing person"),
-                "patrol_report": self.tr("Patrol report"),
-                "other": self.tr("Other"),
-            },
-        }
+        # The same vocabulary, in the same words, as the roster, the log and the dialogs.
+        return {key: labels_of(group) for key, group in MARKER_GROUPS.items()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +35,8 @@ from fieldclient.store.models import Conflict, Incident, Unit
 from fieldclient.store.writer import META_USER, LocalWriter
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.i18n import Retranslatable
+from fieldclient.ui.labels import entity_name, field_name, field_value
 from fieldclient.ui.tasks import run_task
 
 
@@ -68,15 +70,7 @@ def load_conflicts(store: Store, include_resolved: bool) -> list[dict[str, Any]]
         return out
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-class ConflictsPanel(QWidget):
+class ConflictsPanel(Retranslatable, QWidget):
     COLS = 8
 
     def __init__(
@@ -127,7 +121,7 @@ class ConflictsPanel(QWidget):
         self._update_buttons()
         self.refresh()
 
-    def retranslateUi(self) -> None:  # noqa: N802 - Qt naming
+    def retranslateUi(self) -> None:
         self.show_resolved.setText(self.tr("Show resolved"))
         self.table.setHorizontalHeaderLabels([
             self.tr("Record"), self.tr("Field"),
@@ -138,11 +132,6 @@ class ConflictsPanel(QWidget):
         self.accept_button.setText(self.tr("Accept theirs"))
         if self.rows:
             self._fill(self.rows)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
 
     def _on_changed(self, cs: ChangeSet) -> None:
         if cs.get("conflict") and not self._timer.isActive():
@@ -170,11 +159,14 @@ class ConflictsPanel(QWidget):
         self.summary.setText(self.tr("Open conflicts: {n}").format(n=open_n))
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            kind = self.tr("Unit") if r["entity"] == "unit" else self.tr("Incident")
+            entity, field = r["entity"], r["field"] or ""
             cells = [
-                f"{kind} {r['name']}".strip(), r["field"] or "",
-                _show(r["winner_value"]), r["winner_by"] or "", format_local(r["winner_at"]),
-                _show(r["loser_value"]), r["loser_by"] or "", format_local(r["loser_at"]),
+                f"{entity_name(entity)} {r['name']}".strip(),
+                field_name(entity, field) if field else "",
+                field_value(entity, field, r["winner_value"]), r["winner_by"] or "",
+                format_local(r["winner_at"]),
+                field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
+                format_local(r["loser_at"]),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

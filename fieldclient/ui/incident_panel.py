@@ -12,7 +12,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldclient.core import vocab
 from fieldclient.core.errors import InvalidInput, UserFacingError
 from fieldclient.core.timefmt import format_local
 from fieldclient.store import queries
@@ -39,9 +40,9 @@ from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
 from fieldclient.ui.errors import error_text, show_error
 from fieldclient.ui.form_dialog import ERROR_STYLE, fill_codes
+from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import dtg, label, severity_label
 from fieldclient.ui.tasks import run_task
-from sync.protocol import ENTRY_KINDS, INCIDENT_KINDS, INCIDENT_STATUSES
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,8 +50,8 @@ TIME_ROLE = Qt.ItemDataRole.UserRole + 2
 RANGES = (None, 1, 7, 30)  # days back; None = any time
 
 
-class IncidentPanel(QWidget):
-    incidentSelected = Signal(str)  # noqa: N815
+class IncidentPanel(Retranslatable, QWidget):
+    incidentSelected = Signal(str)
 
     def __init__(
         self, store: Store, writer: LocalWriter, parent: QWidget | None = None
@@ -159,16 +160,9 @@ class IncidentPanel(QWidget):
         self.add_button.clicked.connect(self.add_entry)
         self.retranslateUi()
 
-    # -- language ---------------------------------------------------------------
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
-
     def retranslateUi(self) -> None:
-        fill_codes(self.f_status, INCIDENT_STATUSES, blank=self.tr("Any status"))
-        fill_codes(self.f_kind, INCIDENT_KINDS, blank=self.tr("Any kind"))
+        fill_codes(self.f_status, vocab.values("incident_status"), blank=self.tr("Any status"))
+        fill_codes(self.f_kind, vocab.values("incident_kind"), blank=self.tr("Any kind"))
         self._fill_data(self.f_severity, [(None, self.tr("Any severity"))] + [
             (n, self.tr("Severity {n} or more").format(n=n)) for n in range(2, 6)
         ])
@@ -176,8 +170,8 @@ class IncidentPanel(QWidget):
             (None, self.tr("Any time")), (1, self.tr("Last 24 hours")),
             (7, self.tr("Last 7 days")), (30, self.tr("Last 30 days")),
         ])
-        fill_codes(self.entry_kind, ENTRY_KINDS)
-        fill_codes(self.entry_status, INCIDENT_STATUSES)
+        fill_codes(self.entry_kind, vocab.values("entry_kind"))
+        fill_codes(self.entry_status, vocab.values("incident_status"))
         self.entry_unit.setPlaceholderText(self.tr("Callsign of the unit"))
         self.entry_body.setPlaceholderText(self.tr("Text of the entry"))
         self.add_button.setText(self.tr("Add entry"))

@@ -1,30 +1,79 @@
-"""Display names of the protocol's vocabulary, translated at the moment they are shown.
+"""What people see for the protocol's names, translated at the moment they are shown.
 
-The English source labels live in `fieldclient.core.vocab` (context "vocab");
-stored values stay the wire codes, so a language switch relabels everything live.
+Vocabulary values, field names and entity names are declared once, with their
+English labels, in `sync.protocol` (contexts "vocab", "fields", "entities"). The
+roster, the map, the dialogs, the Sync and Conflicts panels all show them through
+these functions, so one value reads the same everywhere and a language switch
+relabels everything live. Stored values stay the wire codes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from fieldclient.core import timefmt, vocab
+from sync.protocol import ENTITIES
+from sync.protocol.entity import entity_label, field_label
+from sync.protocol.fields import Choice
 
-# Codes are unique across groups except "other", whose label is the same everywhere.
-_FLAT: dict[str, str] = {}
-for _values, _labels in vocab.GROUPS.values():
-    for _code, _source in _labels.items():
-        _FLAT.setdefault(_code, _source)
+
+def _tr(context: str, source: str) -> str:
+    return QCoreApplication.translate(context, source)
 
 
 def label(code: str | None, group: str | None = None) -> str:
-    """The user's-language name of a vocabulary code (the code itself if unknown)."""
+    """The user's-language name of a vocabulary value (the value itself if unknown).
+    Without `group` the value is looked up in every vocabulary: a value found in
+    several has the same label in each (tests/ui/test_labels.py checks it)."""
     if not code:
         return ""
-    source = vocab.label(group, code) if group else _FLAT.get(code, code)
-    return QCoreApplication.translate(vocab.CONTEXT, source)
+    source = vocab.label(group, code) if group else vocab.any_label(code)
+    return _tr(vocab.CONTEXT, source)
+
+
+def labels_of(group: str) -> dict[str, str]:
+    """Every value of a vocabulary with its user's-language label, in display order."""
+    return {value: _tr(vocab.CONTEXT, source) for value, source in vocab.choices(group)}
+
+
+def severity_label(value: int) -> str:
+    return label(str(value), "severity")
+
+
+def entity_name(entity: str) -> str:
+    """"Unit", "Position report"... for an entity name (the name itself if unknown)."""
+    return _tr("entities", entity_label(entity))
+
+
+def field_name(entity: str | None, field: str) -> str:
+    """The label of one field of an entity ("Status", "Reports to"...)."""
+    return _tr("fields", field_label(entity, field))
+
+
+def in_field_order(entity: str, names: list[str]) -> list[str]:
+    """Field names in the order the entity declares them (unknown names last)."""
+    spec = ENTITIES.get(entity)
+    order = {name: i for i, name in enumerate(spec.fields)} if spec is not None else {}
+    return sorted(names, key=lambda n: order.get(n, len(order)))
+
+
+def field_value(entity: str | None, field: str, value: Any) -> str:
+    """A stored value of a field as people read it: vocabulary values by their label,
+    severities by their name, lists joined; "—" for no value."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(field_value(entity, field, v) for v in value) or "—"
+    spec = ENTITIES.get(entity or "")
+    kind = spec.fields[field].kind if spec is not None and field in spec.fields else None
+    if isinstance(kind, Choice):
+        return label(str(value), kind.vocab.name)
+    if field == "severity" and isinstance(value, int):
+        return severity_label(value)
+    return str(value)
 
 
 def dtg(when: datetime | None) -> str:
@@ -33,8 +82,3 @@ def dtg(when: datetime | None) -> str:
         return ""
     lang = "es" if QLocale().language() == QLocale.Language.Spanish else "en"
     return timefmt.format_dtg(when, lang)
-
-
-def severity_label(value: int) -> str:
-    source = vocab.SEVERITY_LABELS.get(value, str(value))
-    return QCoreApplication.translate(vocab.CONTEXT, source)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,19 +23,19 @@ from PySide6.QtWidgets import (
 from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
 from fieldclient.ui import geo
-from fieldclient.ui.labels import label
+from fieldclient.ui.i18n import Retranslatable
+from fieldclient.ui.labels import label, labels_of
 from fieldclient.ui.roster_model import COL_CALLSIGN, COL_POSITION, RosterModel
-from sync.protocol import UNIT_KINDS, UNIT_STATUSES
 
 FILTER_DELAY_MS = 120  # one filter per pause in typing, not one per key
 
 
-class RosterPanel(QWidget):
-    unitSelected = Signal(str)  # noqa: N815 - Qt signal naming
-    editRequested = Signal(str)  # noqa: N815
-    retireRequested = Signal(str)  # noqa: N815
-    logPositionRequested = Signal(str)  # noqa: N815
-    staleMinutesChanged = Signal(int)  # noqa: N815
+class RosterPanel(Retranslatable, QWidget):
+    unitSelected = Signal(str)
+    editRequested = Signal(str)
+    retireRequested = Signal(str)
+    logPositionRequested = Signal(str)
+    staleMinutesChanged = Signal(int)
 
     def __init__(self, store: Store, model: RosterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,20 +141,11 @@ class RosterPanel(QWidget):
         model.modelReset.connect(self._update_count)
         self.retranslateUi()
 
-    # -- language ---------------------------------------------------------------
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
-
     def retranslateUi(self) -> None:
         self.search.setPlaceholderText(self.tr("Find unit by callsign, agency… (Ctrl+F)"))
         self._fill_combo(self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()])
-        self._fill_combo(
-            self.status, self.tr("Any status"), [(s, label(s)) for s in UNIT_STATUSES]
-        )
-        self._fill_combo(self.kind, self.tr("Any kind"), [(k, label(k)) for k in UNIT_KINDS])
+        self._fill_combo(self.status, self.tr("Any status"), list(labels_of("unit_status").items()))
+        self._fill_combo(self.kind, self.tr("Any kind"), list(labels_of("unit_kind").items()))
         self.edit_button.setText(self.tr("Edit…"))
         self.retire_button.setText(self.tr("Retire"))
         self.position_button.setText(self.tr("Log position…"))
@@ -291,8 +282,9 @@ class RosterPanel(QWidget):
         strength = (f" · {e(t_strength)} {unit.strength}" if unit.strength is not None else "")
         lines = [
             f"<b style='font-size:large'>{e(unit.callsign)}</b> {e(unit.name or '')}",
-            f"{e(t_agency)} {e(unit.agency)} · {e(label(unit.kind))} · {e(label(unit.echelon))}",
-            f"{e(t_status)} {e(label(unit.status))}{strength}",
+            f"{e(t_agency)} {e(unit.agency)} · {e(label(unit.kind, 'unit_kind'))}"
+            f" · {e(label(unit.echelon, 'echelon'))}",
+            f"{e(t_status)} {e(label(unit.status, 'unit_status'))}{strength}",
             f"{e(t_commander)} {e(unit.commander or '—')}",
             f"{e(t_position)} {e(where)}",
             f"{e(t_chain)} {chain_text}",

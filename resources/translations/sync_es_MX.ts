@@ -43,14 +43,6 @@
         <source>Open conflicts: {n}</source>
         <translation>Conflictos abiertos: {n}</translation>
     </message>
-    <message>
-        <source>Unit</source>
-        <translation>Unidad</translation>
-    </message>
-    <message>
-        <source>Incident</source>
-        <translation>Incidente</translation>
-    </message>
 </context>
 <context>
     <name>SignInDialog</name>
@@ -175,26 +167,6 @@
     <message>
         <source>dismissed</source>
         <translation>descartado</translation>
-    </message>
-    <message>
-        <source>Unit</source>
-        <translation>Unidad</translation>
-    </message>
-    <message>
-        <source>Position</source>
-        <translation>Posición</translation>
-    </message>
-    <message>
-        <source>Incident</source>
-        <translation>Incidente</translation>
-    </message>
-    <message>
-        <source>Log entry</source>
-        <translation>Entrada de bitácora</translation>
-    </message>
-    <message>
-        <source>Conflict</source>
-        <translation>Conflicto</translation>
     </message>
     <message>
         <source>Change</source>

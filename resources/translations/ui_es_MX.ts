@@ -207,31 +207,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message>
-        <source>Enlace — field operations</source>
-        <translation>Enlace — operaciones en campo</translation>
-    </message>
-    <message>
-        <source>Units</source>
-        <translation>Unidades</translation>
-    </message>
-    <message>
-        <source>Incident log</source>
-        <translation>Bitácora de incidentes</translation>
-    </message>
-    <message>
-        <source>Sync</source>
-        <translation>Sincronización</translation>
-    </message>
-    <message>
-        <source>Conflicts</source>
-        <translation>Conflictos</translation>
-    </message>
-    <message>
-        <source>Track</source>
-        <translation>Recorrido</translation>
-    </message>
+    <name>MainToolBar</name>
     <message>
         <source>Main toolbar</source>
         <translation>Barra principal</translation>
@@ -265,16 +241,43 @@
         <translation>Sincronizar ahora</translation>
     </message>
     <message>
-        <source>Find in roster</source>
-        <translation>Buscar en la lista de unidades</translation>
-    </message>
-    <message>
         <source>Coordinates:</source>
         <translation>Coordenadas:</translation>
     </message>
     <message>
         <source>Language:</source>
         <translation>Idioma:</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Enlace — field operations</source>
+        <translation>Enlace — operaciones en campo</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Unidades</translation>
+    </message>
+    <message>
+        <source>Incident log</source>
+        <translation>Bitácora de incidentes</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflictos</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>Recorrido</translation>
+    </message>
+    <message>
+        <source>Find in roster</source>
+        <translation>Buscar en la lista de unidades</translation>
     </message>
     <message>
         <source>Loading the map…</source>
@@ -299,48 +302,6 @@
     <message>
         <source>Select a unit in the roster first.</source>
         <translation>Primero seleccione una unidad en la lista.</translation>
-    </message>
-    <message>
-        <source>Offline</source>
-        <translation>Sin conexión</translation>
-    </message>
-    <message>
-        <source>Online</source>
-        <translation>En línea</translation>
-    </message>
-    <message>
-        <source>Syncing…</source>
-        <translation>Sincronizando…</translation>
-    </message>
-    <message>
-        <source>Sync error</source>
-        <translation>Error de sincronización</translation>
-    </message>
-    <message>
-        <source>Not signed in</source>
-        <translation>Sin sesión iniciada</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n change(s) waiting</source>
-        <translation>
-            <numerusform>%n cambio pendiente</numerusform>
-            <numerusform>%n cambios pendientes</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n rejected</source>
-        <translation>
-            <numerusform>%n rechazado</numerusform>
-            <numerusform>%n rechazados</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Last sync: {when}</source>
-        <translation>Última sincronización: {when}</translation>
-    </message>
-    <message>
-        <source>Never synced</source>
-        <translation>Nunca sincronizado</translation>
     </message>
 </context>
 <context>
@@ -379,7 +340,7 @@
     </message>
     <message>
         <source>The observed time is in the future (more than {minutes} minutes ahead).</source>
-        <translation>La hora observada está en el futuro (más de {minutes} minutos adelantada).</translation>
+        <translation>La hora observada está en el futuro (más de {minutes} minutos de adelanto).</translation>
     </message>
     <message>
         <source>Accuracy is a number of metres from 0 to 1000000.</source>
@@ -409,44 +370,12 @@
         <translation>{n} d</translation>
     </message>
     <message>
-        <source>Callsign</source>
-        <translation>Indicativo</translation>
-    </message>
-    <message>
-        <source>Reports to</source>
-        <translation>Depende de</translation>
-    </message>
-    <message>
-        <source>Agency</source>
-        <translation>Dependencia</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Tipo</translation>
-    </message>
-    <message>
-        <source>Echelon</source>
-        <translation>Escalón</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Estado</translation>
-    </message>
-    <message>
-        <source>Strength</source>
-        <translation>Efectivos</translation>
-    </message>
-    <message>
         <source>Position</source>
         <translation>Posición</translation>
     </message>
     <message>
         <source>Age</source>
         <translation>Antigüedad</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>Fuente</translation>
     </message>
 </context>
 <context>
@@ -557,6 +486,51 @@
     <message>
         <source>The old file was moved to {path}.</source>
         <translation>El archivo anterior se movió a {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Offline</source>
+        <translation>Sin conexión</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Sincronizando…</translation>
+    </message>
+    <message>
+        <source>Sync error</source>
+        <translation>Error de sincronización</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Sin sesión iniciada</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n cambio pendiente</numerusform>
+            <numerusform>%n cambios pendientes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n rechazado</numerusform>
+            <numerusform>%n rechazados</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last sync: {when}</source>
+        <translation>Última sincronización: {when}</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>Nunca sincronizado</translation>
     </message>
 </context>
 <context>

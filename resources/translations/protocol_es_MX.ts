@@ -1,0 +1,736 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_MX">
+<context>
+    <name>entities</name>
+    <message>
+        <source>Conflict</source>
+        <translation>Conflicto</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Incident log entry</source>
+        <translation>Anotación de bitácora</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Dependencia</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Position report</source>
+        <translation>Reporte de posición</translation>
+    </message>
+</context>
+<context>
+    <name>fields</name>
+    <message>
+        <source>Record type</source>
+        <translation>Tipo de registro</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Value that stands</source>
+        <translation>Valor vigente</translation>
+    </message>
+    <message>
+        <source>Overwritten value</source>
+        <translation>Valor sobrescrito</translation>
+    </message>
+    <message>
+        <source>Clock of the value that stands</source>
+        <translation>Reloj del valor vigente</translation>
+    </message>
+    <message>
+        <source>Clock of the overwritten value</source>
+        <translation>Reloj del valor sobrescrito</translation>
+    </message>
+    <message>
+        <source>Written by (stands)</source>
+        <translation>Escrito por (vigente)</translation>
+    </message>
+    <message>
+        <source>Written by (overwritten)</source>
+        <translation>Escrito por (sobrescrito)</translation>
+    </message>
+    <message>
+        <source>Detected at</source>
+        <translation>Detectado el</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Resolución</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Título</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>Latitud</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>Longitud</translation>
+    </message>
+    <message>
+        <source>Occurred at</source>
+        <translation>Ocurrió el</translation>
+    </message>
+    <message>
+        <source>Reporting agency</source>
+        <translation>Dependencia que reporta</translation>
+    </message>
+    <message>
+        <source>Involved agencies</source>
+        <translation>Dependencias involucradas</translation>
+    </message>
+    <message>
+        <source>Visibility</source>
+        <translation>Visibilidad</translation>
+    </message>
+    <message>
+        <source>Reason for voiding</source>
+        <translation>Motivo de la anulación</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <source>Corrects entry</source>
+        <translation>Corrige la anotación</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>Nuevo estado</translation>
+    </message>
+    <message>
+        <source>Written at</source>
+        <translation>Escrita el</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Autor</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Callsign</source>
+        <translation>Indicativo</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Dependencia</translation>
+    </message>
+    <message>
+        <source>Echelon</source>
+        <translation>Escalón</translation>
+    </message>
+    <message>
+        <source>Symbol code (SIDC)</source>
+        <translation>Código de símbolo (SIDC)</translation>
+    </message>
+    <message>
+        <source>Reports to</source>
+        <translation>Depende de</translation>
+    </message>
+    <message>
+        <source>Commander</source>
+        <translation>Comandante</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>Efectivos</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notas</translation>
+    </message>
+    <message>
+        <source>Accuracy (m)</source>
+        <translation>Precisión (m)</translation>
+    </message>
+    <message>
+        <source>Observed at</source>
+        <translation>Observada el</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Reported by</source>
+        <translation>Reportado por</translation>
+    </message>
+</context>
+<context>
+    <name>problems</name>
+    <message>
+        <source>{field} is required.</source>
+        <translation>El campo «{field}» es obligatorio.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be cleared.</source>
+        <translation>El campo «{field}» no puede quedar vacío.</translation>
+    </message>
+    <message>
+        <source>{field} must be text.</source>
+        <translation>El campo «{field}» debe ser texto.</translation>
+    </message>
+    <message>
+        <source>{field} is too long ({length} characters; at most {max}).</source>
+        <translation>El campo «{field}» es demasiado largo ({length} caracteres; máximo {max}).</translation>
+    </message>
+    <message>
+        <source>{field} must not start or end with spaces.</source>
+        <translation>El campo «{field}» no debe empezar ni terminar con espacios.</translation>
+    </message>
+    <message>
+        <source>{field} contains control characters.</source>
+        <translation>El campo «{field}» contiene caracteres de control.</translation>
+    </message>
+    <message>
+        <source>{field} contains hidden characters that change the text direction; type it again.</source>
+        <translation>El campo «{field}» contiene caracteres ocultos que cambian la dirección del texto; escríbalo de nuevo.</translation>
+    </message>
+    <message>
+        <source>{field} must be a whole number.</source>
+        <translation>El campo «{field}» debe ser un número entero.</translation>
+    </message>
+    <message>
+        <source>{field} must be a number.</source>
+        <translation>El campo «{field}» debe ser un número.</translation>
+    </message>
+    <message>
+        <source>{field} must be between {min} and {max} (got {value}).</source>
+        <translation>El campo «{field}» debe estar entre {min} y {max} (se recibió {value}).</translation>
+    </message>
+    <message>
+        <source>{field}: “{value}” is not one of the allowed values.</source>
+        <translation>{field}: «{value}» no es uno de los valores permitidos.</translation>
+    </message>
+    <message>
+        <source>{field}: “{value}” is not a record id.</source>
+        <translation>{field}: «{value}» no es un identificador de registro.</translation>
+    </message>
+    <message>
+        <source>{field}: “{value}” is not an agency code (lower-case letters, digits and “-”).</source>
+        <translation>{field}: «{value}» no es un código de dependencia (minúsculas, dígitos y «-»).</translation>
+    </message>
+    <message>
+        <source>{field} must be a list.</source>
+        <translation>El campo «{field}» debe ser una lista.</translation>
+    </message>
+    <message>
+        <source>{field} has too many items (at most {max}).</source>
+        <translation>El campo «{field}» tiene demasiados elementos (máximo {max}).</translation>
+    </message>
+    <message>
+        <source>{field} lists “{value}” twice.</source>
+        <translation>El campo «{field}» incluye «{value}» dos veces.</translation>
+    </message>
+    <message>
+        <source>{field} is not a date and time with a time zone (got “{value}”).</source>
+        <translation>El campo «{field}» no es una fecha y hora con zona horaria (se recibió «{value}»).</translation>
+    </message>
+    <message>
+        <source>{field} is in the future (more than {minutes} minutes ahead).</source>
+        <translation>El campo «{field}» está en el futuro (más de {minutes} minutos de adelanto).</translation>
+    </message>
+    <message>
+        <source>{field} is before {floor}.</source>
+        <translation>El campo «{field}» es anterior a {floor}.</translation>
+    </message>
+    <message>
+        <source>{field} must be 10 to 30 letters, digits, “-” or “*” (got “{value}”).</source>
+        <translation>El campo «{field}» debe tener de 10 a 30 letras, dígitos, «-» o «*» (se recibió «{value}»).</translation>
+    </message>
+    <message>
+        <source>{field} is not a clock value (got “{value}”).</source>
+        <translation>El campo «{field}» no es un valor de reloj (se recibió «{value}»).</translation>
+    </message>
+    <message>
+        <source>{field} must be true or false.</source>
+        <translation>El campo «{field}» debe ser verdadero o falso.</translation>
+    </message>
+    <message>
+        <source>{field} is not valid: {detail}</source>
+        <translation>El campo «{field}» no es válido: {detail}</translation>
+    </message>
+    <message>
+        <source>{entity} has no field “{name}”.</source>
+        <translation>Los registros de tipo «{entity}» no tienen el campo «{name}».</translation>
+    </message>
+    <message>
+        <source>Give both {field} and {other}, or neither.</source>
+        <translation>Indique «{field}» y «{other}», o ninguno de los dos.</translation>
+    </message>
+    <message>
+        <source>An amendment must name the entry it corrects.</source>
+        <translation>Una enmienda debe indicar la anotación que corrige.</translation>
+    </message>
+    <message>
+        <source>Only an amendment can correct another entry.</source>
+        <translation>Solo una enmienda puede corregir otra anotación.</translation>
+    </message>
+    <message>
+        <source>Choose the unit to assign.</source>
+        <translation>Elija la unidad por asignar.</translation>
+    </message>
+    <message>
+        <source>Choose the new status.</source>
+        <translation>Elija el nuevo estado.</translation>
+    </message>
+    <message>
+        <source>Say why the record is voided.</source>
+        <translation>Indique por qué se anula el registro.</translation>
+    </message>
+    <message>
+        <source>A new {entity} needs: {fields}.</source>
+        <translation>Un registro nuevo de tipo «{entity}» requiere: {fields}.</translation>
+    </message>
+    <message>
+        <source>The change is malformed: {detail}</source>
+        <translation>El cambio está mal formado: {detail}</translation>
+    </message>
+    <message>
+        <source>Unknown kind of record “{name}” (one side runs an older version).</source>
+        <translation>Tipo de registro desconocido «{name}» (uno de los dos lados usa una versión anterior).</translation>
+    </message>
+    <message>
+        <source>{entity} records are changed with “{op}”.</source>
+        <translation>Los registros de tipo «{entity}» se modifican con «{op}».</translation>
+    </message>
+    <message>
+        <source>Too many fields in one change (at most {max}).</source>
+        <translation>Demasiados campos en un solo cambio (máximo {max}).</translation>
+    </message>
+    <message>
+        <source>The change names a base for “{name}”, which it does not set.</source>
+        <translation>El cambio indica una base para «{name}», pero no lo modifica.</translation>
+    </message>
+    <message>
+        <source>This device&apos;s clock is more than {hours} hours ahead of the server; correct the clock.</source>
+        <translation>El reloj de este equipo está más de {hours} horas adelantado respecto al servidor; corrija la hora.</translation>
+    </message>
+    <message>
+        <source>This change id was already used for a different change; the original stands.</source>
+        <translation>Este identificador de cambio ya se usó para otro cambio; se conserva el original.</translation>
+    </message>
+    <message>
+        <source>This id is already used by another record.</source>
+        <translation>Este identificador ya lo usa otro registro.</translation>
+    </message>
+    <message>
+        <source>Observers have read-only access.</source>
+        <translation>Los observadores solo tienen acceso de lectura.</translation>
+    </message>
+    <message>
+        <source>Administrators manage accounts and agencies only.</source>
+        <translation>Los administradores solo gestionan cuentas y dependencias.</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not create a {entity}.</source>
+        <translation>Su rol ({role}) no permite crear registros de tipo «{entity}».</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not edit a {entity}.</source>
+        <translation>Su rol ({role}) no permite modificar registros de tipo «{entity}».</translation>
+    </message>
+    <message>
+        <source>You may only create records of your own agency ({agency}).</source>
+        <translation>Solo puede crear registros de su propia dependencia ({agency}).</translation>
+    </message>
+    <message>
+        <source>Only a commander of {agency} may edit this {entity}.</source>
+        <translation>Solo un comandante de {agency} puede modificar este registro de tipo «{entity}».</translation>
+    </message>
+    <message>
+        <source>A record cannot be moved to another agency.</source>
+        <translation>Un registro no puede pasarse a otra dependencia.</translation>
+    </message>
+    <message>
+        <source>Unknown {entity} (or not visible to you).</source>
+        <translation>Registro de tipo «{entity}» desconocido (o no visible para usted).</translation>
+    </message>
+    <message>
+        <source>An amendment must point at an existing entry of the same record.</source>
+        <translation>Una enmienda debe referirse a una anotación existente del mismo registro.</translation>
+    </message>
+    <message>
+        <source>Only a conflict&apos;s status and resolution may be changed.</source>
+        <translation>De un conflicto solo se pueden cambiar el estado y la resolución.</translation>
+    </message>
+</context>
+<context>
+    <name>vocab</name>
+    <message>
+        <source>Military</source>
+        <translation>Militar</translation>
+    </message>
+    <message>
+        <source>Federal</source>
+        <translation>Federal</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estatal</translation>
+    </message>
+    <message>
+        <source>Municipal</source>
+        <translation>Municipal</translation>
+    </message>
+    <message>
+        <source>Civil</source>
+        <translation>Civil</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrador</translation>
+    </message>
+    <message>
+        <source>Commander</source>
+        <translation>Comandante</translation>
+    </message>
+    <message>
+        <source>Liaison officer</source>
+        <translation>Oficial de enlace</translation>
+    </message>
+    <message>
+        <source>Observer</source>
+        <translation>Observador</translation>
+    </message>
+    <message>
+        <source>Infantry</source>
+        <translation>Infantería</translation>
+    </message>
+    <message>
+        <source>Motorized</source>
+        <translation>Motorizada</translation>
+    </message>
+    <message>
+        <source>Armor</source>
+        <translation>Blindada</translation>
+    </message>
+    <message>
+        <source>Aviation</source>
+        <translation>Aviación</translation>
+    </message>
+    <message>
+        <source>Naval</source>
+        <translation>Naval</translation>
+    </message>
+    <message>
+        <source>Marines</source>
+        <translation>Infantería de Marina</translation>
+    </message>
+    <message>
+        <source>Military police</source>
+        <translation>Policía Militar</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Policía</translation>
+    </message>
+    <message>
+        <source>Special forces</source>
+        <translation>Fuerzas especiales</translation>
+    </message>
+    <message>
+        <source>Investigation</source>
+        <translation>Investigación</translation>
+    </message>
+    <message>
+        <source>Medical</source>
+        <translation>Sanidad</translation>
+    </message>
+    <message>
+        <source>Engineers</source>
+        <translation>Ingenieros</translation>
+    </message>
+    <message>
+        <source>Logistics</source>
+        <translation>Logística</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>Transmisiones</translation>
+    </message>
+    <message>
+        <source>Command post</source>
+        <translation>Puesto de mando</translation>
+    </message>
+    <message>
+        <source>Civil protection</source>
+        <translation>Protección civil</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Otro</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Disponible</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Asignada</translation>
+    </message>
+    <message>
+        <source>Engaged</source>
+        <translation>En operación</translation>
+    </message>
+    <message>
+        <source>Returning</source>
+        <translation>De regreso</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>Fuera de servicio</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>Dada de baja</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Equipo</translation>
+    </message>
+    <message>
+        <source>Squad</source>
+        <translation>Escuadra</translation>
+    </message>
+    <message>
+        <source>Section</source>
+        <translation>Sección</translation>
+    </message>
+    <message>
+        <source>Platoon</source>
+        <translation>Pelotón</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Compañía</translation>
+    </message>
+    <message>
+        <source>Battalion</source>
+        <translation>Batallón</translation>
+    </message>
+    <message>
+        <source>Regiment</source>
+        <translation>Regimiento</translation>
+    </message>
+    <message>
+        <source>Brigade</source>
+        <translation>Brigada</translation>
+    </message>
+    <message>
+        <source>Division</source>
+        <translation>División</translation>
+    </message>
+    <message>
+        <source>Corps</source>
+        <translation>Cuerpo de ejército</translation>
+    </message>
+    <message>
+        <source>No echelon</source>
+        <translation>Sin escalón</translation>
+    </message>
+    <message>
+        <source>Shared with all agencies</source>
+        <translation>Compartida con todas las dependencias</translation>
+    </message>
+    <message>
+        <source>Own agency only</source>
+        <translation>Solo la propia dependencia</translation>
+    </message>
+    <message>
+        <source>GPS</source>
+        <translation>GPS</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>Radio</source>
+        <translation>Radio</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Retransmisión</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>Importada</translation>
+    </message>
+    <message>
+        <source>Armed attack</source>
+        <translation>Agresión armada</translation>
+    </message>
+    <message>
+        <source>Blockade</source>
+        <translation>Bloqueo</translation>
+    </message>
+    <message>
+        <source>Kidnapping</source>
+        <translation>Secuestro</translation>
+    </message>
+    <message>
+        <source>Homicide</source>
+        <translation>Homicidio</translation>
+    </message>
+    <message>
+        <source>Robbery</source>
+        <translation>Robo</translation>
+    </message>
+    <message>
+        <source>Extortion</source>
+        <translation>Extorsión</translation>
+    </message>
+    <message>
+        <source>Drug seizure</source>
+        <translation>Aseguramiento de droga</translation>
+    </message>
+    <message>
+        <source>Arms seizure</source>
+        <translation>Aseguramiento de armas</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Disturbance</source>
+        <translation>Disturbio</translation>
+    </message>
+    <message>
+        <source>Accident</source>
+        <translation>Accidente</translation>
+    </message>
+    <message>
+        <source>Natural disaster</source>
+        <translation>Desastre natural</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Incendio</translation>
+    </message>
+    <message>
+        <source>Missing person</source>
+        <translation>Persona desaparecida</translation>
+    </message>
+    <message>
+        <source>Patrol report</source>
+        <translation>Parte de patrullaje</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abierto</translation>
+    </message>
+    <message>
+        <source>Responding</source>
+        <translation>En atención</translation>
+    </message>
+    <message>
+        <source>Contained</source>
+        <translation>Controlado</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>Anulado</translation>
+    </message>
+    <message>
+        <source>1 - Minor</source>
+        <translation>1 - Menor</translation>
+    </message>
+    <message>
+        <source>2 - Moderate</source>
+        <translation>2 - Moderada</translation>
+    </message>
+    <message>
+        <source>3 - Serious</source>
+        <translation>3 - Grave</translation>
+    </message>
+    <message>
+        <source>4 - Severe</source>
+        <translation>4 - Muy grave</translation>
+    </message>
+    <message>
+        <source>5 - Critical</source>
+        <translation>5 - Crítica</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Status change</source>
+        <translation>Cambio de estado</translation>
+    </message>
+    <message>
+        <source>Unit assignment</source>
+        <translation>Asignación de unidad</translation>
+    </message>
+    <message>
+        <source>Amendment</source>
+        <translation>Enmienda</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resuelto</translation>
+    </message>
+    <message>
+        <source>Kept the value that stands</source>
+        <translation>Se conservó el valor vigente</translation>
+    </message>
+    <message>
+        <source>Re-applied the overwritten value</source>
+        <translation>Se volvió a aplicar el valor sobrescrito</translation>
+    </message>
+</context>
+</TS>
