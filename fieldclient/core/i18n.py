@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - name lupdate recognises
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate recognises
     """Mark ``text`` for translation in ``context``; returns ``text`` unchanged."""
     return text
 

@@ -119,7 +119,7 @@ class MapBridge(QObject):
         self.events.applied.emit(seq, count)
 
     @Slot(str)
-    def unitClicked(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+    def unitClicked(self, raw: str) -> None:  # the name the page calls
         try:
             uid = _id(_obj(raw, {"id"})["id"])
         except BadCall as exc:
@@ -128,7 +128,7 @@ class MapBridge(QObject):
         self.events.unitClicked.emit(uid)
 
     @Slot(str)
-    def incidentClicked(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+    def incidentClicked(self, raw: str) -> None:  # the name the page calls
         try:
             iid = _id(_obj(raw, {"id"})["id"])
         except BadCall as exc:
@@ -137,7 +137,7 @@ class MapBridge(QObject):
         self.events.incidentClicked.emit(iid)
 
     @Slot(str)
-    def contextMenu(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+    def contextMenu(self, raw: str) -> None:  # the name the page calls
         try:
             lat, lon = _latlon(_obj(raw, {"lat", "lon"}))
         except BadCall as exc:
@@ -146,7 +146,7 @@ class MapBridge(QObject):
         self.events.contextMenu.emit(lat, lon)
 
     @Slot(str)
-    def cursorMoved(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+    def cursorMoved(self, raw: str) -> None:  # the name the page calls
         try:
             lat, lon = _latlon(_obj(raw, {"lat", "lon"}))
         except BadCall as exc:
@@ -155,7 +155,7 @@ class MapBridge(QObject):
         self.events.cursorMoved.emit(lat, lon)
 
     @Slot(str)
-    def viewChanged(self, raw: str) -> None:  # noqa: N802 - JS-facing name
+    def viewChanged(self, raw: str) -> None:  # the name the page calls
         try:
             data = _obj(raw, {"lat", "lon", "zoom", "base"})
             lat, lon = _latlon(data)

@@ -142,7 +142,7 @@ class MapPage(QWebEnginePage):
     def load_map(self) -> None:
         self.load(QUrl(PAGE_URL))
 
-    def acceptNavigationRequest(  # noqa: N802 - Qt API
+    def acceptNavigationRequest(
         self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
     ) -> bool:
         # Only the map page itself, in the main frame; links, forms, redirects and
@@ -153,11 +153,11 @@ class MapPage(QWebEnginePage):
         log.warning("map: refused navigation to %s", text[:300])
         return False
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]  # noqa: N802
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]
         log.warning("map: refused to open a new window")
         return None
 
-    def javaScriptConsoleMessage(  # noqa: N802 - Qt API
+    def javaScriptConsoleMessage(
         self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int,
         source: str,
     ) -> None:

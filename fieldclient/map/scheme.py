@@ -121,7 +121,7 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         }
         self._web_files = {"map.js", "map.css"}
 
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 - Qt API
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
         host, path = url.host(), url.path()
         if len(self.served) < 10_000:
@@ -236,7 +236,7 @@ class LocalOnlyInterceptor(QWebEngineUrlRequestInterceptor):
         self.blocked: list[str] = []
         self.seen = 0
 
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt API
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         self.seen += 1
         url = info.requestUrl()
         if url.scheme() in LOCAL_SCHEMES:

@@ -1,9 +1,10 @@
 """Installing the translators of the chosen language (and switching live).
 
 Every `resources/translations/*_<locale>.qm` is loaded (one per area: ui, map,
-sync...) plus Qt's own qtbase catalogue for standard buttons and dialogs.
-Installing or removing a translator makes Qt send LanguageChange to every
-widget, whose `changeEvent` calls `retranslateUi`.
+sync, protocol...) plus Qt's own qtbase catalogue for standard buttons and
+dialogs. Installing or removing a translator makes Qt post LanguageChange to
+every window; `install` delivers those at once, so every widget's `changeEvent`
+has called `retranslateUi` by the time it returns.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from fieldclient.ui import geo
 
@@ -37,6 +38,20 @@ def normalise(lang: str | None) -> str:
         return system_language()
     code = lang.lower().replace("-", "_").split("_")[0]
     return code if code in LANGUAGES else "en"
+
+
+class Retranslatable:
+    """Mixin for widgets that relabel themselves: on LanguageChange (a switch of
+    language) Qt calls `changeEvent`, which calls the widget's `retranslateUi`. Put it
+    before the Qt class: `class RosterPanel(Retranslatable, QWidget)`."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)  # type: ignore[misc]
+
+    def retranslateUi(self) -> None:
+        raise NotImplementedError
 
 
 class Translations:
@@ -73,4 +88,7 @@ class Translations:
         self.lang = code
         geo.set_language(code)
         QLocale.setDefault(QLocale(locale or "en_US"))
+        # Qt posts LanguageChange to each window; relabel now, not at the next event-loop
+        # pass, so what follows a switch (and a test) already reads the new language.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         return code

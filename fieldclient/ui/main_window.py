@@ -7,37 +7,33 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
-from fieldclient.core.timefmt import format_local
-from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
+from fieldclient.ui.application import MAP_BLOCKED_AS_ROOT, NO_MAP_ENV
 from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
-from fieldclient.ui.i18n import Translations
+from fieldclient.ui.i18n import Retranslatable, Translations
 from fieldclient.ui.incident_dialog import IncidentDialog
 from fieldclient.ui.incident_panel import IncidentPanel
 from fieldclient.ui.position_dialog import PositionDialog
@@ -52,18 +48,21 @@ from fieldclient.ui.settings import (
     stale_minutes,
 )
 from fieldclient.ui.signin_dialog import SignInDialog
-from fieldclient.ui.sync_controller import SyncController
+from fieldclient.ui.status_bar import StatusBar
+from fieldclient.ui.sync_controller import SyncController, outbox_counts
 from fieldclient.ui.sync_panel import SyncPanel
 from fieldclient.ui.tasks import run_task
+from fieldclient.ui.toolbar import MainToolBar
 from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
 
+if TYPE_CHECKING:
+    from fieldclient.map.widget import MapView
+
 log = logging.getLogger(__name__)
 
 FULL_RELOAD_OVER = 5000  # a ChangeSet this large (demo load, first pull) reloads the roster
-NO_MAP_ENV = "ENLACE_NO_MAP"  # benchmarks and UI tests that are not about the map
-MAP_BLOCKED_AS_ROOT = "root"  # NO_MAP_ENV value set by the app when Chromium would abort
 MAP_DELAY_MS = 50
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
@@ -71,13 +70,14 @@ NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thr
 def _map_view_class() -> Any:
     # Imported on demand: loading QtWebEngine is the costliest part of start-up, and
     # benchmarks and UI tests that are not about the map run without it.
-    from fieldclient.map.widget import MapView
+    from fieldclient.map import widget
 
-    return MapView
+    return widget.MapView
 
 
-class MainWindow(QMainWindow):
-    rosterReady = Signal()  # noqa: N815 - first roster load finished (benchmarks, self-test)
+class MainWindow(Retranslatable, QMainWindow):
+    rosterReady = Signal()  # first roster load finished (benchmarks, self-test)
+    mapInstalled = Signal()  # the map widget took its place (it then loads its page)
 
     def __init__(
         self, store: Store, translations: Translations | None = None,
@@ -113,12 +113,13 @@ class MainWindow(QMainWindow):
         # the roster and log are usable at once; until then a placeholder holds its place.
         self._map_cls = None if os.environ.get(NO_MAP_ENV) else _map_view_class()
         self.map_installed = self._map_cls is None
-        self.map: QWidget = self._make_placeholder()
+        self.map: MapView | None = None
+        self.map_placeholder: QLabel | None = self._make_placeholder()
         self.map_slot = QWidget()
         self.map_slot.setObjectName("mapSlot")
         slot_layout = QVBoxLayout(self.map_slot)
         slot_layout.setContentsMargins(0, 0, 0, 0)
-        slot_layout.addWidget(self.map)
+        slot_layout.addWidget(self.map_placeholder)
         self.welcome = WelcomePanel()
         self.centre.addWidget(self.map_slot)
         self.centre.addWidget(self.welcome)
@@ -142,8 +143,18 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.roster_dock, self.incident_dock], [540, 480], Qt.Orientation.Horizontal)
         self.resizeDocks([self.track_dock], [190], Qt.Orientation.Vertical)
 
-        self._make_actions()
-        self._make_status_bar()
+        self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self)
+        self.addToolBar(self.toolbar)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.act_find = QAction(self)
+        self.act_find.setShortcut(QKeySequence("Ctrl+F"))
+        self.addAction(self.act_find)
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setSingleShot(True)
+        self._waiting_timer.setInterval(250)  # a burst of changes costs one count query
+        self._waiting_timer.timeout.connect(self._refresh_waiting)
+        self.sync_controller = SyncController(self.store, self.events, self)
         self._wire()
         self.retranslateUi()
         self._restore_layout()
@@ -172,11 +183,12 @@ class MainWindow(QMainWindow):
         return dock
 
     def _make_placeholder(self) -> QLabel:
-        self.map_placeholder = QLabel()
-        self.map_placeholder.setObjectName("mapPlaceholder")
-        self.map_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.map_placeholder.setStyleSheet("color: #666; background: #e8ecef; font-size: 14pt;")
-        return self.map_placeholder
+        label = QLabel()
+        label.setObjectName("mapPlaceholder")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setStyleSheet("color: #666; background: #e8ecef; font-size: 14pt;")
+        return label
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -186,7 +198,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(MAP_DELAY_MS, self._install_map)
 
     def _install_map(self) -> None:
-        if self.map_installed or self._map_cls is None:
+        if self.map_installed or self._map_cls is None or self.map_placeholder is None:
             return
         try:
             view = self._map_cls(
@@ -203,97 +215,38 @@ class MainWindow(QMainWindow):
             layout.replaceWidget(self.map_placeholder, view)
         self.map_placeholder.hide()
         self.map_placeholder.deleteLater()
-        del self.map_placeholder
+        self.map_placeholder = None
         self.map = view
         self._wire_map(view)
         self.map_installed = True
+        self.mapInstalled.emit()
 
-    def _wire_map(self, m: QWidget) -> None:
-        for sig, slot in (
-            ("unitSelected", self.roster.select_unit),
-            ("logPositionRequested", self._log_position_at),
-            ("newIncidentRequested", self._new_incident_at),
-            ("cursorMoved", self._on_cursor),
-            ("incidentSelected", self.incidents.select_incident),
-        ):
-            if hasattr(m, sig):
-                getattr(m, sig).connect(slot)
-        if hasattr(m, "setCoordFormat"):
-            m.setCoordFormat(self.coord_format)
+    def _wire_map(self, m: MapView) -> None:
+        m.unitSelected.connect(self.roster.select_unit)
+        m.logPositionRequested.connect(self._log_position_at)
+        m.newIncidentRequested.connect(self._new_incident_at)
+        m.cursorMoved.connect(self._on_cursor)
+        m.incidentSelected.connect(self.incidents.select_incident)
+        m.set_coord_format(self.coord_format)
         view = self.settings.value("map/view")
-        if view and hasattr(m, "restoreViewState"):
+        if view:
             try:
-                m.restoreViewState(json.loads(str(view)))
+                m.restore_view_state(json.loads(str(view)))
             except (ValueError, TypeError):
                 log.warning("ignoring a damaged saved map view")
         selected = self.roster.selected_unit()
         if selected:
             self._on_unit_selected(selected)
 
-    def _make_actions(self) -> None:
-        self.act_new_unit = QAction(self)
-        self.act_new_unit.setShortcut(QKeySequence("Ctrl+N"))
-        self.act_log_position = QAction(self)
-        self.act_log_position.setShortcut(QKeySequence("Ctrl+L"))
-        self.act_new_incident = QAction(self)
-        self.act_new_incident.setShortcut(QKeySequence("Ctrl+I"))
-        self.act_sync = QAction(self)
-        self.act_find = QAction(self)
-        self.act_find.setShortcut(QKeySequence("Ctrl+F"))
-        self.act_new_unit.triggered.connect(lambda: self.new_unit())
-        self.act_log_position.triggered.connect(lambda: self.log_position())
-        self.act_new_incident.triggered.connect(lambda: self.new_incident())
-        self.act_find.triggered.connect(self._find)
-        self.addAction(self.act_find)
-        self.coord_combo = QComboBox()
-        self.coord_combo.setObjectName("coordFormat")
-        for code, text in (("dd", "DD"), ("dms", "DMS"), ("mgrs", "MGRS")):
-            self.coord_combo.addItem(text, code)
-        self.coord_combo.setCurrentIndex(self.coord_combo.findData(self.coord_format))
-        self.coord_combo.currentIndexChanged.connect(
-            lambda _i: self.set_coord_format(self.coord_combo.currentData())
-        )
-        self.lang_combo = QComboBox()
-        self.lang_combo.setObjectName("language")
-        self.lang_combo.addItem("Español", "es")
-        self.lang_combo.addItem("English", "en")
-        self.lang_combo.setCurrentIndex(self.lang_combo.findData(self.translations.lang))
-        self.lang_combo.currentIndexChanged.connect(
-            lambda _i: self.set_language(self.lang_combo.currentData())
-        )
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.act_new_unit, self.act_log_position, self.act_new_incident, self.act_sync):
-            self.toolbar.addAction(act)
-        self.toolbar.addSeparator()
-        self.coord_label = QLabel()
-        self.toolbar.addWidget(self.coord_label)
-        self.toolbar.addWidget(self.coord_combo)
-        self.lang_label = QLabel()
-        self.toolbar.addWidget(self.lang_label)
-        self.toolbar.addWidget(self.lang_combo)
-        self.addToolBar(self.toolbar)
-
-    def _make_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.st_connection = QLabel()
-        self.st_connection.setObjectName("connectionState")
-        self.st_waiting = QLabel()
-        self.st_waiting.setObjectName("changesWaiting")
-        self.st_last_sync = QLabel()
-        self.st_cursor = QLabel()
-        self.st_cursor.setMinimumWidth(190)
-        for w in (self.st_connection, self.st_waiting, self.st_last_sync, self.st_cursor):
-            bar.addPermanentWidget(w)
-        self._sync_status: dict[str, Any] = {"state": "offline"}
-        self._waiting = 0
-        self._waiting_timer = QTimer(self)
-        self._waiting_timer.setSingleShot(True)
-        self._waiting_timer.setInterval(250)  # a burst of changes costs one count query
-        self._waiting_timer.timeout.connect(self._refresh_waiting)
-
     def _wire(self) -> None:
+        tb = self.toolbar
+        tb.act_new_unit.triggered.connect(lambda: self.new_unit())
+        tb.act_log_position.triggered.connect(lambda: self.log_position())
+        tb.act_new_incident.triggered.connect(lambda: self.new_incident())
+        tb.act_sync.triggered.connect(self.sync_controller.sync_now)
+        tb.coordFormatChosen.connect(self.set_coord_format)
+        tb.languageChosen.connect(self.set_language)
+        self.act_find.triggered.connect(self._find)
         self.events.changed.connect(self._on_changes)
         self.roster.unitSelected.connect(self._on_unit_selected)
         self.roster.editRequested.connect(lambda uid: self.edit_unit(uid))
@@ -304,20 +257,11 @@ class MainWindow(QMainWindow):
         self.welcome.demoRequested.connect(self.load_demo)
         self.welcome.emptyRequested.connect(self._start_empty)
         self.welcome.signInRequested.connect(self.sign_in)
-        self.sync_controller = SyncController(self.store, self.events, self)
-        self.sync_controller.statusChanged.connect(self._on_sync_status)
-        self.act_sync.triggered.connect(self.sync_controller.syncNow)
-        self.sync_panel.syncRequested.connect(self.sync_controller.syncNow)
-        self._on_sync_status(self.sync_controller.status())
+        self.sync_controller.statusChanged.connect(self.status.set_sync_status)
+        self.sync_panel.syncRequested.connect(self.sync_controller.sync_now)
+        self.status.set_sync_status(self.sync_controller.status())
         if not os.environ.get(NO_SYNC_ENV):
             self.sync_controller.start()
-
-    # -- language ---------------------------------------------------------------
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
 
     def retranslateUi(self) -> None:
         self.setWindowTitle(self.tr("Enlace — field operations"))
@@ -326,18 +270,8 @@ class MainWindow(QMainWindow):
         self.sync_dock.setWindowTitle(self.tr("Sync"))
         self.conflicts_dock.setWindowTitle(self.tr("Conflicts"))
         self.track_dock.setWindowTitle(self.tr("Track"))
-        self.toolbar.setWindowTitle(self.tr("Main toolbar"))
-        self.act_new_unit.setText(self.tr("New unit"))
-        self.act_new_unit.setToolTip(self.tr("Create a unit (Ctrl+N)"))
-        self.act_log_position.setText(self.tr("Log position"))
-        self.act_log_position.setToolTip(self.tr("Log a position for the selected unit (Ctrl+L)"))
-        self.act_new_incident.setText(self.tr("New incident"))
-        self.act_new_incident.setToolTip(self.tr("Report an incident (Ctrl+I)"))
-        self.act_sync.setText(self.tr("Sync now"))
         self.act_find.setText(self.tr("Find in roster"))
-        self.coord_label.setText(" " + self.tr("Coordinates:") + " ")
-        self.lang_label.setText(" " + self.tr("Language:") + " ")
-        if hasattr(self, "map_placeholder"):
+        if self.map_placeholder is not None:
             if self._map_cls is not None:
                 text = self.tr("Loading the map…")
             elif os.environ.get(NO_MAP_ENV) == MAP_BLOCKED_AS_ROOT:
@@ -348,25 +282,21 @@ class MainWindow(QMainWindow):
             else:
                 text = self.tr("The map is not available in this build.")
             self.map_placeholder.setText(text)
-            self.map_placeholder.setWordWrap(True)
-        self._show_status()
 
     def set_language(self, lang: str) -> None:
         if lang == self.translations.lang:
             return
         self.translations.install(lang)
         self.settings.setValue(LANGUAGE_KEY, lang)
-        self.lang_combo.blockSignals(True)
-        self.lang_combo.setCurrentIndex(self.lang_combo.findData(self.translations.lang))
-        self.lang_combo.blockSignals(False)
+        self.toolbar.set_language(self.translations.lang)
         # DMS hemisphere letters follow the language too
         self.model.set_coord_format(self.coord_format)
 
     def set_stale_minutes(self, minutes: int) -> None:
         self.settings.setValue(STALE_MINUTES_KEY, int(minutes))
         self.model.set_stale_minutes(int(minutes))
-        if hasattr(self.map, "setStaleMinutes"):
-            self.map.setStaleMinutes(int(minutes))
+        if self.map is not None:
+            self.map.set_stale_minutes(int(minutes))
 
     def set_coord_format(self, fmt: str) -> None:
         self.coord_format = fmt
@@ -375,10 +305,9 @@ class MainWindow(QMainWindow):
         self.roster.set_coord_format(fmt)
         self.track.set_coord_format(fmt)
         self.incidents.set_coord_format(fmt)
-        if hasattr(self.map, "setCoordFormat"):
-            self.map.setCoordFormat(fmt)
-        if self.coord_combo.currentData() != fmt:
-            self.coord_combo.setCurrentIndex(self.coord_combo.findData(fmt))
+        if self.map is not None:
+            self.map.set_coord_format(fmt)
+        self.toolbar.set_coord_format(fmt)
 
     # -- data flow --------------------------------------------------------------
 
@@ -401,8 +330,6 @@ class MainWindow(QMainWindow):
             self.model.reload_units(units)
         self.track.on_changes(changes)
         self.incidents.on_changes(changes)
-        if hasattr(self.sync_panel, "on_changes"):
-            self.sync_panel.on_changes(changes)
         self._waiting_timer.start()
 
     def _after_roster_update(self) -> None:
@@ -412,15 +339,28 @@ class MainWindow(QMainWindow):
 
     def _on_unit_selected(self, unit_id: str) -> None:
         self.track.show_unit(unit_id)
-        if hasattr(self.map, "selectUnit"):
-            self.map.selectUnit(unit_id)
-        if hasattr(self.map, "showTrack"):
-            self.map.showTrack(unit_id)
+        if self.map is not None:
+            self.map.select_unit(unit_id)
+            self.map.show_track(unit_id)
 
     def _find(self) -> None:
         self.roster_dock.show()
         self.roster_dock.raise_()
         self.roster.focus_search()
+
+    def _on_cursor(self, lat: float, lon: float) -> None:
+        self.status.show_cursor(lat, lon, self.coord_format)
+
+    def _refresh_waiting(self) -> None:
+        def fetch() -> int:
+            with self.store.session() as s:
+                return outbox_counts(s).waiting
+
+        def done(n: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.status.set_waiting(int(n))
+
+        run_task(fetch, done)
 
     # -- actions ---------------------------------------------------------------
 
@@ -466,7 +406,7 @@ class MainWindow(QMainWindow):
     ) -> PositionDialog | None:
         unit_id = unit_id or self.roster.selected_unit()
         if unit_id is None:
-            self.statusBar().showMessage(self.tr("Select a unit in the roster first."), 5000)
+            self.status.showMessage(self.tr("Select a unit in the roster first."), 5000)
             return None
         dlg = PositionDialog(self.store, self.writer, unit_id, self.coord_format, at, parent=self)
         return self._open(dlg)  # type: ignore[return-value]
@@ -523,61 +463,6 @@ class MainWindow(QMainWindow):
         dlg.accepted.connect(self._finish_welcome)
         self._open(dlg)
 
-    # -- status bar ------------------------------------------------------------
-
-    def _refresh_waiting(self) -> None:
-        def fetch() -> int:
-            with self.store.session() as s:
-                return queries.outbox_counts(s)["waiting"]
-
-        def done(n: Any, error: BaseException | None) -> None:
-            if error is None:
-                self._waiting = int(n)
-                self._show_status()
-
-        run_task(fetch, done)
-
-    def _on_sync_status(self, status: dict[str, Any]) -> None:
-        self._sync_status = dict(status)
-        if "waiting" in status and status["waiting"] is not None:
-            self._waiting = int(status["waiting"])
-        self._show_status()
-
-    def _show_status(self) -> None:
-        st = self._sync_status
-        state = st.get("state") or "offline"
-        names = {
-            "offline": self.tr("Offline"), "online": self.tr("Online"),
-            "syncing": self.tr("Syncing…"), "error": self.tr("Sync error"),
-            "signed_out": self.tr("Not signed in"),
-        }
-        self.st_connection.setText("● " + names.get(state, state))
-        color = {"online": "#1b7f3b", "syncing": "#1f5fbf", "error": "#b00020"}.get(state, "#777")
-        self.st_connection.setStyleSheet(f"color: {color};")
-        self.st_connection.setToolTip(str(st.get("last_error") or ""))
-        self.st_waiting.setText(self.tr("%n change(s) waiting", "", self._waiting))
-        rejected = int(st.get("rejected") or 0)
-        if rejected:
-            self.st_waiting.setText(
-                self.st_waiting.text() + " · " + self.tr("%n rejected", "", rejected)
-            )
-        last = st.get("last_sync")
-        if isinstance(last, str):
-            try:
-                last = datetime.fromisoformat(last)
-            except ValueError:
-                last = None
-        self.st_last_sync.setText(
-            self.tr("Last sync: {when}").format(when=format_local(last))
-            if last else self.tr("Never synced")
-        )
-
-    def _on_cursor(self, lat: float, lon: float) -> None:
-        self.st_cursor.setText(geo.format_latlon(round(lat, 5), round(lon, 5), self.coord_format))
-
-    def waiting_count(self) -> int:
-        return self._waiting
-
     # -- layout memory ------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -591,9 +476,9 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        if hasattr(self.map, "saveViewState"):
+        if self.map is not None:
             try:
-                self.settings.setValue("map/view", json.dumps(self.map.saveViewState()))
+                self.settings.setValue("map/view", json.dumps(self.map.save_view_state()))
             except Exception:  # the view is a convenience; never block closing
                 log.exception("could not save the map view")
         self.settings.sync()
@@ -601,6 +486,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.events.close()
-        if self.sync_controller is not None and hasattr(self.sync_controller, "stop"):
-            self.sync_controller.stop()
+        self.sync_controller.stop()
         super().closeEvent(event)

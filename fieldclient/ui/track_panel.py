@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,13 +17,14 @@ from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
+from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import dtg, label
 from fieldclient.ui.tasks import run_task
 
 TRACK_LIMIT = 1000
 
 
-class TrackPanel(QWidget):
+class TrackPanel(Retranslatable, QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -47,11 +47,6 @@ class TrackPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         self.retranslateUi()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
 
     def retranslateUi(self) -> None:
         self.table.setHorizontalHeaderLabels([

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from fieldclient.ui.i18n import Retranslatable
 
-class WelcomePanel(QWidget):
-    demoRequested = Signal()  # noqa: N815
-    emptyRequested = Signal()  # noqa: N815
-    signInRequested = Signal()  # noqa: N815
+
+class WelcomePanel(Retranslatable, QWidget):
+    demoRequested = Signal()
+    emptyRequested = Signal()
+    signInRequested = Signal()
 
     def __init__(
         self, parent: QWidget | None = None
@@ -52,11 +54,6 @@ class WelcomePanel(QWidget):
         self.empty_button.clicked.connect(self.emptyRequested)
         self.signin_button.clicked.connect(self.signInRequested)
         self.retranslateUi()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
-        super().changeEvent(event)
 
     def retranslateUi(self) -> None:
         self.title.setText(self.tr("Welcome to Enlace"))

@@ -173,7 +173,7 @@ def bench_ui_stall(server: Server, tmp: Path) -> None:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fieldclient.app import tune_runtime
+    from fieldclient.ui.application import tune_runtime
     from fieldclient.ui.events import StoreEvents
     from fieldclient.ui.sync_controller import SyncController
     from fieldclient.ui.sync_panel import SyncPanel

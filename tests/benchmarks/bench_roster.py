@@ -36,8 +36,9 @@ def _child(data_dir: str, with_map: bool = False) -> None:
     os.environ["ENLACE_NO_SYNC"] = "1"
     from PySide6.QtCore import QEventLoop, Qt
 
-    from fieldclient.app import _application, open_main_window
+    from fieldclient.app import open_main_window
     from fieldclient.store.db import open_store
+    from fieldclient.ui.application import create_application
     from fieldclient.ui.i18n import Translations
     from fieldclient.ui.roster_model import (
         COL_AGE,
@@ -48,7 +49,7 @@ def _child(data_dir: str, with_map: bool = False) -> None:
         COL_STRENGTH,
     )
 
-    app = _application()
+    app = create_application()
     translations = Translations()
     translations.install("en")
     store = open_store(data_dir)

@@ -76,12 +76,23 @@ def js(qtbot) -> Callable[[MapView, str], Any]:
     """Run a JS expression in the map page and return its (JSON-able) value."""
 
     def run(view: MapView, code: str) -> Any:
-        box: dict[str, Any] = {}
-        view.page().runJavaScript(code, 0, lambda r: box.setdefault("r", r))
-        qtbot.waitUntil(lambda: "r" in box, timeout=10_000)
-        return box["r"]
+        with qtbot.waitCallback(timeout=10_000) as result:
+            view.page().runJavaScript(code, 0, result)
+        return result.args[0]
 
     return run
+
+
+@pytest.fixture
+def applied(qtbot) -> Callable[[MapView], Any]:
+    """`with applied(view): <store writes>` returns once the page has acked the delta that
+    carries those writes (the page acks a delta once it is drawn; writes made in one
+    block, without the event loop running in between, travel in one delta)."""
+
+    def wait(view: MapView) -> Any:
+        return qtbot.waitSignal(view.frameApplied, timeout=10_000)
+
+    return wait
 
 
 def png_1x1(rgb: tuple[int, int, int]) -> bytes:

@@ -20,7 +20,9 @@ def main_window(qtbot, store, monkeypatch):  # type: ignore[no-untyped-def]
     w = MainWindow(store, t)
     qtbot.addWidget(w)
     w.resize(1200, 800)
-    w.show()
+    # The window opens with a placeholder and installs the map once it is shown.
+    with qtbot.waitSignal(w.mapInstalled, timeout=10_000):
+        w.show()
     yield w
     w.close()
     wait_idle(10_000)
@@ -30,11 +32,11 @@ def test_main_window_map_follows_roster_and_reports_clicks(units, main_window, j
     """The window's centre is a live MapView; a roster selection highlights the unit on the map
     and draws its track, and a click on the map selects the unit in the roster."""
     w = main_window
-    # The window may open with a placeholder and install the map once it is shown.
-    qtbot.waitUntil(lambda: isinstance(w.map, MapView), timeout=10_000)
-    qtbot.waitUntil(w.map.isVisible, timeout=10_000)  # the welcome page is for empty stores
-    qtbot.waitUntil(w.map.isReady, timeout=30_000)
-    qtbot.waitUntil(lambda: js(w.map, "EnlaceMap.stats().units") == len(units), timeout=10_000)
+    assert isinstance(w.map, MapView)
+    assert w.map.isVisible()  # the welcome page is for empty stores
+    with qtbot.waitSignal(w.map.ready, timeout=30_000):  # page up, every unit placed
+        pass
+    assert js(w.map, "EnlaceMap.stats().units") == len(units)
     w.roster.select_unit(units[4])
     qtbot.waitUntil(lambda: js(w.map, "EnlaceMap.stats().selected") == units[4], timeout=10_000)
     qtbot.waitUntil(lambda: js(w.map, "EnlaceMap.stats().track") > 0, timeout=10_000)

@@ -66,14 +66,15 @@ def test_units_in_page_equal_units_in_store(make_view, units, writer, store, js)
     assert s["units"] == s["placed"] == on_map == len(units) - 1 == view.page_units
 
 
-def test_store_change_moves_marker_without_reload(make_view, units, writer, js, qtbot) -> None:
+def test_store_change_moves_marker_without_reload(make_view, units, writer, js, applied) -> None:
     """log_position moves the marker through a delta: same page (probe kept, load count 1),
     same pan and zoom."""
     view = make_view()
     js(view, "window.__probe = 42; EnlaceMap.map().setView([20.5, -101.5], 8, {animate: false}); 1")
     before = js(view, "JSON.stringify([EnlaceMap.map().getCenter(), EnlaceMap.map().getZoom()])")
-    writer.log_position(units[3], 21.25, -100.75)
-    qtbot.waitUntil(lambda: (js(view, f"EnlaceMap.unit('{units[3]}').lat") == 21.25), timeout=10_000)
+    with applied(view):
+        writer.log_position(units[3], 21.25, -100.75)
+    assert js(view, f"EnlaceMap.unit('{units[3]}').lat") == 21.25
     assert js(view, f"EnlaceMap.unit('{units[3]}').lon") == -100.75
     assert js(view, "window.__probe") == 42
     assert stats(js, view)["loads"] == 1 and view._page_loads == 1
@@ -81,26 +82,27 @@ def test_store_change_moves_marker_without_reload(make_view, units, writer, js, 
     assert after == before
 
 
-def test_new_and_retired_units_follow_the_store(make_view, units, writer, js, qtbot) -> None:
+def test_new_and_retired_units_follow_the_store(make_view, units, writer, js, applied) -> None:
     """A unit created and positioned appears; a retired one disappears (live, no reload)."""
     view = make_view()
-    uid = writer.create_unit({"callsign": "NEW-1", "agency": "semar", "kind": "marines"})
-    writer.log_position(uid, 18.0, -95.0)
-    writer.retire_unit(units[0])
-    qtbot.waitUntil(lambda: stats(js, view)["units"] == len(units), timeout=10_000)
+    with applied(view):
+        uid = writer.create_unit({"callsign": "NEW-1", "agency": "semar", "kind": "marines"})
+        writer.log_position(uid, 18.0, -95.0)
+        writer.retire_unit(units[0])
+    assert stats(js, view)["units"] == len(units)
     assert js(view, f"EnlaceMap.unit('{uid}') !== null")
     assert js(view, f"EnlaceMap.unit('{units[0]}') === null")
 
 
 def test_selection_follows_both_ways(make_view, units, js, qtbot) -> None:
-    """Clicking a marker emits unitSelected; selectUnit() highlights the marker in the page."""
+    """Clicking a marker emits unitSelected; select_unit() highlights the marker in the page."""
     view = make_view()
     js(view, "EnlaceMap.map().setView([19.8, -103.0], 15, {animate: false}); 1")  # units[2]
     qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[2]}').shown"), timeout=10_000)
     with qtbot.waitSignal(view.unitSelected, timeout=10_000) as sig:
         assert js(view, f"EnlaceMap.click('{units[2]}')")
     assert sig.args == [units[2]]
-    view.selectUnit(units[5])
+    view.select_unit(units[5])
     qtbot.waitUntil(lambda: stats(js, view)["selected"] == units[5], timeout=10_000)
     qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[5]}').selected"), timeout=10_000)
     assert js(view, f"EnlaceMap.unit('{units[2]}').selected") is False
@@ -109,9 +111,9 @@ def test_selection_follows_both_ways(make_view, units, js, qtbot) -> None:
 def test_context_menu_actions(make_view, units, js, qtbot) -> None:
     """Right-click offers log position (needs a selection), new incident and copy in 3 formats."""
     view = make_view()
-    view.setCoordFormat("DMS")
-    js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.4326, -99.1332)}); 1")
-    qtbot.waitUntil(lambda: view._menu is not None, timeout=10_000)
+    view.set_coord_format("dms")
+    with qtbot.waitSignal(view._bridge.events.contextMenu, timeout=10_000):
+        js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.4326, -99.1332)}); 1")
     menu = view._menu
     log_act = menu.findChild(type(menu.actions()[0]), "map-log-position")
     assert not log_act.isEnabled()  # nothing selected yet
@@ -123,9 +125,10 @@ def test_context_menu_actions(make_view, units, js, qtbot) -> None:
     copy[2].trigger()
     assert QGuiApplication.clipboard().text().replace(" ", "").startswith("14Q")
     menu.close()
-    view.selectUnit(units[0])
-    js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.5, -99.5)}); 1")
-    qtbot.waitUntil(lambda: view._menu is not menu, timeout=10_000)
+    view.select_unit(units[0])
+    with qtbot.waitSignal(view._bridge.events.contextMenu, timeout=10_000):
+        js(view, "EnlaceMap.map().fire('contextmenu', {latlng: L.latLng(19.5, -99.5)}); 1")
+    assert view._menu is not menu
     act = view._menu.findChild(type(log_act), "map-log-position")
     with qtbot.waitSignal(view.logPositionRequested) as sig:
         act.trigger()
@@ -150,7 +153,7 @@ PAYLOADS = [
 ]
 
 
-def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> None:
+def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot, applied) -> None:
     """Callsigns and titles with markup, template syntax, a backtick, a trailing backslash and
     10 kB are shown verbatim as text; nothing executes and the page keeps working."""
     _, handler, guard = map_profile()
@@ -167,12 +170,13 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
             s.add(Incident(id=f"00000000-0000-7000-8000-0000000000a{i}", title=text,
                            kind="blockade", severity=4, status="open", lat=25.0 + i, lon=-108.0,
                            occurred_at=now, agency="x", agencies=[], field_hlcs={}))
-    writer.log_position(units[0], 19.0, -99.0)  # any commit: the delta carries the ids below
-    view._on_changes(type("CS", (), {"get": lambda self, e: {
-        "unit": {f"00000000-0000-7000-8000-00000000000{i}" for i in range(len(PAYLOADS))},
-        "incident": {f"00000000-0000-7000-8000-0000000000a{i}" for i in range(len(PAYLOADS))},
-    }.get(e, set())})())
-    qtbot.waitUntil(lambda: stats(js, view)["incidents"] == len(PAYLOADS), timeout=10_000)
+    with applied(view):
+        writer.log_position(units[0], 19.0, -99.0)  # any commit: the delta carries the ids below
+        view._on_changes(type("CS", (), {"get": lambda self, e: {
+            "unit": {f"00000000-0000-7000-8000-00000000000{i}" for i in range(len(PAYLOADS))},
+            "incident": {f"00000000-0000-7000-8000-0000000000a{i}" for i in range(len(PAYLOADS))},
+        }.get(e, set())})())
+    assert stats(js, view)["incidents"] == len(PAYLOADS)
     for i, text in enumerate(PAYLOADS):
         uid = f"00000000-0000-7000-8000-00000000000{i}"
         # Jump to the unit, zoomed in past clustering; the jump is repeated while polling
@@ -186,8 +190,9 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
     assert js(view, "document.querySelectorAll('.enl-label img, .enl-label script').length") == 0
     assert not any(u.endswith("/x") for u in handler.served)
     assert remote_attempts(guard, start) == []
-    writer.log_position(units[1], 20.5, -98.5)  # still live afterwards
-    qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{units[1]}').lat") == 20.5, timeout=10_000)
+    with applied(view):
+        writer.log_position(units[1], 20.5, -98.5)  # still live afterwards
+    assert js(view, f"EnlaceMap.unit('{units[1]}').lat") == 20.5
     # A fresh page gets the same records through the full snapshot (SQLite-encoded JSON).
     fresh = make_view()
     for i in (0, 3, 5):
@@ -200,20 +205,21 @@ def test_hostile_text_is_inert(make_view, units, store, writer, js, qtbot) -> No
 
 
 def test_page_cannot_inject_bad_bridge_calls(make_view, units, js, qtbot) -> None:
-    """Malformed calls made from page script are rejected and change nothing."""
+    """Malformed calls made from page script are rejected and change nothing; the checks
+    run after the last call is processed (calls arrive in order, the last is a hello)."""
     view = make_view()
     seen: list = []
     view.unitSelected.connect(seen.append)
     view.cursorMoved.connect(lambda *a: seen.append(a))
     before = view._bridge.rejected
-    js(view, "var b = qt.webChannelTransport && EnlaceMap; 1")
-    js(view, """(function () { new QWebChannel(qt.webChannelTransport, function (c) {
-        var e = c.objects.enlace;
-        e.unitClicked('{"id": "<b>"}'); e.unitClicked(42); e.cursorMoved('{"lat": 500, "lon": 0}');
-        e.contextMenu({lat: 1, lon: 2}); e.unitClicked('{"id": "00000000-0000-7000-8000-ffffffffffff"}');
-        e.hello('{"loads": 1}');
-    }); })(); 1""")
-    qtbot.waitUntil(lambda: view._bridge.rejected >= before + 4, timeout=10_000)
+    with qtbot.waitSignal(view._bridge.events.hello, timeout=10_000):
+        js(view, """(function () { new QWebChannel(qt.webChannelTransport, function (c) {
+            var e = c.objects.enlace;
+            e.unitClicked('{"id": "<b>"}'); e.unitClicked(42); e.cursorMoved('{"lat": 500, "lon": 0}');
+            e.contextMenu({lat: 1, lon: 2}); e.unitClicked('{"id": "00000000-0000-7000-8000-ffffffffffff"}');
+            e.hello('{"loads": 1}');
+        }); })(); 1""")
+    assert view._bridge.rejected == before + 4
     assert seen == []  # the well-formed but unknown unit id is ignored too
 
 
@@ -226,38 +232,40 @@ def test_stale_positions_are_faded(make_view, writer, js, qtbot) -> None:
     view = make_view(stale_minutes=30)
     assert js(view, f"EnlaceMap.unit('{old}').stale") is True
     assert js(view, f"EnlaceMap.unit('{new}').stale") is False
-    view.setStaleMinutes(60)
+    view.set_stale_minutes(60)
     qtbot.waitUntil(lambda: js(view, f"EnlaceMap.unit('{old}').stale") is False, timeout=10_000)
 
 
 def test_track_of_selected_unit_is_drawn(make_view, units, writer, js, qtbot) -> None:
-    """showTrack draws the unit's reports as a line with points and time marks, kept live."""
+    """show_track draws the unit's reports as a line with points and time marks, kept live."""
     for k in range(4):
         writer.log_position(units[0], 19.0 + k * 0.1, -99.0,
                             observed_at=datetime.now(UTC) - timedelta(minutes=10 - k))
     view = make_view()
-    view.showTrack(units[0])
+    view.show_track(units[0])
     qtbot.waitUntil(lambda: stats(js, view)["track"] > 0, timeout=10_000)
     n = stats(js, view)["track"]
     assert js(view, "document.querySelectorAll('.enl-timemark').length") >= 2
     writer.log_position(units[0], 19.9, -99.0)
     qtbot.waitUntil(lambda: stats(js, view)["track"] > n, timeout=10_000)
-    view.showTrack(None)
+    view.show_track(None)
     qtbot.waitUntil(lambda: stats(js, view)["track"] == 0, timeout=10_000)
 
 
 def test_view_state_round_trips(make_view, units, js, qtbot) -> None:
-    """saveViewState reflects the page's view; restoreViewState applies it; junk is ignored."""
+    """save_view_state reflects the page's view; restore_view_state applies it; junk is ignored."""
     view = make_view()
-    js(view, "EnlaceMap.map().setView([21.5, -100.25], 9, {animate: false}); 1")
-    qtbot.waitUntil(lambda: view.saveViewState()["zoom"] == 9, timeout=10_000)
-    state = view.saveViewState()
+    reported = view._bridge.events.viewChanged  # the page reports each view it settles on
+    with qtbot.waitSignal(reported, timeout=10_000, check_params_cb=lambda *a: a[2] == 9):
+        js(view, "EnlaceMap.map().setView([21.5, -100.25], 9, {animate: false}); 1")
+    state = view.save_view_state()
     assert state["lat"] == 21.5 and state["lon"] == -100.25 and state["base"] == "plain"
-    view.restoreViewState({"lat": 18.0, "lon": -95.0, "zoom": 6, "base": "plain"})
-    qtbot.waitUntil(lambda: js(view, "EnlaceMap.map().getZoom()") == 6, timeout=10_000)
-    view.restoreViewState({"lat": "x"})
-    view.restoreViewState({"lat": 999, "lon": 0, "zoom": 3})
-    assert view.saveViewState()["lat"] == 18.0
+    with qtbot.waitSignal(reported, timeout=10_000, check_params_cb=lambda *a: a[2] == 6):
+        view.restore_view_state({"lat": 18.0, "lon": -95.0, "zoom": 6, "base": "plain"})
+    assert js(view, "EnlaceMap.map().getZoom()") == 6
+    view.restore_view_state({"lat": "x"})
+    view.restore_view_state({"lat": 999, "lon": 0, "zoom": 3})
+    assert view.save_view_state()["lat"] == 18.0
 
 
 def test_mbtiles_layers_served_and_bad_files_reported(qtbot, store, events, mbtiles_factory,
@@ -269,7 +277,7 @@ def test_mbtiles_layers_served_and_bad_files_reported(qtbot, store, events, mbti
     (maps / "broken.mbtiles").write_bytes(b"SQLite format 3\x00" + b"\x00" * 500)
     notices: list[str] = []
     view = make_view()
-    assert [layer["name"] for layer in view.baseLayers()] == ["Sierra <b>Madre</b>"]
+    assert [layer["name"] for layer in view.base_layers()] == ["Sierra <b>Madre</b>"]
     assert len(view.notices()) == 1 and "broken.mbtiles" in view.notices()[0]
     assert "broken.mbtiles" in js(view, "document.querySelector('.enl-notices').textContent")
     names = json.loads(js(view, "JSON.stringify(Array.from(document.querySelectorAll("
@@ -285,7 +293,7 @@ def test_mbtiles_layers_served_and_bad_files_reported(qtbot, store, events, mbti
              ".then(function (r) { window.__st = r.status; }, function () { window.__st = -1; }); 1")
     qtbot.waitUntil(lambda: js(view, "window.__st !== null"), timeout=10_000)
     assert js(view, "window.__st") != 200
-    view.restoreViewState({"lat": 0.0, "lon": 0.0, "zoom": 1, "base": "mbt-sierra"})
+    view.restore_view_state({"lat": 0.0, "lon": 0.0, "zoom": 1, "base": "mbt-sierra"})
     qtbot.waitUntil(lambda: js(view, "document.querySelectorAll('.leaflet-tile-loaded').length") > 0,
                     timeout=10_000)
     assert notices == []

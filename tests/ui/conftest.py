@@ -49,21 +49,31 @@ def translations(qapp: object, compiled_translations: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def window(qtbot, store, translations, monkeypatch) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def sync_tasks() -> Iterator[None]:
+    """Background tasks run inline (ui.tasks' synchronous stand-in): what a task would
+    deliver later is there when the call that started it returns, so tests assert at
+    once instead of polling."""
+    from fieldclient.ui import tasks
+
+    with tasks.synchronous():
+        yield
+
+
+@pytest.fixture
+def window(qtbot, store, translations, monkeypatch, sync_tasks) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """The main window without the map's browser and without the sync thread: those
-    parts have their own tests; these are about the roster, log and dialogs."""
+    parts have their own tests; these are about the roster, log and dialogs. Its tasks
+    run inline (`sync_tasks`): the roster is loaded when the window is built."""
     monkeypatch.setenv("ENLACE_NO_MAP", "1")
     monkeypatch.setenv("ENLACE_NO_SYNC", "1")
     from fieldclient.ui.main_window import MainWindow
-    from fieldclient.ui.tasks import wait_idle
 
     w = MainWindow(store, translations)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.roster_ready, timeout=10_000)
+    assert w.roster_ready
     yield w
     w.close()
-    wait_idle(10_000)
 
 
 def make_unit(writer: object, callsign: str, agency: str = "sedena", **extra: object) -> str:

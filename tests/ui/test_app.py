@@ -1,17 +1,14 @@
-"""Start-up paths: first-run welcome, refusing a foreign database, the self-test, tasks."""
+"""Start-up paths: first-run welcome, refusing a foreign database, the self-test."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-
-from fieldclient.ui import tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +17,9 @@ def test_welcome_panel_loads_the_demo(qtbot, window):  # type: ignore[no-untyped
     """On an empty store the welcome panel shows; 'Load the demo' fills roster and log in the background."""
     assert window.centre.currentWidget() is window.welcome
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.centre.currentWidget() is window.map_slot, timeout=60_000)
-    qtbot.waitUntil(lambda: window.model.rowCount() > 100, timeout=10_000)
-    qtbot.waitUntil(lambda: len(window.incidents.titles()) > 20, timeout=10_000)
+    assert window.centre.currentWidget() is window.map_slot
+    assert window.model.rowCount() > 100
+    assert len(window.incidents.titles()) > 20
     agencies = {window.model.row_at(r)[1] for r in range(window.model.rowCount())}
     assert {"sedena", "semar", "gn"} <= agencies
     assert window.settings.value("firstRun/done", type=bool)
@@ -38,7 +35,7 @@ def test_start_empty_skips_the_welcome_for_good(qtbot, window, store, translatio
     again = MainWindow(store, translations)
     qtbot.addWidget(again)
     assert again.centre.currentWidget() is again.map_slot
-    qtbot.waitUntil(lambda: again.roster_ready)
+    assert again.roster_ready
     again.close()
 
 
@@ -60,7 +57,7 @@ def _answer_refusal(seen: list[str], button: str) -> None:
 
 def test_corrupt_database_is_refused_and_left_unchanged(qtbot, tmp_path, translations):  # type: ignore[no-untyped-def]
     """A foreign file where the database should be is explained and never modified when the user quits."""
-    from fieldclient.app import open_store_interactive
+    from fieldclient.ui.store_dialogs import open_store_interactive
 
     data = tmp_path / "data"
     data.mkdir()
@@ -77,7 +74,7 @@ def test_corrupt_database_is_refused_and_left_unchanged(qtbot, tmp_path, transla
 
 def test_move_aside_keeps_the_old_file_and_starts_fresh(qtbot, tmp_path, translations):  # type: ignore[no-untyped-def]
     """Choosing 'Move it aside' renames the refused file (same bytes) and opens a new store."""
-    from fieldclient.app import open_store_interactive
+    from fieldclient.ui.store_dialogs import open_store_interactive
 
     data = tmp_path / "data"
     data.mkdir()
@@ -119,33 +116,3 @@ def test_self_test_reports_a_refused_database(tmp_path):  # type: ignore[no-unty
     assert proc.returncode == 1
     assert "not a usable Enlace database" in proc.stderr
     assert (data / "enlace.db").read_bytes() == b"nope" * 100
-
-
-def test_run_task_delivers_result_and_error_on_the_ui_thread(qtbot):  # type: ignore[no-untyped-def]
-    """Work runs on a pool thread; result and exception both arrive on the UI thread."""
-    ui = threading.get_ident()
-    got: list[tuple[object, object, int, int]] = []
-
-    def work() -> int:
-        return threading.get_ident()
-
-    def fail() -> None:
-        raise ValueError("boom")
-
-    tasks.run_task(work, lambda r, e: got.append((r, e, threading.get_ident(), 0)))
-    tasks.run_task(fail, lambda r, e: got.append((r, e, threading.get_ident(), 1)))
-    qtbot.waitUntil(lambda: len(got) == 2)
-    by_kind = {g[3]: g for g in got}
-    assert by_kind[0][0] != ui and by_kind[0][2] == ui
-    assert isinstance(by_kind[1][1], ValueError) and by_kind[1][2] == ui
-
-
-def test_synchronous_stand_in_runs_inline(qtbot):  # type: ignore[no-untyped-def]
-    """With the test stand-in, the callback has run before run_task returns."""
-    got: list[object] = []
-    tasks.set_synchronous(True)
-    try:
-        tasks.run_task(lambda: 42, lambda r, e: got.append(r))
-    finally:
-        tasks.set_synchronous(False)
-    assert got == [42]

@@ -25,9 +25,9 @@ def test_create_unit_through_dialog(qtbot, window, store):  # type: ignore[no-un
     dlg.kind.setCurrentIndex(dlg.kind.findData("motorized"))
     dlg.strength.setText("12")
     _ok(qtbot, dlg)
-    qtbot.waitUntil(lambda: not dlg.isVisible())
+    assert not dlg.isVisible()
     uid = dlg.saved_id
-    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None)
+    assert window.model.row_of(uid) is not None
     assert window.model.row_by_id(uid)[CALLSIGN] == "LOBO 7"
     assert window.roster.selected_unit() == uid  # the new unit is selected for the next action
     with store.session() as s:
@@ -55,23 +55,23 @@ def test_unit_dialog_refuses_bad_values_next_to_the_field(qtbot, window, store):
 def test_edit_and_retire_unit(qtbot, window, writer, store):  # type: ignore[no-untyped-def]
     """Editing a unit changes only what was edited; retiring keeps it in the roster, marked retired."""
     uid = make_unit(writer, "COYOTE")
-    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None)
+    assert window.model.row_of(uid) is not None
     dlg = window.edit_unit(uid)
     assert dlg.callsign.text() == "COYOTE"
     dlg.status.setCurrentIndex(dlg.status.findData("engaged"))
     _ok(qtbot, dlg)
-    qtbot.waitUntil(lambda: window.model.row_by_id(uid)[STATUS] == "engaged")
+    assert window.model.row_by_id(uid)[STATUS] == "engaged"
     with store.session() as s:
         last = s.execute(select(Outbox).order_by(Outbox.seq.desc())).scalars().first()
         assert last.fields == {"status": "engaged"}
     assert window.retire_unit(uid, confirm=False)
-    qtbot.waitUntil(lambda: window.model.row_by_id(uid)[STATUS] == "retired")
+    assert window.model.row_by_id(uid)[STATUS] == "retired"
 
 
 def test_log_position_in_mgrs_shows_in_roster_and_track(qtbot, window, writer):  # type: ignore[no-untyped-def]
     """A position typed in MGRS is stored, becomes the unit's current position and heads its track."""
     uid = make_unit(writer, "HALCON 3")
-    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None)
+    assert window.model.row_of(uid) is not None
     window.roster.select_unit(uid)
     dlg = window.log_position()
     dlg.coords.set_format("mgrs")
@@ -79,11 +79,11 @@ def test_log_position_in_mgrs_shows_in_roster_and_track(qtbot, window, writer): 
     dlg.source.setCurrentIndex(dlg.source.findData("radio"))
     dlg.accuracy.setText("10")
     _ok(qtbot, dlg)
-    qtbot.waitUntil(lambda: not dlg.isVisible())
-    qtbot.waitUntil(lambda: window.model.row_by_id(uid)[LAT] is not None)
+    assert not dlg.isVisible()
+    assert window.model.row_by_id(uid)[LAT] is not None
     row = window.model.row_by_id(uid)
     assert abs(row[LAT] - 19.4326) < 0.001 and abs(row[LON] + 99.1332) < 0.001
-    qtbot.waitUntil(lambda: window.track.table.rowCount() == 1)
+    assert window.track.table.rowCount() == 1
     window.set_coord_format("mgrs")
     track = window.track.rows_text()
     assert track[0][1] == geo.format_latlon(row[LAT], row[LON], "mgrs")
@@ -130,9 +130,9 @@ def test_new_incident_through_dialog(qtbot, window, writer):  # type: ignore[no-
     dlg.location.set_format("dms")
     dlg.location.text.setText("17°33'05\"N 99°30'02\"W")
     _ok(qtbot, dlg)
-    qtbot.waitUntil(lambda: not dlg.isVisible())
-    qtbot.waitUntil(lambda: window.incidents.titles()[:1] == ["Bloqueo en la carretera 95"])
-    qtbot.waitUntil(lambda: window.incidents.incident_id == dlg.saved_id)
+    assert not dlg.isVisible()
+    assert window.incidents.titles()[:1] == ["Bloqueo en la carretera 95"]
+    assert window.incidents.incident_id == dlg.saved_id
     header = window.incidents.header.text()
     assert "Blockade" in header and "gn" in header
 
@@ -140,10 +140,10 @@ def test_new_incident_through_dialog(qtbot, window, writer):  # type: ignore[no-
 def test_retire_from_the_edit_form(qtbot, window, writer):  # type: ignore[no-untyped-def]
     """The edit form's Retire button marks the unit retired; it stays listed."""
     uid = make_unit(writer, "OCELOTE")
-    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None)
+    assert window.model.row_of(uid) is not None
     dlg = window.edit_unit(uid)
     qtbot.mouseClick(dlg.retire_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.model.row_by_id(uid)[STATUS] == "retired")
+    assert window.model.row_by_id(uid)[STATUS] == "retired"
     assert window.model.row_of(uid) is not None
 
 
@@ -181,7 +181,7 @@ def test_domain_error_is_shown_in_the_form_as_is(qtbot, window, writer):  # type
     """An error from the writer (a parent that would make a loop) appears in the form, translated."""
     a = make_unit(writer, "PADRE")
     b = make_unit(writer, "HIJO", parent_id=a)
-    qtbot.waitUntil(lambda: window.model.row_of(b) is not None)
+    assert window.model.row_of(b) is not None
     dlg = window.edit_unit(a)
     dlg.parent_unit.setText("HIJO")
     _ok(qtbot, dlg)

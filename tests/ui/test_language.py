@@ -9,25 +9,24 @@ from fieldclient.ui.roster_model import COL_CALLSIGN, COL_STRENGTH
 
 def test_switch_language_shows_spanish_labels(qtbot, window, translations):  # type: ignore[no-untyped-def]
     """Choosing Español in the toolbar relabels actions, docks, roster headers and panels; English comes back."""
-    assert window.act_new_unit.text() == "New unit"
-    window.lang_combo.setCurrentIndex(window.lang_combo.findData("es"))
+    tb = window.toolbar
+    assert tb.act_new_unit.text() == "New unit"
+    tb.lang_combo.setCurrentIndex(tb.lang_combo.findData("es"))
     assert translations.lang == "es"
-    # Qt delivers LanguageChange through the event loop
-    qtbot.waitUntil(lambda: window.act_new_unit.text() == "Nueva unidad")
     header = window.model.headerData(COL_CALLSIGN, Qt.Orientation.Horizontal)
-    assert window.act_new_unit.text() == "Nueva unidad"
-    assert window.act_log_position.text() == "Registrar posición"
+    assert tb.act_new_unit.text() == "Nueva unidad"
+    assert tb.act_log_position.text() == "Registrar posición"
     assert window.incident_dock.windowTitle() == "Bitácora de incidentes"
     assert header == "Indicativo"
     assert window.model.headerData(COL_STRENGTH, Qt.Orientation.Horizontal) == "Efectivos"
     assert window.welcome.demo_button.text() == "Cargar el despliegue de demostración"
     assert window.incidents.add_button.text() == "Agregar anotación"
-    assert window.st_connection.text().endswith("Sin conexión") or "sesión" in (
-        window.st_connection.text())
-    assert "pendiente" in window.st_waiting.text()
+    assert window.status.connection_label.text().endswith("Sin conexión") or "sesión" in (
+        window.status.connection_label.text())
+    assert "pendiente" in window.status.waiting_label.text()
     assert window.settings.value("view/language") == "es"  # remembered for the next start
-    window.lang_combo.setCurrentIndex(window.lang_combo.findData("en"))
-    qtbot.waitUntil(lambda: window.act_new_unit.text() == "New unit")
+    tb.lang_combo.setCurrentIndex(tb.lang_combo.findData("en"))
+    assert tb.act_new_unit.text() == "New unit"
     assert window.model.headerData(COL_CALLSIGN, Qt.Orientation.Horizontal) == "Callsign"
 
 
@@ -36,7 +35,7 @@ def test_open_dialog_follows_the_language(qtbot, window):  # type: ignore[no-unt
     dlg = window.new_unit()
     assert dlg.windowTitle() == "New unit"
     window.set_language("es")
-    qtbot.waitUntil(lambda: dlg.windowTitle() == "Nueva unidad")
+    assert dlg.windowTitle() == "Nueva unidad"
     assert dlg._labels["callsign"].text() == "Indicativo *"
     dlg.reject()
     fresh = window.new_unit()  # Qt's own strings come from its qtbase catalogue

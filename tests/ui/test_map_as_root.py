@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import os
 
-from fieldclient import app
+from fieldclient.ui.application import chromium_would_abort
 
 
 def test_chromium_abort_is_predicted_only_for_root_without_no_sandbox(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Proves the guard fires for root with the sandbox on, and not once the caller disables it."""
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    assert app._chromium_would_abort()
+    assert chromium_would_abort()
     monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
-    assert not app._chromium_would_abort()
+    assert not chromium_would_abort()
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    assert not app._chromium_would_abort()
+    assert not chromium_would_abort()
 
 
-def test_window_explains_a_map_left_out_for_root(qtbot, store, translations, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_window_explains_a_map_left_out_for_root(qtbot, store, translations, monkeypatch, sync_tasks) -> None:  # type: ignore[no-untyped-def]
     """Proves the map's place tells the user to start Enlace as a normal user, instead of crashing."""
     monkeypatch.setenv("ENLACE_NO_MAP", "root")
     monkeypatch.setenv("ENLACE_NO_SYNC", "1")
@@ -28,7 +28,7 @@ def test_window_explains_a_map_left_out_for_root(qtbot, store, translations, mon
     w = MainWindow(store, translations)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.roster_ready, timeout=10_000)
+    assert w.roster_ready
     assert "normal user" in w.map_placeholder.text()
     translations.install("es")
-    qtbot.waitUntil(lambda: "usuario normal" in w.map_placeholder.text(), timeout=5_000)
+    assert "usuario normal" in w.map_placeholder.text()

@@ -15,11 +15,11 @@ from tests.ui.conftest import make_unit
 
 
 class FakeMap(QWidget):
-    unitSelected = Signal(str)  # noqa: N815
-    incidentSelected = Signal(str)  # noqa: N815
-    logPositionRequested = Signal(float, float)  # noqa: N815
-    newIncidentRequested = Signal(float, float)  # noqa: N815
-    cursorMoved = Signal(float, float)  # noqa: N815
+    unitSelected = Signal(str)
+    incidentSelected = Signal(str)
+    logPositionRequested = Signal(float, float)
+    newIncidentRequested = Signal(float, float)
+    cursorMoved = Signal(float, float)
     instances: list[FakeMap] = []
 
     def __init__(self, store: Any, events: Any, parent: Any = None, stale_minutes: float = 30) -> None:
@@ -28,23 +28,23 @@ class FakeMap(QWidget):
         self.view = {"lat": 19.0, "lon": -99.0, "zoom": 6, "base": "plain"}
         FakeMap.instances.append(self)
 
-    def selectUnit(self, uid: str | None) -> None:  # noqa: N802
-        self.calls.append(("selectUnit", uid))
+    def select_unit(self, uid: str | None) -> None:
+        self.calls.append(("select_unit", uid))
 
-    def showTrack(self, uid: str | None) -> None:  # noqa: N802
-        self.calls.append(("showTrack", uid))
+    def show_track(self, uid: str | None) -> None:
+        self.calls.append(("show_track", uid))
 
-    def setCoordFormat(self, fmt: str) -> None:  # noqa: N802
-        self.calls.append(("setCoordFormat", fmt))
+    def set_coord_format(self, fmt: str) -> None:
+        self.calls.append(("set_coord_format", fmt))
 
-    def setStaleMinutes(self, minutes: float) -> None:  # noqa: N802
-        self.calls.append(("setStaleMinutes", minutes))
+    def set_stale_minutes(self, minutes: float) -> None:
+        self.calls.append(("set_stale_minutes", minutes))
 
-    def saveViewState(self) -> dict[str, Any]:  # noqa: N802
+    def save_view_state(self) -> dict[str, Any]:
         return dict(self.view)
 
-    def restoreViewState(self, state: dict[str, Any]) -> None:  # noqa: N802
-        self.calls.append(("restoreViewState", state))
+    def restore_view_state(self, state: dict[str, Any]) -> None:
+        self.calls.append(("restore_view_state", state))
 
 
 def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]
@@ -55,26 +55,27 @@ def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped
     monkeypatch.setattr(main_window, "_map_view_class", lambda: FakeMap)
     w = main_window.MainWindow(store, translations)
     qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.map_installed and w.roster_ready)
+    assert w.roster_ready
+    with qtbot.waitSignal(w.mapInstalled):  # installed once the window has shown
+        w.show()
     return w
 
 
-def test_map_arrives_after_the_window_and_is_wired(qtbot, store, writer, translations, monkeypatch):  # type: ignore[no-untyped-def]
+def test_map_arrives_after_the_window_and_is_wired(qtbot, store, writer, translations, monkeypatch, sync_tasks):  # type: ignore[no-untyped-def]
     """The map replaces its placeholder after show; selections and formats flow both ways."""
     a = make_unit(writer, "ALFA")
     w = _window(qtbot, store, translations, monkeypatch)
     fake = w.map
-    assert isinstance(fake, FakeMap) and not hasattr(w, "map_placeholder")
+    assert isinstance(fake, FakeMap) and w.map_placeholder is None
     fake.unitSelected.emit(a)  # a click on the map selects in the roster...
     assert w.roster.selected_unit() == a
-    assert ("selectUnit", a) in fake.calls and ("showTrack", a) in fake.calls  # ...and back
+    assert ("select_unit", a) in fake.calls and ("show_track", a) in fake.calls  # ...and back
     w.set_coord_format("mgrs")
-    assert ("setCoordFormat", "mgrs") in fake.calls
+    assert ("set_coord_format", "mgrs") in fake.calls
     w.roster.stale_spin.setValue(45)
-    assert ("setStaleMinutes", 45) in fake.calls
+    assert ("set_stale_minutes", 45) in fake.calls
     fake.cursorMoved.emit(19.4326, -99.1332)
-    assert w.st_cursor.text().startswith("14Q MG")
+    assert w.status.cursor_label.text().startswith("14Q MG")
     fake.logPositionRequested.emit(19.4326, -99.1332)  # right-click "log position here"
     dlg = w.last_dialog
     assert dlg.objectName() == "positionDialog" and dlg.coords.value()[0] > 19.4
@@ -84,12 +85,12 @@ def test_map_arrives_after_the_window_and_is_wired(qtbot, store, writer, transla
     w.last_dialog.reject()
 
 
-def test_map_view_is_remembered_across_starts(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]
+def test_map_view_is_remembered_across_starts(qtbot, store, translations, monkeypatch, sync_tasks):  # type: ignore[no-untyped-def]
     """Closing saves the map's view in the data folder; the next window restores it."""
     w = _window(qtbot, store, translations, monkeypatch)
     w.map.view = {"lat": 25.67, "lon": -100.31, "zoom": 11, "base": "plain"}
     w.close()
     again = _window(qtbot, store, translations, monkeypatch)
-    assert ("restoreViewState", {"lat": 25.67, "lon": -100.31, "zoom": 11, "base": "plain"}) \
+    assert ("restore_view_state", {"lat": 25.67, "lon": -100.31, "zoom": 11, "base": "plain"}) \
         in again.map.calls
     again.close()

@@ -28,10 +28,11 @@ def test_filter_roster_by_text_agency_status_and_kind(qtbot, window, writer):  #
     make_unit(writer, "AGUILA 1", agency="pol-gro")
     make_unit(writer, "AGUILA 2", agency="sedena", status="engaged")
     make_unit(writer, "HALCON", agency="sedena")
-    window.model.load(window.store)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
-    qtbot.keyClicks(window.roster.search, "aguila")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    window.model.load(window.store)  # a full load also refills the agency filter
+    assert window.model.rowCount() == 3
+    with qtbot.waitSignal(window.model.modelReset):  # the filter waits for a pause in typing
+        qtbot.keyClicks(window.roster.search, "aguila")
+    assert window.model.rowCount() == 2
     assert _callsigns(window.model) == ["AGUILA 1", "AGUILA 2"]
     assert window.roster.count.text() == "2 of 3 units"
     window.roster.agency.setCurrentIndex(window.roster.agency.findData("sedena"))
@@ -51,14 +52,14 @@ def test_ctrl_f_focuses_the_roster_filter(qtbot, window):  # type: ignore[no-unt
     assert window.roster.search.hasFocus() or window.focusWidget() is window.roster.search
 
 
-def test_sort_by_any_column_and_chain_of_command(qtbot, writer, store):  # type: ignore[no-untyped-def]
+def test_sort_by_any_column_and_chain_of_command(qtbot, writer, store, sync_tasks):  # type: ignore[no-untyped-def]
     """Sorting works on text, number and age columns; the parent's callsign is shown."""
     top = make_unit(writer, "BRAVO", strength=100)
     make_unit(writer, "ALFA", strength=5, parent_id=top)
     make_unit(writer, "CHARLIE", strength=30, parent_id=top)
     model = RosterModel()
     model.load(store)
-    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert model.rowCount() == 3
     model.sort(COL_CALLSIGN, Qt.SortOrder.AscendingOrder)
     assert _callsigns(model) == ["ALFA", "BRAVO", "CHARLIE"]
     model.sort(COL_STRENGTH, Qt.SortOrder.DescendingOrder)
@@ -67,7 +68,7 @@ def test_sort_by_any_column_and_chain_of_command(qtbot, writer, store):  # type:
     assert [model.index(r, COL_PARENT).data() for r in range(3)] == ["BRAVO", "", "BRAVO"]
 
 
-def test_stale_positions_are_highlighted(qtbot, writer, store):  # type: ignore[no-untyped-def]
+def test_stale_positions_are_highlighted(qtbot, writer, store, sync_tasks):  # type: ignore[no-untyped-def]
     """A report older than the threshold is marked stale and coloured; a fresh one is not."""
     old = make_unit(writer, "VIEJO")
     new = make_unit(writer, "NUEVO")
@@ -75,7 +76,7 @@ def test_stale_positions_are_highlighted(qtbot, writer, store):  # type: ignore[
     writer.log_position(new, 19.0, -99.0, observed_at=datetime.now(UTC) - timedelta(minutes=5))
     model = RosterModel()
     model.load(store)
-    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert model.rowCount() == 2
     model.sort(COL_CALLSIGN)
     rows = {model.index(r, COL_CALLSIGN).data(): r for r in range(2)}
     assert model.index(rows["VIEJO"], COL_POSITION).data(STALE_ROLE) is True
@@ -93,10 +94,10 @@ def test_live_update_reloads_only_changed_units_and_keeps_selection(qtbot, windo
     """A change published by the writer updates that row in place; the selected unit stays selected."""
     a = make_unit(writer, "A")
     b = make_unit(writer, "B")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert window.model.rowCount() == 2
     window.roster.select_unit(b)
     writer.update_unit(a, {"callsign": "Z"})  # moves A to the end of the sorted table
-    qtbot.waitUntil(lambda: _callsigns(window.model) == ["B", "Z"])
+    assert _callsigns(window.model) == ["B", "Z"]
     assert window.roster.selected_unit() == b
     selected = window.roster.table.selectionModel().selectedRows()
     assert [window.model.unit_id(i.row()) for i in selected] == [b]
@@ -106,8 +107,7 @@ def test_stale_threshold_is_a_remembered_setting(qtbot, window, writer):  # type
     """Changing 'Stale after' re-highlights the roster at once and is saved in the data folder's settings."""
     uid = make_unit(writer, "TARDE")
     writer.log_position(uid, 19.0, -99.0, observed_at=datetime.now(UTC) - timedelta(minutes=20))
-    qtbot.waitUntil(lambda: window.model.row_of(uid) is not None
-                    and window.model.row_by_id(uid)[LAT] is not None)
+    assert window.model.row_by_id(uid)[LAT] is not None
     row = window.model.row_of(uid)
     assert window.model.index(row, COL_AGE).data(STALE_ROLE) is False  # default 30 min
     window.roster.stale_spin.setValue(15)
