@@ -39,6 +39,8 @@ from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import entity_name, field_name, field_value
 from fieldclient.ui.tasks import run_task
 
+COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 150, 4: 130, 5: 150, 6: 150}
+
 
 def hlc_time(hlc: str | None) -> datetime | None:
     if not hlc or len(hlc) < 13 or not hlc[:13].isdigit():
@@ -95,7 +97,12 @@ class ConflictsPanel(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
         self.keep_button = QPushButton(self)
         self.accept_button = QPushButton(self)
         self.retranslateUi()
@@ -123,10 +130,13 @@ class ConflictsPanel(Retranslatable, QWidget):
 
     def retranslateUi(self) -> None:
         self.show_resolved.setText(self.tr("Show resolved"))
+        # The conflict record's own field labels, as the Sync panel and the forms use them.
         self.table.setHorizontalHeaderLabels([
-            self.tr("Record"), self.tr("Field"),
-            self.tr("Standing value"), self.tr("Written by"), self.tr("When"),
-            self.tr("Overwritten value"), self.tr("Written by"), self.tr("When"),
+            field_name("conflict", "entity_id"), field_name("conflict", "field"),
+            field_name("conflict", "winner_value"), field_name("conflict", "winner_by"),
+            self.tr("When"),
+            field_name("conflict", "loser_value"), field_name("conflict", "loser_by"),
+            self.tr("When"),
         ])
         self.keep_button.setText(self.tr("Keep mine"))
         self.accept_button.setText(self.tr("Accept theirs"))

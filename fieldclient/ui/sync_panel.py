@@ -42,6 +42,7 @@ from fieldclient.ui.tasks import run_task
 RECENT = 150  # newest rows shown besides every rejected one
 REFRESH_MS = 1000  # coalesce: a bulk sync changes thousands of rows per second
 MAX_FIELDS_SHOWN = 4
+COLUMN_WIDTHS = {0: 130, 1: 360, 2: 110}  # fixed: measuring thousands of rows costs the UI thread
 
 
 def load_rows(store: Store) -> tuple[list[dict[str, Any]], OutboxCounts, QStandardItemModel]:
@@ -106,6 +107,7 @@ def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
         for text in cells:
             item = QStandardItem(text)
             item.setEditable(False)
+            item.setToolTip(text)
             if r["state"] == "rejected":
                 item.setForeground(red)
             items.append(item)
@@ -146,7 +148,11 @@ class SyncPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)  # one line a change; the full text is in the tooltip
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
         self.dismiss_button = QPushButton(self)
         self.retry_button = QPushButton(self)
         self.sync_button = QPushButton(self)

@@ -18,7 +18,7 @@ from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import dtg, label
+from fieldclient.ui.labels import dtg, field_name, label
 from fieldclient.ui.tasks import run_task
 
 TRACK_LIMIT = 1000
@@ -50,8 +50,9 @@ class TrackPanel(Retranslatable, QWidget):
 
     def retranslateUi(self) -> None:
         self.table.setHorizontalHeaderLabels([
-            self.tr("Observed"), self.tr("Position"), self.tr("Accuracy (m)"),
-            self.tr("Source"), self.tr("Reported by"), self.tr("Note"),
+            self.tr("Observed"), self.tr("Position"), field_name("position", "accuracy_m"),
+            field_name("position", "source"), field_name("position", "reported_by"),
+            field_name("position", "note"),
         ])
         self._fill()
 
@@ -97,7 +98,7 @@ class TrackPanel(Retranslatable, QWidget):
                 format_local(p.observed_at),
                 geo.format_latlon(p.lat, p.lon, self._coord_format),
                 "" if p.accuracy_m is None else f"{p.accuracy_m:g}",
-                label(p.source),
+                label(p.source, "position_source"),
                 p.reported_by or "",
                 p.note or "",
             ]

@@ -8,28 +8,8 @@
         <translation>Mostrar resueltos</translation>
     </message>
     <message>
-        <source>Record</source>
-        <translation>Registro</translation>
-    </message>
-    <message>
-        <source>Field</source>
-        <translation>Campo</translation>
-    </message>
-    <message>
-        <source>Standing value</source>
-        <translation>Valor vigente</translation>
-    </message>
-    <message>
-        <source>Written by</source>
-        <translation>Escrito por</translation>
-    </message>
-    <message>
         <source>When</source>
         <translation>Cuándo</translation>
-    </message>
-    <message>
-        <source>Overwritten value</source>
-        <translation>Valor sobrescrito</translation>
     </message>
     <message>
         <source>Keep mine</source>

@@ -544,22 +544,6 @@
         <translation>Posición</translation>
     </message>
     <message>
-        <source>Accuracy (m)</source>
-        <translation>Precisión (m)</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>Fuente</translation>
-    </message>
-    <message>
-        <source>Reported by</source>
-        <translation>Reportado por</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Nota</translation>
-    </message>
-    <message>
         <source>Select a unit to see its track.</source>
         <translation>Seleccione una unidad para ver su recorrido.</translation>
     </message>
