@@ -5,7 +5,8 @@ units and incidents dirty; at most once per frame (~16 ms) the dirty rows are
 read with one small query each and pushed to the page as one JSON delta.
 Only one delta is in flight at a time: the page acks each one, so a page that
 falls behind gets fewer, larger deltas instead of a growing queue. The first
-full load runs on a worker thread (no bulk database work on the UI thread).
+full load runs as a `ui.tasks` task on the map's own one-thread pool (no bulk database
+work on the UI thread).
 """
 
 from __future__ import annotations

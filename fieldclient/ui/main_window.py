@@ -1,6 +1,7 @@
-"""The main window: map in the centre, roster left, incident log right, and a
-tabbed bottom dock (Sync, Conflicts, Track). Wires the store's change events to
-every view, and the optional parts (map, sync) when their modules are present."""
+"""The main window: map in the centre, roster left, incident log right, a tabbed
+bottom dock (Sync, Conflicts, Track), the toolbar and the status bar. Wires the
+store's change events to every view. The map is installed just after the window
+is first shown; where it cannot run, a placeholder in its place says why."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ MAP_DELAY_MS = 50
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
 
-def _map_view_class() -> Any:
+def _map_view_class() -> type[MapView]:
     # Imported on demand: loading QtWebEngine is the costliest part of start-up, and
     # benchmarks and UI tests that are not about the map run without it.
     from fieldclient.map import widget
@@ -111,7 +112,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.centre = QStackedWidget()
         # The map (a Chromium instance) is created just after the window is first shown, so
         # the roster and log are usable at once; until then a placeholder holds its place.
-        self._map_cls = None if os.environ.get(NO_MAP_ENV) else _map_view_class()
+        self._map_cls: type[MapView] | None = (
+            None if os.environ.get(NO_MAP_ENV) else _map_view_class())
         self.map_installed = self._map_cls is None
         self.map: MapView | None = None
         self.map_placeholder: QLabel | None = self._make_placeholder()

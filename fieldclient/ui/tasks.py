@@ -101,10 +101,16 @@ class _Runnable(QRunnable):
             result = self._fn()
         except BaseException as exc:  # reported to the UI, never lost in the pool
             self._future.set_exception(exc)
-            self._relay.call.emit((None, exc))
+            self._deliver((None, exc))
             return
         self._future.set_result(result)
-        self._relay.call.emit((result, None))
+        self._deliver((result, None))
+
+    def _deliver(self, outcome: tuple[Any, BaseException | None]) -> None:
+        try:
+            self._relay.call.emit(outcome)
+        except RuntimeError:  # the process is exiting and took the relay with it
+            log.debug("a task finished after its relay was gone")
 
 
 def set_synchronous(value: bool) -> None:
