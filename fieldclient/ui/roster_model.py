@@ -97,12 +97,14 @@ class RosterModel(QAbstractTableModel):
 
     loaded = Signal()  # rows are in (first load or full reload)
     updated = Signal()  # some rows changed in place
+    agenciesChanged = Signal()  # a row brought an agency the roster had not listed
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[Row] = []
         self.visible: list[int] = []
         self._by_id: dict[str, int] = {}
+        self._agencies: set[str] | None = None  # built on first use, then kept up to date
         self._coord_format = "dd"
         self._stale_after = timedelta(minutes=30)
         self._now = datetime.now(UTC)
@@ -155,6 +157,7 @@ class RosterModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self._by_id = {r[ID]: i for i, r in enumerate(rows)}
+        self._agencies = None
         self._search = keys
         self._invalidate_order()
         self.visible = self._compute_visible()
@@ -185,7 +188,11 @@ class RosterModel(QAbstractTableModel):
         ]
         search = self._search
         order_keys, key_fn = self._order_keys, self._order_fn
+        agencies, new_agency = self._agencies, False
         for row in rows:
+            if agencies is not None and row[AGENCY] not in agencies:
+                agencies.add(row[AGENCY])
+                new_agency = True
             at = self._by_id.get(row[ID])
             if at is None:
                 self._by_id[row[ID]] = len(self.rows)
@@ -211,6 +218,8 @@ class RosterModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
         self.updated.emit()
+        if new_agency:
+            self.agenciesChanged.emit()
 
     # -- filter and sort --------------------------------------------------------
 
@@ -372,7 +381,9 @@ class RosterModel(QAbstractTableModel):
         return self.rows[at] if at is not None else None
 
     def agencies(self) -> list[str]:
-        return sorted({r[AGENCY] for r in self.rows})
+        if self._agencies is None:
+            self._agencies = {r[AGENCY] for r in self.rows}
+        return sorted(self._agencies)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

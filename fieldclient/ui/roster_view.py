@@ -138,12 +138,13 @@ class RosterPanel(Retranslatable, QWidget):
         self.stale_spin.valueChanged.connect(self.staleMinutesChanged)
         model.loaded.connect(self._on_loaded)
         model.updated.connect(self._on_updated)
+        model.agenciesChanged.connect(self._fill_agencies)
         model.modelReset.connect(self._update_count)
         self.retranslateUi()
 
     def retranslateUi(self) -> None:
         self.search.setPlaceholderText(self.tr("Find unit by callsign, agency… (Ctrl+F)"))
-        self._fill_combo(self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()])
+        self._fill_agencies()
         self._fill_combo(self.status, self.tr("Any status"), list(labels_of("unit_status").items()))
         self._fill_combo(self.kind, self.tr("Any kind"), list(labels_of("unit_kind").items()))
         self.edit_button.setText(self.tr("Edit…"))
@@ -194,11 +195,14 @@ class RosterPanel(Retranslatable, QWidget):
         )
 
     def _on_loaded(self) -> None:
+        self._fill_agencies()
+        self._update_count()
+        self._reselect()
+
+    def _fill_agencies(self) -> None:
         self._fill_combo(
             self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()]
         )
-        self._update_count()
-        self._reselect()
 
     def _on_updated(self) -> None:
         self._update_count()

@@ -113,3 +113,15 @@ def test_stale_threshold_is_a_remembered_setting(qtbot, window, writer):  # type
     window.roster.stale_spin.setValue(15)
     assert window.model.index(row, COL_AGE).data(STALE_ROLE) is True
     assert int(window.settings.value("roster/staleMinutes")) == 15
+
+
+def test_agency_filter_lists_an_agency_that_arrives_live(qtbot, window, writer):  # type: ignore[no-untyped-def]
+    """A unit of an agency the roster has not seen yet (a local edit or a pull) adds that
+    agency to the filter without a full reload."""
+    make_unit(writer, "ALFA", agency="sedena")
+    assert window.roster.agency.findData("semar") < 0
+    make_unit(writer, "ORCA", agency="semar")
+    at = window.roster.agency.findData("semar")
+    assert at >= 0
+    window.roster.agency.setCurrentIndex(at)
+    assert _callsigns(window.model) == ["ORCA"]
