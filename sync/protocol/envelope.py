@@ -139,6 +139,10 @@ class MeResponse(Struct, kw_only=True):
     user: UserInfo
     device_id: str
     server_time: TIME
+    # what the server speaks, as in HealthResponse (absent from older servers)
+    revision: int | None = None
+    min_client_revision: int | None = None
+    entities: dict[str, int] | None = None
 
 
 class HealthResponse(Struct, kw_only=True):

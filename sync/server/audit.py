@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -97,6 +98,25 @@ def _rows(engine: Engine, after: int = 0, limit: int | None = None) -> list[dict
         q = q.limit(limit)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
+
+
+class AuditRow(msgspec.Struct, kw_only=True):
+    """One row of the trail as GET /v1/audit hands it out (detail decoded)."""
+
+    id: int
+    at: str
+    actor: str | None
+    device_id: str | None
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(msgspec.Struct, kw_only=True):
+    rows: list[AuditRow]
+    next: int
 
 
 def read(engine: Engine, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:

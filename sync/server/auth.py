@@ -22,21 +22,19 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, select
 
 from sync.protocol import ERR_DEVICE_REVOKED, ERR_RATE_LIMITED
+from sync.protocol.rules import Actor
 from sync.server import db
 from sync.server.errors import ApiError, unauthenticated
 from sync.server.settings import Settings
 
 
 @dataclass(frozen=True)
-class Principal:
-    """Who is calling: the user behind a device token."""
+class Principal(Actor):
+    """Who is calling: the user behind a device token (an Actor for sync.protocol.rules)."""
 
-    user_id: int
-    username: str
-    agency: str | None
-    role: str
-    display_name: str | None
-    device_id: str | None
+    user_id: int = 0
+    display_name: str | None = None
+    device_id: str | None = None
 
 
 class Passwords:
@@ -111,9 +109,8 @@ def authenticate(engine: Engine, authorization: str | None) -> Principal:
         raise unauthenticated("token expired; sign in again")
     if row.disabled:
         raise unauthenticated("account disabled")
-    return Principal(
-        row.id, row.username, row.agency, row.role, row.display_name, device_id
-    )
+    return Principal(username=row.username, role=row.role, agency=row.agency, user_id=row.id,
+                     display_name=row.display_name, device_id=device_id)
 
 
 class LoginLimiter:

@@ -11,7 +11,8 @@ import json
 import zlib
 from typing import Any
 
-from sync.protocol import ERR_INVALID, ERR_TOO_LARGE, MAX_BODY_COMPRESSED, MAX_BODY_DECOMPRESSED
+from sync.protocol.envelope import ERR_INVALID, ERR_TOO_LARGE
+from sync.protocol.limits import MAX_BODY_COMPRESSED, MAX_BODY_DECOMPRESSED
 
 Scope = dict[str, Any]
 

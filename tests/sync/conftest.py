@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 from sync_helpers import PG_BIN, Api, PgCluster, fast_settings, seed
 
 from sync.server.app import create_app

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from starlette.testclient import TestClient
 from sync_helpers import PASSWORD, Api, fast_settings, unit
 
 from sync.server import accounts, db
