@@ -23,9 +23,10 @@ from sqlalchemy import Connection, bindparam, select
 
 from sync.merge import FieldConflict, HybridClock, merge_upsert
 from sync.protocol import ENTITIES, Problem, codec
+from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult
 from sync.protocol.rules import Holder, write_problem
-from sync.server import changelog, db
+from sync.server import audit, changelog, db
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
@@ -34,6 +35,14 @@ from sync.server.records import Record, load_records, save_records
 
 _last_seen: dict[str, float] = {}  # device id -> monotonic time its last_seen_at was written
 _to_str = msgspec.to_builtins  # UUIDs to their canonical text, in C
+_STAMPED: dict[str, tuple[str, ...]] = {}
+
+
+def _stamped(entity: Entity) -> tuple[str, ...]:
+    names = _STAMPED.get(entity.name)
+    if names is None:
+        names = _STAMPED[entity.name] = tuple(entity.stamped)
+    return names
 
 
 @dataclass
@@ -49,11 +58,16 @@ class Push:
 
     who: Principal
     items: list[Item]
-    ids: list[list[str]] = field(default_factory=list)  # [change_id, entity_id] per Decoded
+    # per Decoded, as text: [change_id, entity_id, the record its scope names, the entry
+    # it amends] (converted in one call: str(UUID) and UUID hashing are slow in Python)
+    ids: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.ids = _to_str([(d.change.change_id, d.change.entity_id)
-                            for d in self.items if isinstance(d, codec.Decoded)])
+        self.ids = _to_str([
+            (d.change.change_id, d.change.entity_id,
+             getattr(d.change.fields, d.entity.scope or "") if d.entity.record == "append" else None,
+             getattr(d.change.fields, "amends", None))
+            for d in self.items if isinstance(d, codec.Decoded)])
 
 
 def _lookup_sql(dialect: str, want: str, column: str) -> str:
@@ -70,20 +84,14 @@ class Batch:
         self.seq = changelog.max_seq(conn) if seq is None else seq
         self.received_at = now_iso()
         self.rows: list[Row] = []
+        self.audit = audit.Chain(conn)
         self.records: dict[str, Record] = {}
         self.stored: dict[str, tuple[int, str]] = {}  # change_id -> (seq, doc) logged before
         self.in_tx: dict[str, tuple[int, Any]] = {}  # change_id -> (seq, change) accepted here
         self.appended: dict[str, int] = {}  # append-only entity_id -> seq
         self.entries: dict[str, str] = {}  # incident_entry id -> its incident id
-        self.names: dict[Any, str] = {}  # UUID -> its text
         self.max_hlc = ""
         self._dialect = conn.dialect.name
-
-    def name(self, value: Any) -> str:
-        text = self.names.get(value)
-        if text is None:
-            text = self.names[value] = str(value)
-        return text
 
     # -- look-ups, one round per set of pushes ---------------------------------
 
@@ -92,22 +100,15 @@ class Batch:
         append_ids: list[str] = []
         wanted: set[str] = set()
         for p in pushes:
-            k = 0
-            for d in p.items:
-                if not isinstance(d, codec.Decoded):
-                    continue
-                cid, eid = p.ids[k]
-                k += 1
+            for cid, eid, scope, amends in p.ids:
                 if cid not in self.in_tx:
                     cids.append(cid)
-                e = d.entity
-                if e.record == "append":
+                if scope is not None:  # an append
                     append_ids.append(eid)
-                    wanted.add(self.name(getattr(d.change.fields, e.scope or "")))
-                    amends = getattr(d.change.fields, "amends", None)
+                    wanted.add(scope)
                     if amends is not None:
-                        append_ids.append(self.name(amends))
-                elif e.record == "mergeable":
+                        append_ids.append(amends)
+                else:
                     wanted.add(eid)
         for cid, seq, doc in self._lookup("change_id, seq, doc", "change_id", cids):
             self.stored[cid] = (seq, doc)
@@ -152,14 +153,12 @@ class Batch:
         """Apply one push on this transaction (after `load` saw it); one result per change."""
         return _Applier(self, push).run()
 
-    def emit(self, row: Row) -> None:
-        self.rows.append(row)
-
     def finish(self) -> None:
         """The group's rows, records and clock; the caller commits."""
         if self.max_hlc:
             self.clock.observe(self.max_hlc)  # later server HLCs sort after what was seen
         changelog.insert_rows(self.conn, self.rows)
+        self.audit.flush()
         save_records(self.conn, [r for r in self.records.values() if r.dirty], self.seq)
 
 
@@ -169,24 +168,46 @@ class _Applier:
     def __init__(self, batch: Batch, push: Push) -> None:
         self.b, self.who, self.push = batch, push.who, push
         self.tail = codec.stamps(self.who.username, self.who.device_id, batch.received_at)
-        self.rows: list[Row] = []
+        self.start = len(batch.rows)  # this push's rows are batch.rows[start:]
         self.verdicts: dict[tuple[str, str], Problem | None] = {}  # (entity, scope) -> verdict
 
     def run(self) -> Outcome:
-        b, results = self.b, []
-        first = b.seq
+        b, push, first = self.b, self.push, self.b.seq
+        rows, in_tx, stored, appended, verdicts = b.rows, b.in_tx, b.stored, b.appended, self.verdicts
+        username, tail, pulled_doc = self.who.username, self.tail, codec.pulled_doc
+        results: list[PushResult] = []
         k = 0
-        for d in self.push.items:
+        for d in push.items:
             if not isinstance(d, codec.Decoded):
                 results.append(d)
                 continue
-            cid, eid = self.push.ids[k]
+            cid, eid, scope, amends = push.ids[k]
             k += 1
-            results.append(self._one(d, cid, eid))
+            entity = d.entity
+            if scope is not None and amends is None and cid not in in_tx and cid not in stored \
+                    and eid not in appended and verdicts.get((entity.name, scope), 1) is None:
+                # The common case inlined, e.g. a position of a unit already found visible
+                # in this push: the same steps as _one and _append, without their calls.
+                ch = d.change
+                if entity.name == "incident_entry":
+                    b.entries[eid] = scope
+                for name in _stamped(entity):
+                    setattr(ch.fields, name, username)
+                b.seq = seq = b.seq + 1
+                rows.append((seq, cid, entity.name, eid, "append", scope,
+                             pulled_doc(ch, seq, tail).decode()))
+                in_tx[cid] = (seq, ch)
+                appended[eid] = seq
+                if ch.hlc > b.max_hlc:
+                    b.max_hlc = ch.hlc
+                results.append(PushResult(change_id=cid, status="applied", seq=seq))
+                continue
+            results.append(self._one(d, cid, eid, scope, amends))
         self._finish()
         return Outcome(results, b.seq, b.seq - first)
 
-    def _one(self, d: codec.Decoded, cid: str, eid: str) -> PushResult:
+    def _one(self, d: codec.Decoded, cid: str, eid: str, scope: str | None,
+             amends: str | None) -> PushResult:
         b, ch, entity = self.b, d.change, d.entity
         if cid in b.in_tx or cid in b.stored:
             return self._replay(ch, cid)
@@ -194,7 +215,7 @@ class _Applier:
             if eid in b.appended:
                 return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
                                   reason="record already exists")
-            scope, problem = self._append(d, eid)
+            problem = self._append(d, eid, scope or "", amends)
         elif entity.name == "agency":
             scope, problem = None, self._agency(d, eid)
         else:
@@ -202,18 +223,14 @@ class _Applier:
         if problem is not None:
             return rejected(cid, problem)
         b.seq = seq = b.seq + 1
-        self._emit(changelog.make_row(seq, cid, entity.name, eid, scope,
-                                      codec.pulled_doc(ch, seq, self.tail)))
+        b.rows.append(changelog.make_row(seq, cid, entity.name, eid, scope,
+                                         codec.pulled_doc(ch, seq, self.tail)))
         b.in_tx[cid] = (seq, ch)
         if entity.record == "append":
             b.appended[eid] = seq
         if ch.hlc > b.max_hlc:
             b.max_hlc = ch.hlc
         return PushResult(change_id=cid, status="applied", seq=seq)
-
-    def _emit(self, row: Row) -> None:
-        self.rows.append(row)
-        self.b.emit(row)
 
     def _replay(self, ch: Any, cid: str) -> PushResult:
         b = self.b
@@ -226,9 +243,9 @@ class _Applier:
             return rejected(cid, Problem("change_id_reused"))
         return PushResult(change_id=cid, status="duplicate", seq=seq)
 
-    def _append(self, d: codec.Decoded, eid: str) -> tuple[str | None, Problem | None]:
+    def _append(self, d: codec.Decoded, eid: str, scope: str,
+                amends: str | None) -> Problem | None:
         b, entity, f = self.b, d.entity, d.change.fields
-        scope = b.name(getattr(f, entity.scope or ""))
         key = (entity.name, scope)
         if key in self.verdicts:
             problem = self.verdicts[key]
@@ -237,15 +254,14 @@ class _Applier:
             problem = self.verdicts[key] = write_problem(
                 self.who, entity, {}, parent=rec.holder if rec else None)
         if problem is not None:
-            return None, problem
+            return problem
         if entity.name == "incident_entry":
-            amends = f.amends
-            if amends is not None and b.entries.get(b.name(amends)) != scope:
-                return None, Problem("amend_mismatch", "amends", entity.name)
+            if amends is not None and b.entries.get(amends) != scope:
+                return Problem("amend_mismatch", "amends", entity.name)
             b.entries[eid] = scope
-        for name in entity.stamped:  # author fields are the server's
+        for name in _stamped(entity):  # author fields are the server's
             setattr(f, name, self.who.username)
-        return scope, None
+        return None
 
     def _agency(self, d: codec.Decoded, slug: str) -> Problem | None:
         a, fields = db.agencies, d.fields()
@@ -306,8 +322,8 @@ class _Applier:
         b = self.b
         b.seq += 1
         tail = codec.stamps("server", None, b.received_at)
-        self._emit(changelog.server_row(b.seq, str(uuid.uuid4()), entity, entity_id, fields, hlc,
-                                        scope, tail))
+        b.rows.append(changelog.server_row(b.seq, str(uuid.uuid4()), entity, entity_id, fields,
+                                           hlc, scope, tail))
 
     def _conflict(self, entity: str, entity_id: str, hlc: str, fc: FieldConflict,
                   authors_before: dict[str, str]) -> None:
@@ -344,8 +360,9 @@ class _Applier:
 
     def _finish(self) -> None:
         who, conn = self.who, self.b.conn
-        if self.rows:
-            changelog.audit_rows(conn, self.rows, "push", actor=who.username,
+        mine = self.b.rows[self.start:]
+        if mine:
+            changelog.audit_rows(self.b.audit, mine, "push", actor=who.username,
                                  device_id=who.device_id)
         device = who.device_id
         now = time.monotonic()

@@ -63,7 +63,7 @@ def insert_rows(conn: Connection, rows: list[Row]) -> None:
 
 
 def audit_rows(
-    conn: Connection,
+    chain: audit.Chain,
     rows: list[Row],
     action: str,
     *,
@@ -73,7 +73,7 @@ def audit_rows(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """One audit row that pins `rows` (contiguous seqs): range, count, ids and a
-    digest of their documents. Call in the transaction that inserts them."""
+    digest of their documents, on the chain of the transaction that inserts them."""
     detail: dict[str, Any] = dict(extra or {})
     if rows:
         detail.update(
@@ -81,7 +81,7 @@ def audit_rows(
             digest=audit.docs_digest(r[6] for r in rows),
             change_ids=[r[1] for r in rows],
         )
-    audit.append(conn, action, actor=actor, device_id=device_id, subject=subject, detail=detail)
+    chain.append(action, actor=actor, device_id=device_id, subject=subject, detail=detail)
 
 
 def insert_and_audit(
@@ -96,4 +96,6 @@ def insert_and_audit(
 ) -> None:
     """Insert accepted rows (contiguous seqs) and one audit row that pins them."""
     insert_rows(conn, rows)
-    audit_rows(conn, rows, action, actor=actor, device_id=device_id, subject=subject, extra=extra)
+    chain = audit.Chain(conn)
+    audit_rows(chain, rows, action, actor=actor, device_id=device_id, subject=subject, extra=extra)
+    chain.flush()

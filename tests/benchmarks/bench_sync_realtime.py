@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import httpx
-from bench_sync import cpu_s
+from bench_sync import Profiler, cpu_s
 from common import ROOT, emit
 
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
@@ -127,9 +127,12 @@ def main() -> None:
                 api.push_ok("cmd-sedena", u)
                 wake = _wake(srv, api, u["entity_id"])
                 tokens = [Api(http).login("lia-sedena", device=f"c{n}")["token"] for n in range(CLIENTS)]
+            profile = os.environ.get("BENCH_PROFILE")
+            prof = Profiler(srv.proc.pid, Path(profile) / "ingest.txt" if profile else None)
             c0 = cpu_s(srv.proc.pid)
             total, lat = asyncio.run(_ingest(srv.base, tokens, u["entity_id"], seconds))
             server_cpu = cpu_s(srv.proc.pid) - c0
+            prof.stop()
         finally:
             srv.stop()
     # server_cpu_share: fraction of one core the server used; well under 1
