@@ -44,13 +44,22 @@ def rejected(change_id: str, problem: Problem) -> PushResult:
                       code=wire["code"], params=wire["params"])
 
 
-def prepare(raw: bytes, actor: Actor) -> list[Item]:
-    """Phase 1 for one push body. Raises codec.BodyError for a body refused whole."""
+def decode(raw: bytes) -> list[codec.Decoded | codec.Refused]:
+    """A push body, decoded (codec.decode_push). Raises codec.BodyError for a body
+    refused whole. Needs no caller, so it may run before authentication."""
+    try:
+        return codec.decode_push(raw)
+    except RecursionError:
+        raise codec.BodyError(422, "malformed JSON: nesting too deep") from None
+
+
+def check(decoded: list[codec.Decoded | codec.Refused], actor: Actor) -> list[Item]:
+    """The checks of phase 1 that depend on the caller and the clock."""
     now = datetime.now(UTC)
     hlc_limit = int(time.time() * 1000) + MAX_HLC_AHEAD_MS
     roles: dict[str, Problem | None] = {}
     out: list[Item] = []
-    for d in codec.decode_push(raw):
+    for d in decoded:
         if isinstance(d, codec.Refused):
             out.append(rejected(d.change_id, d.problem))
             continue
@@ -64,6 +73,11 @@ def prepare(raw: bytes, actor: Actor) -> list[Item]:
             problem = _time_problem(entity, d.change.fields, now)
         out.append(d if problem is None else rejected(d.change_id, problem))
     return out
+
+
+def prepare(raw: bytes, actor: Actor) -> list[Item]:
+    """Phase 1 for one push body. Raises codec.BodyError for a body refused whole."""
+    return check(decode(raw), actor)
 
 
 def _time_problem(entity: Entity, fields: Any, now: datetime) -> Problem | None:
