@@ -194,10 +194,6 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn, conn.begin():
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
-            # Writers only look rows up by key. Before autovacuum has analysed
-            # a fast-growing log, the planner would seq-scan it for each
-            # batch's `= ANY(5,000 ids)` lookup, making every push O(log size).
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
         yield conn
 
 
