@@ -21,6 +21,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -77,12 +78,16 @@ changes = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("change_id", String(36), nullable=False, unique=True),
     Column("entity", String(20), nullable=False),
-    Column("entity_id", String(64), nullable=False, index=True),
+    Column("entity_id", String(64), nullable=False),
     Column("op", String(8), nullable=False),
     # id of the unit/incident whose visibility governs this change (NULL: public)
     Column("scope", String(64), nullable=True),
     Column("doc", Text, nullable=False),
 )
+# An append-only record is written once: a second change for its id is a duplicate.
+# Enforced here so a push can insert without looking each change up first.
+Index("uq_changes_append_entity", changes.c.entity_id, unique=True,
+      sqlite_where=text("op = 'append'"), postgresql_where=text("op = 'append'"))
 
 # Materialised current state of mergeable records (unit, incident, conflict):
 # per-field values, HLCs and authors, plus the columns visibility needs.

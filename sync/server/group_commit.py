@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
+import sqlalchemy.exc
 from sqlalchemy import Engine, text
 
 from sync.merge import HybridClock
@@ -42,6 +45,14 @@ log = logging.getLogger("fieldsync.writer")
 MAX_GROUP_CHANGES = 20_000  # bounds one transaction's size and its lock hold time
 MAX_GROUP_S = 0.25  # ... and how long its intake stays open
 DECODE_ON_LOOP = 256 * 1024  # bodies up to this size are decoded on the event loop (~1 ms)
+
+
+class _Redo(Exception):
+    """An optimistic transaction met what may be a replay; run it again carefully."""
+
+
+# A unique index broken by an optimistic insert: the row is already in the log.
+_DUPLICATE = (sqlite3.IntegrityError, psycopg.IntegrityError, sqlalchemy.exc.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -165,27 +176,15 @@ class GroupCommit:
             return 0
         members = list(ready)  # every push this transaction takes in
         try:
-            with db.write_tx(self.engine) as conn:
-                batch = Batch(conn, self.clock)
-                started, size = time.monotonic(), 0
-                while ready:
-                    batch.load([j.push for j in ready if j.push])
-                    for job in ready:
-                        job.outcome = batch.apply(job.push)  # type: ignore[arg-type]
-                        size += job.size
-                    if not intake or size >= MAX_GROUP_CHANGES \
-                            or time.monotonic() - started >= MAX_GROUP_S:
-                        break
-                    more = self._take(block=False)
-                    self._prepare(more)
-                    everyone.extend(more)
-                    ready = [j for j in more if j.push is not None]
-                    members.extend(ready)
-                batch.finish()
-                accepted = sum(j.outcome.accepted for j in members if j.outcome)
-                if accepted and self.engine.dialect.name == "postgresql":
-                    # Delivered at commit: wakes long-polls in every server process.
-                    conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(batch.seq)})
+            try:
+                return self._transaction(ready, members, everyone, intake, careful=False)
+            except (_Redo, *_DUPLICATE):
+                # A replay among them (see applier.Batch): the same pushes again, looking
+                # every change up first.
+                for job in members:
+                    job.outcome = None
+                return self._transaction(list(members), list(members), everyone, False,
+                                         careful=True)
         except Exception as exc:  # noqa: BLE001 - reported to the pushes it affects
             for job in members:
                 job.outcome = None
@@ -198,6 +197,32 @@ class GroupCommit:
             # than a savepoint per push.
             log.warning("group commit failed; retrying its %d pushes one by one", len(members))
             return sum(self._commit([job], everyone, intake=False) for job in members)
+
+    def _transaction(self, ready: list[_Job], members: list[_Job], everyone: list[_Job],
+                     intake: bool, careful: bool) -> int:
+        with db.write_tx(self.engine) as conn:
+            batch = Batch(conn, self.clock, careful=careful)
+            started, size = time.monotonic(), 0
+            while ready:
+                batch.load([j.push for j in ready if j.push])
+                for job in ready:
+                    job.outcome = batch.apply(job.push)  # type: ignore[arg-type]
+                    size += job.size
+                if batch.refused and not careful:
+                    raise _Redo
+                if not intake or size >= MAX_GROUP_CHANGES \
+                        or time.monotonic() - started >= MAX_GROUP_S:
+                    break
+                more = self._take(block=False)
+                self._prepare(more)
+                everyone.extend(more)
+                ready = [j for j in more if j.push is not None]
+                members.extend(ready)
+            batch.finish()
+            accepted = sum(j.outcome.accepted for j in members if j.outcome)
+            if accepted and self.engine.dialect.name == "postgresql":
+                # Delivered at commit: wakes long-polls in every server process.
+                conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(batch.seq)})
         return accepted
 
     def _deliver(self, loop: asyncio.AbstractEventLoop | None, jobs: list[_Job],

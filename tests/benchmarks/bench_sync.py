@@ -18,6 +18,7 @@ the hottest functions to DIR (py-spy must be installed; the figures ignore that 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -135,6 +136,8 @@ def one_run(url: str, profile: Path | None = None) -> dict[str, float]:
             push_cpu = cpu_s(srv.proc.pid) - c0
             prof.stop()
             hdr_obs = {**api.h("observer"), "Accept-Encoding": "gzip"}
+            gc.collect()
+            gc.freeze()  # as the client app does with its start-up heap (fieldclient/app.py)
             prof = Profiler(srv.proc.pid, profile and profile / "pull.txt")
             c0 = cpu_s(srv.proc.pid)
             t = time.perf_counter()

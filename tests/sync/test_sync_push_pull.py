@@ -251,3 +251,17 @@ def test_group_commit_rolls_back_a_failing_push_alone(api: Api, app, monkeypatch
         seqs = [r[0] for r in c.exec_driver_sql("SELECT seq FROM changes ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
     assert audit.verify(svc.engine) == []
+
+
+def test_replay_answers_duplicate_even_if_it_would_now_be_refused(api: Api) -> None:
+    """Proves a replay (its answer was lost) gets `duplicate` and its original seq although the
+    caller may no longer see the unit: the log is checked before the rules that need state."""
+    u = unit(agency="sedena", visibility="shared")
+    api.push_ok("cmd-sedena", u)
+    p = position(u["entity_id"])
+    (seq,) = api.push_ok("lia-gn", p)
+    api.push_ok("cmd-sedena", unit(u["entity_id"], f={"visibility": "agency"},
+                                   base={"visibility": u["hlc"]}))
+    again, fresh = api.push("lia-gn", p, position(u["entity_id"]))
+    assert again == {"change_id": p["change_id"], "status": "duplicate", "seq": seq}
+    assert fresh["status"] == "rejected" and fresh["code"] == "unknown_record"
