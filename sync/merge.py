@@ -165,11 +165,3 @@ def merge_upsert(
                 result.conflicts.append(FieldConflict(name, old, current, value, hlc))
     return result
 
-
-def merge_append(exists: bool) -> bool:
-    """Append-only records never conflict: the first write stands, replays are no-ops."""
-    return not exists
-
-
-def is_concurrent(base_hlc: str | None, current_hlc: str | None) -> bool:
-    return current_hlc is not None and (base_hlc is None or base_hlc < current_hlc)

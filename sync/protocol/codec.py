@@ -119,7 +119,7 @@ def decode_push(raw: bytes) -> list[Decoded | Refused]:
     BodyError when the body as a whole is unusable."""
     try:
         req = _decoder("push", envelope.PushRequest).decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
         return _decode_push_slowly(raw)
     return [_finish(i, ch) for i, ch in enumerate(req.changes)]
 
@@ -129,7 +129,7 @@ def _decode_push_slowly(raw: bytes) -> list[Decoded | Refused]:
         raise BodyError(422, "request body is empty; expected JSON")
     try:
         loose = _decoder("loose_push", _LoosePush).decode(raw)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, RecursionError) as exc:
         raise BodyError(422, f"malformed JSON: {exc}") from None
     except msgspec.ValidationError:
         raise BodyError(422, 'body must be an object {"changes": [...]}') from None
@@ -140,8 +140,13 @@ def _decode_push_slowly(raw: bytes) -> list[Decoded | Refused]:
     for i, item in enumerate(loose.changes):
         try:
             out.append(_finish(i, one.decode(item)))
-        except msgspec.ValidationError as exc:
-            value = _generic.decode(item)
+        except (msgspec.ValidationError, RecursionError) as exc:
+            try:
+                value = _generic.decode(item)
+            except (msgspec.ValidationError, RecursionError) as bad:
+                # Not even a plain value (a number past float range, nesting too
+                # deep): nothing in it can be trusted, a change_id included.
+                raise BodyError(422, f"changes[{i}]: {str(bad) or 'nesting too deep'}") from None
             problem = explain(value, exc)
             cid = _change_id(value)
             if cid is None:

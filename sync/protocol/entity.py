@@ -202,7 +202,8 @@ class Entity:
             else:
                 spec.append((name, ann, f.default))
         self.fields_type = msgspec.defstruct(
-            _camel(self.name) + "Fields", spec, kw_only=True, forbid_unknown_fields=True)
+            _camel(self.name) + "Fields", spec, kw_only=True, forbid_unknown_fields=True,
+            gc=False)  # never in a cycle; see sync.protocol.envelope
 
 
 ENTITIES: dict[str, Entity] = {}

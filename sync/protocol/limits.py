@@ -14,6 +14,8 @@ MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000
 DEFAULT_PULL_LIMIT = 1_000
 MAX_WAIT_S = 30.0
+MAX_BODY_COMPRESSED = 16 * 1024 * 1024  # a request body on the wire
+MAX_BODY_DECOMPRESSED = 64 * 1024 * 1024  # ... and once gzip is inflated
 MAX_FIELDS = 40  # fields in one change
 
 MAX_SHORT = 200  # names, titles, callsigns

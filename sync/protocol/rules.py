@@ -94,7 +94,8 @@ def write_problem(
         return Problem("id_taken", entity=entity.name)
     if existing is None:
         return _create_problem(actor, entity, fields)
-    if entity.scope is None and not sees(actor, existing):
+    if entity.scope is None and entity.record != "reference" and not sees(actor, existing):
+        # (reference records, such as agencies, are public)
         return Problem("unknown_record", entity=entity.name)
     if actor.role not in entity.writers.edit:
         return Problem("role_may_not_edit", entity=entity.name, role=actor.role)

@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from sync.merge import HybridClock
-from sync.protocol import AGENCY_KINDS, ROLES, SLUG_RE, UserInfo
+from sync.protocol import SLUG_RE, codec
+from sync.protocol.envelope import UserInfo
+from sync.protocol.vocab import AGENCY_KIND, ROLE
 from sync.server import changelog, db
 from sync.server.audit import now_iso
 from sync.server.auth import LoginLimiter, Passwords, Principal, new_token
-from sync.server.errors import ApiError, unauthenticated
+from sync.server.errors import forbidden, unauthenticated
 from sync.server.settings import Settings
 
 
@@ -99,8 +101,8 @@ def add_agency(engine: Engine, slug: str, name: str, kind: str, *, actor: str = 
     """Create an agency and publish it as an `agency` change so clients learn of it."""
     if not SLUG_RE.match(slug):
         raise AccountError("agency slug must be lower-case letters, digits and '-' (max 40)")
-    if kind not in AGENCY_KINDS:
-        raise AccountError(f"kind must be one of {', '.join(AGENCY_KINDS)}")
+    if kind not in AGENCY_KIND:
+        raise AccountError(f"kind must be one of {', '.join(AGENCY_KIND.values)}")
     if not name.strip():
         raise AccountError("agency name must not be empty")
     with db.write_tx(engine) as conn:
@@ -110,10 +112,8 @@ def add_agency(engine: Engine, slug: str, name: str, kind: str, *, actor: str = 
         conn.execute(db.agencies.insert().values(slug=slug, name=name.strip(), kind=kind, created_at=now))
         fields = {"name": name.strip(), "kind": kind}
         hlc = _server_clock().now()
-        row = changelog.make_row(
-            changelog.max_seq(conn) + 1, str(uuid.uuid4()), "agency", slug, "upsert", fields, {},
-            hlc, author=actor, device_id=None, received_at=now, scope=None,
-        )
+        row = changelog.server_row(changelog.max_seq(conn) + 1, str(uuid.uuid4()), "agency", slug,
+                                   fields, hlc, None, codec.stamps(actor, None, now))
         changelog.insert_and_audit(conn, [row], "agency.add", actor=actor, device_id=None, subject=slug)
 
 
@@ -128,8 +128,8 @@ def add_user(
     display_name: str | None = None,
     actor: str = "admin-cli",
 ) -> None:
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if role not in ROLE:
+        raise AccountError(f"role must be one of {', '.join(ROLE.values)}")
     if not username or len(username) > 100 or username != username.strip():
         raise AccountError("username must be 1-100 characters without surrounding spaces")
     if len(password) < 8:
@@ -198,5 +198,5 @@ def list_devices(engine: Engine, username: str | None = None) -> list[dict[str, 
 
 def require_role(who: Principal, *roles: str) -> None:
     if who.role not in roles:
-        raise ApiError(403, "forbidden", f"this needs the role {' or '.join(roles)}")
+        raise forbidden(f"this needs the role {' or '.join(roles)}")
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -48,19 +49,55 @@ def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
 
 
 def docs_digest(docs: Iterable[str]) -> str:
-    h = hashlib.sha256()
-    for doc in docs:
-        h.update(doc.encode())
-        h.update(b"\n")
-    return h.hexdigest()
+    """SHA-256 over each document followed by a newline (hashed in one call)."""
+    docs = list(docs)
+    return hashlib.sha256(("\n".join(docs) + "\n").encode() if docs else b"").hexdigest()
 
 
 # Built once: statement construction and cache-key generation cost more than
-# SQLite's execution for these tiny statements, and appends run per push.
+# SQLite's execution for these tiny statements.
 _HEAD = select(db.audit_head.c.last_id, db.audit_head.c.last_hash)
 _INSERT = db.audit.insert()
 _HEAD_UPDATE = db.audit_head.update().values(last_id=bindparam("lid"), last_hash=bindparam("lh"))
 _HEAD_INSERT = db.audit_head.insert().values(id=1, last_id=bindparam("lid"), last_hash=bindparam("lh"))
+
+
+class Chain:
+    """Appends to the trail within one write transaction: the head is read once,
+    rows are chained in memory and written by `flush` (before the commit)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        head = conn.execute(_HEAD).first()
+        self._had_head = head is not None
+        self.last_id: int = int(head[0]) if head else 0
+        self.last_hash: str = str(head[1]) if head else GENESIS
+        self._rows: list[dict[str, Any]] = []
+
+    def append(self, action: str, *, actor: str | None = None, device_id: str | None = None,
+               subject: str | None = None, detail: dict[str, Any] | None = None) -> int:
+        row: dict[str, Any] = {
+            "id": self.last_id + 1,
+            "at": now_iso(),
+            "actor": actor,
+            "device_id": device_id,
+            "action": action,
+            "subject": subject,
+            "detail": _canon(detail or {}),
+            "prev_hash": self.last_hash,
+        }
+        row["hash"] = row_hash(self.last_hash, row)
+        self._rows.append(row)
+        self.last_id, self.last_hash = row["id"], row["hash"]
+        return int(row["id"])
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        self.conn.execute(_INSERT, self._rows)
+        self.conn.execute(_HEAD_UPDATE if self._had_head else _HEAD_INSERT,
+                          {"lid": self.last_id, "lh": self.last_hash})
+        self._had_head, self._rows = True, []
 
 
 def append(
@@ -73,21 +110,9 @@ def append(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Append one row to the chain; call inside db.write_tx (it serialises)."""
-    head = conn.execute(_HEAD).first()
-    last_id, prev = (head[0], head[1]) if head else (0, GENESIS)
-    new_id = int(last_id) + 1
-    row: dict[str, Any] = {
-        "id": new_id,
-        "at": now_iso(),
-        "actor": actor,
-        "device_id": device_id,
-        "action": action,
-        "subject": subject,
-        "detail": _canon(detail or {}),
-    }
-    row["hash"] = row_hash(prev, row)
-    conn.execute(_INSERT, {"prev_hash": prev, **row})
-    conn.execute(_HEAD_UPDATE if head else _HEAD_INSERT, {"lid": row["id"], "lh": row["hash"]})
+    chain = Chain(conn)
+    new_id = chain.append(action, actor=actor, device_id=device_id, subject=subject, detail=detail)
+    chain.flush()
     return new_id
 
 
@@ -97,6 +122,25 @@ def _rows(engine: Engine, after: int = 0, limit: int | None = None) -> list[dict
         q = q.limit(limit)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
+
+
+class AuditRow(msgspec.Struct, kw_only=True):
+    """One row of the trail as GET /v1/audit hands it out (detail decoded)."""
+
+    id: int
+    at: str
+    actor: str | None
+    device_id: str | None
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(msgspec.Struct, kw_only=True):
+    rows: list[AuditRow]
+    next: int
 
 
 def read(engine: Engine, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:

@@ -11,7 +11,8 @@ import json
 import zlib
 from typing import Any
 
-from sync.protocol import ERR_INVALID, ERR_TOO_LARGE, MAX_BODY_COMPRESSED, MAX_BODY_DECOMPRESSED
+from sync.protocol.envelope import ERR_INVALID, ERR_TOO_LARGE
+from sync.protocol.limits import MAX_BODY_COMPRESSED, MAX_BODY_DECOMPRESSED
 
 Scope = dict[str, Any]
 
@@ -88,6 +89,10 @@ class BodyLimitMiddleware:
                         if len(out) > self.max_inflated:
                             raise _Refused(413, ERR_TOO_LARGE, self._too_big_inflated())
                         chunk = inflater.unconsumed_tail
+                        if inflater.eof and inflater.unused_data:
+                            # the next member of a multi-member stream (as `gzip` reads it)
+                            chunk = inflater.unused_data
+                            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 except zlib.error:
                     raise _Refused(400, ERR_INVALID, "request body is not valid gzip") from None
             if len(out) > self.max_inflated:

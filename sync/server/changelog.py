@@ -1,81 +1,92 @@
-"""Rows of the change log: their pulled form, bulk insertion and their audit.
+"""Rows of the change log: built from the codec's documents, bulk-inserted, audited.
 
-A row's `doc` is the PulledChange JSON, built once when the change is
-accepted; pulls send it verbatim, and a replayed change_id is compared
-against it (see push.same_change).
+A row's `doc` is the PulledChange JSON made by `sync.protocol.codec` when the
+change is accepted (the change as decoded, plus seq and the server's stamps);
+a pull hands it out verbatim, and a replayed change_id is compared with it.
 """
 
 from __future__ import annotations
 
-import json
-from operator import itemgetter
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from sync.protocol import ENTITIES, codec
 from sync.server import audit, db
 
-_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+# seq, change_id, entity, entity_id, op, scope, doc: the columns, in insert order.
+Row = tuple[int, str, str, str, str, str | None, str]
+COLUMNS = ("seq", "change_id", "entity", "entity_id", "op", "scope", "doc")
 
-
-_MAX_SEQ = select(func.coalesce(func.max(db.changes.c.seq), 0))  # built once: runs per push
+_MAX_SEQ = select(func.coalesce(func.max(db.changes.c.seq), 0))  # built once: runs per group
 
 
 def max_seq(conn: Connection) -> int:
     return int(conn.execute(_MAX_SEQ).scalar_one())
 
 
-def make_row(
-    seq: int,
-    change_id: str,
-    entity: str,
-    entity_id: str,
-    op: str,
-    fields: dict[str, Any],
-    base: dict[str, str],
-    hlc: str,
-    *,
-    author: str | None,
-    device_id: str | None,
-    received_at: str,
-    scope: str | None,
-) -> dict[str, Any]:
-    doc = _dumps({
-        "change_id": change_id, "entity": entity, "entity_id": entity_id, "op": op,
-        "fields": fields, "base": base, "hlc": hlc, "seq": seq, "author": author,
-        "device_id": device_id, "received_at": received_at,
-    })
-    return {
-        "seq": seq, "change_id": change_id, "entity": entity, "entity_id": entity_id,
-        "op": op, "scope": scope, "doc": doc,
-    }
+def make_row(seq: int, change_id: str, entity: str, entity_id: str, scope: str | None,
+             doc: bytes) -> Row:
+    """A log row around a document from `codec.pulled_doc` or `codec.change_doc`."""
+    return (seq, change_id, entity, entity_id, ENTITIES[entity].op, scope, doc.decode())
 
 
-_COLS = ("seq", "change_id", "entity", "entity_id", "op", "scope", "doc")
-_as_tuple = itemgetter(*_COLS)
+def server_row(seq: int, change_id: str, entity: str, entity_id: str, fields: Mapping[str, Any],
+               hlc: str, scope: str | None, tail: bytes) -> Row:
+    """The row of a change the server makes itself (conflicts, reveals, agencies)."""
+    doc = codec.change_doc(entity, change_id, entity_id, dict(fields), {}, hlc, seq, tail)
+    return make_row(seq, change_id, entity, entity_id, scope, doc)
 
 
-def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert through the driver's executemany: SQLAlchemy's per-row
-    parameter processing costs more than SQLite's insert at 5,000 rows."""
+def insert_rows(conn: Connection, rows: list[Row]) -> None:
+    """Bulk insert through the driver itself: SQLAlchemy's per-row parameter
+    processing costs more than SQLite's own insert at thousands of rows."""
+    if not rows:
+        return
     if conn.dialect.name == "postgresql":
         # COPY is several times faster than even pipelined INSERTs, and runs
         # inside the same transaction (same DBAPI connection).
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-            f"COPY changes ({', '.join(_COLS)}) FROM STDIN"
+            f"COPY changes ({', '.join(COLUMNS)}) FROM STDIN"
         ) as copy:
             for r in rows:
-                copy.write_row(_as_tuple(r))
+                copy.write_row(r)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO changes ({', '.join(_COLS)}) VALUES ({', '.join([mark] * len(_COLS))})"
-    conn.exec_driver_sql(sql, [_as_tuple(r) for r in rows])
+    sql = f"INSERT INTO changes ({', '.join(COLUMNS)}) VALUES ({', '.join([mark] * len(COLUMNS))})"
+    if conn.dialect.name == "sqlite":
+        conn.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
+    else:
+        conn.exec_driver_sql(sql, rows)
+
+
+def audit_rows(
+    chain: audit.Chain,
+    rows: list[Row],
+    action: str,
+    *,
+    actor: str | None,
+    device_id: str | None,
+    subject: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """One audit row that pins `rows` (contiguous seqs): range, count, ids and a
+    digest of their documents, on the chain of the transaction that inserts them."""
+    detail: dict[str, Any] = dict(extra or {})
+    if rows:
+        detail.update(
+            seq_from=rows[0][0], seq_to=rows[-1][0], count=len(rows),
+            digest=audit.docs_digest(r[6] for r in rows),
+            change_ids=[r[1] for r in rows],
+        )
+    chain.append(action, actor=actor, device_id=device_id, subject=subject, detail=detail)
 
 
 def insert_and_audit(
     conn: Connection,
-    rows: list[dict[str, Any]],
+    rows: list[Row],
     action: str,
     *,
     actor: str | None,
@@ -84,12 +95,7 @@ def insert_and_audit(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Insert accepted rows (contiguous seqs) and one audit row that pins them."""
-    detail: dict[str, Any] = dict(extra or {})
-    if rows:
-        insert_rows(conn, rows)
-        detail.update(
-            seq_from=rows[0]["seq"], seq_to=rows[-1]["seq"], count=len(rows),
-            digest=audit.docs_digest(r["doc"] for r in rows),
-            change_ids=[r["change_id"] for r in rows],
-        )
-    audit.append(conn, action, actor=actor, device_id=device_id, subject=subject, detail=detail)
+    insert_rows(conn, rows)
+    chain = audit.Chain(conn)
+    audit_rows(chain, rows, action, actor=actor, device_id=device_id, subject=subject, extra=extra)
+    chain.flush()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from sync.protocol import AGENCY_KINDS, ROLES
+from sync.protocol.vocab import AGENCY_KIND, ROLE
 from sync.server import accounts, audit, db
 from sync.server.auth import Passwords
 from sync.server.settings import Settings, default_data_dir, resolve_database_url
@@ -65,12 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     a = ag.add_parser("add")
     a.add_argument("slug")
     a.add_argument("--name", required=True)
-    a.add_argument("--kind", required=True, choices=AGENCY_KINDS)
+    a.add_argument("--kind", required=True, choices=AGENCY_KIND.values)
 
     us = sub.add_parser("user", help="manage accounts").add_subparsers(dest="sub", required=True)
     u = us.add_parser("add")
     u.add_argument("username")
-    u.add_argument("--role", required=True, choices=ROLES)
+    u.add_argument("--role", required=True, choices=ROLE.values)
     u.add_argument("--agency")
     u.add_argument("--display-name")
     us.add_parser("list")

@@ -29,7 +29,8 @@ class Notifier:
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def _bump(self) -> None:
+    def bump(self) -> None:
+        """Wake every waiter (on the event loop, after a commit)."""
         self.counter += 1
         for fut in self._waiters:
             if not fut.done():
@@ -44,7 +45,7 @@ class Notifier:
         """Call from any thread after a commit."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._bump)
+            loop.call_soon_threadsafe(self.bump)
 
     async def wait(self, since: int, timeout: float) -> None:
         """Return once the counter moves past `since`, or after `timeout` seconds."""

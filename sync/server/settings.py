@@ -54,12 +54,17 @@ class Settings:
     login_fail_per_user: int = 5
     login_fail_per_addr: int = 20
     login_window_s: float = 300.0
-    gzip_level: int = 1  # cheap on CPU; JSON of UUIDs still shrinks ~4x
+    gzip_level: int = 1  # ISA-L level (0-3): cheap on CPU; JSON of UUIDs still shrinks ~6x
     # Longest a pull may park (≤ the protocol's 30 s); lower it behind proxies
     # that cut idle connections sooner.
     long_poll_cap_s: float = 30.0
     # Long-poll wake-ups across processes (PostgreSQL only).
     listen_notify: bool = True
+    # SQLite has no LISTEN: a parked pull re-reads the log this often to find
+    # commits by other processes (commits in this process wake it at once).
+    sqlite_recheck_s: float = 1.0
+    # Threads for blocking work off the event loop (pulls, sign-ins, audit).
+    io_threads: int = 32
 
     @classmethod
     def from_env(cls, database_url: str) -> Settings:
@@ -69,10 +74,12 @@ class Settings:
             return int(value) if value.isdigit() else default
 
         # Never below OWASP's Argon2id floor (19 MiB, t=2), whatever is set.
+        recheck = os.environ.get("FIELDSYNC_SQLITE_RECHECK_S", "")
         return cls(
             database_url=database_url,
             kdf_memory_kib=max(env_int("FIELDSYNC_KDF_MEMORY_KIB", 64 * 1024), 19 * 1024),
             kdf_time_cost=max(env_int("FIELDSYNC_KDF_TIME_COST", 3), 2),
+            sqlite_recheck_s=float(recheck) if recheck.replace(".", "", 1).isdigit() else 1.0,
         )
 
     @property

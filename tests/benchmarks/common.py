@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def emit(bench: str, value: float, unit: str, budget: float, **extra: object) -> None:
+def emit(bench: str, value: float, unit: str, budget: float | None, **extra: object) -> None:
     line = {"bench": bench, "value": round(value, 4), "unit": unit, "budget": budget}
     line.update(extra)
     print(json.dumps(line), flush=True)

@@ -24,7 +24,7 @@ from sync.server.settings import Settings
 from tests.waiting import wait_until  # noqa: F401 - re-exported for this area's tests
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = Path(os.environ.get("FIELDSYNC_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PASSWORD = "correct horse battery"
 # Who exists in every seeded test database: username -> (role, agency).
 USERS = {

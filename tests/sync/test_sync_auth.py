@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from typing import Any
 
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from starlette.testclient import TestClient
 from sync_helpers import PASSWORD, Api, fast_settings, unit
 
 from sync.server import accounts, db
@@ -21,22 +23,48 @@ def test_login_returns_token_device_and_user(api: Api) -> None:
 
 
 def test_tokens_and_passwords_are_stored_only_as_hashes(api: Api, app) -> None:  # noqa: ANN001
-    """Proves the database holds no token and no password, only Argon2id and SHA-256 digests."""
+    """Proves no table holds a token, its secret or a password: the device row keeps the
+    SHA-256 of the secret, the user row an Argon2id hash."""
     token = api.login("lia-gn")["token"]
+    device_id, secret = token.split(".", 1)
     engine = app.state.services.engine
     with engine.connect() as c:
-        dev = c.execute(select(db.devices)).mappings().all()
-        users = c.execute(select(db.users.c.password_hash)).scalars().all()
-    assert all(token.split(".")[1] not in str(dict(d)) for d in dev)
-    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in users)
+        for table in db.metadata.sorted_tables:  # every table, every column
+            for row in c.execute(select(table)).all():
+                text = " ".join(str(v) for v in row)
+                assert secret not in text and PASSWORD not in text, table.name
+        (stored,) = c.execute(select(db.devices.c.token_hash)
+                              .where(db.devices.c.id == device_id)).scalars().all()
+        hashes = c.execute(select(db.users.c.password_hash)).scalars().all()
+    assert stored == hashlib.sha256(secret.encode()).hexdigest()
+    assert all(h.startswith("$argon2id$") for h in hashes)
 
 
-def test_wrong_password_and_unknown_user_answer_the_same_401(api: Api) -> None:
-    """Proves a bad login answers 401 {code, detail} without telling which part was wrong."""
+def test_wrong_password_and_unknown_user_answer_the_same_401(api: Api, app, monkeypatch) -> None:  # noqa: ANN001
+    """Proves a bad login answers 401 {code, detail} without telling which part was wrong, and
+    an unknown name costs one Argon2id verification (against a stand-in hash) like a known one,
+    so the time taken does not reveal which usernames exist."""
+    passwords = app.state.services.passwords
+    verified: list[str] = []
+
+    class Counting:  # PasswordHasher has slots: wrap it rather than patch it
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def verify(self, stored: str, password: str) -> bool:
+            verified.append(stored)
+            return bool(self.real.verify(stored, password))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(passwords, "_ph", Counting(passwords._ph))
     a = api.http.post("/v1/auth/login", json={"username": "lia-gn", "password": "nope", "device_name": "x"})
     b = api.http.post("/v1/auth/login", json={"username": "ghost", "password": "nope", "device_name": "x"})
     assert a.status_code == b.status_code == 401
     assert a.json() == b.json() and a.json()["code"] == "unauthenticated"
+    assert len(verified) == 2 and all(h.startswith("$argon2id$") for h in verified)
+    assert verified[0] != verified[1]  # the unknown name was checked against the stand-in
 
 
 def test_missing_wrong_and_malformed_tokens_are_401(api: Api) -> None:

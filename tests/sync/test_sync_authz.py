@@ -30,7 +30,7 @@ def test_liaison_logs_positions_creates_incidents_but_not_units(api: Api) -> Non
     inc = incident(agency="gn")
     api.push_ok("lia-gn", inc, entry(inc["entity_id"]))
     (r,) = api.push("lia-gn", unit(agency="gn"))
-    assert r["status"] == "rejected" and "commander" in r["reason"]
+    assert r["status"] == "rejected" and r["code"] == "role_may_not_edit" and "liaison" in r["reason"]
     (r,) = api.push("lia-gn", incident(inc["entity_id"], severity=5, base={"severity": inc["hlc"]}))
     assert r["status"] == "rejected"
 
@@ -40,7 +40,10 @@ def test_liaison_cannot_log_position_of_invisible_unit(api: Api) -> None:
     secret = unit(agency="sedena", visibility="agency")
     api.push_ok("cmd-sedena", secret)
     (r,) = api.push("lia-gn", position(secret["entity_id"]))
-    assert r["status"] == "rejected" and "unknown unit" in r["reason"]
+    assert r["status"] == "rejected" and "unknown unit" in r["reason"].lower()
+    assert r["code"] == "unknown_record"  # the same answer as for a unit that does not exist
+    (missing,) = api.push("lia-gn", position(unit()["entity_id"]))  # a unit that never existed
+    assert (missing["code"], missing["reason"]) == (r["code"], r["reason"])
 
 
 def test_observer_writes_nothing(api: Api) -> None:

@@ -7,7 +7,7 @@ import gzip
 import json
 
 import pytest
-from sync_helpers import Api, hlc, position, unit
+from sync_helpers import Api, hlc, incident, position, unit
 
 
 def _log(api: Api) -> list[dict]:
@@ -46,7 +46,8 @@ def test_wrong_types_inside_a_change_are_rejected(api: Api) -> None:
     bad2 = unit(u["entity_id"], strength="many")
     res = api.push("cmd-sedena", bad, bad2)
     assert [r["status"] for r in res] == ["rejected", "rejected"]
-    assert "latitude" in res[0]["reason"] and "strength" in res[1]["reason"]
+    assert "latitude" in res[0]["reason"].lower() and "strength" in res[1]["reason"].lower()
+    assert res[0]["params"]["field"] == "lat" and res[1]["params"]["field"] == "strength"
 
 
 def test_change_without_usable_change_id_refuses_the_request(api: Api) -> None:
@@ -75,7 +76,7 @@ def test_out_of_range_coordinates_are_rejected(api: Api, lat: float, lon: float,
     u = unit()
     api.push_ok("cmd-sedena", u)
     (r,) = api.push("cmd-sedena", position(u["entity_id"], lat=lat, lon=lon))
-    assert r["status"] == "rejected" and word in r["reason"]
+    assert r["status"] == "rejected" and word in r["reason"].lower()
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
@@ -90,20 +91,22 @@ def test_nan_and_infinity_are_refused(api: Api, literal: str) -> None:
     assert _log(api) == before
 
 
-def test_huge_number_overflowing_to_infinity_is_rejected(api: Api) -> None:
-    """Proves 1e400 (parsed as infinity) never gets past field validation."""
+def test_huge_number_overflowing_to_infinity_is_refused(api: Api) -> None:
+    """Proves 1e400 (no JSON parser can hold it as a number) answers 422 and stores nothing."""
     u = unit()
     api.push_ok("cmd-sedena", u)
+    before = _log(api)
     body = json.dumps({"changes": [position(u["entity_id"], lat=1.5)]}).replace("1.5", "1e400")
     r = _post(api, body.encode())
-    assert r.status_code == 200 and r.json()["results"][0]["status"] == "rejected"
+    assert r.status_code == 422 and "changes[0]" in r.json()["detail"]
+    assert _log(api) == before
 
 
 def test_one_megabyte_string_is_rejected(api: Api) -> None:
     """Proves a 1 MB text field is rejected (limit 10,000 characters) and nothing is stored."""
     before = _log(api)
     (r,) = api.push("cmd-sedena", unit(f={"callsign": "x" * 1_000_000}))
-    assert r["status"] == "rejected" and "callsign" in r["reason"]
+    assert r["status"] == "rejected" and "callsign" in r["reason"].lower()
     u = unit()
     api.push_ok("cmd-sedena", u)
     (r,) = api.push("cmd-sedena", position(u["entity_id"], note="n" * 1_000_000))
@@ -185,3 +188,18 @@ def test_unknown_paths_and_methods_answer_code_and_detail(api: Api) -> None:
     assert r.status_code == 404 and r.json()["code"] == "not_found"
     r = api.http.delete("/v1/changes")
     assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("when,word", [("9999-12-31T00:00:00Z", "future"),
+                                       ("1999-12-31T23:59:59Z", "before")])
+def test_event_times_outside_the_window_are_rejected(api: Api, when: str, word: str) -> None:
+    """Proves a position observed in 9999 (or before 2000) is rejected with a reason (issue 10 item 2)."""
+    u = unit()
+    api.push_ok("cmd-sedena", u)
+    before = _log(api)
+    (r,) = api.push("cmd-sedena", position(u["entity_id"], observed_at=when))
+    assert r["status"] == "rejected" and word in r["reason"] and "Observed at" in r["reason"]
+    assert r["code"] == ("time_future" if word == "future" else "time_too_old")
+    (r,) = api.push("cmd-sedena", incident(f={**incident()["fields"], "occurred_at": when}))
+    assert r["status"] == "rejected" and word in r["reason"]
+    assert _log(api) == before

@@ -88,7 +88,7 @@ def test_demo_seed_creates_agencies_and_one_account_per_role_once(dbenv: str, ca
 
 def test_device_list_and_revoke(dbenv: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
     """Proves device list shows sign-ins and device revoke marks one revoked."""
-    from fastapi.testclient import TestClient
+    from starlette.testclient import TestClient
     from sync_helpers import Api, fast_settings
 
     from sync.server.app import create_app

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a dev extra: pip install -e '.[dev]'")
-from fastapi.testclient import TestClient  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
 from sync_helpers import Api, fast_settings, seed  # noqa: E402
 
 from sync.server.app import create_app  # noqa: E402

@@ -6,8 +6,10 @@ import asyncio
 import gzip
 import json
 import zlib
+from pathlib import Path
 
-from sync_helpers import Api, position, unit
+import httpx
+from sync_helpers import Api, ServerProcess, position, seed, unit
 
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
 from sync.server.bodylimit import BodyLimitMiddleware
@@ -29,13 +31,48 @@ def test_pull_page_is_capped(api: Api) -> None:
     assert api.http.get("/v1/changes", params={"limit": MAX_PULL_LIMIT + 1}, headers=h).status_code == 422
 
 
-def test_gzip_bomb_is_refused_without_inflating_it(api: Api) -> None:
-    """Proves a small gzip body that inflates past 64 MiB answers 413."""
-    bomb = gzip.compress(b" " * (65 * 1024 * 1024), compresslevel=9)
-    assert len(bomb) < 1024 * 1024
-    r = api.http.post("/v1/changes", content=bomb, headers={
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    """Proves a gzip body that would inflate to 512 MiB answers 413 and costs the real
+    server process at most about the 64 MiB cap in memory, not the bomb's size."""
+    url = f"sqlite:///{tmp_path / 'bomb.sqlite3'}"
+    seed(url)
+    srv = ServerProcess(url).wait_ready()
+    try:
+        with httpx.Client(base_url=srv.base, timeout=60) as http:
+            api = Api(http)
+            api.push_ok("cmd-sedena", unit())  # warm: the server has done real work
+            zeros, deflate = bytes(1024 * 1024), zlib.compressobj(9, zlib.DEFLATED, 31)
+            member = deflate.compress(zeros * 16) + deflate.flush()  # one 16 MiB gzip member
+            bomb = member * 32  # 512 MiB once inflated, members read one after another
+            assert len(bomb) < 1024 * 1024
+            before = _peak_rss_mib(srv.proc.pid)
+            r = http.post("/v1/changes", content=bomb, headers={
+                **api.h("cmd-sedena"), "Content-Encoding": "gzip",
+                "Content-Type": "application/json"})
+            assert r.status_code == 413 and "decompressed" in r.json()["detail"]
+            grown = _peak_rss_mib(srv.proc.pid) - before
+            assert grown < 200, f"peak memory grew by {grown:.0f} MiB"
+            assert http.get("/v1/health").status_code == 200  # and it is still serving
+    finally:
+        srv.stop()
+
+
+def test_multi_member_gzip_body_is_read_whole(api: Api) -> None:
+    """Proves a gzip body of several members (as `cat a.gz b.gz` makes) is read whole,
+    not cut after its first member."""
+    body = json.dumps({"changes": [unit(), unit()]}).encode()
+    two = gzip.compress(body[:20]) + gzip.compress(body[20:])
+    r = api.http.post("/v1/changes", content=two, headers={
         **api.h("cmd-sedena"), "Content-Encoding": "gzip", "Content-Type": "application/json"})
-    assert r.status_code == 413 and "decompressed" in r.json()["detail"]
+    assert r.status_code == 200 and [x["status"] for x in r.json()["results"]] == ["applied"] * 2
 
 
 def test_wire_body_over_16_mib_is_413(api: Api) -> None:

@@ -25,7 +25,7 @@ def test_replay_is_duplicate_with_original_seq(api: Api) -> None:
     (seq,) = api.push_ok("cmd-sedena", u)
     before = api.pull_all("observer")
     again = api.push("cmd-sedena", u)
-    assert again == [{"change_id": u["change_id"], "status": "duplicate", "seq": seq, "reason": None}]
+    assert again == [{"change_id": u["change_id"], "status": "duplicate", "seq": seq}]  # no nulls sent
     assert api.pull_all("observer") == before
 
 
@@ -129,7 +129,7 @@ def test_concurrent_edit_creates_one_conflict_record_with_both_values(api: Api) 
     # A normal change resolves it; other fields are not the client's to set.
     cid = conflicts[0]["entity_id"]
     res = api.push("cmd-sedena", {**unit(cid), "entity": "conflict",
-                                  "fields": {"status": "resolved", "resolution": "returning"}})
+                                  "fields": {"status": "resolved", "resolution": "kept"}})
     assert res[0]["status"] == "applied", res
     bad = api.push("cmd-sedena", {**unit(cid), "entity": "conflict", "fields": {"winner_value": "x"}})
     assert bad[0]["status"] == "rejected"
@@ -143,7 +143,7 @@ def test_concurrent_edit_creates_one_conflict_record_with_both_values(api: Api) 
 
 def test_conflict_id_is_the_same_whichever_order_edits_arrive(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
     """Proves two servers receiving two concurrent edits in opposite orders make the same conflict."""
-    from fastapi.testclient import TestClient
+    from starlette.testclient import TestClient
     from sync_helpers import fast_settings, seed
 
     from sync.server.app import create_app
@@ -188,7 +188,8 @@ def test_rejected_change_does_not_sink_its_batch(api: Api) -> None:
     bad = position(u["entity_id"], lat=91)
     res = api.push("cmd-sedena", u, bad, position(u["entity_id"]))
     assert [r["status"] for r in res] == ["applied", "rejected", "applied"]
-    assert "latitude" in res[1]["reason"]
+    assert "latitude" in res[1]["reason"].lower()
+    assert res[1]["code"] == "out_of_range" and res[1]["params"]["field"] == "lat"
 
 
 def test_me_and_health(api: Api) -> None:
@@ -210,38 +211,57 @@ def test_assignment_entry_with_unit_is_accepted(api: Api) -> None:
     api.push_ok("lia-sedena", entry(inc["entity_id"], "Asignada", kind="assignment", unit_id=u["entity_id"]))
 
 
-def test_group_commit_rolls_back_a_failing_push_alone(app, monkeypatch) -> None:  # noqa: ANN001
+def test_group_commit_rolls_back_a_failing_push_alone(api: Api, app, monkeypatch, caplog) -> None:  # noqa: ANN001
     """Proves pushes committed as a group are isolated: one that fails leaves the others and seqs dense."""
-    from sync.server import push as push_mod
-    from sync.server.auth import Principal
-    from sync.server.writer import _Job
+    import asyncio
+
+    from sync.server import applier, audit, db
+    from sync.server.group_commit import GroupCommit
 
     svc = app.state.services
-    who = Principal(2, "cmd-sedena", "sedena", "commander", None, None)
-    real = push_mod.Applier.apply
+    auth = api.h("cmd-sedena")["Authorization"]
+    real = applier.Batch.apply
 
-    def apply(self, p):  # noqa: ANN001, ANN202
-        if p.fields.get("callsign") == "boom":
+    def apply(self, push):  # noqa: ANN001, ANN202
+        if any(getattr(d.change.fields, "callsign", None) == "boom" for d in push.items):
             raise RuntimeError("simulated failure")
-        return real(self, p)
+        return real(self, push)
 
-    monkeypatch.setattr(push_mod.Applier, "apply", apply)
-    from concurrent.futures import Future
+    monkeypatch.setattr(applier.Batch, "apply", apply)
+    writer = GroupCommit(svc.engine, svc.clock, lambda: None)
 
-    jobs = []
-    for callsign in ("one", "boom", "three"):
+    def body(callsign: str) -> bytes:
         f = {"callsign": callsign, "agency": "sedena", "kind": "infantry", "status": "available",
              "visibility": "shared"}
-        fut: Future = Future()
-        jobs.append(fut)
-        svc.writer._q.put(_Job(who, push_mod.prepare([unit(f=f)], who), fut))  # queued before the writer runs
-    last = svc.writer.submit(who, push_mod.prepare([unit()], who))
-    assert last.result(10).accepted == 1
-    assert jobs[0].result(10).accepted == 1 and jobs[2].result(10).accepted == 1
-    assert isinstance(jobs[1].exception(10), RuntimeError)
+        return json.dumps({"changes": [unit(f=f)]}).encode()
+
+    async def run() -> list:
+        with db._process_write_lock:  # the writer waits for it: all three queue up meanwhile
+            tasks = [asyncio.ensure_future(writer.push(auth, body(c))) for c in ("one", "boom", "three")]
+            await asyncio.sleep(0)  # each task runs up to its wait on the writer
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        one, boom, three = asyncio.run(run())
+    finally:
+        writer.close()
+    assert "retrying its 3 pushes one by one" in caplog.text  # they shared one transaction
+    assert one.accepted == 1 and three.accepted == 1 and isinstance(boom, RuntimeError)
     with svc.engine.connect() as c:
         seqs = [r[0] for r in c.exec_driver_sql("SELECT seq FROM changes ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
-    from sync.server import audit
-
     assert audit.verify(svc.engine) == []
+
+
+def test_replay_answers_duplicate_even_if_it_would_now_be_refused(api: Api) -> None:
+    """Proves a replay (its answer was lost) gets `duplicate` and its original seq although the
+    caller may no longer see the unit: the log is checked before the rules that need state."""
+    u = unit(agency="sedena", visibility="shared")
+    api.push_ok("cmd-sedena", u)
+    p = position(u["entity_id"])
+    (seq,) = api.push_ok("lia-gn", p)
+    api.push_ok("cmd-sedena", unit(u["entity_id"], f={"visibility": "agency"},
+                                   base={"visibility": u["hlc"]}))
+    again, fresh = api.push("lia-gn", p, position(u["entity_id"]))
+    assert again == {"change_id": p["change_id"], "status": "duplicate", "seq": seq}
+    assert fresh["status"] == "rejected" and fresh["code"] == "unknown_record"

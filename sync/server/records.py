@@ -1,23 +1,35 @@
-"""Materialised current state of mergeable records, and who may see what.
+"""Materialised current state of mergeable records, and who may see them.
 
-The change log is the truth; this table is what authorisation, visibility
-filtering and conflict detection need without replaying the log: per-field
-values, HLCs and authors of each unit, incident and conflict, plus the owning
-agency and visibility as columns so a pull can filter with one join.
+The change log is the truth; the `records` table is what authorisation,
+visibility filtering and conflict detection need without replaying the log:
+per-field values, HLCs and authors of each unit, incident and conflict, plus
+the owning agency and visibility as columns so a pull can filter cheaply.
+Who may see what is decided by `sync.protocol.rules`, the same rules the
+client applies.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, bindparam, select
 
+from sync.protocol.rules import Actor, Holder, can_see
 from sync.server import db
-from sync.server.auth import Principal
 
-_CHUNK = 900
+_CHUNK = 900  # ids per statement (SQLite's default limit on bound parameters is 999)
+_encode = msgspec.json.Encoder().encode
+
+
+class _State(msgspec.Struct):
+    v: dict[str, Any]  # field -> value
+    h: dict[str, str]  # field -> HLC of that value
+    a: dict[str, str]  # field -> username that wrote it
+
+
+_decode_state = msgspec.json.Decoder(_State).decode
 
 
 @dataclass
@@ -33,14 +45,9 @@ class Record:
     dirty: bool = False
     in_db: bool = False
 
-
-def can_see(who: Principal, agency: str | None, visibility: str | None) -> bool:
-    """Visibility rule for records and everything that inherits from them."""
-    if who.role == "observer":
-        return True
-    if who.role == "admin":
-        return False  # admins manage accounts and agencies, not operations
-    return visibility == "shared" or (agency is not None and agency == who.agency)
+    @property
+    def holder(self) -> Holder:
+        return Holder(self.entity, self.agency, self.visibility)
 
 
 _r = db.records.c
@@ -61,14 +68,14 @@ def load_records(conn: Connection, ids: list[str]) -> dict[str, Record]:
     out: dict[str, Record] = {}
     for i in range(0, len(ids), _CHUNK):
         for rid, entity, agency, vis, state in conn.execute(_LOAD, {"ids": ids[i:i + _CHUNK]}):
-            s = json.loads(state)
-            out[rid] = Record(rid, entity, agency, vis, s["v"], s["h"], s["a"], in_db=True)
+            s = _decode_state(state)
+            out[rid] = Record(rid, entity, agency, vis, s.v, s.h, s.a, in_db=True)
     return out
 
 
 def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
     def row(rec: Record) -> dict[str, Any]:
-        state = json.dumps({"v": rec.values, "h": rec.hlcs, "a": rec.authors}, separators=(",", ":"))
+        state = _encode(_State(rec.values, rec.hlcs, rec.authors)).decode()
         return {"rid": rec.id, "entity": rec.entity, "agency": rec.agency,
                 "visibility": rec.visibility, "state": state, "updated_seq": seq}
 
@@ -82,12 +89,12 @@ def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
         r.in_db, r.dirty = True, False
 
 
-def visible_scopes(conn: Connection, who: Principal, scopes: set[str]) -> set[str]:
+def visible_scopes(conn: Connection, actor: Actor, scopes: set[str]) -> set[str]:
     """Which of these unit/incident ids the caller may see (for pull filtering)."""
     ok: set[str] = set()
     ids = sorted(scopes)
     for i in range(0, len(ids), _CHUNK):
         for rid, agency, vis in conn.execute(_VIS, {"ids": ids[i:i + _CHUNK]}):
-            if can_see(who, agency, vis):
+            if can_see(actor, agency, vis):
                 ok.add(rid)
     return ok
