@@ -2,10 +2,16 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ENLACE_TESTING", "1")
+# No test may read or write the user's real data folders (client or server): a test
+# that forgets --data-dir/--database lands in this throwaway folder instead.
+_SCRATCH = tempfile.mkdtemp(prefix="enlace-tests-")
+os.environ["ENLACE_DATA_DIR"] = os.path.join(_SCRATCH, "client")
+os.environ["FIELDSYNC_DATA_DIR"] = os.path.join(_SCRATCH, "server")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to run as root with its sandbox; tests and CI only.
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
