@@ -222,6 +222,9 @@ def _signatures_ok(folder: Path, sums: bytes, root: Root, out: Outcome) -> bool:
     got = tally(sums, sigs, root.keys)
     out.signers = [root.keys[k].name for k in got.valid]
     if len(got.valid) >= root.threshold:
+        for name in got.unreadable:
+            out.warnings.append(Problem(BAD_SIGNATURE, QT_TRANSLATE_NOOP(
+                "release", "{name} is not a minisign signature; ignored."), {"name": name}))
         for key in got.invalid:
             out.warnings.append(Problem(BAD_SIGNATURE, QT_TRANSLATE_NOOP("release",
                 "The signature of key {key} does not match; enough other keys signed."), {"key": key}))
