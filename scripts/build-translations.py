@@ -36,6 +36,8 @@ AREAS: dict[str, list[str]] = {
         "fieldclient/ui/conflicts_panel.py",
         "fieldclient/ui/signin_dialog.py",
     ],
+    # Release verification and site profiles (packaging engineer).
+    "trust": ["fieldclient/trust", "fieldclient/ui/site_profile.py"],
 }
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%L?\d+|%n")

@@ -21,7 +21,7 @@ from typing import Any
 
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP, translate
 from fieldclient.trust import release
-from fieldclient.trust.root import TRUST_DIR, RootError, pinned_root
+from fieldclient.trust.root import TRUST_DIR, RootError, bundle_dir, pinned_root
 
 EXIT_USAGE = 2
 NEED_ROOT = QT_TRANSLATE_NOOP(
@@ -33,13 +33,6 @@ REFUSED = QT_TRANSLATE_NOOP("release", "RELEASE REFUSED ({reason}, exit code {co
 ACCEPTED = QT_TRANSLATE_NOOP(
     "release", "release ok: {product} {version} ({channel}, commit {commit}), expires "
     "{expires}; signed by {signers} ({count} signatures, {needed} needed); {files} files match")
-
-
-def bundle_dir() -> Path | None:
-    """The folder of a PyInstaller build (where `enlace` lives), or None from source."""
-    if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
-    return None
 
 
 def register(subparsers: Any) -> None:
@@ -61,7 +54,7 @@ def register(subparsers: Any) -> None:
     profile_cli.register(subparsers)
 
 
-def _lang(args: argparse.Namespace) -> str | None:
+def language(args: argparse.Namespace) -> str | None:
     lang = getattr(args, "lang", None)
     if lang:
         return str(lang)
@@ -73,7 +66,7 @@ def _lang(args: argparse.Namespace) -> str | None:
 
 
 def translator(args: argparse.Namespace) -> Callable[[str, str], str]:
-    lang = _lang(args)
+    lang = language(args)
     return lambda context, text: translate(context, text, lang)
 
 

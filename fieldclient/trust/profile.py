@@ -205,6 +205,25 @@ def verify(profile: Path, trusted: dict[str, Key]) -> tuple[SiteProfile, Key, by
     return parse(raw), key, raw, sig_text
 
 
+def trusted_keys(data_dir: Path, root: str | None) -> dict[str, Key]:
+    """Deployment keys of the build's (or the given) root metadata plus the one pinned in
+    this data folder."""
+    from fieldclient.trust.root import TRUST_DIR, RootError, bundle_dir, pinned_root
+
+    keys: dict[str, Key] = {}
+    own = bundle_dir()
+    where = Path(root) if root else (own / TRUST_DIR if own else None)
+    if where is not None and where.exists():
+        try:
+            keys.update(pinned_root(where).deployment_keys)
+        except RootError:
+            pass  # a broken root lends no trust; the pinned key may still do
+    pinned = pinned_key(data_dir)
+    if pinned is not None:
+        keys.setdefault(pinned.id, Key(pinned.id, f"deployment key {pinned.id}", pinned))
+    return keys
+
+
 # -- applying --------------------------------------------------------------------------
 
 

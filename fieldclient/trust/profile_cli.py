@@ -27,7 +27,7 @@ from fieldclient.core.i18n import QT_TRANSLATE_NOOP, translate_error
 from fieldclient.store.db import Store
 from fieldclient.trust import profile
 from fieldclient.trust.minisign import MinisignError, PublicKey
-from fieldclient.trust.root import TRUST_DIR, Key, RootError, pinned_root
+from fieldclient.trust.root import Key
 
 EXIT_USAGE = 2
 PROVISIONED = QT_TRANSLATE_NOOP(
@@ -55,30 +55,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_site_profile)
 
 
-def trusted_keys(data_dir: Path, root: str | None) -> dict[str, Key]:
-    """Deployment keys of the build's (or the given) root plus the one pinned here."""
-    from fieldclient.trust.cli import bundle_dir
-
-    keys: dict[str, Key] = {}
-    own = bundle_dir()
-    where = Path(root) if root else (own / TRUST_DIR if own else None)
-    if where is not None and where.exists():
-        try:
-            keys.update(pinned_root(where).deployment_keys)
-        except RootError:
-            pass  # a broken root lends no trust; the pinned key may still do
-    pinned = profile.pinned_key(data_dir)
-    if pinned is not None:
-        keys.setdefault(pinned.id, Key(pinned.id, f"deployment key {pinned.id}", pinned))
-    return keys
-
-
 def cmd_provision(args: argparse.Namespace, store_opener: Callable[[], Store]) -> int:
-    from fieldclient.trust.cli import _lang
+    from fieldclient.trust.cli import language
 
-    lang = _lang(args)
+    lang = language(args)
     store = store_opener()
-    keys = trusted_keys(store.data_dir, args.root)
+    keys = profile.trusted_keys(store.data_dir, args.root)
     pin = None
     if args.trust_key:
         try:
@@ -126,14 +108,14 @@ def _sign_in(args: argparse.Namespace, store: Store, prof: profile.SiteProfile,
 
 
 def cmd_site_profile(args: argparse.Namespace, store_opener: Callable[[], Store]) -> int:
-    from fieldclient.trust.cli import _lang
+    from fieldclient.trust.cli import language
 
     current = profile.active(store_opener())
     if args.json:
         print(json.dumps(asdict(current) if current else None, ensure_ascii=False))
         return 0
     if current is None:
-        print(_say(NONE_ACTIVE, _lang(args)))
+        print(_say(NONE_ACTIVE, language(args)))
         return 0
     for key, value in asdict(current).items():
         print(f"{key}\t{value}")

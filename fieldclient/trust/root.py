@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,13 @@ def _keys(value: Any, where: str, field: str) -> dict[str, Key]:
             raise RootError(f"{where}: key {public.id} listed twice")
         out[public.id] = Key(public.id, str(item.get("name") or public.id), public)
     return out
+
+
+def bundle_dir() -> Path | None:
+    """The folder of a PyInstaller build (where `enlace` and its trust/ live), or None."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return None
 
 
 def root_file_name(version: int) -> str:

@@ -33,7 +33,7 @@ from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui import geo
+from fieldclient.ui import geo, site_profile
 from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentWidget(self.welcome)
         self.incidents.reload()
         self._refresh_waiting()
+        site_profile.install(self)  # provisioning on first run; active profile in status bar
 
     # -- construction ---------------------------------------------------------------
 

@@ -8,7 +8,6 @@ keyring (replication/credentials.py).
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from fieldclient.replication import account
 from fieldclient.replication.credentials import CredentialStore
 from fieldclient.replication.http import is_loopback_host
 from fieldclient.store.db import Store
+from fieldclient.trust.profile import default_device_name
 from fieldclient.ui.errors import error_text
 from fieldclient.ui.tasks import run_task
 
@@ -56,8 +56,8 @@ class SignInDialog(QDialog):
         self.username = QLineEdit(store.get_meta(account.META_USERNAME) or "", self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.device = QLineEdit(socket.gethostname() or "", self)
-        self.ca_file = QLineEdit(self)
+        self.device = QLineEdit(default_device_name(store), self)  # the site profile's pattern
+        self.ca_file = QLineEdit(store.get_meta(account.META_CA) or "", self)  # provisioned CA
         self.ca_file.setPlaceholderText(self.tr("Only for a private certificate authority"))
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)

@@ -184,3 +184,45 @@ def _release_options(name: str) -> dict[str, object]:
         "other channel": {"channel": "beta"},
         "other product": {"product": "otherapp"},
     }.get(name, {})  # type: ignore[return-value]
+
+
+# -- site profiles -------------------------------------------------------------------------
+
+
+def ca_pem() -> str:
+    """A self-signed CA certificate (PEM), as a site's private CA would be."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Site CA")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def profile_doc(**changes: object) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "type": "enlace-site-profile", "format": 1, "name": "CP Guadalajara", "serial": 1,
+        "server_url": "https://cp-gdl.example:8443", "ca_cert": ca_pem(),
+        "default_agency": "sedena", "device_name_pattern": "GDL-{hostname}",
+        "policies": {"wipe_on_revoke": True, "offline_expiry_hours": 72,
+                     "idle_lock_minutes": 10},
+    }
+    doc.update(changes)
+    return doc
+
+
+def make_profile(path: Path, key: minisign.SecretKey | None, **changes: object) -> Path:
+    """A site profile file, signed by `key` (PROFILE.minisig) unless key is None."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(profile_doc(**changes), indent=2))
+    if key is not None:
+        path.with_name(path.name + ".minisig").write_text(key.sign(path.read_bytes(), "profile"))
+    return path
