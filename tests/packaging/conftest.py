@@ -8,6 +8,9 @@ import pytest
 
 from tests.packaging.releases import KeySet, make_keys, make_root
 
+# The window fixtures of the UI tests, for the site-profile parts of the window.
+from tests.ui.conftest import compiled_translations, store, translations, window  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> KeySet:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from fieldclient.replication import account
 from tests.packaging.releases import KeySet, make_profile
-from tests.ui.conftest import compiled_translations, store, translations, window  # noqa: F401
 
 
 def test_first_run_offers_provisioning_and_no_profile_is_shown(window) -> None:  # type: ignore[no-untyped-def]
