@@ -268,6 +268,9 @@ def _self_test(folder: Path, lang: str | None) -> None:
         _wait(app, "the main window", window.isVisible)
         _wait(app, "the roster", lambda: window.roster_ready)
         _wait(app, "the map", lambda: window.map_installed, timeout=60.0)
+        # the page itself rendered its first full load (a map left out has no isReady)
+        _wait(app, "the map page", lambda: getattr(window.map, "isReady", lambda: True)(),
+              timeout=60.0)
         tag = uuid.uuid4().hex[:6].upper()
 
         # unit, through the New unit dialog

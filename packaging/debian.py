@@ -118,7 +118,7 @@ def build_deb(bundle: Path, icon: Path, version: str, out_dir: Path, mtime: int)
         os.utime(path, (mtime, mtime), follow_symlinks=False)
     target = out_dir / f"enlace_{version}_amd64.deb"
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(mtime))
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(stage),
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zzstd", "--build", str(stage),
                     str(target)], check=True, env=env, stdout=subprocess.DEVNULL)
     shutil.rmtree(stage, ignore_errors=True)
     return target

@@ -8,7 +8,9 @@ import pytest
 
 from tests.packaging.releases import KeySet, make_keys, make_root
 
-# The window fixtures of the UI tests, for the site-profile parts of the window.
+# A private Secret Service (the installed bundle signs in), and the window fixtures of the
+# UI tests for the site-profile parts of the window.
+from tests.replication.conftest import secret_service  # noqa: F401
 from tests.ui.conftest import compiled_translations, store, translations, window  # noqa: F401
 
 
