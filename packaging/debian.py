@@ -20,7 +20,7 @@ from pathlib import Path
 
 DESKTOP = """[Desktop Entry]
 Type=Application
-Version=1.5
+Version=1.4
 Name=Enlace
 GenericName=Field operations
 GenericName[es]=Operaciones de campo
@@ -29,7 +29,7 @@ Comment[es]=Mapa compartido, lista de unidades y bitácora de incidentes para op
 Exec=/usr/bin/enlace
 Icon=enlace
 Terminal=false
-Categories=Office;Network;
+Categories=Office;
 Keywords=map;roster;incident;mapa;incidente;
 StartupWMClass=Enlace
 """

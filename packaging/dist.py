@@ -84,6 +84,11 @@ def stage_bundle(src: Path, dest: Path) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(src, dest, symlinks=True)
+    # QtWebEngine creates this (empty) folder at run time when it can write there (root):
+    # shipped, it belongs to the package and `apt purge` leaves no trace of the install.
+    chromium = dest / "_internal" / "PySide6" / "Qt" / "resources"
+    if chromium.is_dir():
+        (chromium / "locales").mkdir(exist_ok=True)
     for path in [dest, *dest.rglob("*")]:
         if not path.is_symlink():
             path.chmod(0o755 if path.is_dir() or path.stat().st_mode & 0o111 else 0o644)

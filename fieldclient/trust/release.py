@@ -220,7 +220,7 @@ def _signatures_ok(folder: Path, sums: bytes, root: Root, out: Outcome) -> bool:
         if manifest.is_signature_name(p.name) and p.is_file() and not p.is_symlink():
             sigs.append((p.name, p.read_text(encoding="utf-8", errors="replace")))
     got = tally(sums, sigs, root.keys)
-    out.signers = [root.keys[k].name for k in got.valid]
+    out.signers = sorted(root.keys[k].name for k in got.valid)
     if len(got.valid) >= root.threshold:
         for name in got.unreadable:
             out.warnings.append(Problem(BAD_SIGNATURE, QT_TRANSLATE_NOOP(

@@ -43,8 +43,11 @@ def _hidden_pythons() -> tuple[list[str], list[str]]:
                sys.prefix, sys.base_prefix, str(ROOT / ".venv")]
     files = [*glob.glob("/usr/bin/python3*"), *glob.glob("/usr/local/bin/python3*"),
              *glob.glob("/usr/lib/x86_64-linux-gnu/libpython3*")]
-    folders = sorted({f for f in folders if os.path.isdir(f)})
-    files = sorted({f for f in files if os.path.isfile(f) and not os.path.islink(f)})
+    folders = sorted({os.path.realpath(f) for f in folders if os.path.isdir(f)})
+    # a folder inside another hidden one disappears with it (and could not be mounted on)
+    folders = [f for f in folders if not any(f.startswith(o + "/") for o in folders)]
+    files = sorted({f for f in files if os.path.isfile(f) and not os.path.islink(f)
+                    and not any(f.startswith(o + "/") for o in folders)})
     return folders, files
 
 

@@ -130,6 +130,9 @@ def installed(dist: Dist) -> Iterator[Path]:
     """The .deb installed (a copy left by an earlier run is removed first); removed after."""
     if _installed() or Path("/opt/enlace").exists():
         _purge()
+    leftover = Path("/opt/enlace")
+    if leftover.is_dir() and not any(p.is_file() for p in leftover.rglob("*")):
+        shutil.rmtree(leftover)  # empty folders an older build let Chromium create as root
     deb = next(dist.release.glob("enlace_*_amd64.deb"))
     res = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "-o",
                           "DPkg::Lock::Timeout=300", str(deb)], capture_output=True, text=True,
