@@ -188,7 +188,8 @@ class Signature:
     @classmethod
     def parse(cls, text: str) -> Signature:
         lines = _lines(text)
-        if len(lines) != 4 or not lines[0].startswith(UNTRUSTED) or not lines[2].startswith(TRUSTED):
+        if len(lines) != 4 or not lines[0].startswith(UNTRUSTED) \
+                or not lines[2].startswith(TRUSTED):
             raise MinisignError("signature: not a minisign signature file")
         head = _b64(lines[1], 74, "signature")
         if head[:2] not in (ALG_PURE, ALG_HASHED):

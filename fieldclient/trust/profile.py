@@ -111,8 +111,8 @@ def parse(raw: bytes) -> SiteProfile:
         _check_pem(ca)
     agency = doc.get("default_agency")
     if agency is not None and (not isinstance(agency, str) or not _SLUG.match(agency)):
-        raise _bad(QT_TRANSLATE_NOOP("profile", "The default agency {value!r} is not an agency id."),
-                   value=agency)
+        raise _bad(QT_TRANSLATE_NOOP(
+            "profile", "The default agency {value!r} is not an agency id."), value=agency)
     pattern = doc.get("device_name_pattern", "{hostname}")
     _check_pattern(pattern)
     pol = doc.get("policies") or {}

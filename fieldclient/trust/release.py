@@ -48,6 +48,7 @@ LINK_ESCAPES = 20
 CHANGED = 21
 MISSING = 22
 UNLISTED = 23
+DIFFERS = QT_TRANSLATE_NOOP("release", "{path} differs from the signed list.")
 REFUSALS = {
     NOT_A_RELEASE: "not a signed release",
     ROOT_REFUSED: "root metadata refused",
@@ -98,10 +99,10 @@ class Metadata:
         if not all(isinstance(v, str) and v for v in values.values()):
             raise ValueError("release metadata lacks " + ", ".join(
                 k for k, v in values.items() if not (isinstance(v, str) and v)))
-        version_key(values["version"])  # type: ignore[arg-type]
-        return cls(values["product"], values["version"], values["channel"],  # type: ignore[arg-type]
-                   values["commit"], parse_time(values["created"]),  # type: ignore[arg-type]
-                   parse_time(values["expires"]))  # type: ignore[arg-type]
+        version_key(str(values["version"]))
+        v: dict[str, str] = values  # type: ignore[assignment]  # all checked to be str above
+        return cls(v["product"], v["version"], v["channel"], v["commit"],
+                   parse_time(v["created"]), parse_time(v["expires"]))
 
     def summary(self) -> str:
         return (f"{self.product} {self.version} channel={self.channel} commit={self.commit[:12]} "
@@ -191,7 +192,8 @@ def verify(folder: Path, pinned: Root, *, channel: str | None = None,
     try:
         listed = manifest.parse(sums)
     except manifest.Malformed as exc:
-        return out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP("release", "The signed file list is unreadable: {why}."),
+        return out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP(
+            "release", "The signed file list is unreadable: {why}."),
                           why=str(exc))
     for rel in sorted(listed):
         why = manifest.unsafe_reason(rel)
@@ -227,7 +229,8 @@ def _signatures_ok(folder: Path, sums: bytes, root: Root, out: Outcome) -> bool:
                 "release", "{name} is not a minisign signature; ignored."), {"name": name}))
         for key in got.invalid:
             out.warnings.append(Problem(BAD_SIGNATURE, QT_TRANSLATE_NOOP("release",
-                "The signature of key {key} does not match; enough other keys signed."), {"key": key}))
+                "The signature of key {key} does not match; enough other keys signed."),
+                {"key": key}))
         return True
     if got.invalid:
         out.refuse(BAD_SIGNATURE, QT_TRANSLATE_NOOP("release",
@@ -250,15 +253,17 @@ def _metadata_ok(listed: dict[str, str], tree: manifest.Tree, out: Outcome,
                  now: datetime | None) -> bool:
     path = tree.files.get(RELEASE_FILE)
     if RELEASE_FILE not in listed or path is None:
-        out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP("release", "The release has no signed release.json."))
+        out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP(
+            "release", "The release has no signed release.json."))
         return False
     if manifest.sha256_file(path) != listed[RELEASE_FILE]:
-        out.refuse(CHANGED, QT_TRANSLATE_NOOP("release", "{path} differs from the signed list."), path=RELEASE_FILE)
+        out.refuse(CHANGED, DIFFERS, path=RELEASE_FILE)
         return False
     try:
         meta = Metadata.parse(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
-        out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP("release", "release.json is unreadable: {why}."), why=str(exc))
+        out.refuse(NOT_A_RELEASE, QT_TRANSLATE_NOOP(
+            "release", "release.json is unreadable: {why}."), why=str(exc))
         return False
     out.metadata = meta
     if meta.product != product or root.product != product:
@@ -271,7 +276,8 @@ def _metadata_ok(listed: dict[str, str], tree: manifest.Tree, out: Outcome,
     moment = now or datetime.now(UTC)
     if meta.expires <= moment:
         out.refuse(EXPIRED, QT_TRANSLATE_NOOP("release",
-            "This release expired on {when}; ask for a current one."), when=format_time(meta.expires))
+            "This release expired on {when}; ask for a current one."),
+            when=format_time(meta.expires))
     if installed and version_key(meta.version) < version_key(installed):
         out.refuse(ROLLBACK, QT_TRANSLATE_NOOP("release",
             "This release ({got}) is older than the installed version {have}; going back "
@@ -283,11 +289,13 @@ def _files_ok(listed: dict[str, str], tree: manifest.Tree, out: Outcome) -> None
     bad = list(_changed_in_parallel(listed, tree))
     for kind, rel in bad:
         if kind == "missing":
-            out.refuse(MISSING, QT_TRANSLATE_NOOP("release", "{path} is listed but missing."), path=rel)
+            out.refuse(MISSING, QT_TRANSLATE_NOOP("release", "{path} is listed but missing."),
+                       path=rel)
         else:
-            out.refuse(CHANGED, QT_TRANSLATE_NOOP("release", "{path} differs from the signed list."), path=rel)
+            out.refuse(CHANGED, DIFFERS, path=rel)
     for rel in sorted(set(tree.files) - set(listed)) + sorted(tree.odd):
-        out.refuse(UNLISTED, QT_TRANSLATE_NOOP("release", "{path} is not in the signed list."), path=rel)
+        out.refuse(UNLISTED, QT_TRANSLATE_NOOP("release", "{path} is not in the signed list."),
+                   path=rel)
     out.files = len(listed)
 
 

@@ -20,6 +20,7 @@ from fieldclient.core.errors import UserFacingError
 from fieldclient.trust import profile
 from fieldclient.trust.minisign import MinisignError, PublicKey, Signature
 from fieldclient.trust.root import Key
+from fieldclient.ui.errors import error_text
 
 
 class ProvisionButton(QPushButton):
@@ -58,8 +59,8 @@ class SiteProfileLabel(QLabel):
         if current is None:
             self.setText("")
             return
-        self.setText(QCoreApplication.translate("SiteProfile", "Site: {name} · signed by {signer}").format(
-            name=current.name, signer=current.signer))
+        text = QCoreApplication.translate("SiteProfile", "Site: {name} · signed by {signer}")
+        self.setText(text.format(name=current.name, signer=current.signer))
         self.setToolTip(QCoreApplication.translate("SiteProfile",
             "Site profile “{name}” (serial {serial}), signed by {signer}, key {key}.\n"
             "Server: {server}").format(name=current.name, serial=current.serial,
@@ -76,8 +77,9 @@ class ProvisionFlow:
         self.last_box: QMessageBox | None = None
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, QCoreApplication.translate("SiteProfile", "Site profile"), "", QCoreApplication.translate("SiteProfile", "Site profiles (*.json);;All files (*)"))
+        title = QCoreApplication.translate("SiteProfile", "Site profile")
+        kinds = QCoreApplication.translate("SiteProfile", "Site profiles (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, title, "", kinds)
         if path:
             self.provision(Path(path))
 
@@ -92,8 +94,7 @@ class ProvisionFlow:
                 if candidate is not None:
                     self._ask_trust(path, candidate)
                     return False
-            self._show(QMessageBox.Icon.Warning, QCoreApplication.translate("SiteProfile", "Site profile refused"),
-                       QCoreApplication.translate("profile", exc.template).format(**exc.params))
+            self._refused(exc)
             return False
         return self._apply(prof, signer, raw, sig, None)
 
@@ -102,15 +103,15 @@ class ProvisionFlow:
         try:
             profile.apply(self.window.store, prof, signer, raw, sig, pin)
         except profile.ProfileRefused as exc:
-            self._show(QMessageBox.Icon.Warning, QCoreApplication.translate("SiteProfile", "Site profile refused"),
-                       QCoreApplication.translate("profile", exc.template).format(**exc.params))
+            self._refused(exc)
             return False
         except UserFacingError as exc:
-            self._show(QMessageBox.Icon.Warning, QCoreApplication.translate("SiteProfile", "Site profile refused"), str(exc))
+            self._refused(exc)
             return False
         self.label.refresh()
-        self.window.statusBar().showMessage(
-            QCoreApplication.translate("SiteProfile", "Provisioned for {name}; sign in to start syncing.").format(name=prof.name), 10000)
+        done = QCoreApplication.translate(
+            "SiteProfile", "Provisioned for {name}; sign in to start syncing.")
+        self.window.statusBar().showMessage(done.format(name=prof.name), 10000)
         if hasattr(self.window, "_finish_welcome"):
             self.window._finish_welcome()
         self.window.sign_in()
@@ -134,8 +135,7 @@ class ProvisionFlow:
             try:
                 prof, signer, raw, sig = profile.verify(path, trusted)
             except profile.ProfileRefused as exc:
-                self._show(QMessageBox.Icon.Warning, QCoreApplication.translate("SiteProfile", "Site profile refused"),
-                           QCoreApplication.translate("profile", exc.template).format(**exc.params))
+                self._refused(exc)
                 return
             self._apply(prof, signer, raw, sig, key)
 
@@ -143,8 +143,14 @@ class ProvisionFlow:
         self.last_box = box
         box.open()
 
-    def _show(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
+    def _refused(self, exc: profile.ProfileRefused | UserFacingError) -> None:
+        if isinstance(exc, profile.ProfileRefused):
+            text = QCoreApplication.translate("profile", exc.template).format(**exc.params)
+        else:
+            text = error_text(exc)
+        title = QCoreApplication.translate("SiteProfile", "Site profile refused")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self.window)
         box.setObjectName("siteProfileMessage")
         self.last_box = box
         box.open()
