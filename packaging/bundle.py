@@ -10,6 +10,7 @@ this tree reuses the folder in a second; a fresh one builds once.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import platform
@@ -97,13 +98,21 @@ def run_pyinstaller(venv: Path, dist: Path, work: Path) -> Path:
 
 
 def build(python: str | None = None, use_cache: bool = True) -> Path:
-    """The unsigned bundle folder for the current tree (cached by input hash)."""
+    """The unsigned bundle folder for the current tree (cached by input hash). One build at
+    a time per cache: a second caller waits, then finds the bundle in the cache."""
     py = python or os.environ.get("ENLACE_BUILD_PYTHON") or sys.executable
     key = input_hash(py)
     target = cache_root() / f"bundle-{key}"
-    if use_cache and (target / ".complete").exists():
-        _log(f"bundle {key} from the cache ({target})")
-        return target / "enlace"
+    cache_root().mkdir(parents=True, exist_ok=True)
+    with open(cache_root() / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if use_cache and (target / ".complete").exists():
+            _log(f"bundle {key} from the cache ({target})")
+            return target / "enlace"
+        return _build(py, key, target)
+
+
+def _build(py: str, key: str, target: Path) -> Path:
     started = time.monotonic()
     venv = build_venv(py)
     tmp = cache_root() / f"tmp-{key}-{os.getpid()}"
