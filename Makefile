@@ -7,7 +7,7 @@ SYSSTAMP := .venv/.system-stamp
 ASSETS := resources/web/vendor/.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: run test bench server lint typecheck assets translations clean system
+.PHONY: run test bench server lint typecheck assets translations clean system dist dist-diff dist-lock
 
 $(SYSSTAMP): scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -47,6 +47,19 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy fieldclient sync
+
+# The release bundle (PyInstaller), .tar.gz, .deb and signed release folder in dist/
+# (docs/packaging.md). DIST_ARGS="--trust DIR --key K1 --key K2" signs with real keys.
+dist: $(STAMP) $(ASSETS) translations
+	$(PY) packaging/dist.py all $(DIST_ARGS)
+
+# Build the bundle twice from this tree and count the files that differ, and why.
+dist-diff: $(STAMP) $(ASSETS) translations
+	$(PY) packaging/dist.py diff
+
+# Regenerate packaging/requirements-build.lock (pinned, hashed) from pyproject.toml.
+dist-lock: $(STAMP)
+	$(PY) packaging/dist.py lock
 
 clean:
 	rm -rf $(VENV) resources/web/vendor build dist *.egg-info

@@ -66,7 +66,8 @@ from fieldclient.core.errors import (
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
-PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync")
+PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync",
+                  "fieldclient.trust.cli")
 
 StoreOpener = Callable[[], Any]
 log = logging.getLogger("fieldclient.cli")

@@ -45,6 +45,8 @@ AREAS: dict[str, list[str]] = {
     # Labels of vocabularies, entities and fields, and problem messages (contexts
     # "vocab", "entities", "fields", "problems"): one catalogue for every screen.
     "protocol": ["sync/protocol"],
+    # Release verification and site profiles (packaging engineer).
+    "trust": ["fieldclient/trust", "fieldclient/ui/site_profile.py"],
 }
 GENERATED_AREAS = {"protocol"}  # areas whose strings also come from registries
 

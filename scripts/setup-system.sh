@@ -2,7 +2,9 @@
 # Installs the Debian packages Enlace needs that a fresh machine lacks:
 # the Secret Service keyring (gnome-keyring + D-Bus) for credentials, the
 # shared libraries QtWebEngine loads, PostgreSQL server binaries for the
-# multi-server tests, and Node/npm to fetch the pinned web assets.
+# multi-server tests, Node/npm to fetch the pinned web assets, and for the release
+# bundle (packaging/): minisign (installers' signature check), binutils (strip),
+# desktop-file-utils (checks the .deb's menu entry).
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 PKGS=(
@@ -11,6 +13,7 @@ PKGS=(
   libgbm1 libasound2 libxtst6 libxshmfence1 libegl1 libgl1 libfontconfig1
   libxcb-cursor0 fonts-dejavu-core
   postgresql-15 npm
+  minisign binutils desktop-file-utils
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -29,7 +29,7 @@ from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui import geo
+from fieldclient.ui import geo, site_profile
 from fieldclient.ui.application import MAP_BLOCKED_AS_ROOT, NO_MAP_ENV
 from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.errors import show_error
@@ -169,6 +169,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.centre.setCurrentWidget(self.welcome)
         self.incidents.reload()
         self._refresh_waiting()
+        site_profile.install(self)  # provisioning on first run; active profile in status bar
 
     # -- construction ---------------------------------------------------------------
 

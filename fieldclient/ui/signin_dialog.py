@@ -8,7 +8,6 @@ keyring (replication/credentials.py, reached through the sync controller).
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from fieldclient.core.errors import UserFacingError
 from fieldclient.store.db import Store
+from fieldclient.trust.profile import default_device_name
 from fieldclient.ui.errors import error_text
 from fieldclient.ui.sync_controller import (
     Account,
@@ -36,6 +36,7 @@ from fieldclient.ui.sync_controller import (
     last_sign_in,
     plain_http_allowed,
     sign_in,
+    site_ca_file,
 )
 from fieldclient.ui.tasks import run_task
 
@@ -62,8 +63,8 @@ class SignInDialog(QDialog):
         self.username = QLineEdit(username, self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.device = QLineEdit(socket.gethostname() or "", self)
-        self.ca_file = QLineEdit(self)
+        self.device = QLineEdit(default_device_name(store), self)  # the site profile's pattern
+        self.ca_file = QLineEdit(site_ca_file(store), self)  # provisioned CA
         self.ca_file.setPlaceholderText(self.tr("Only for a private certificate authority"))
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)

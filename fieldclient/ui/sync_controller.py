@@ -66,6 +66,11 @@ def last_sign_in(store: Store) -> tuple[str, str]:
     return store.get_meta(account.META_SERVER) or "", store.get_meta(account.META_USERNAME) or ""
 
 
+def site_ca_file(store: Store) -> str:
+    """The CA certificate file a site profile provisioned ("" when none)."""
+    return store.get_meta(account.META_CA) or ""
+
+
 def sign_in(
     store: Store, server: str, username: str, password: str, device: str,
     ca_file: str | None, credentials: CredentialStore | None = None,
