@@ -28,25 +28,20 @@ Exit codes:
     5  the database was refused (not an Enlace database, damaged, or written by a
        newer version); the file was not changed
     6  the change could not be saved (read-only or full disk); nothing was written
-Plug-in commands may use 1-4 with their own documented meanings (sync: 3 network,
-4 sign-in refused).
+Sub-commands of other areas may use 1-4 with their own documented meanings (sync: 3
+network, 4 sign-in refused).
 
-Plug-in contract: after the built-in commands, ``main`` imports each module of
-``PLUGIN_MODULES`` that exists and calls its ``register(subparsers)``. ``register``
-adds parsers with ``subparsers.add_parser(...)`` and sets
-``parser.set_defaults(func=handler)``. A handler is called as
-``handler(args, store_opener) -> int`` (or ``handler(args) -> int`` if it takes one
-parameter); ``store_opener()`` opens (once) and returns the ``Store`` of the chosen
-data folder, and ``args.data_dir`` holds that folder as a string. ``register``
-must not import Qt, and a plug-in module must not fail to import for any reason
-other than not existing yet.
+Sub-commands of other areas are registered explicitly (``SUBCOMMANDS``): each module
+exports ``register(subparsers)``, which adds its parsers and sets
+``parser.set_defaults(func=handler)``. Every handler is called as
+``handler(args, store_opener) -> int``; ``store_opener()`` opens (once) and returns the
+``Store`` of the chosen data folder, and ``args.data_dir`` holds that folder as a string.
+``register`` must not import Qt.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
 import json
 import logging
 import os
@@ -66,7 +61,6 @@ from fieldclient.core.errors import (
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
-PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync")
 
 StoreOpener = Callable[[], Any]
 log = logging.getLogger("fieldclient.cli")
@@ -194,15 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="move the database file aside (renamed, never deleted)")
     p.set_defaults(func=cmd_db_quarantine, needs_store=False)
 
-    for name in PLUGIN_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # the plug-in exists but is broken: that must not pass silently
-            continue
-        module.register(sub)
+    for register in _subcommands():
+        register(sub)
     return ap
+
+
+def _subcommands() -> tuple[Callable[[Any], None], ...]:
+    """The other areas' sub-commands, each added by the `register` its module exports."""
+    from fieldclient.map.cli_maps import register as register_maps
+    from fieldclient.replication.cli_sync import register as register_sync
+
+    return (register_maps, register_sync)
 
 
 # -- helpers --------------------------------------------------------------------
@@ -409,18 +405,6 @@ def cmd_db_quarantine(args: argparse.Namespace, store_opener: StoreOpener) -> in
 # -- entry point ----------------------------------------------------------------
 
 
-def _call(handler: Callable[..., int], args: argparse.Namespace, opener: _Opener) -> int:
-    try:
-        params = [
-            p for p in inspect.signature(handler).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        params = []
-    rc = handler(args, opener) if len(params) >= 2 else handler(args)
-    return int(rc or 0)
-
-
 def _exit_code(exc: UserFacingError) -> int:
     if isinstance(exc, StoreCorrupt | StoreTooNew):
         return EXIT_REFUSED
@@ -448,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.data_dir = str(data_dir)
     opener = _Opener(data_dir)
     try:
-        return _call(args.func, args, opener)
+        return int(args.func(args, opener) or 0)
     except UserFacingError as exc:
         _print_error(exc, lang)
         return _exit_code(exc)
