@@ -18,8 +18,9 @@
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
-go through the same validation (``fieldclient.core.validation``) and the same
-write path (``LocalWriter``, one outbox row per change) as the window.
+go through the same input parsing (``fieldclient.core.validation``), the same
+entity definitions and rules (``sync.protocol``) and the same write path
+(``LocalWriter``, one outbox row per change) as the window.
 
 Exit codes:
     0  done
@@ -90,7 +91,10 @@ class _Opener:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sync.protocol import ECHELONS, POSITION_SOURCES, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+    from sync.protocol.vocab import ECHELON, POSITION_SOURCE, UNIT_KIND, UNIT_STATUS, VISIBILITY
+
+    UNIT_KINDS, ECHELONS, UNIT_STATUSES = UNIT_KIND.values, ECHELON.values, UNIT_STATUS.values
+    VISIBILITIES, POSITION_SOURCES = VISIBILITY.values, POSITION_SOURCE.values
 
     common = argparse.ArgumentParser(add_help=False)
     # Global options are also accepted after the command (`unit list --data-dir D`).
@@ -231,16 +235,17 @@ def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
 
 
 def _print_error(exc: UserFacingError, lang: str | None) -> None:
-    from fieldclient.core.i18n import translate_error
+    from fieldclient.core.i18n import translate
 
-    print(f"fieldclient: {translate_error(exc, lang)}", file=sys.stderr)
+    message = exc.render(lambda context, text: translate(context, text, lang))
+    print(f"fieldclient: {message}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------
 
 
 def cmd_demo(args: argparse.Namespace, store_opener: StoreOpener) -> int:
-    from fieldclient.store.demo import load_demo
+    from fieldclient.demo import load_demo
 
     added = load_demo(store_opener())
     if any(added.values()):
@@ -274,7 +279,7 @@ def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.core.sidc import default_sidc
-    from fieldclient.core.validation import validate_unit
+    from fieldclient.core.validation import check_input
     from fieldclient.store import queries
     from fieldclient.store.writer import LocalWriter
 
@@ -283,7 +288,7 @@ def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
         agencies = {a.id: a.kind for a in queries.agencies(s)}
         fields = {"callsign": args.callsign, **_unit_fields(args, s)}
     # With no agency list yet (fresh folder, never synced) any well-formed slug is accepted.
-    clean = validate_unit(fields, creating=True, agencies=agencies or None)
+    clean = check_input("unit", fields, creating=True, agencies=set(agencies) or None)
     if not clean.get("sidc"):
         clean["sidc"] = default_sidc(agencies.get(clean["agency"]), clean["kind"],
                                      clean.get("echelon"))
@@ -293,7 +298,7 @@ def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 
 def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
-    from fieldclient.core.validation import validate_unit
+    from fieldclient.core.validation import check_input
     from fieldclient.store import queries
     from fieldclient.store.writer import LocalWriter
 
@@ -305,7 +310,7 @@ def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     if not fields:
         raise InvalidInput(QT_TRANSLATE_NOOP(
             "errors", "Nothing to change: give at least one field, e.g. --status assigned."))
-    clean = validate_unit(fields, creating=False, agencies=agencies or None)
+    clean = check_input("unit", fields, creating=False, agencies=agencies or None)
     changed = LocalWriter(store).update_unit(uid, clean)
     print(("changed: " + ", ".join(changed)) if changed else "no change")
     return EXIT_OK
@@ -354,8 +359,8 @@ def cmd_unit_list(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.core import coords
-    from fieldclient.core.timefmt import parse_dtg, parse_iso
-    from fieldclient.core.validation import validate_position
+    from fieldclient.core.timefmt import utcnow
+    from fieldclient.core.validation import check_input
     from fieldclient.store.writer import LocalWriter
 
     if args.latlon is not None:
@@ -364,28 +369,16 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
         lat, lon = coords.parse_mgrs(args.mgrs)
     else:
         lat, lon = coords.parse_dms(args.dms)
-    observed = None
-    if args.at:
-        try:
-            observed = parse_iso(args.at, field="observed_at")
-        except InvalidInput:
-            try:
-                observed = parse_dtg(args.at)
-            except InvalidInput:
-                raise InvalidInput(
-                    QT_TRANSLATE_NOOP(
-                        "errors",
-                        "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
-                        "2026-11-29T17:30:00Z.",
-                    ),
-                    field="observed_at",
-                    text=args.at,
-                ) from None
-    clean = validate_position(lat, lon, observed, args.source, args.accuracy, args.note)
     store = store_opener()
     with store.session() as s:
         uid = _unit_id(s, args.callsign, args.agency)
-    pid = LocalWriter(store).log_position(uid, **clean)
+    clean = check_input("position", {
+        "unit_id": uid, "lat": lat, "lon": lon, "observed_at": args.at or utcnow(),
+        "source": args.source, "accuracy_m": args.accuracy, "note": args.note,
+    }, creating=True)
+    pid = LocalWriter(store).log_position(
+        uid, clean["lat"], clean["lon"], observed_at=clean["observed_at"], source=clean["source"],
+        accuracy_m=clean["accuracy_m"], note=clean["note"])
     print(f"{pid}\t{coords.format_dd(clean['lat'], clean['lon'])}\t"
           f"{coords.format_mgrs(clean['lat'], clean['lon'])}")
     return EXIT_OK

@@ -27,11 +27,11 @@ def run(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
+    from fieldclient.demo import load_agencies
     from fieldclient.store.db import open_store
-    from fieldclient.store.demo import _write_agencies
 
     st = open_store(folder)
-    _write_agencies(st)
+    load_agencies(st)
     st.close()
     return folder
 
@@ -86,10 +86,10 @@ def test_position_log_dms_latlon_and_time(data: Path) -> None:
         (("position", "log", "ORCA 2", "--mgrs", "14QMG8600648"),
          "An MGRS reference needs an even number of digits, from 2 to 10 (got 7)."),
         (("position", "log", "ORCA 2", "--latlon", "16,-99", "--at", "2099-01-01T00:00Z"),
-         "The time is in the future (more than 5 minutes ahead)."),
+         "Observed at is in the future (more than 5 minutes ahead)."),
         (("position", "log", "NADIE", "--latlon", "16,-99"), "No unit has the callsign NADIE."),
-        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Unknown agency “marina”."),
-        (("unit", "set", "ORCA 2", "--strength", "-4"), "Strength cannot be negative (got -4)."),
+        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Agency: “marina” is not one of the allowed values."),
+        (("unit", "set", "ORCA 2", "--strength", "-4"), "Strength must be between 0 and 100000 (got -4)."),
         (("unit", "set", "ORCA 2"), "Nothing to change"),
     ],
 )
@@ -157,4 +157,4 @@ def test_unit_add_on_a_fresh_folder_without_agencies(tmp_path: Path) -> None:
     r = run(tmp_path, "unit", "add", "LINCE 1", "--agency", "sedena", "--kind", "infantry")
     assert r.returncode == 0, r.stderr
     r = run(tmp_path, "unit", "add", "LINCE 2", "--agency", "Bad Slug", "--kind", "infantry")
-    assert r.returncode == 2 and "Unknown agency “Bad Slug”." in r.stderr
+    assert r.returncode == 2 and "“Bad Slug” is not an agency code" in r.stderr

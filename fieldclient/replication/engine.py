@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fieldclient.replication import outbox
+import msgspec
+
+from fieldclient.replication import held
 from fieldclient.replication.account import (
     META_LAST_ERROR,
     META_LAST_OK,
@@ -28,9 +30,11 @@ from fieldclient.replication.apply import ApplyResult, apply_page, get_cursor
 from fieldclient.replication.credentials import CredentialStore, default_credentials
 from fieldclient.replication.errors import DeviceRevoked, ServerRefused
 from fieldclient.replication.http import SyncHttp
+from fieldclient.store import outbox
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
+from sync.protocol.codec import PulledPage
 
 log = logging.getLogger(__name__)
 
@@ -109,18 +113,15 @@ class SyncEngine:
             outbox.mark_sent(s, [r.seq for r in batch])
         self.store.bus.publish(_outbox_changeset(batch))
         try:
-            resp = http.push([r.to_wire() for r in batch])
+            resp = http.push([msgspec.Raw(r.doc) for r in batch])
         except ServerRefused as exc:
             if exc.status in (413, 422) and len(batch) > 1 and self.push_batch > 1:
                 # A batch too large for this server: halve and retry rather than stall.
                 self.push_batch = max(1, len(batch) // 2)
                 return self.push_batch_once(max_seq)
             raise
-        results = resp.get("results")
-        if not isinstance(results, list):
-            results = []
         with self.store.transaction() as s:
-            tally = outbox.record_results(s, batch, [r for r in results if isinstance(r, dict)])
+            tally = outbox.record_results(s, batch, resp.results)
         self.store.bus.publish(_outbox_changeset(batch))
         if tally["rejected"]:
             log.warning("server rejected %d change(s)", tally["rejected"])
@@ -145,16 +146,12 @@ class SyncEngine:
     def pull_once(self, wait: float = 0.0, http: SyncHttp | None = None) -> tuple[int, bool]:
         """Pull and apply one page; returns (changes received, more waiting on the server)."""
         client = http or self.http()
-        resp = client.pull(get_cursor(self.store), self.pull_page, wait)
-        return self.apply_pull(resp)
+        page = client.pull(get_cursor(self.store), self.pull_page, wait)
+        return self.apply_pull(page)
 
-    def apply_pull(self, resp: dict[str, Any]) -> tuple[int, bool]:
-        changes = resp.get("changes")
-        nxt = resp.get("next")
-        if not isinstance(changes, list) or not isinstance(nxt, int):
-            raise ServerRefused(200, "malformed", "malformed pull answer", retry=True)
-        result: ApplyResult = apply_page(self.store, changes, nxt)
-        return result.received, bool(resp.get("more"))
+    def apply_pull(self, page: PulledPage) -> tuple[int, bool]:
+        result: ApplyResult = apply_page(self.store, page)
+        return result.received, page.more
 
     def pull_all(self) -> int:
         total = 0
@@ -170,6 +167,7 @@ class SyncEngine:
         """Push all pending, pull until caught up; records the time of a successful round."""
         res = RoundResult()
         try:
+            held.retry(self.store)  # an upgraded client first applies what it kept back
             res.pushed, res.rejected = self.push_all()
             res.pulled = self.pull_all()
             res.caught_up = True
@@ -179,7 +177,7 @@ class SyncEngine:
             self.note_error(exc)
             raise
         with self.store.session() as s:
-            res.waiting = outbox.counts(s).waiting
+            res.waiting = outbox.counts(s).pending
         with self.store.transaction() as s:
             outbox.prune(s)
         self.note_success()

@@ -32,7 +32,6 @@ from sqlalchemy import insert  # noqa: E402
 from fieldclient.replication.http import SyncHttp  # noqa: E402
 from fieldclient.replication.worker import SyncLoop  # noqa: E402
 from fieldclient.store.models import Outbox, Position, Unit  # noqa: E402
-from fieldclient.store.writer import store_clock  # noqa: E402
 from sync.protocol import new_id  # noqa: E402
 from tests.replication.support import Client, Server, password  # noqa: E402
 
@@ -42,7 +41,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 def queue_local(client: Client, n: int) -> None:
     """n waiting changes as LocalWriter would leave them (bulk, to keep setup short)."""
-    store, clock = client.store, store_clock(client.store)
+    store, clock = client.store, client.store.clock
     now = datetime.now(UTC)
     units, positions, outbox = [], [], []
     n_units = 100
@@ -98,8 +97,8 @@ def server_changes(server: Server, user: str, n: int) -> None:
                                    "lon": -99.0, "observed_at": (obs + timedelta(
                                        milliseconds=j)).isoformat(), "source": "radio"}})
     for i in range(0, len(changes), 5000):
-        res = http.push(changes[i:i + 5000])["results"]
-        assert all(r["status"] == "applied" for r in res), res[:3]
+        res = http.push(changes[i:i + 5000]).results
+        assert all(r.status == "applied" for r in res), res[:3]
     http.close()
 
 

@@ -100,7 +100,7 @@ def test_core_and_headless_cli_never_load_qt() -> None:
     code = (
         "import sys, pkgutil, importlib, fieldclient.core as c\n"
         "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('fieldclient.core.' + m.name)\n"
-        "import fieldclient.store.queries, fieldclient.store.demo, fieldclient.store.export\n"
+        "import fieldclient.store.queries, fieldclient.demo, fieldclient.store.export\n"
         "from fieldclient.cli import main\n"
         "rc = main(['--data-dir', sys.argv[1], 'unit', 'list'])\n"
         "assert rc == 0, rc\n"
