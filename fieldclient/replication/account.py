@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
@@ -56,19 +56,25 @@ class Account:
     agency: str | None = None
 
 
+_ACCOUNT_KEYS = (META_SERVER, META_USERNAME, META_DEVICE, META_CA, META_ROLE, META_AGENCY)
+
+
 def current_account(store: Store) -> Account | None:
-    server = store.get_meta(META_SERVER)
-    user = store.get_meta(META_USERNAME)
-    device = store.get_meta(META_DEVICE)
+    """Who this data folder is signed in as (one read of `meta`), or None."""
+    with store.session() as s:
+        values: dict[str, str] = {k: v for k, v in s.execute(
+            select(Meta.key, Meta.value).where(Meta.key.in_(_ACCOUNT_KEYS)))}
+    server, user, device = (values.get(META_SERVER), values.get(META_USERNAME),
+                            values.get(META_DEVICE))
     if not (server and user and device):
         return None
     return Account(
         server=server,
         username=user,
         device_id=device,
-        ca_cert=store.get_meta(META_CA) or None,
-        role=store.get_meta(META_ROLE) or None,
-        agency=store.get_meta(META_AGENCY) or None,
+        ca_cert=values.get(META_CA) or None,
+        role=values.get(META_ROLE) or None,
+        agency=values.get(META_AGENCY) or None,
     )
 
 

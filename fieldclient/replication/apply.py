@@ -30,7 +30,7 @@ from fieldclient.core.timefmt import from_wire
 from fieldclient.store import latest
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.store.models import Agency, Conflict, HeldChange, Incident, Meta, Unit
+from fieldclient.store.models import Agency, Conflict, HeldChange, Incident, Unit
 from sync.merge import merge_upsert
 from sync.protocol import codec
 from sync.protocol.entity import ENTITIES
@@ -41,6 +41,12 @@ log = logging.getLogger(__name__)
 
 META_CURSOR = "sync_cursor"
 _CHUNK = 500
+# The cursor only moves forward (a page answered for an older cursor never moves it back).
+_CURSOR_SQL = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET value = excluded.value "
+    "WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value AS INTEGER)"
+)
 
 
 @dataclass
@@ -139,9 +145,15 @@ _ENTRY_SQL = (
 )
 
 
+def _texts(values: list[Any]) -> list[Any]:
+    """UUIDs (and None) as their canonical text, converted in C (msgspec), not one by one."""
+    return msgspec.to_builtins(values)
+
+
 def _new_only(cursor: Any, table: str, group: list[Any]) -> list[Any]:
-    """The changes of `group` whose record is not stored yet (first of each id)."""
-    ids = [str(ch.entity_id) for ch in group]
+    """(id, change) for the changes of `group` whose record is not stored yet (first of
+    each id)."""
+    ids = _texts([ch.entity_id for ch in group])
     have = {r[0] for r in cursor.execute(
         f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608
         (_ids_param(ids),))}
@@ -157,11 +169,13 @@ def _append_positions(s: Session, group: list[Any], result: ApplyResult) -> None
     stamp = latest.stored_time
     cursor = s.connection().connection.cursor()
     try:
+        new = _new_only(cursor, "position", group)
+        units = _texts([ch.fields.unit_id for _, ch in new])
         rows = []
-        for rid, ch in _new_only(cursor, "position", group):
+        for (rid, ch), uid in zip(new, units, strict=True):
             f = ch.fields
-            rows.append((rid, str(f.unit_id), f.lat, f.lon, f.accuracy_m, stamp(f.observed_at),
-                         f.source, f.note, f.reported_by or ch.author, ch.hlc))
+            rows.append((rid, uid, f.lat, f.lon, f.accuracy_m, stamp(f.observed_at), f.source,
+                         f.note, f.reported_by or ch.author, ch.hlc))
         cursor.executemany(_POSITION_SQL, rows)
     finally:
         cursor.close()
@@ -251,9 +265,7 @@ def apply_page(store: Store, page: codec.PulledPage) -> ApplyResult:
     with store.transaction() as s:
         held = [*page.held, *apply_changes(s, page.changes, result)]
         hold(s, held)
-        cur = s.get(Meta, META_CURSOR)
-        if cur is None or int(cur.value) < page.next:
-            s.merge(Meta(key=META_CURSOR, value=str(page.next)))
+        s.connection().exec_driver_sql(_CURSOR_SQL, (META_CURSOR, str(page.next)))
         if max_hlc:
             store.observe(s, max_hlc)
     if held:

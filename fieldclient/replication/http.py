@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
 USER_AGENT = "enlace-fieldclient/1 (protocol v1)"
+_READ_CHUNK = 1 << 20
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -182,8 +183,11 @@ class SyncHttp:
                     params=params,
                     headers=headers,
                     timeout=timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+                    stream=True,
                 )
-                content = resp.content  # read fully here, so a cut body raises here
+                # Read fully here, so a cut body raises here; in large chunks (requests'
+                # own `.content` inflates a page of thousands of changes 10 KiB at a time).
+                content = b"".join(resp.iter_content(_READ_CHUNK))
                 break
             except requests.exceptions.SSLError as exc:
                 raise TlsFailure(_short(exc)) from None

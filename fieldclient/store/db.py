@@ -134,11 +134,13 @@ class Store:
         """Fold in an HLC seen from elsewhere and save the high-water mark in `s`."""
         clock = self._clock_in(s)
         clock.observe(hlc)
-        last = clock.last()
-        row = s.get(Meta, meta.HLC)
-        # compare time and counter only (the node id differs)
-        if row is None or row.value[:18] < last[:18]:
-            s.merge(Meta(key=meta.HLC, value=last))
+        # compare time and counter only (the node id differs); one statement, no ORM
+        s.connection().exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value "
+            "WHERE substr(meta.value, 1, 18) < substr(excluded.value, 1, 18)",
+            (meta.HLC, clock.last()),
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -100,18 +100,18 @@ _PENDING_SQL = (
     "SELECT seq, change_id, entity_id, json_object("
     "'change_id', change_id, 'entity', entity, 'entity_id', entity_id, 'op', op, "
     "'fields', json(fields), 'base', json(coalesce(base, '{}')), 'hlc', hlc) "
-    "FROM outbox WHERE state IN ('waiting', 'sent') AND seq <= :max_seq "
-    "ORDER BY seq LIMIT :limit"
+    "FROM outbox WHERE state IN ('waiting', 'sent') AND seq <= ? ORDER BY seq LIMIT ?"
 )
 
 
 def pending_batch(s: Session, limit: int, max_seq: int | None = None) -> list[Pending]:
     """The oldest pending changes (at most `limit`, none after `max_seq`)."""
-    rows = s.connection().exec_driver_sql(
-        _PENDING_SQL.replace(":max_seq", "?").replace(":limit", "?"),
-        (max_seq if max_seq is not None else 2**62, limit),
-    )
-    return [Pending(*r) for r in rows]
+    cursor = s.connection().connection.cursor()
+    try:
+        rows = cursor.execute(_PENDING_SQL, (max_seq if max_seq is not None else 2**62, limit))
+        return [Pending(*r) for r in rows.fetchall()]
+    finally:
+        cursor.close()
 
 
 def max_pending_seq(s: Session) -> int | None:

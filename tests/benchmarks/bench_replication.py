@@ -102,12 +102,20 @@ def server_changes(server: Server, user: str, n: int) -> None:
     http.close()
 
 
-def catchup_once(server: Server, tmp: Path, run: int) -> tuple[Client, float, float]:
-    """One catch-up: (client, wall seconds, this process's CPU seconds)."""
+def server_cpu_s(server: Server) -> float:
+    """CPU seconds the server process has used so far (Linux /proc)."""
+    assert server.proc is not None
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def catchup_once(server: Server, tmp: Path, run: int) -> tuple[Client, float, float, float]:
+    """One catch-up: (client, wall seconds, this process's CPU s, the server's CPU s)."""
     c = Client(tmp / f"laptop{run}", server.url, "ana")
     assert c.sync().complete  # start from a caught-up laptop, then "go offline"
     queue_local(c, N)
     server_changes(server, "beto", N)
+    srv0 = server_cpu_s(server)
     cpu0, t0 = time.process_time(), time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -118,19 +126,22 @@ def catchup_once(server: Server, tmp: Path, run: int) -> tuple[Client, float, fl
     else:
         res = c.sync()
     dt, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    srv = server_cpu_s(server) - srv0
     assert res.complete and res.pushed == N, res
-    return c, dt, cpu
+    return c, dt, cpu, srv
 
 
 def bench_catchup(server: Server, tmp: Path) -> None:
-    times, cpus = [], []
+    times, cpus, srvs = [], [], []
     for run in range(RUNS):
-        c, dt, cpu = catchup_once(server, tmp, run)
+        c, dt, cpu, srv = catchup_once(server, tmp, run)
         c.close()
         times.append(round(dt, 3))
         cpus.append(round(cpu, 3))
+        srvs.append(round(srv, 3))
     emit("replication.catchup_20k_s", statistics.median(times), "s", 2, runs=times,
-         client_cpu_s=statistics.median(cpus), client_cpu_runs=cpus)
+         client_cpu_s=statistics.median(cpus), client_cpu_runs=cpus,
+         server_cpu_s=statistics.median(srvs))
 
 
 def bench_a_to_b(server: Server, tmp: Path) -> None:
