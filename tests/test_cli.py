@@ -57,12 +57,12 @@ def test_unit_add_set_list_and_position_log(data: Path) -> None:
     assert units["HALCON 1"]["pos_source"] == "radio" and units["HALCON 1"]["strength"] == 28
     assert units["HALCON 1"]["sidc"] == "SFGPUCI----DMX-"  # derived default
     assert units["HALCON 1-1"]["parent_id"] == uid
-    from fieldclient.store import queries
+    from fieldclient.store import outbox
     from fieldclient.store.db import open_store
 
     st = open_store(data)
     with st.session() as s:
-        assert queries.outbox_counts(s)["waiting"] == 4
+        assert outbox.counts(s).pending == 4
     st.close()
 
 

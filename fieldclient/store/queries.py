@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.store import outbox
 from fieldclient.store.models import (
-    OUTBOX_STATES,
     Agency,
     Incident,
     IncidentEntry,
@@ -296,16 +296,12 @@ def incident_entries(session: Session, incident_id: str) -> list[EntryRow]:
     return [EntryRow._make((*r, tuple(links.get(r.id, ())))) for r in rows]
 
 
-# -- outbox and reference data -----------------------------------------------
+# -- reference data -----------------------------------------------------------
 
 
-def outbox_counts(session: Session) -> dict[str, int]:
-    """Number of outbox rows per state; every state of ``OUTBOX_STATES`` is present."""
-    o = Outbox.__table__.c
-    counts = dict.fromkeys(OUTBOX_STATES, 0)
-    for state, n in session.execute(select(o.state, func.count()).group_by(o.state)):
-        counts[state] = n
-    return counts
+# TRANSITIONAL: the main window's status bar reads this until it takes its counts from
+# the sync controller; the outbox's counts live in fieldclient.store.outbox.
+outbox_counts = outbox.by_state
 
 
 class AgencyRow(NamedTuple):
