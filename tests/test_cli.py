@@ -143,13 +143,23 @@ def test_corrupt_database_refused_untouched_then_quarantined(tmp_path: Path) -> 
 
 
 def test_spanish_messages_when_translated(data: Path) -> None:
-    """--lang es shows the Spanish message when the .ts catalog has it, English otherwise."""
+    """--lang es shows the Spanish message when the .ts catalog has it, English otherwise:
+    the client's own messages ("errors") and the shared rules' ("problems", "fields")."""
     from fieldclient.core.i18n import translate
+    from sync.protocol.problems import render
 
+    r = run(data, "--lang", "es", "position", "log", "ORCA 2", "--mgrs", "14QMG8600648")
+    assert r.returncode == 2
+    expected = translate(
+        "errors", "An MGRS reference needs an even number of digits, from 2 to 10 (got {count}).",
+        "es")
+    assert expected.startswith("Una referencia MGRS")  # the catalogue has it
+    assert expected.format(count=7) in r.stderr
     r = run(data, "--lang", "es", "position", "log", "ORCA 2", "--latlon", "95,10")
     assert r.returncode == 2
-    expected = translate("errors", "Latitude must be between -90 and 90 (got {got}).", "es")
-    assert expected.format(got="95") in r.stderr
+    spanish = render("out_of_range", {"min": "-90", "max": "90", "value": "95"}, "lat",
+                     "position", lambda context, text: translate(context, text, "es"))
+    assert spanish in r.stderr
 
 
 def test_unit_add_on_a_fresh_folder_without_agencies(tmp_path: Path) -> None:

@@ -80,19 +80,11 @@ def parse_time(value: Any, field: str) -> datetime | None:
     text = str(value)
     try:
         return parse_iso(text, field=field)
-    except InvalidInput:
+    except InvalidInput as not_iso:
         try:
             return parse_dtg(text)
         except InvalidInput:
-            raise InvalidInput(
-                QT_TRANSLATE_NOOP(
-                    "errors",
-                    "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
-                    "2026-11-29T17:30:00Z.",
-                ),
-                field=field,
-                text=text.strip(),
-            ) from None
+            raise not_iso from None
 
 
 def _blank(value: Any) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,12 @@ META_USER = meta.USER  # the local author name (kept importable for the UI)
 UNIT, POSITION = ENTITIES["unit"], ENTITIES["position"]
 INCIDENT, ENTRY = ENTITIES["incident"], ENTITIES["incident_entry"]
 CONFLICT = ENTITIES["conflict"]
+
+
+_NOT_FOUND = {
+    "unit": QT_TRANSLATE_NOOP("errors", "Unit not found."),
+    "incident": QT_TRANSLATE_NOOP("errors", "Incident not found."),
+}
 
 
 def _now() -> datetime:
@@ -115,20 +121,9 @@ class LocalWriter:
         self, unit_id: str, changes: Mapping[str, Any], seen: Mapping[str, str] | None = None
     ) -> list[str]:
         """Edit fields of a unit. `seen` holds the HLC of each value the user saw when
-        editing (from `Unit.field_hlcs` at form load); it becomes the change's `base`."""
-        with self.store.transaction() as s:
-            unit = s.get(Unit, unit_id)
-            if unit is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
-            clean = self._changed(UNIT, unit, changes)
-            if not clean:
-                return []
-            _permit(s, UNIT, clean, existing=_holder(unit, "unit"))
-            if "parent_id" in clean:
-                self._check_parent(s, unit_id, clean["parent_id"])
-            self._edit(s, UNIT, unit, clean, seen)
-        self._publish("unit", unit_id)
-        return list(clean)
+        editing (from `Unit.field_hlcs` at form load); it becomes the change's `base`.
+        Returns the fields that changed."""
+        return self._update(UNIT, Unit, unit_id, changes, seen)
 
     def retire_unit(self, unit_id: str, seen: Mapping[str, str] | None = None) -> None:
         self.update_unit(unit_id, {"status": "retired"}, seen)
@@ -172,7 +167,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             unit = s.get(Unit, unit_id)
             if unit is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
+                raise NotFound(_NOT_FOUND["unit"])
             _permit(s, POSITION, clean, parent=_holder(unit, "unit"))
             hlc = self.store.tick(s)
             observed = from_wire(clean["observed_at"])
@@ -204,17 +199,8 @@ class LocalWriter:
     def update_incident(
         self, incident_id: str, changes: Mapping[str, Any], seen: Mapping[str, str] | None = None
     ) -> list[str]:
-        with self.store.transaction() as s:
-            inc = s.get(Incident, incident_id)
-            if inc is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
-            clean = self._changed(INCIDENT, inc, changes)
-            if not clean:
-                return []
-            _permit(s, INCIDENT, clean, existing=_holder(inc, "incident"))
-            self._edit(s, INCIDENT, inc, clean, seen)
-        self._publish("incident", incident_id)
-        return list(clean)
+        """Edit fields of an incident (`seen` as for `update_unit`)."""
+        return self._update(INCIDENT, Incident, incident_id, changes, seen)
 
     def add_entry(
         self,
@@ -238,7 +224,7 @@ class LocalWriter:
         with self.store.transaction() as s:
             inc = s.get(Incident, incident_id)
             if inc is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
+                raise NotFound(_NOT_FOUND["incident"])
             _permit(s, ENTRY, clean, parent=_holder(inc, "incident"))
             if amends is not None:
                 original = s.get(IncidentEntry, amends)
@@ -284,6 +270,22 @@ class LocalWriter:
         self._publish("conflict", conflict_id)
 
     # -- plumbing -------------------------------------------------------------
+
+    def _update(self, entity: Entity, model: type[Unit] | type[Incident], record_id: str,
+                changes: Mapping[str, Any], seen: Mapping[str, str] | None) -> list[str]:
+        with self.store.transaction() as s:
+            record = cast("Unit | Incident | None", s.get(model, record_id))
+            if record is None:
+                raise NotFound(_NOT_FOUND[entity.name])
+            clean = self._changed(entity, record, changes)
+            if not clean:
+                return []
+            _permit(s, entity, clean, existing=_holder(record, entity.name))
+            if "parent_id" in clean:
+                self._check_parent(s, record_id, clean["parent_id"])
+            self._edit(s, entity, record, clean, seen)
+        self._publish(entity.name, record_id)
+        return list(clean)
 
     def _new_record(self, entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
         """A new mergeable record checked by its definition: the defaults it declares,
