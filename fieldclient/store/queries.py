@@ -121,13 +121,6 @@ def unit_rows_by_ids(session: Session, ids: Iterable[str]) -> list[RosterRow]:
     return out
 
 
-def unit_record(session: Session, unit_id: str) -> dict[str, Any] | None:
-    """All stored fields of one unit as a dict (incl. ``field_hlcs``, the ``seen`` map
-    an edit form passes back to ``LocalWriter.update_unit``), or None."""
-    row = session.execute(select(Unit.__table__).where(_U.id == unit_id)).mappings().first()
-    return dict(row) if row else None
-
-
 class AmbiguousCallsign(InvalidInput):
     """More than one unit answers to a callsign; the caller must narrow it down."""
 

@@ -128,4 +128,3 @@ def test_find_unit_by_callsign(filled: tuple[Store, dict[str, str]]) -> None:
             q.find_unit_by_callsign(s, "alfa")
         assert str(err.value) == "2 units have the callsign alfa; name the agency to choose one."
         assert q.callsigns_by_id(s, [ids["a"], None]) == {ids["a"]: "Jaguar 1"}  # type: ignore[list-item]
-        assert q.unit_record(s, ids["a"])["field_hlcs"]["callsign"]

@@ -31,7 +31,7 @@ def test_each_change_writes_one_outbox_row_in_wire_shape(agencies: Store) -> Non
     w = LocalWriter(store)
     uid = w.create_unit(UNIT)
     with store.session() as s:
-        seen = dict(queries.unit_record(s, uid)["field_hlcs"])
+        seen = dict(s.get(Unit, uid).field_hlcs)
     w.update_unit(uid, {"status": "engaged"}, seen=seen)
     pid = w.log_position(uid, 19.4, -99.1, source="gps")
     with store.session() as s:
