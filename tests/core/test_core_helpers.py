@@ -11,7 +11,8 @@ import pytest
 
 from fieldclient.core import i18n, sidc, timefmt, vocab
 from fieldclient.core.errors import InvalidInput
-from sync.protocol import AGENCY_KINDS, ECHELONS, SIDC_RE, UNIT_KINDS
+from sync.protocol import SIDC_RE
+from sync.protocol.vocab import AGENCY_KIND, ECHELON, UNIT_KIND
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,9 +59,9 @@ def test_default_sidc_shapes() -> None:
     assert sidc.default_sidc("military", "command", "brigade") == "SFGPU-----AHMX-"
     assert sidc.default_sidc("municipal", "other", None) == "SFGPUULC----MX-"
     assert sidc.default_sidc("military", "naval", "section")[2] == "S"
-    for a in AGENCY_KINDS:
-        for k in UNIT_KINDS:
-            for e in ECHELONS:
+    for a in AGENCY_KIND.values:
+        for k in UNIT_KIND.values:
+            for e in ECHELON.values:
                 code = sidc.default_sidc(a, k, e)
                 assert len(code) == 15 and SIDC_RE.match(code)
 
