@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from fieldclient.store.models import OUTBOX_STATES, Conflict, HeldChange, Outbox
 from sync.protocol.ids import new_id
+from sync.protocol.problems import Translate, render
 
 PENDING = ("waiting", "sent")  # not confirmed by the server
 DONE = ("applied", "duplicate")  # confirmed
@@ -159,6 +160,17 @@ def record_results(s: Session, batch: Iterable[Pending], results: Iterable[Any])
 
 
 # -- what a person does with a rejected change ------------------------------------
+
+
+def rejection_message(code: str | None, params: dict[str, Any] | None, reason: str | None,
+                      translate: Translate | None = None) -> str:
+    """Why the server refused a change, in the language `translate` ((context, text) ->
+    text, e.g. QCoreApplication.translate) gives: from the rejection's code and params
+    when the server sent them, else its English reason as it is."""
+    if code:
+        return render(code, params or {}, tr=translate)
+    return reason or ""
+
 
 
 def dismiss(s: Session, seq: int) -> bool:

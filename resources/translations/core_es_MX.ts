@@ -4,22 +4,6 @@
 <context>
     <name>errors</name>
     <message>
-        <source>Latitude must be a number.</source>
-        <translation>La latitud debe ser un número.</translation>
-    </message>
-    <message>
-        <source>Latitude must be between -90 and 90 (got {got}).</source>
-        <translation>La latitud debe estar entre -90 y 90 (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>Longitude must be a number.</source>
-        <translation>La longitud debe ser un número.</translation>
-    </message>
-    <message>
-        <source>Longitude must be between -180 and 180 (got {got}).</source>
-        <translation>La longitud debe estar entre -180 y 180 (se recibió {got}).</translation>
-    </message>
-    <message>
         <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
         <translation>No se pudo leer “{text}” como grados decimales; escriba latitud y longitud, por ejemplo 19.4283, -99.1333.</translation>
     </message>

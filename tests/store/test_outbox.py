@@ -58,6 +58,13 @@ def test_rejection_keeps_code_and_params_until_requeued(agencies: Store) -> None
         assert (row.state, row.reason, row.code, row.params) == (
             "rejected", "only a commander", "not_owner", params)
         assert render(row.code, row.params) == "Only a commander of sedena may edit this Unit."
+        spanish = {("problems", "Only a commander of {agency} may edit this {entity}."):
+                   "Solo un mando de {agency} puede editar esta {entity}.",
+                   ("entities", "Unit"): "unidad"}
+        assert outbox.rejection_message(
+            row.code, row.params, row.reason, lambda c, t: spanish.get((c, t), t)
+        ) == "Solo un mando de sedena puede editar esta unidad."
+        assert outbox.rejection_message(None, None, "only a commander") == "only a commander"
         assert outbox.counts(s).rejected == 1
     with agencies.transaction() as s:
         assert outbox.requeue(s, batch[0].seq)
