@@ -1,11 +1,21 @@
-"""Process-wide test settings: Qt offscreen, Chromium sandbox off only for root CI."""
+"""Process-wide test settings: Qt offscreen, Chromium sandbox off only for root CI, and
+default data folders of the client and the server inside a temporary folder, so no test
+reads or writes the user's real ones (a server command run without --database would
+otherwise open, and migrate, the server database of whoever runs the tests)."""
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ENLACE_TESTING", "1")
+_DEFAULT_DATA = tempfile.mkdtemp(prefix="enlace-tests-")
+atexit.register(shutil.rmtree, _DEFAULT_DATA, True)
+os.environ.setdefault("FIELDSYNC_DATA_DIR", os.path.join(_DEFAULT_DATA, "server"))
+os.environ.setdefault("ENLACE_DATA_DIR", os.path.join(_DEFAULT_DATA, "client"))
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to run as root with its sandbox; tests and CI only.
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
