@@ -1,7 +1,8 @@
 """`fieldclient maps import FILE.mbtiles` and `fieldclient maps list` (no Qt).
 
 Contract with fieldclient/cli.py: `register(subparsers)` adds the `maps`
-command; each leaf parser sets `func=handler` with `handler(args) -> int`;
+command; each leaf parser sets `func` to a handler called as
+`func(args, store_opener)` (these need no store: `_no_store` drops it);
 `args.data_dir` may be None, meaning the default data folder.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
@@ -69,11 +71,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _no_store(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """fieldclient.cli calls every handler with (args, store_opener); these use no store."""
+    return lambda args, _store_opener=None: handler(args)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     maps = subparsers.add_parser("maps", help="offline map packages (MBTiles)")
     sub = maps.add_subparsers(dest="maps_command", required=True)
     imp = sub.add_parser("import", help="validate an .mbtiles file and install it")
     imp.add_argument("file", type=Path)
-    imp.set_defaults(func=cmd_import)
+    imp.set_defaults(func=_no_store(cmd_import))
     lst = sub.add_parser("list", help="list installed map packages")
-    lst.set_defaults(func=cmd_list)
+    lst.set_defaults(func=_no_store(cmd_list))

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.demo import load_demo
 from fieldclient.store.db import Store
-from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
@@ -357,7 +357,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _refresh_waiting(self) -> None:
         def fetch() -> int:
             with self.store.session() as s:
-                return outbox_counts(s).waiting
+                return outbox_counts(s).pending
 
         def done(n: Any, error: BaseException | None) -> None:
             if error is None:
