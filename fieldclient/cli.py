@@ -93,9 +93,6 @@ class _Opener:
 def build_parser() -> argparse.ArgumentParser:
     from sync.protocol.vocab import ECHELON, POSITION_SOURCE, UNIT_KIND, UNIT_STATUS, VISIBILITY
 
-    UNIT_KINDS, ECHELONS, UNIT_STATUSES = UNIT_KIND.values, ECHELON.values, UNIT_STATUS.values
-    VISIBILITIES, POSITION_SOURCES = VISIBILITY.values, POSITION_SOURCE.values
-
     common = argparse.ArgumentParser(add_help=False)
     # Global options are also accepted after the command (`unit list --data-dir D`).
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -130,10 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def unit_fields(q: argparse.ArgumentParser, creating: bool) -> None:
         q.add_argument("--agency", required=creating, metavar="SLUG")
-        q.add_argument("--kind", required=creating, choices=UNIT_KINDS)
-        q.add_argument("--echelon", choices=ECHELONS)
-        q.add_argument("--status", choices=UNIT_STATUSES)
-        q.add_argument("--visibility", choices=VISIBILITIES)
+        q.add_argument("--kind", required=creating, choices=UNIT_KIND.values)
+        q.add_argument("--echelon", choices=ECHELON.values)
+        q.add_argument("--status", choices=UNIT_STATUS.values)
+        q.add_argument("--visibility", choices=VISIBILITY.values)
         q.add_argument("--parent", metavar="CALLSIGN", help="superior unit ('' clears it)")
         q.add_argument("--name")
         q.add_argument("--strength", metavar="N")
@@ -162,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = usub.add_parser("list", parents=[common], help="list units (tab-separated)")
     p.add_argument("--agency", metavar="SLUG")
-    p.add_argument("--status", choices=UNIT_STATUSES)
+    p.add_argument("--status", choices=UNIT_STATUS.values)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_unit_list)
 
@@ -177,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--latlon", metavar="LAT,LON", help="decimal degrees")
     where.add_argument("--mgrs", metavar="STR", help="MGRS reference, e.g. 14QMG8600648224")
     where.add_argument("--dms", metavar="STR", help="e.g. \"19 25 42.1 N 99 07 59.9 W\"")
-    p.add_argument("--source", default="manual", choices=POSITION_SOURCES)
+    p.add_argument("--source", default="manual", choices=POSITION_SOURCE.values)
     p.add_argument("--at", metavar="TIME", help="observed time: ISO-8601 (local time unless it "
                    "has an offset or Z) or a DTG like 291730Z NOV 26; default now")
     p.add_argument("--note")

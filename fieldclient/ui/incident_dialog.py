@@ -22,8 +22,9 @@ from fieldclient.ui.form_dialog import (
 )
 from fieldclient.ui.position_dialog import CoordinateInput
 from fieldclient.ui.unit_dialog import agency_choices
-from sync.protocol import INCIDENT, INCIDENT_KINDS, INCIDENT_STATUSES, VISIBILITIES
+from sync.protocol import INCIDENT
 from sync.protocol.fields import Int
+from sync.protocol.vocab import INCIDENT_KIND, INCIDENT_STATUS, VISIBILITY
 
 
 class IncidentDialog(FormDialog):
@@ -77,9 +78,9 @@ class IncidentDialog(FormDialog):
             ("agencies", self.tr("Involved agencies")), ("visibility", self.tr("Visibility")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.kind, INCIDENT_KINDS)
-        fill_codes(self.status, [s for s in INCIDENT_STATUSES if s != "voided"])
-        fill_codes(self.visibility, VISIBILITIES)
+        fill_codes(self.kind, INCIDENT_KIND.values)
+        fill_codes(self.status, [s for s in INCIDENT_STATUS.values if s != "voided"])
+        fill_codes(self.visibility, VISIBILITY.values)
         self.location.text.setToolTip(self.tr("Optional; DD, DMS or MGRS"))
 
     def check_agency(self, slug: str) -> None:

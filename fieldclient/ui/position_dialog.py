@@ -11,7 +11,7 @@ from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
 from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, refusal_text, time_edit
-from sync.protocol import POSITION_SOURCES
+from sync.protocol.vocab import POSITION_SOURCE
 
 
 class CoordinateInput(QWidget):
@@ -98,7 +98,7 @@ class PositionDialog(FormDialog):
             ("source", self.tr("Source")), ("note", self.tr("Note")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.source, POSITION_SOURCES)
+        fill_codes(self.source, POSITION_SOURCE.values)
         self.accuracy.setPlaceholderText(self.tr("optional"))
 
     def _check_coords(self) -> None:

@@ -21,7 +21,7 @@ from fieldclient.ui.form_dialog import (
     select_agency,
     select_code,
 )
-from sync.protocol import ECHELONS, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+from sync.protocol.vocab import ECHELON, UNIT_KIND, UNIT_STATUS, VISIBILITY
 
 
 def agency_choices(store: Store) -> list[tuple[str, str]]:
@@ -101,10 +101,10 @@ class UnitDialog(FormDialog):
             ("notes", self.tr("Notes")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.kind, UNIT_KINDS)
-        fill_codes(self.echelon, ECHELONS, blank="—")
-        fill_codes(self.status, UNIT_STATUSES)
-        fill_codes(self.visibility, VISIBILITIES)
+        fill_codes(self.kind, UNIT_KIND.values)
+        fill_codes(self.echelon, ECHELON.values, blank="—")
+        fill_codes(self.status, UNIT_STATUS.values)
+        fill_codes(self.visibility, VISIBILITY.values)
         self.strength.setPlaceholderText(self.tr("people, optional"))
         self.parent_unit.setPlaceholderText(self.tr("empty for a top-level unit"))
 
