@@ -28,7 +28,9 @@ Exit codes:
     2  bad input, unknown unit/agency, or a usage error (message on stderr)
     5  the database was refused (not an Enlace database, damaged, or written by a
        newer version); the file was not changed
-    6  the change could not be saved (read-only or full disk); nothing was written
+    6  the change could not be saved (read-only or full disk); nothing was written.
+       On such a disk the database opens read-only: reading commands still work (with
+       a warning on stderr), every command that writes exits 6
 Sub-commands of other areas may use 1-4 with their own documented meanings (sync: 3
 network, 4 sign-in refused).
 
@@ -55,6 +57,7 @@ from fieldclient.core.errors import (
     InvalidInput,
     NotFound,
     StoreCorrupt,
+    StoreReadOnly,
     StoreTooNew,
     StoreWriteFailed,
     UserFacingError,
@@ -68,10 +71,13 @@ log = logging.getLogger("fieldclient.cli")
 
 
 class _Opener:
-    """Opens the store on first use only, so `--help` and bad arguments touch no file."""
+    """Opens the store on first use only, so `--help` and bad arguments touch no file.
+    A store that opened read-only (full or read-only disk) is said so on stderr: reads
+    go on, and a command that writes fails with the same message (exit 6)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, lang: str | None = None) -> None:
         self.data_dir = data_dir
+        self.lang = lang
         self.store: Any = None
 
     def __call__(self) -> Any:
@@ -79,6 +85,9 @@ class _Opener:
             from fieldclient.store.db import open_store
 
             self.store = open_store(self.data_dir)
+            if self.store.read_only:
+                _print_error(StoreReadOnly(str(self.data_dir), self.store.read_only),
+                             self.lang, prefix="warning: ")
         return self.store
 
     def close(self) -> None:
@@ -232,11 +241,11 @@ def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
     return out
 
 
-def _print_error(exc: UserFacingError, lang: str | None) -> None:
+def _print_error(exc: UserFacingError, lang: str | None, prefix: str = "") -> None:
     from fieldclient.core.i18n import translate
 
     message = exc.render(lambda context, text: translate(context, text, lang))
-    print(f"fieldclient: {message}", file=sys.stderr)
+    print(f"fieldclient: {prefix}{message}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------
@@ -421,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(app.run_gui(args))
 
     args.data_dir = str(data_dir)
-    opener = _Opener(data_dir)
+    opener = _Opener(data_dir, lang)
     try:
         return int(args.func(args, opener) or 0)
     except UserFacingError as exc:

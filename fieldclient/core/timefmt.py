@@ -8,6 +8,7 @@ follow the user's language (``ENE``, ``ABR``, ``AGO``, ``DIC`` in Spanish).
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from fieldclient.core.errors import InvalidInput
@@ -27,8 +28,15 @@ _DTG_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})([A-IK-Z])\s*([A-Z]{3})\s*(\d{2}
 
 
 def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time of this laptop's clock, aware, in UTC."""
+    return datetime.fromtimestamp(wall_ms() / 1000, UTC)
+
+
+def wall_ms() -> int:
+    """This laptop's clock in Unix milliseconds: the one place the client reads it (the
+    hybrid clock, event times and the comparison with the server's time all use it, so
+    a wrong clock is wrong the same way everywhere)."""
+    return time.time_ns() // 1_000_000
 
 
 def to_utc(dt: datetime, assume: tzinfo | None = None) -> datetime:

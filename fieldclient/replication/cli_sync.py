@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fieldclient.core.errors import InvalidInput, UserFacingError
+from fieldclient.core.errors import InvalidInput, StoreReadOnly, UserFacingError
 from fieldclient.replication import account
 from fieldclient.replication.engine import SyncEngine
 from fieldclient.replication.errors import (
@@ -131,6 +131,8 @@ def cmd_sync(args: argparse.Namespace, store_opener: Callable[[], Store] | None 
 
 
 def _sync(store: Store) -> int:
+    if store.read_only:  # a full or read-only disk: nothing could be recorded
+        raise StoreReadOnly(str(store.data_dir), store.read_only)
     engine = SyncEngine(store)
     try:
         res = engine.round()
