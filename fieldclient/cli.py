@@ -47,7 +47,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -451,11 +450,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _env_lang() -> str | None:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "es" if value.lower().startswith("es") else "en"
-    return None
+    from fieldclient.core.i18n import env_lang
+
+    return env_lang()
 
 
 if __name__ == "__main__":

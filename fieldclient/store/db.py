@@ -114,7 +114,8 @@ class Store:
         self.engine = engine
         # Why nothing can be written ("full", "read_only"), or None: see open_store.
         self.read_only = read_only
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # every session knows its store (store_of), e.g. for the clock of a re-sent change
+        self.sessions = sessionmaker(engine, expire_on_commit=False, info={"store": self})
         self.bus = ChangeBus()
         self._clock: HybridClock | None = None
         self._clock_lock = threading.Lock()
@@ -133,15 +134,22 @@ class Store:
         """The clock, made from `meta` through `s` (the caller's transaction) if needed."""
         with self._clock_lock:
             if self._clock is None:
-                node = s.get(Meta, meta.NODE)
-                if node is None:
-                    node = Meta(key=meta.NODE, value="n" + uuid.uuid4().hex[:12])
-                    s.add(node)
+                node = self._clock_in_locked(s)
                 last = s.get(Meta, meta.HLC)
                 # the laptop's wall clock through timefmt, the one place the client reads it
-                self._clock = HybridClock(node.value, wall_ms=lambda: timefmt.wall_ms(),
+                self._clock = HybridClock(node, wall_ms=lambda: timefmt.wall_ms(),
                                           last=last.value if last else None)
             return self._clock
+
+    def _clock_in_locked(self, s: Session) -> str:
+        """This laptop's node id (made once and kept in `meta`)."""
+        if self._clock is not None:
+            return self._clock.node_id
+        node = s.get(Meta, meta.NODE)
+        if node is None:
+            node = Meta(key=meta.NODE, value="n" + uuid.uuid4().hex[:12])
+            s.add(node)
+        return node.value
 
     def tick(self, s: Session) -> str:
         """A new HLC for a local edit, saved as the high-water mark in the edit's transaction."""
@@ -150,16 +158,30 @@ class Store:
         return hlc
 
     def observe(self, s: Session, hlc: str) -> None:
-        """Fold in an HLC seen from elsewhere and save the high-water mark in `s`."""
+        """Fold in an HLC pulled from the server and save the high-water marks in `s`: the
+        clock's, and the greatest HLC the server has sent (`meta.HLC_SEEN`, the floor the
+        clock is wound back to after a wrong clock, see `rewind_clock`)."""
         clock = self._clock_in(s)
         clock.observe(hlc)
         # compare time and counter only (the node id differs); one statement, no ORM
         s.connection().exec_driver_sql(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "INSERT INTO meta (key, value) VALUES (?, ?), (?, ?) ON CONFLICT (key) DO UPDATE "
             "SET value = excluded.value "
             "WHERE substr(meta.value, 1, 18) < substr(excluded.value, 1, 18)",
-            (meta.HLC, clock.last()),
+            (meta.HLC, clock.last(), meta.HLC_SEEN, hlc),
         )
+
+    def rewind_clock(self, s: Session, floor: str) -> str:
+        """Set the clock back to `floor` (an HLC; the wall clock still moves it on): after
+        a wrong clock stamped local edits days ahead, the saved high-water mark would
+        otherwise keep every later edit days ahead too. The caller chooses a floor no
+        lower than anything the server has or may accept (replication/clock.py)."""
+        with self._clock_lock:
+            node = self._clock_in_locked(s)
+            self._clock = HybridClock(node, wall_ms=lambda: timefmt.wall_ms(), last=floor)
+            last = self._clock.last()
+        s.merge(Meta(key=meta.HLC, value=last))
+        return last
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -197,6 +219,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def store_of(s: Session) -> Store:
+    """The store a session belongs to."""
+    store: Store = s.info["store"]
+    return store
 
 
 def _alembic_config(engine_url: str) -> Config:

@@ -89,6 +89,9 @@ changes = Table(
 Index("uq_changes_append_entity", changes.c.entity_id, unique=True,
       sqlite_where=text("op = 'append'"), postgresql_where=text("op = 'append'"))
 
+# A record's history (sync.server.pull.history_page, the count of a reveal).
+Index("ix_changes_scope_seq", changes.c.scope, changes.c.seq)
+
 # Materialised current state of mergeable records (unit, incident, conflict):
 # per-field values, HLCs and authors, plus the columns visibility needs.
 records = Table(

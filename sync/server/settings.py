@@ -65,6 +65,10 @@ class Settings:
     sqlite_recheck_s: float = 1.0
     # Threads for blocking work off the event loop (pulls, sign-ins, audit).
     io_threads: int = 32
+    # The oldest client protocol revision served (/v1/health, /v1/me): an older client
+    # says "update" instead of syncing half the data. Raise it when a change of the
+    # protocol needs every laptop updated ($FIELDSYNC_MIN_CLIENT_REVISION).
+    min_client_revision: int = 1
 
     @classmethod
     def from_env(cls, database_url: str) -> Settings:
@@ -80,6 +84,7 @@ class Settings:
             kdf_memory_kib=max(env_int("FIELDSYNC_KDF_MEMORY_KIB", 64 * 1024), 19 * 1024),
             kdf_time_cost=max(env_int("FIELDSYNC_KDF_TIME_COST", 3), 2),
             sqlite_recheck_s=float(recheck) if recheck.replace(".", "", 1).isdigit() else 1.0,
+            min_client_revision=max(env_int("FIELDSYNC_MIN_CLIENT_REVISION", 1), 1),
         )
 
     @property
