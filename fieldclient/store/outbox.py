@@ -29,6 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from fieldclient.core import timefmt
 from fieldclient.store import rejections
 from fieldclient.store.db import store_of
 from fieldclient.store.events import ChangeSet
@@ -80,7 +81,7 @@ def add(s: Session, entity: str, entity_id: str, op: str, fields: dict[str, Any]
         base: dict[str, str], hlc: str) -> None:
     """Queue one change (in the caller's transaction, the one that writes the edit)."""
     s.add(Outbox(change_id=str(new_id()), entity=entity, entity_id=entity_id, op=op,
-                 fields=fields, base=base, hlc=hlc, created_at=datetime.now(UTC),
+                 fields=fields, base=base, hlc=hlc, created_at=timefmt.utcnow(),
                  state="waiting"))
 
 

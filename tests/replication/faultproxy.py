@@ -11,14 +11,22 @@ Modes (switchable while running; each new connection reads the current mode):
 With `only` set (e.g. b"POST /v1/changes"), a fault hits only requests that start so and
 every other request passes: a client asks the server's version before it pushes, and
 pulls while it pushes.
+`clock_shift_ms` moves the server's clock as its answers tell it (`X-Server-Time` and
+`Date` headers), so a test can show a client a server whose clock differs from the
+client's own without touching either process's clock.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+_TIME_HEADER = re.compile(rb"(?im)^(x-server-time|date): ([^\r\n]+)\r$")
 
 
 def _rst(sock: socket.socket) -> None:
@@ -36,6 +44,7 @@ class FaultProxy:
         self.cut_after = 200
         self.on_reply: Callable[[], None] | None = None
         self.only: bytes | None = None
+        self.clock_shift_ms = 0
         self.connections = 0
         self._lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -82,6 +91,16 @@ class FaultProxy:
                 return
             self.connections += 1
             threading.Thread(target=self._serve, args=(client, self.mode), daemon=True).start()
+
+    def _shifted(self, m: re.Match[bytes]) -> bytes:
+        name, value = m.group(1), m.group(2).decode()
+        shift = timedelta(milliseconds=self.clock_shift_ms)
+        if name.lower() == b"date":
+            when = parsedate_to_datetime(value) + shift
+            return name + b": " + format_datetime(when.astimezone(UTC), usegmt=True).encode() + b"\r"
+        when = datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
+        return name + b": " + when.isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z").encode() + b"\r"
 
     def _hits(self, request: bytes) -> bool:
         return self.only is None or request.startswith(self.only)
@@ -150,6 +169,8 @@ class FaultProxy:
                     _rst(client)
                     _rst(up)
                     return
+                if self.clock_shift_ms:
+                    data = _TIME_HEADER.sub(self._shifted, data)
                 if mode == "cut" and self._hits(request[0]):
                     room = self.cut_after - sent
                     if room <= len(data):

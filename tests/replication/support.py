@@ -46,7 +46,8 @@ def free_port() -> int:
 class Server:
     """A real fieldsync process on loopback with SQLite in a temporary folder."""
 
-    def __init__(self, folder: Path, tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(self, folder: Path, tls: tuple[Path, Path] | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.db = f"sqlite:///{folder / 'server.db'}"
@@ -58,6 +59,7 @@ class Server:
             "FIELDSYNC_KDF_MEMORY_KIB": "19456",
             "FIELDSYNC_KDF_TIME_COST": "2",
             "FIELDSYNC_DATA_DIR": str(folder),
+            **(env or {}),
         }
         self.log = folder / "server.log"
 
