@@ -355,13 +355,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self.status.show_cursor(lat, lon, self.coord_format)
 
     def _refresh_waiting(self) -> None:
-        def fetch() -> int:
+        def fetch() -> Any:
             with self.store.session() as s:
-                return outbox_counts(s).pending
+                return outbox_counts(s)
 
-        def done(n: Any, error: BaseException | None) -> None:
+        def done(counts: Any, error: BaseException | None) -> None:
             if error is None:
-                self.status.set_waiting(int(n))
+                self.status.set_counts(counts)
 
         run_task(fetch, done)
 
