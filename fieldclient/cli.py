@@ -370,11 +370,11 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
     from fieldclient.store.writer import LocalWriter
 
     if args.latlon is not None:
-        lat, lon = coords.parse_dd(args.latlon)
+        lat, lon, square = coords.locate(args.latlon, "dd")
     elif args.mgrs is not None:
-        lat, lon = coords.parse_mgrs(args.mgrs)
+        lat, lon, square = coords.locate(args.mgrs, "mgrs")
     else:
-        lat, lon = coords.parse_dms(args.dms)
+        lat, lon, square = coords.locate(args.dms, "dms")
     store = store_opener()
     with store.session() as s:
         uid = _unit_id(s, args.callsign, args.agency)
@@ -384,7 +384,7 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
     }, creating=True)
     pid = LocalWriter(store).log_position(
         uid, clean["lat"], clean["lon"], observed_at=clean["observed_at"], source=clean["source"],
-        accuracy_m=clean["accuracy_m"], note=clean["note"])
+        accuracy_m=coords.accuracy_for(clean["accuracy_m"], square), note=clean["note"])
     print(f"{pid}\t{coords.format_dd(clean['lat'], clean['lon'])}\t"
           f"{coords.format_mgrs(clean['lat'], clean['lon'])}")
     return EXIT_OK
