@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.core.bidi import isolate
 from fieldclient.core.timefmt import format_local
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
@@ -178,7 +179,7 @@ class ConflictsPanel(Retranslatable, QWidget):
                 field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
                 format_local(r["loser_at"]),
             ]
-            for col, text in enumerate(cells):
+            for col, text in enumerate(map(isolate, cells)):  # isolated (core.bidi)
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
                 if r["status"] != "open":

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldclient.core import vocab
+from fieldclient.core.bidi import isolate
 from fieldclient.core.errors import InvalidInput, UserFacingError
 from fieldclient.core.timefmt import format_local
 from fieldclient.store import queries
@@ -235,10 +236,10 @@ class IncidentPanel(Retranslatable, QWidget):
         current = None
         for r in self._rows:
             item = QTreeWidgetItem([
-                format_local(r.occurred_at), str(r.severity), r.title,
+                format_local(r.occurred_at), str(r.severity), isolate(r.title),
                 label(r.status, "incident_status"), label(r.kind, "incident_kind"),
             ])
-            item.setToolTip(2, r.title)
+            item.setToolTip(2, isolate(r.title))
             item.setToolTip(0, dtg(r.occurred_at))
             item.setData(0, ID_ROLE, r.id)
             item.setToolTip(1, severity_label(r.severity))
@@ -298,7 +299,10 @@ class IncidentPanel(Retranslatable, QWidget):
 
     def _fill_detail(self) -> None:
         rec = self._record
-        e = html.escape
+
+        def e(text: str) -> str:  # record text isolated (core.bidi), then escaped
+            return html.escape(isolate(text))
+
         self.add_button.setEnabled(rec is not None)
         if rec is None:
             self.header.setText("<i>{}</i>".format(e(self.tr("Select an incident."))))
@@ -328,8 +332,9 @@ class IncidentPanel(Retranslatable, QWidget):
             if entry.kind == "assignment" and entry.unit_id:
                 cs = self._callsigns.get(entry.unit_id, "?")
                 text = f"[{cs}] {text}"
+            text = isolate(text)
             item = QTreeWidgetItem([
-                format_local(entry.created_at), entry.author or "",
+                format_local(entry.created_at), isolate(entry.author or ""),
                 label(entry.kind, "entry_kind"), text,
             ])
             item.setData(0, ID_ROLE, entry.id)

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.ui import geo
@@ -425,10 +426,12 @@ class RosterModel(QAbstractTableModel):
         return None
 
     def _display(self, row: Row, col: int) -> Any:
+        # Record text is isolated (core.bidi): a direction control in it cannot turn the
+        # cell around, nor pass a unit off as another.
         if col == COL_CALLSIGN:
-            return row[CALLSIGN]
+            return isolate(row[CALLSIGN])
         if col == COL_PARENT:
-            return self._parent_callsign(row)
+            return isolate(self._parent_callsign(row))
         if col == COL_AGENCY:
             return row[AGENCY]
         if col in COLUMN_GROUPS:

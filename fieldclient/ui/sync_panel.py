@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.core.bidi import isolate
 from fieldclient.core.timefmt import format_local
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
@@ -104,7 +105,7 @@ def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
             r["reason"] or "",
         ]
         items = []
-        for text in cells:
+        for text in map(isolate, cells):  # record text isolated (core.bidi)
             item = QStandardItem(text)
             item.setEditable(False)
             item.setToolTip(text)
