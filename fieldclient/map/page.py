@@ -42,6 +42,7 @@ JS = [
     ("markercluster", f"{APP_ORIGIN}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
     ("milsymbol", f"{APP_ORIGIN}/vendor/milsymbol/milsymbol.js"),
     ("qwebchannel", f"{APP_ORIGIN}/qwebchannel.js"),
+    ("enlace_tiles", f"{APP_ORIGIN}/web/map-tiles.js"),
     ("enlace_map", f"{APP_ORIGIN}/web/map.js"),
 ]
 CSS = [
