@@ -66,17 +66,17 @@ class _Out:
     def __init__(self, args: argparse.Namespace) -> None:
         self.lang = _lang(args)
 
-    def tr(self, context: str, text: str) -> str:
+    def lookup(self, context: str, text: str) -> str:
         return translate(context, text, self.lang)
 
     def msg(self, text: str, **params: object) -> str:
-        return self.tr(CTX, text).format(**params)
+        return self.lookup(CTX, text).format(**params)
 
     def error(self, exc: UserFacingError) -> str:
         if isinstance(exc, InvalidMBTiles):
-            return exc.message(self.tr)
+            return exc.message(self.lookup)
         try:
-            return self.tr("errors", exc.template).format(**exc.params)
+            return self.lookup("errors", exc.template).format(**exc.params)
         except (KeyError, IndexError, ValueError):
             return str(exc)
 
@@ -160,7 +160,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for info in found.good:
         print(f"{info.path.name}\t{info.name}\t{info.format}\tz{info.minzoom}-{info.maxzoom}")
     for exc in found.bad:
-        why = out.tr("errors", exc.why_template).format(**exc.why_params)
+        why = out.lookup("errors", exc.why_template).format(**exc.why_params)
         print(f"{Path(exc.path).name}\t{out.msg(MSG_SKIPPED, why=why)}")
     for part in found.unfinished:
         print(f"{part.name}\t{out.msg(MSG_UNFINISHED)}")

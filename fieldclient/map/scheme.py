@@ -32,7 +32,15 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QIODevice,
+    QObject,
+    QTimer,
+)
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -129,6 +137,8 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         # wants it) leaves this map at once and its answer is dropped.
         self._waiting: dict[int, QWebEngineUrlRequestJob] = {}
         self._tokens = itertools.count()
+        self._queue: list[tuple[int, Callable[[], bytes | None], Callable[[bytes], str]]] = []
+        self._flush_due = False
         self._io = serial_pool(self)
         root = resources_dir()
         self._roots = {
@@ -227,23 +237,49 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
 
     def _answer_later(self, job: QWebEngineUrlRequestJob, read: Callable[[], bytes | None],
                       mime: Callable[[bytes], str]) -> None:
-        """Read on the worker; answer on the UI thread if the page still wants it."""
+        """Read on the worker; answer on the UI thread if the page still wants it. Requests
+        Chromium hands over in one burst (the tiles of a pan) share one task and one reply
+        pass, so the UI thread is woken once per burst, not once per tile."""
         token = next(self._tokens)
         self._waiting[token] = job
         job.destroyed.connect(lambda *_: self._waiting.pop(token, None))
+        self._queue.append((token, read, mime))
+        if not self._flush_due:
+            self._flush_due = True
+            QTimer.singleShot(0, self._flush)
 
-        def done(data: bytes | None, error: BaseException | None) -> None:
-            waiting = self._waiting.pop(token, None)
-            if waiting is None:
-                return
-            if error is not None:
-                log.warning("enlace:// read failed: %s", error)
-            if error is not None or data is None:
-                waiting.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+    def _flush(self) -> None:
+        self._flush_due = False
+        batch, self._queue = self._queue, []
+        waiting = self._waiting
+
+        def work() -> list[tuple[int, bytes | None, Callable[[bytes], str]]]:
+            out = []
+            for token, read, mime in batch:
+                if token not in waiting:
+                    continue  # dropped by the page meanwhile (a zoom went past it)
+                try:
+                    data = read()
+                except Exception as exc:  # noqa: BLE001 - one bad read fails one request
+                    log.warning("enlace:// read failed: %s", exc)
+                    data = None
+                out.append((token, data, mime))
+            return out
+
+        run_task(work, self._answer, self._io)
+
+    def _answer(self, results: list[tuple[int, bytes | None, Callable[[bytes], str]]] | None,
+                error: BaseException | None) -> None:
+        if error is not None:
+            log.error("enlace:// reads failed", exc_info=error)
+        for token, data, mime in results or []:
+            job = self._waiting.pop(token, None)
+            if job is None:
+                continue
+            if data is None:
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             else:
-                self._reply(waiting, mime(data), data)
-
-        run_task(read, done, self._io)
+                self._reply(job, mime(data), data)
 
 
 def _mime(path: Path) -> str:

@@ -216,9 +216,9 @@ class MapView(Retranslatable, QWidget):
         for text in self._notices:
             if text not in before:
                 self.noticeRaised.emit(text)
-        self.layersChanged.emit()
         if self._page_ready:
-            self._send_config()
+            self._send_config()  # before the signal: a listener may show a new layer at once
+        self.layersChanged.emit()
         self._maybe_ready()
 
     def _skipped_notices(self) -> list[str]:

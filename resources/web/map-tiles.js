@@ -189,7 +189,7 @@
     var inView = layer._enl.coverage && map.getBounds().intersects(layer._enl.coverage);
     var zoomIn = [texts.showArea, function () { showArea(layer); }];
     if (map.getZoom() < layer.options.minZoom) {
-      return { kind: "zoom", text: fill(texts.zoomIn, { name: name, zoom: layer._enl.lo }),
+      return { kind: "zoom", text: fill(texts.zoomIn, { name: name, zoom: layer.options.minZoom }),
         links: [zoomIn] };
     }
     if (layer._enl.state === "cap") {
@@ -357,8 +357,9 @@
     return wanted || current;
   };
 
-  // Read-only probe for tests and benchmarks.
+  // Probe for tests and benchmarks (it only draws a notice already due).
   T.stats = function () {
+    if (pending) refresh();
     var layer = active();
     var loaded = 0;
     if (layer) {

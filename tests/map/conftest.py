@@ -131,6 +131,14 @@ def make_mbtiles(path: Path, name: str = "Test map", fmt: str = "png", zooms: in
     return tiles
 
 
+@pytest.fixture(scope="session")
+def gis_packages(tmp_path_factory) -> dict[str, Path]:
+    """Packages made by GDAL, rio mbtiles and mb-util (tests/map/packages.py); read-only."""
+    from tests.map.packages import build_all
+
+    return build_all(tmp_path_factory.mktemp("gis"))
+
+
 @pytest.fixture
 def unit_factory(writer: LocalWriter) -> Callable[..., list[str]]:
     return lambda n, **kw: add_units(writer, n, **kw)
