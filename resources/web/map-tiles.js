@@ -148,7 +148,26 @@
       if (!map.hasLayer(layers[key])) map.addLayer(layers[key]);
     }
     current = key;
+    clip();
     schedule();
+  }
+
+  // Edge tiles hold more than the package's area: JPEG has no transparency, so the rest
+  // of such a tile is black (or white). The raster is clipped to the coverage, and the
+  // land under it shows there. Layer points move only when the view is reset or zoomed.
+  function clip() {
+    var layer = active();
+    if (!layer || !layer._container) return;
+    var cov = layer._enl.coverage;
+    if (!cov) {
+      layer._container.style.clipPath = "";
+      return;
+    }
+    var nw = map.latLngToLayerPoint(cov.getNorthWest());
+    var se = map.latLngToLayerPoint(cov.getSouthEast());
+    layer._container.style.clipPath = "polygon(" + [
+      nw.x + "px " + nw.y + "px", se.x + "px " + nw.y + "px",
+      se.x + "px " + se.y + "px", nw.x + "px " + se.y + "px"].join(", ") + ")";
   }
 
   // -- coverage and notices ---------------------------------------------------------------
@@ -284,10 +303,12 @@
     L.DomEvent.disableScrollPropagation(box);
     map.getContainer().appendChild(box);
     map.on("zoomend moveend resize", schedule);
+    map.on("zoomend viewreset moveend", clip);
     map.on("baselayerchange", function (e) {
       var key = "plain";
       Object.keys(layers).forEach(function (k) { if (layers[k] === e.layer) key = k; });
       current = key;
+      clip();
       schedule();
       host.onBase(key);
     });

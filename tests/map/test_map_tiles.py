@@ -157,15 +157,17 @@ def test_overzoom_past_the_highest_level(gis_packages, store, make_view, js, qtb
 def test_land_outside_the_package_is_land_and_coverage_is_shown(gis_packages, store, make_view,
                                                                 js, qtbot) -> None:
     """With a package as the base, land beyond its tiles keeps the outlines' land colour (not
-    the sea's), and the package's coverage is outlined."""
+    the sea's), so does the filler of its edge tiles, and the package's coverage is outlined."""
     key = install(store, gis_packages["rio_jpeg"])
     view = make_view()
     view.restore_view_state({"lat": 20.55, "lon": -103.5, "zoom": 11, "base": key})
     qtbot.waitUntil(lambda: tiles(js, view)["base"] == key, timeout=10_000)
     state = settle(qtbot, js, view)
     assert state["coverage"] and state["notice"] is None
-    wait_colour(qtbot, js, view, 20.42, -103.7, LAND, )
+    wait_colour(qtbot, js, view, 20.42, -103.7, LAND)  # beyond the package's tiles
     assert not near(colour_at(js, view, 20.42, -103.7), SEA)
+    # Inside an edge tile but outside the package's area: JPEG fills it black; land shows.
+    wait_colour(qtbot, js, view, 20.50, -103.35, LAND)
     wait_colour(qtbot, js, view, *point("sw"), COLOURS["sw"])
     assert js(view, "document.querySelectorAll('.leaflet-overlay-pane path[stroke-dasharray]')"
                     ".length") == 1
