@@ -160,7 +160,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for info in found.good:
         print(f"{info.path.name}\t{info.name}\t{info.format}\tz{info.minzoom}-{info.maxzoom}")
     for exc in found.bad:
-        why = out.lookup("errors", exc.why_template).format(**exc.why_params)
+        why = exc.reason(out.lookup)
         print(f"{Path(exc.path).name}\t{out.msg(MSG_SKIPPED, why=why)}")
     for part in found.unfinished:
         print(f"{part.name}\t{out.msg(MSG_UNFINISHED)}")

@@ -81,13 +81,19 @@ class InvalidMBTiles(InvalidInput):
         super().__init__(MSG_INVALID, path=str(path), why=self.why)
         self.path = str(path)
 
-    def message(self, translate: Any) -> str:
-        """The whole message in the user's language; `translate(context, text)` translates."""
-        why = translate("errors", self.why_template)
+    def reason(self, translate: Any) -> str:
+        """Why, in the user's language; `translate(context, text)` translates."""
         try:
-            why = why.format(**self.why_params) if self.why_params else why
-            return translate("errors", self.template).format(path=self.path, why=why)
+            return translate("errors", self.why_template).format(**self.why_params)
         except (KeyError, IndexError, ValueError):  # a broken translation must not hide it
+            return self.why
+
+    def message(self, translate: Any) -> str:
+        """The whole message in the user's language."""
+        try:
+            return translate("errors", self.template).format(
+                path=self.path, why=self.reason(translate))
+        except (KeyError, IndexError, ValueError):
             return str(self)
 
 

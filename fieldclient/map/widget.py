@@ -222,16 +222,9 @@ class MapView(Retranslatable, QWidget):
         self._maybe_ready()
 
     def _skipped_notices(self) -> list[str]:
-        out = []
-        for exc in self._catalogue.problems:
-            why = QCoreApplication.translate("errors", exc.why_template)
-            try:
-                why = why.format(**exc.why_params)
-            except (KeyError, IndexError, ValueError):
-                why = exc.why
-            out.append(self.tr("Map package {file} was skipped: {why}").format(
-                file=Path(exc.path).name, why=why))
-        return out
+        return [self.tr("Map package {file} was skipped: {why}").format(
+                    file=Path(exc.path).name, why=exc.reason(QCoreApplication.translate))
+                for exc in self._catalogue.problems]
 
     def notices(self) -> list[str]:
         return list(self._notices)
@@ -281,6 +274,7 @@ class MapView(Retranslatable, QWidget):
                 "texts": self._texts(),
                 "labels": self._labels(),
                 "layers": self._layers,
+                "layersKnown": self._catalogue.scanned,  # else `layers` is not read yet
                 "notices": self._notices,
             }
         )

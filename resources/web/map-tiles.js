@@ -314,9 +314,9 @@
     });
   };
 
-  // The packages (from Python, on every config message), the page's texts, and the
-  // notices of packages that were skipped.
-  T.configure = function (list, pageTexts, skipped) {
+  // The packages (from Python, on every config message), the page's texts, the notices
+  // of packages that were skipped, and whether the packages folder has been read yet.
+  T.configure = function (list, pageTexts, skipped, known) {
     texts = pageTexts || {};
     var fresh = {};
     var entries = {};
@@ -342,9 +342,9 @@
     var overlays = {};
     if (borders) overlays[escapeHtml(texts.outlines || "Country outlines")] = borders;
     control = L.control.layers(entries, overlays, { position: "topright" }).addTo(map);
-    configured = true;
+    configured = configured || !!known;
     var key = wanted && layers[wanted] ? wanted : current;
-    if (wanted && layers[wanted]) wanted = null;
+    if (wanted && (layers[wanted] || known)) wanted = null; // listed, or gone for good
     setBase(layers[key] ? key : "plain");
     skippedEl.textContent = "";
     (Array.isArray(skipped) ? skipped : []).forEach(function (n) {

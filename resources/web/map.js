@@ -384,7 +384,7 @@
     if (num(msg.staleMinutes) !== null) cfg.staleMs = msg.staleMinutes * 60000;
     cfg.texts = msg.texts || {};
     cfg.labels = msg.labels || {};
-    Tiles.configure(msg.layers, cfg.texts, msg.notices);
+    Tiles.configure(msg.layers, cfg.texts, msg.notices, msg.layersKnown === true);
     refreshStale();
   }
 
