@@ -46,6 +46,8 @@ MAX_LAT = 85.0511287798066  # the Web Mercator square
 MSG_INVALID = QT_TRANSLATE_NOOP("errors", "{path} is not a usable MBTiles map package: {why}")
 # Each reason says what is wrong and what to do about it.
 WHY_NOT_FOUND = QT_TRANSLATE_NOOP("errors", "the file does not exist.")
+WHY_UNREADABLE = QT_TRANSLATE_NOOP(
+    "errors", "it cannot be read ({detail}). Check the file's permissions, or copy it again.")
 WHY_NOT_SQLITE = QT_TRANSLATE_NOOP(
     "errors",
     "it is not an SQLite database, which every MBTiles package is. Check that the file was "
@@ -287,9 +289,13 @@ def validate(path: Path | str, immutable: bool = False) -> MBTilesInfo:
     p = Path(path)
     if not p.is_file():
         raise InvalidMBTiles(p, WHY_NOT_FOUND)
-    with p.open("rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise InvalidMBTiles(p, WHY_NOT_SQLITE)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise InvalidMBTiles(p, WHY_UNREADABLE, detail=exc.strerror or str(exc)) from None
+    if head != SQLITE_MAGIC:
+        raise InvalidMBTiles(p, WHY_NOT_SQLITE)
     try:
         con = connect_ro(p, immutable)
         try:

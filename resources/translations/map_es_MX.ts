@@ -216,6 +216,10 @@
         <translation>el archivo no existe.</translation>
     </message>
     <message>
+        <source>it cannot be read ({detail}). Check the file&apos;s permissions, or copy it again.</source>
+        <translation>no se puede leer ({detail}). Revise los permisos del archivo o cópielo de nuevo.</translation>
+    </message>
+    <message>
         <source>it is not an SQLite database, which every MBTiles package is. Check that the file was copied completely, or export the map again as MBTiles.</source>
         <translation>no es una base de datos SQLite, y todo paquete MBTiles lo es. Verifique que el archivo se copió completo, o exporte el mapa de nuevo como MBTiles.</translation>
     </message>

@@ -71,7 +71,7 @@ def geotiff(path: Path, zoom: int = 14, bounds: tuple[float, float, float, float
 def imagery_geotiff(path: Path, bounds: tuple[float, float, float, float], zoom: int,
                     seed: int = 1) -> Path:
     """An RGB GeoTIFF that compresses like aerial imagery (smooth fields, fine grain), at about
-    the resolution of `zoom`: JPEG tiles of about 20 KB, as an orthophoto package has."""
+    the resolution of `zoom`: JPEG tiles of about 15 KB, as an orthophoto package has."""
     w, s, e, n = bounds
     res = 360 / ((1 << zoom) * 256)
     width, height = round((e - w) / res), round((n - s) / res)
