@@ -123,9 +123,3 @@ class LayerCatalogue(QObject):
         self.scanned = True
         self._watch([i.path for i in found.good] + [Path(b.path) for b in found.bad])
         self.changed.emit()
-
-    def close(self) -> None:
-        self._timer.stop()
-        self._generation += 1
-        self._registry.drop(list(self.owned))
-        self.owned.clear()

@@ -121,10 +121,6 @@ class MBTilesInfo:
     indexed: bool = True  # the tiles table has an index for tile lookups
     metadata: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def mime(self) -> str:
-        return MIME[self.format]
-
     def layer(self) -> dict[str, Any]:
         """What the map page needs to know of this package (JSON-safe)."""
         return {
