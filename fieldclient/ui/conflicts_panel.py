@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,18 +30,18 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from fieldclient.core.timefmt import format_local
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Conflict, Incident, Unit
 from fieldclient.store.writer import META_USER, LocalWriter
+from fieldclient.ui import times
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import entity_name, field_name, field_value
 from fieldclient.ui.tasks import run_task
 
-COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 150, 4: 130, 5: 150, 6: 150}
+COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 110, 5: 150, 6: 110}
 
 
 def hlc_time(hlc: str | None) -> datetime | None:
@@ -142,6 +144,20 @@ class ConflictsPanel(Retranslatable, QWidget):
         self.accept_button.setText(self.tr("Accept theirs"))
         if self.rows:
             self._fill(self.rows)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column at least as wide as its title, the time columns as their times."""
+        fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
+        header = self.table.horizontalHeader()
+        sample = times.when(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+        for col in range(self.COLS - 1):  # the last one stretches
+            item = self.table.horizontalHeaderItem(col)
+            texts = [item.text() if item is not None else ""]
+            if col in (4, 7):
+                texts.append(sample)
+            need = max(fm.horizontalAdvance(t) for t in texts) + 24
+            header.resizeSection(col, max(COLUMN_WIDTHS.get(col, 0), need))
 
     def _on_changed(self, cs: ChangeSet) -> None:
         if cs.get("conflict") and not self._timer.isActive():
@@ -174,9 +190,9 @@ class ConflictsPanel(Retranslatable, QWidget):
                 f"{entity_name(entity)} {r['name']}".strip(),
                 field_name(entity, field) if field else "",
                 field_value(entity, field, r["winner_value"]), r["winner_by"] or "",
-                format_local(r["winner_at"]),
+                times.when(r["winner_at"]),
                 field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
-                format_local(r["loser_at"]),
+                times.when(r["loser_at"]),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

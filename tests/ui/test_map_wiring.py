@@ -46,6 +46,15 @@ class FakeMap(QWidget):
     def restore_view_state(self, state: dict[str, Any]) -> None:
         self.calls.append(("restore_view_state", state))
 
+    def set_night_mode(self, on: bool) -> None:
+        self.calls.append(("set_night_mode", on))
+
+    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "") -> None:
+        self.calls.append(("set_unit_filter", (agency, kind, status)))
+
+    def pan_to(self, lat: float, lon: float, min_zoom: int | None = None) -> None:
+        self.calls.append(("pan_to", (lat, lon, min_zoom)))
+
 
 def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ENLACE_NO_SYNC", "1")
