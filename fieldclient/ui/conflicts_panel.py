@@ -102,7 +102,7 @@ class ConflictsPanel(Retranslatable, QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the last column is a time: never squeezed
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         self.keep_button = QPushButton(self)
@@ -151,7 +151,7 @@ class ConflictsPanel(Retranslatable, QWidget):
         fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
         header = self.table.horizontalHeader()
         sample = times.when(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
-        for col in range(self.COLS - 1):  # the last one stretches
+        for col in range(self.COLS):
             item = self.table.horizontalHeaderItem(col)
             texts = [item.text() if item is not None else ""]
             if col in (4, 7):
@@ -194,8 +194,11 @@ class ConflictsPanel(Retranslatable, QWidget):
                 field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
                 times.when(r["loser_at"]),
             ]
+            tips = list(cells)
+            tips[4], tips[7] = times.other(r["winner_at"]), times.other(r["loser_at"])
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tips[col])  # names and values may be longer than the column
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
                 if r["status"] != "open":
                     item.setForeground(Qt.GlobalColor.gray)

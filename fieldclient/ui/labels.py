@@ -62,6 +62,17 @@ def agency_names() -> dict[str, str]:
     return dict(_agency_names)
 
 
+def readable_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """A refusal's parameters as people read them: a role by its label, an agency by its
+    name (the templates of `sync.protocol.problems` take them as they come)."""
+    shown = dict(params or {})
+    if isinstance(shown.get("role"), str):
+        shown["role"] = label(shown["role"], "role")
+    if isinstance(shown.get("agency"), str):
+        shown["agency"] = agency_name(shown["agency"])
+    return shown
+
+
 def severity_label(value: int) -> str:
     return label(str(value), "severity")
 

@@ -102,7 +102,10 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         # The dialog grows to fit a message instead of squeezing the fields above it.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.setMinimumWidth(460)
+        for edit in (self.server, self.username, self.password, self.device):
+            edit.setMinimumWidth(320)  # a whole https:// address, and room for the hint
+        self.ca_file.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            self.ca_file.placeholderText()) + 16)
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.error)
@@ -150,7 +153,7 @@ class SignInDialog(QDialog):
             return
         self._busy = True
         self._set_enabled(False)
-        self.error.setText(self.tr("Signing in…"))
+        self._say(self.tr("Signing in…"))
         args = (
             self.server.text().strip(), self.username.text().strip(), self.password.text(),
             self.device.text().strip(), self.ca_file.text().strip() or None,
@@ -162,6 +165,15 @@ class SignInDialog(QDialog):
 
         run_task(work, self._done)
 
+    def _say(self, text: str) -> None:
+        """Show a message under the form; the dialog grows to show all of it (a wrapped
+        label's height is not in the window's minimum size, so ask for it here)."""
+        self.error.setText(text)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.adjustSize()
+
     def _set_enabled(self, on: bool) -> None:
         for w in (self.server, self.username, self.password, self.device, self.ca_file):
             w.setEnabled(on)
@@ -172,19 +184,19 @@ class SignInDialog(QDialog):
         self._set_enabled(True)
         if error is not None:
             if no_secure_keyring(error):
-                self.error.setText(self.tr(
+                self._say(self.tr(
                     "This computer has no secure place to keep the sign-in, so nothing was "
                     "saved. On Linux, install GNOME Keyring (package gnome-keyring) or KWallet, "
                     "sign in to the desktop so it is unlocked, and try again. Windows and macOS "
                     "have one built in."))
             elif isinstance(error, UserFacingError):
-                self.error.setText(error_text(error))
+                self._say(error_text(error))
             else:
-                self.error.setText(self.tr("Sign-in failed: {why}").format(why=type(error).__name__))
+                self._say(self.tr("Sign-in failed: {why}").format(why=type(error).__name__))
             self._validate()
             return
         self.password.clear()
-        self.error.setText("")
+        self._say("")
         info = {"server": acct.server, "username": acct.username, "device_id": acct.device_id}
         self.signedIn.emit(info)
         if self.controller is not None:

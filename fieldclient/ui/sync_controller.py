@@ -31,6 +31,7 @@ from fieldclient.store import outbox as _outbox
 from fieldclient.store.db import Store
 from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.labels import readable_params
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def requeue_rejected(session: Session, seq: int) -> bool:
 def rejection_text(code: str | None, params: dict[str, Any] | None, reason: str | None) -> str:
     """Why the server refused a change, in the user's language (from the rejection's code
     and parameters; the server's English words only when it sent no code)."""
-    return _outbox.rejection_message(code, params, reason, QCoreApplication.translate)
+    return _outbox.rejection_message(code, readable_params(params), reason,
+                                     QCoreApplication.translate)
 
 
 def no_secure_keyring(error: BaseException) -> bool:

@@ -323,6 +323,14 @@
         <translation>Coordenadas:</translation>
     </message>
     <message>
+        <source>Coordinate format</source>
+        <translation>Formato de coordenadas</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
         <source>Time:</source>
         <translation>Hora:</translation>
     </message>
@@ -503,12 +511,12 @@
         <translation>Cualquier estado</translation>
     </message>
     <message>
-        <source>Find: callsign, name, agency, kind, status… (Ctrl+F)</source>
-        <translation>Buscar: indicativo, nombre, dependencia, tipo, estado… (Ctrl+F)</translation>
+        <source>Find a unit… (Ctrl+F)</source>
+        <translation>Buscar unidad… (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Accents and capitals do not matter: &quot;policia&quot; finds &quot;Policía&quot;.</source>
-        <translation>No importan acentos ni mayúsculas: «policia» encuentra «Policía».</translation>
+        <source>Finds units by callsign, name, agency, kind or status. Accents and capitals do not matter: &quot;policia&quot; finds &quot;Policía&quot;.</source>
+        <translation>Busca unidades por indicativo, nombre, dependencia, tipo o estado. No importan acentos ni mayúsculas: «policia» encuentra «Policía».</translation>
     </message>
     <message>
         <source>Any kind</source>

@@ -186,9 +186,10 @@ def english_leaks(texts: list[str], also: frozenset[str] = frozenset()) -> list[
     leaks: list[str] = []
     for text in texts:
         pieces = [text, *[p for p in PARTS.split(text) if p]]
-        for piece in pieces:
-            piece = piece.strip(" .…:()[]")
-            if piece in exact or piece in codes or any(p.match(piece) for p in patterns):
+        for raw in pieces:
+            piece = raw.strip(" .…:()[]")
+            if {raw, piece} & exact or piece in codes or \
+                    any(p.match(raw) or p.match(piece) for p in patterns):
                 leaks.append(f"{piece!r} in {text!r}")
                 break
     return sorted(set(leaks))
@@ -253,6 +254,8 @@ def _view_cut(view: QAbstractItemView, name: str) -> list[str]:
     problems = []
     hfm = QFontMetrics(header.font())
     fm = QFontMetrics(view.font())
+    # what Qt's item delegates leave around a cell's text
+    cell_margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
     margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
     for col in range(model.columnCount()):
@@ -272,7 +275,8 @@ def _view_cut(view: QAbstractItemView, name: str) -> list[str]:
             if not isinstance(text, str) or not text:
                 continue
             tip = idx.data(Qt.ItemDataRole.ToolTipRole)
-            need = fm.horizontalAdvance(text) + 10 + indent
+            icon = view.iconSize().width() + 4 if idx.data(Qt.ItemDataRole.DecorationRole) else 0
+            need = fm.horizontalAdvance(text) + cell_margin + indent + icon
             if need > width and not (isinstance(tip, str) and text in tip):
                 problems.append(f"{name} cell {text!r} needs {need}px, has {width} (no tooltip)")
     return problems
