@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
 
@@ -60,7 +61,13 @@ def apply(app: QApplication, theme: Theme) -> None:
         _base_font = QFont(app.font())
     font = QFont(_base_font)
     font.setPointSizeF(theme.point_size)
+    # A style sheet pins each widget's font when it polishes it, and a later
+    # QApplication.setFont then no longer reaches the widget: drop the sheet first, set
+    # font and palette, then set the sheet again (which polishes every widget anew).
+    app.setStyleSheet("")
     app.setFont(font)
+    # the font reaches each widget by a posted event: deliver those before the sheet
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
     app.setPalette(night_palette() if theme.night else app.style().standardPalette())
     app.setStyleSheet(style_sheet(theme))
 

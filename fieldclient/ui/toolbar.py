@@ -85,10 +85,11 @@ class MainToolBar(Retranslatable, QToolBar):
             lambda _i: self.timeStyleChosen.emit(self.time_combo.currentData()))
         self.lang_combo.currentIndexChanged.connect(
             lambda _i: self.languageChosen.emit(self.lang_combo.currentData()))
+        self._title_actions: list[QAction] = []  # a toolbar shows or hides a widget by its action
         for label, combo in ((self.coord_label, self.coord_combo),
                              (self.time_label, self.time_combo),
                              (self.lang_label, self.lang_combo)):
-            self.addWidget(label)
+            self._title_actions.append(self.addWidget(label))
             self.addWidget(combo)
         self.addSeparator()
         self.addAction(self.act_night)
@@ -134,8 +135,8 @@ class MainToolBar(Retranslatable, QToolBar):
             act.setChecked(on)
             act.blockSignals(False)
         # With large buttons there is no room for the pickers' titles (their tooltips say)
-        for label in (self.coord_label, self.time_label, self.lang_label):
-            label.setVisible(not theme.large)
+        for act in self._title_actions:
+            act.setVisible(not theme.large)
 
     def retranslateUi(self) -> None:
         self.setWindowTitle(self.tr("Main toolbar"))

@@ -129,7 +129,7 @@ def open_window(qtbot, store, translations, lang: str = "es", size=FIELD_LAPTOP)
     w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
-    assert w.roster_ready
+    qtbot.waitUntil(lambda: w.roster_ready)  # at once with inline tasks
     return w
 
 
