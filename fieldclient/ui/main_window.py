@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDockWidget,
     QLabel,
@@ -45,22 +44,21 @@ from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterMode
 from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
     COORD_FORMAT_KEY,
-    LANGUAGE_KEY,
-    STALE_MINUTES_KEY,
     TIME_STYLE_KEY,
     WELCOME_DONE_KEY,
     open_settings,
     stale_minutes,
 )
-from fieldclient.ui.signin_dialog import SignInDialog
 from fieldclient.ui.status_bar import StatusBar
-from fieldclient.ui.sync_controller import SyncController, outbox_counts
+from fieldclient.ui.sync_controller import SyncController
 from fieldclient.ui.sync_panel import SyncPanel
 from fieldclient.ui.tasks import run_task
 from fieldclient.ui.toolbar import MainToolBar
 from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
+from fieldclient.ui.window_settings import ViewSettings
+from fieldclient.ui.window_sync import SyncActions
 
 if TYPE_CHECKING:
     from fieldclient.map.widget import MapView
@@ -81,7 +79,7 @@ def _map_view_class() -> type[MapView]:
     return widget.MapView
 
 
-class MainWindow(Retranslatable, QMainWindow):
+class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
     rosterReady = Signal()  # first roster load finished (benchmarks, self-test)
     mapInstalled = Signal()  # the map widget took its place (it then loads its page)
 
@@ -330,83 +328,6 @@ class MainWindow(Retranslatable, QMainWindow):
                 text = self.tr("The map is not available in this build.")
             self.map_placeholder.setText(text)
 
-    # -- settings of the view -----------------------------------------------------------
-
-    def set_language(self, lang: str) -> None:
-        if lang == self.translations.lang:
-            return
-        self.translations.install(lang)
-        self.settings.setValue(LANGUAGE_KEY, lang)
-        self.toolbar.set_language(self.translations.lang)
-        # DMS hemisphere letters follow the language too
-        self.model.set_coord_format(self.coord_format)
-
-    def set_stale_minutes(self, minutes: int) -> None:
-        self.settings.setValue(STALE_MINUTES_KEY, int(minutes))
-        self.model.set_stale_minutes(int(minutes))
-        if self.map is not None:
-            self.map.set_stale_minutes(int(minutes))
-
-    def set_coord_format(self, fmt: str) -> None:
-        self.coord_format = fmt
-        self.settings.setValue(COORD_FORMAT_KEY, fmt)
-        self.model.set_coord_format(fmt)
-        self.roster.set_coord_format(fmt)
-        self.track.set_coord_format(fmt)
-        self.incidents.set_coord_format(fmt)
-        if self.map is not None:
-            self.map.set_coord_format(fmt)
-        self.toolbar.set_coord_format(fmt)
-
-    def set_time_style(self, style: str) -> None:
-        """Local time with its zone, or date-time groups, in every panel."""
-        times.set_style(style)
-        self.settings.setValue(TIME_STYLE_KEY, times.style())
-        self.toolbar.set_time_style(times.style())
-        self.menus.set_time_style(times.style())
-        for w in (self.incidents, self.track, self.conflicts_panel, self.status.badge):
-            w.retranslateUi()
-        self.sync_panel.refresh()
-
-    def set_night_mode(self, on: bool) -> None:
-        self._set_theme(theme.Theme(night=bool(on), large=self.theme.large))
-
-    def set_large_targets(self, on: bool) -> None:
-        self._set_theme(theme.Theme(night=self.theme.night, large=bool(on)))
-
-    def _set_theme(self, chosen: theme.Theme) -> None:
-        if chosen == self.theme:
-            return
-        self.theme = chosen
-        self.settings.setValue(theme.NIGHT_KEY, chosen.night)
-        self.settings.setValue(theme.LARGE_KEY, chosen.large)
-        self._apply_app_theme()
-        self._apply_widget_theme()
-
-    def _apply_app_theme(self) -> None:
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply(app, self.theme)
-
-    def _apply_widget_theme(self) -> None:
-        t = self.theme
-        self.toolbar.set_theme(t)
-        for act, on in ((self.menus.act_night, t.night), (self.menus.act_large, t.large)):
-            act.blockSignals(True)
-            act.setChecked(on)
-            act.blockSignals(False)
-        self.status.badge.set_night(t.night)
-        self.model.set_night(t.night)
-        for view in (self.roster.table, self.incidents.list, self.sync_panel.table,
-                     self.conflicts_panel.table, self.track.table):
-            theme.size_rows(view, t)
-        self.roster.fit_columns()
-        self.incidents.set_theme(t)
-        self.sync_panel.set_theme(t)
-        self.conflicts_panel.fit_columns()
-        if self.map is not None:
-            self.map.set_night_mode(t.night)
-
     # -- panels ---------------------------------------------------------------------------
 
     def show_panel(self, dock: QDockWidget) -> None:
@@ -490,58 +411,6 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _on_cursor(self, lat: float, lon: float) -> None:
         self.status.show_cursor(lat, lon, self.coord_format)
-
-    def _refresh_waiting(self) -> None:
-        def fetch() -> Any:
-            with self.store.session() as s:
-                return outbox_counts(s)
-
-        def done(counts: Any, error: BaseException | None) -> None:
-            if error is None:
-                self.status.badge.set_counts(counts.pending, counts.rejected, counts.conflicts)
-
-        run_task(fetch, done)
-
-    # -- sync and sign-in ----------------------------------------------------------------
-
-    def _on_sync_status(self, status: dict[str, Any]) -> None:
-        self.status.set_sync_status(status)
-        self._signed_in = status.get("state") != "signed_out"
-        self.toolbar.set_signed_in(self._signed_in)
-        self.menus.set_signed_in(self._signed_in)
-        self.sync_panel.set_signed_in(self._signed_in)
-
-    def sync_now(self) -> None:
-        """Sync now; with nobody signed in there is nothing to sync with: sign in first."""
-        if not self._signed_in:
-            self.sign_in()
-            return
-        self.sync_controller.sync_now()
-
-    def sign_in(self) -> SignInDialog:
-        dlg = SignInDialog(self.store, self, controller=self.sync_controller)
-        dlg.accepted.connect(self._finish_welcome)
-        self._open(dlg)
-        return dlg
-
-    def sign_out(self, confirm: bool = True) -> None:
-        """Sign out (asking first): the token is deleted; data and unsent changes stay."""
-        if not confirm:
-            self.sync_controller.sign_out()
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question, self.tr("Sign out"),
-            self.tr("Sign out of the sync server? Everything on this computer stays, "
-                    "including changes not yet sent; they are sent after the next sign-in."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("signOutQuestion")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.finished.connect(
-            lambda result: self.sync_controller.sign_out()
-            if result == QMessageBox.StandardButton.Yes else None)
-        self.last_dialog = box
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # -- actions ---------------------------------------------------------------
 
