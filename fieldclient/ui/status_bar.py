@@ -31,9 +31,5 @@ class StatusBar(QStatusBar):
         """A status report of the sync controller (see SyncController.statusChanged)."""
         self.badge.set_status(status)
 
-    def set_waiting(self, count: int) -> None:
-        """Changes not yet confirmed by the server, counted from the outbox."""
-        self.badge.set_counts(count)
-
     def show_cursor(self, lat: float, lon: float, fmt: str) -> None:
         self.cursor_label.setText(geo.format_latlon(round(lat, 5), round(lon, 5), fmt))
