@@ -40,6 +40,8 @@ from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import entity_name, field_name, field_value
 from fieldclient.ui.tasks import run_task
+from sync.protocol import ENTITIES
+from sync.protocol.fields import Ref
 
 COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 110, 5: 150, 6: 110}
 
@@ -64,8 +66,19 @@ def load_conflicts(store: Store, include_resolved: bool) -> list[dict[str, Any]]
             elif c.entity == "incident" and c.entity_id:
                 i = s.get(Incident, c.entity_id)
                 name = i.title if i else ""
+            # a value naming another unit (Reports to) is shown by that unit's callsign
+            refs: dict[str, str] = {}
+            spec = ENTITIES.get(c.entity or "")
+            kind = (spec.fields[c.field].kind if spec and c.field and c.field in spec.fields
+                    else None)
+            if isinstance(kind, Ref) and kind.target == "unit":
+                for value in (c.winner_value, c.loser_value):
+                    other = s.get(Unit, value) if isinstance(value, str) and value else None
+                    if other is not None:
+                        refs[str(value)] = other.callsign
             out.append({
                 "id": c.id, "entity": c.entity, "entity_id": c.entity_id, "name": name,
+                "refs": refs,
                 "field": c.field, "winner_value": c.winner_value, "loser_value": c.loser_value,
                 "winner_by": c.winner_by, "loser_by": c.loser_by,
                 "winner_at": hlc_time(c.winner_hlc), "loser_at": hlc_time(c.loser_hlc),
@@ -189,9 +202,9 @@ class ConflictsPanel(Retranslatable, QWidget):
             cells = [
                 f"{entity_name(entity)} {r['name']}".strip(),
                 field_name(entity, field) if field else "",
-                field_value(entity, field, r["winner_value"]), r["winner_by"] or "",
+                self._value(r, r["winner_value"]), r["winner_by"] or "",
                 times.when(r["winner_at"]),
-                field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
+                self._value(r, r["loser_value"]), r["loser_by"] or "",
                 times.when(r["loser_at"]),
             ]
             tips = list(cells)
@@ -204,6 +217,13 @@ class ConflictsPanel(Retranslatable, QWidget):
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(i, col, item)
         self._update_buttons()
+
+    @staticmethod
+    def _value(r: dict[str, Any], value: Any) -> str:
+        refs = r.get("refs") or {}
+        if isinstance(value, str) and value in refs:
+            return str(refs[value])
+        return field_value(r["entity"], r["field"] or "", value)
 
     # -- resolving ------------------------------------------------------------
 

@@ -85,3 +85,23 @@ def test_normal_mode_has_icons_and_readable_rows(es_window):  # type: ignore[no-
     assert all(not b.icon().isNull() for b in _buttons(w))
     assert QApplication.font().pointSizeF() >= 10
     assert w.roster.table.verticalHeader().defaultSectionSize() >= 24
+
+
+def test_every_shipped_icon_renders_in_both_themes() -> None:
+    """The toolbar's icons are drawn from resources/icons/ui (no network): each renders,
+    tinted dark by day and red at night; their licence note ships with them."""
+    from fieldclient.ui import icons
+    from fieldclient.ui.theme import Theme
+
+    names = icons.names()
+    assert {"new-unit", "log-position", "new-incident", "sync", "sign-in", "sign-out",
+            "night", "large-targets"} <= set(names)
+    assert (icons.ICON_DIR / "LICENSE.txt").exists()
+    for name in names:
+        for t in (Theme(), Theme(night=True)):
+            image = icons.pixmap(name, t.icon_colour, 24).toImage()
+            inked = [QColor.fromRgba(image.pixel(x, y)) for x in range(24) for y in range(24)]
+            inked = [c for c in inked if c.alpha() > 200]
+            assert len(inked) > 20, name
+            if t.night:
+                assert all(_reddish_and_dim(c) for c in inked), name

@@ -141,15 +141,28 @@ def test_agencies_are_shown_by_name(es_window):  # type: ignore[no-untyped-def]
 
 
 def test_conflict_values_are_labels_and_names(es_window):  # type: ignore[no-untyped-def]
-    """A conflict on an incident's agency shows both agencies by name."""
+    """A conflict on an incident's agency shows both agencies by name; one on a unit's
+    superior shows both superiors by callsign, not by record id."""
     w = es_window
     _add_conflicts(w.store)
+    with w.store.transaction() as s:
+        units = s.scalars(select(Unit).where(Unit.callsign.in_(["HALCON", "JAGUAR", "COYOTE"]))
+                          .order_by(Unit.callsign)).all()
+        coyote, halcon, jaguar = units
+        s.add(Conflict(id="c-parent", entity="unit", entity_id=coyote.id, field="parent_id",
+                       winner_value=halcon.id, loser_value=jaguar.id, winner_by="ana",
+                       loser_by="beto", status="open", detected_at=datetime.now(UTC),
+                       field_hlcs={}))
     w.conflicts_panel.refresh()
     panel = w.conflicts_panel
     row = next(i for i, r in enumerate(panel.rows) if r["id"] == "c-agency")
     cells = [panel.table.item(row, c).text() for c in range(panel.COLS)]
     assert cells[1] == "Dependencia que reporta" or cells[1].startswith("Dependencia")
     assert cells[2] == "Policía Estatal de Jalisco" and cells[5] == "Guardia Nacional"
+    row = next(i for i, r in enumerate(panel.rows) if r["id"] == "c-parent")
+    cells = [panel.table.item(row, c).text() for c in range(panel.COLS)]
+    assert cells[1] == "Depende de" or cells[1] == labels.field_name("unit", "parent_id")
+    assert (cells[2], cells[5]) == ("HALCON", "JAGUAR")
 
 
 def test_no_text_is_cut_at_1366_by_768(es_window):  # type: ignore[no-untyped-def]
