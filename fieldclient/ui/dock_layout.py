@@ -76,6 +76,20 @@ def show_panel(w: QMainWindow, dock: QDockWidget) -> None:
     dock.raise_()
 
 
+def map_only(w: QMainWindow, on: bool, docks: list[QDockWidget],
+             remembered: list[QDockWidget]) -> list[QDockWidget]:
+    """Collapse every open panel (the whole window for the map) or bring back the ones
+    that were open; returns the panels to bring back next time."""
+    if on:
+        opened = [d for d in docks if not d.isHidden()]
+        for dock in opened:
+            dock.hide()
+        return opened
+    for dock in remembered:
+        dock.show()
+    return []
+
+
 def default_size(available: QRect) -> QSize:
     """Fill a laptop's screen; on a big monitor, a comfortable 1600 x 1000."""
     room = available.size() - FRAME_ALLOWANCE

@@ -111,6 +111,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self._select_after_load: str | None = None
         self._incident_from_map: str | None = None
         self._signed_in = False
+        self._collapsed: list[QDockWidget] = []  # panels "Map only" hid
 
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
@@ -283,6 +284,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         mb.act_large.toggled.connect(self.set_large_targets)
         mb.time_group.triggered.connect(lambda act: self.set_time_style(str(act.data())))
         mb.act_reset_layout.triggered.connect(self.reset_layout)
+        mb.act_map_only.toggled.connect(self.set_map_only)
         self.act_find.triggered.connect(self._find)
         self.events.changed.connect(self._on_changes)
         self.roster.unitSelected.connect(self._on_unit_selected)
@@ -333,8 +335,13 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
     def show_panel(self, dock: QDockWidget) -> None:
         dock_layout.show_panel(self, dock)
 
+    def set_map_only(self, on: bool) -> None:
+        """View > Map only (F11): every panel collapsed; again, the same panels back."""
+        self._collapsed = dock_layout.map_only(self, on, self.docks(), self._collapsed)
+
     def reset_layout(self) -> None:
         """View > Reset layout: the map-first arrangement, fitted to the screen."""
+        self.menus.act_map_only.setChecked(False)
         dock_layout.apply_default(self)
         dock_layout.fit_to_screen(self)
 

@@ -43,6 +43,11 @@ class MainMenuBar(Retranslatable, QMenuBar):
             act.setShortcut(QKeySequence(keys))
             self.view_menu.addAction(act)
             self.panel_actions.append(act)
+        self.act_map_only = QAction(self)  # all panels collapsed, and back
+        self.act_map_only.setObjectName("menuMapOnly")
+        self.act_map_only.setCheckable(True)
+        self.act_map_only.setShortcut(QKeySequence("F11"))
+        self.view_menu.addAction(self.act_map_only)
         self.view_menu.addSeparator()
         self.act_night = QAction(self)
         self.act_night.setCheckable(True)
@@ -90,3 +95,4 @@ class MainMenuBar(Retranslatable, QMenuBar):
         self.act_time_local.setText(self.tr("Local time with time zone"))
         self.act_time_dtg.setText(self.tr("Date-time group (DTG)"))
         self.act_reset_layout.setText(self.tr("Reset layout"))
+        self.act_map_only.setText(self.tr("Map only (hide the panels)"))

@@ -51,14 +51,18 @@ class Theme:
         return NIGHT["text"] if self.night else DAY_ICON
 
 
+# The application's own font and palette (the desktop's), kept at the first apply: day
+# mode returns to them rather than to Qt's generic palette.
 _base_font: QFont | None = None
+_base_palette: QPalette | None = None
 
 
 def apply(app: QApplication, theme: Theme) -> None:
     """Font, palette and style sheet of the whole application (every window and dialog)."""
-    global _base_font
-    if _base_font is None:
+    global _base_font, _base_palette
+    if _base_font is None or _base_palette is None:
         _base_font = QFont(app.font())
+        _base_palette = QPalette(app.palette())
     font = QFont(_base_font)
     font.setPointSizeF(theme.point_size)
     # A style sheet pins each widget's font when it polishes it, and a later
@@ -68,7 +72,7 @@ def apply(app: QApplication, theme: Theme) -> None:
     app.setFont(font)
     # the font reaches each widget by a posted event: deliver those before the sheet
     QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
-    app.setPalette(night_palette() if theme.night else app.style().standardPalette())
+    app.setPalette(night_palette() if theme.night else _base_palette)
     app.setStyleSheet(style_sheet(theme))
 
 

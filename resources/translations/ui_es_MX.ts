@@ -247,6 +247,10 @@
         <source>Reset layout</source>
         <translation>Restablecer la disposición</translation>
     </message>
+    <message>
+        <source>Map only (hide the panels)</source>
+        <translation>Solo el mapa (ocultar los paneles)</translation>
+    </message>
 </context>
 <context>
     <name>MainToolBar</name>

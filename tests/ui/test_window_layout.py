@@ -169,3 +169,17 @@ def test_sigterm_saves_the_layout(tmp_path):  # type: ignore[no-untyped-def]
     ini = (data / "enlace-ui.ini").read_text()
     assert "state=" in ini and "geometry=" in ini
     assert "SIGTERM" in (data / "enlace.log").read_text()
+
+
+def test_map_only_collapses_every_panel_and_brings_them_back(es_window, qtbot):  # type: ignore[no-untyped-def]
+    """View > Map only (F11) gives the whole window to the map; again, the same panels
+    come back where they were."""
+    w = es_window
+    w.show_panel(w.sync_dock)
+    before = [d for d in w.docks() if not d.isHidden()]
+    w.menus.act_map_only.trigger()
+    assert all(d.isHidden() for d in w.docks())
+    qtbot.waitUntil(lambda: _map_share(w) > 0.85)  # once the window has laid itself out
+    screenshot(w, "01-map-only-es")
+    w.menus.act_map_only.trigger()
+    assert [d for d in w.docks() if not d.isHidden()] == before
