@@ -178,6 +178,8 @@ class MapView(Retranslatable, QWidget):
         self._reader.unit_filter = chosen
         if self._page_ready:
             self._start_full_load()
+        else:
+            self._prefetch = None  # the snapshot read at start-up has every unit
 
     def set_night_mode(self, on: bool) -> None:
         """Dim, red-tinted map for night use (the page applies a CSS filter)."""
