@@ -153,9 +153,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
 
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self, times.style())
         self.addToolBar(self.toolbar)
-        self.menus = MainMenuBar(
-            [self.roster_dock, self.incident_dock, self.track_dock, self.sync_dock,
-             self.conflicts_dock], self)
+        self.menus = MainMenuBar(self.docks(), self)
         self.menus.set_time_style(times.style())
         self.setMenuBar(self.menus)
         self.status = StatusBar(self)
