@@ -37,6 +37,10 @@ def map_window(qtbot, demo_store, translations, monkeypatch, sync_tasks) -> Iter
         pass
     yield w
     w.close()
+    # Deleted now, not at interpreter exit: a web page outliving its profile then
+    # crashes the process on the way out.
+    with qtbot.waitSignal(w.destroyed, timeout=10_000):
+        w.deleteLater()
     wait_idle(10_000)
     set_synchronous(True)
 
