@@ -404,6 +404,7 @@
       case "track": applyTrack(msg); break;
       case "view": applyView(msg); break;
       case "showLayer": Tiles.show(msg.key); break;
+      case "theme": document.documentElement.classList.toggle("enl-night", msg.night === true); break;
       default: console.error("enlace: unknown message type");
     }
   }
@@ -420,7 +421,8 @@
     var labels = cfg.labels || {};
     if (rec.kind === "unit") {
       if (rec.name) infoBox.appendChild(el("div", null, rec.name));
-      var line = [rec.agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
+      var agency = (labels.agency || {})[rec.agency] || rec.agency;
+      var line = [agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
       infoBox.appendChild(el("div", null, line.join(" · ")));
     } else {
       var kinds = labels.incidentKind || {};
