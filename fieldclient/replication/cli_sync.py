@@ -129,19 +129,7 @@ def _clock_warning(offset_ms: int | None) -> None:
         return
     assert offset_ms is not None
     template = CLOCK_AHEAD if offset_ms < 0 else CLOCK_BEHIND
-    _err(translate("errors", template, _lang).format(amount=_duration(abs(offset_ms))))
-
-
-def _duration(ms: int) -> str:
-    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it."""
-    minutes = ms // 60_000
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+    _err(translate("errors", template, _lang).format(amount=clock.apart(offset_ms)))
 
 
 def read_password(prompt: str = "Password: ") -> str:
