@@ -3,7 +3,10 @@
 In one process a push bumps a counter on the event loop and wakes every
 waiter. Across processes on PostgreSQL, each push runs `pg_notify` inside its
 transaction (delivered only at commit) and every process keeps one LISTEN
-connection on a thread that forwards notifications to its loop.
+connection on a thread that forwards notifications to its loop. On SQLite one
+thread per process reads the newest seq every second and wakes the waiters only
+when another process (or an admin command) committed something: parked pulls do
+no periodic work of their own, however many there are.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import logging
 import threading
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger("fieldsync.notify")
@@ -25,12 +29,14 @@ class Notifier:
         self._waiters: set[asyncio.Future[None]] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.seen_seq = 0  # newest seq this process committed or was told of
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def bump(self) -> None:
-        """Wake every waiter (on the event loop, after a commit)."""
+    def bump(self, seq: int = 0) -> None:
+        """Wake every waiter (on the event loop, after a commit up to `seq`)."""
+        self.seen_seq = max(self.seen_seq, seq)
         self.counter += 1
         for fut in self._waiters:
             if not fut.done():
@@ -41,11 +47,32 @@ class Notifier:
     def waiting(self) -> int:
         return len(self._waiters)
 
-    def notify_threadsafe(self) -> None:
+    def notify_threadsafe(self, seq: int = 0) -> None:
         """Call from any thread after a commit."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.bump)
+            loop.call_soon_threadsafe(self.bump, seq)
+
+    # -- SQLite: one reader for the whole process ----------------------------
+
+    def start_watching(self, engine: Engine, every_s: float) -> None:
+        self._thread = threading.Thread(target=self._watch, args=(engine, every_s),
+                                        name="fieldsync-watch", daemon=True)
+        self._thread.start()
+
+    def _watch(self, engine: Engine, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            if not self._waiters:
+                continue
+            try:
+                with engine.connect() as conn:
+                    newest = int(conn.exec_driver_sql(
+                        "SELECT coalesce(max(seq), 0) FROM changes").scalar_one())
+            except Exception:  # noqa: BLE001 - tried again at the next tick
+                log.warning("reading the newest seq failed", exc_info=True)
+                continue
+            if newest > self.seen_seq:
+                self.notify_threadsafe(newest)
 
     async def wait(self, since: int, timeout: float) -> None:
         """Return once the counter moves past `since`, or after `timeout` seconds."""
