@@ -131,11 +131,10 @@ def _endpoint(fn: Handler) -> Handler:
         try:
             return await fn(request)
         except ApiError as exc:
-            headers = exc.headers
-            if request.method == "POST" and exc.status in (401, 408, 413, 415, 429):
-                # the body may be left unread: do not read it to find the next request
-                headers = {**(headers or {}), "Connection": "close"}
-            return _error(exc.status, exc.code, exc.detail, headers)
+            # A body left unread is discarded by the server as it arrives, within the
+            # header deadline of the next request (serving.py); the connection is not
+            # closed under a client still sending, which could lose it this answer.
+            return _error(exc.status, exc.code, exc.detail, exc.headers)
         except Exception:
             log.exception("unhandled error in %s %s", request.method, request.url.path)
             return _error(500, "internal_error", "internal server error (logged)")

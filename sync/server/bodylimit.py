@@ -46,17 +46,15 @@ def _mib(n: int) -> str:
 def too_large(caps: Caps, inflated: bool = False) -> ApiError:
     if inflated:
         return ApiError(413, ERR_TOO_LARGE, f"request body larger than {_mib(caps.inflated)} "
-                        "once decompressed", {"Connection": "close"})
-    return ApiError(413, ERR_TOO_LARGE, f"request body larger than {_mib(caps.wire)}",
-                    {"Connection": "close"})
+                        "once decompressed")
+    return ApiError(413, ERR_TOO_LARGE, f"request body larger than {_mib(caps.wire)}")
 
 
 def precheck(headers: Any, caps: Caps) -> bool:
     """Refuse what the headers already show is unacceptable; True if the body is gzip."""
     encoding = (headers.get("content-encoding") or "identity").strip().lower()
     if encoding not in ("identity", "gzip", ""):
-        raise ApiError(415, ERR_INVALID, f"unsupported Content-Encoding {encoding!r}; use gzip",
-                       {"Connection": "close"})
+        raise ApiError(415, ERR_INVALID, f"unsupported Content-Encoding {encoding!r}; use gzip")
     length = headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > caps.wire:
         raise too_large(caps)

@@ -43,13 +43,13 @@ class GuardedProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._head_timer: asyncio.TimerHandle | None = None
         self._head_bytes = 0
+        self._in_head = True  # bytes arriving now belong to a request's head
         if len(self.connections) > self.max_connections:
             transport.abort()
             return
         self._arm_head()
 
     def _arm_head(self) -> None:
-        self._head_bytes = 0
         if self._head_timer is not None:
             self._head_timer.cancel()
         self._head_timer = self.loop.call_later(self.header_timeout_s, self._head_too_slow)
@@ -60,7 +60,7 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._head_timer is not None:
+        if self._in_head:
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD:
                 self._head_too_slow()
@@ -68,10 +68,15 @@ class GuardedProtocol(HttpToolsProtocol):
         super().data_received(data)
 
     def on_headers_complete(self) -> None:
+        self._in_head, self._head_bytes = False, 0
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_head = True  # what follows is the next request (a body left unread is over)
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -15,6 +15,7 @@ from sync_helpers import Api, ServerProcess, cpu_s, seed, unit, wait_until
 
 
 def _server(tmp_path: Path, env: dict[str, str] | None = None, nofile: int | None = None) -> ServerProcess:
+    tmp_path.mkdir(exist_ok=True)
     url = f"sqlite:///{tmp_path / 'conn.sqlite3'}"
     seed(url)
     srv = ServerProcess(url, env=env, preexec=None if nofile is None else (
