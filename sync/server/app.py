@@ -306,6 +306,11 @@ async def pull_changes(request: Request) -> Response:
             return _respond(request, page.body)
         after = page.next
         await svc.notifier.wait(mark, left)
+        spread = min(svc.settings.wake_spread_cap_s,
+                     svc.notifier.woken * svc.settings.wake_spread_per_pull_s,
+                     deadline - time.monotonic())
+        if svc.notifier.counter != mark and spread > 0.002:
+            await asyncio.sleep(spread)
 
 
 async def audit_feed(request: Request) -> Response:

@@ -30,6 +30,7 @@ class Notifier:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.seen_seq = 0  # newest seq this process committed or was told of
+        self.woken = 0  # how many waiters the last bump woke
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -38,6 +39,7 @@ class Notifier:
         """Wake every waiter (on the event loop, after a commit up to `seq`)."""
         self.seen_seq = max(self.seen_seq, seq)
         self.counter += 1
+        self.woken = len(self._waiters)
         for fut in self._waiters:
             if not fut.done():
                 fut.set_result(None)
