@@ -4,7 +4,8 @@
 # shared libraries QtWebEngine loads, PostgreSQL server binaries for the
 # multi-server tests, Node/npm to fetch the pinned web assets, and for the release
 # bundle (packaging/): minisign (installers' signature check), binutils (strip),
-# desktop-file-utils (checks the .deb's menu entry).
+# desktop-file-utils (checks the .deb's menu entry), and HAProxy, the load balancer the
+# load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers.
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 PKGS=(
@@ -14,6 +15,7 @@ PKGS=(
   libxcb-cursor0 fonts-dejavu-core
   postgresql-15 npm
   minisign binutils desktop-file-utils
+  haproxy
 )
 missing=()
 for p in "${PKGS[@]}"; do

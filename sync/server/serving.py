@@ -60,12 +60,12 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._in_head:
+        counting = self._in_head
+        super().data_received(data)
+        if counting and self._in_head:  # the head is still not complete after this chunk
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD:
                 self._head_too_slow()
-                return
-        super().data_received(data)
 
     def on_headers_complete(self) -> None:
         self._in_head, self._head_bytes = False, 0
@@ -75,7 +75,8 @@ class GuardedProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self._in_head = True  # what follows is the next request (a body left unread is over)
+        # what follows is the next request (a body left unread is over)
+        self._in_head, self._head_bytes = True, 0
         super().on_message_complete()
 
     def on_response_complete(self) -> None:

@@ -148,3 +148,25 @@ def test_idle_long_polls_cost_no_cpu_while_they_wait(tmp_path: Path) -> None:
         assert used < 0.3, f"{used:.2f} CPU s in 3 s of idle long-polls"
     finally:
         srv.stop()
+
+
+def test_big_heads_are_refused_and_big_bodies_are_not(tmp_path: Path) -> None:
+    """Proves request headers past 64 KiB close the connection, while a push whose body
+    arrives in large chunks right behind its headers (a 5,000-change push) is served."""
+    from sync_helpers import position
+
+    srv = _server(tmp_path)
+    try:
+        with httpx.Client(base_url=srv.base, timeout=30) as http:
+            api = Api(http)
+            u = unit()
+            api.push_ok("cmd-sedena", u)
+            assert len(api.push_ok("cmd-sedena", *[position(u["entity_id"]) for _ in range(5000)])) == 5000
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+            s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000)
+            try:
+                assert s.recv(4096) == b""  # closed without an answer
+            except ConnectionResetError:
+                pass  # closed with the rest of the head unread
+    finally:
+        srv.stop()
