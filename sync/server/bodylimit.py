@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from isal import isal_zlib
+
 from sync.protocol.envelope import ERR_INVALID, ERR_TOO_LARGE
 from sync.server.errors import ApiError
 
@@ -37,6 +39,9 @@ SMALL = Caps(1024, 1024)
 # a client that meets 413 halves its batch. (It was 16 MiB / 64 MiB for every path.)
 PUSH = Caps(4 * 1024 * 1024, 4 * 1024 * 1024)
 ERR_TIMEOUT = "request_timeout"
+SLICE = 256 * 1024  # inflated per step; the event loop serves others between steps
+_GZIP = 16 + zlib.MAX_WBITS
+_ISAL_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]  # loose stubs
 
 
 def _mib(n: int) -> str:
@@ -66,11 +71,13 @@ async def read_body(receive: Receive, gzipped: bool, caps: Caps, *, idle_s: floa
     """The whole body, inflated; ApiError 400/408/413 otherwise."""
     out = bytearray()
     wire = 0
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+    inflater = isal_zlib.decompressobj(_GZIP) if gzipped else None
     deadline = time.monotonic() + total_s
     while True:
         try:
-            msg = await asyncio.wait_for(receive(), min(idle_s, max(0.0, deadline - time.monotonic())))
+            # asyncio.timeout, not wait_for: no task per chunk (a push arrives in ~30)
+            async with asyncio.timeout(min(idle_s, max(0.0, deadline - time.monotonic()))):
+                msg = await receive()
         except TimeoutError:
             raise ApiError(408, ERR_TIMEOUT, "request body did not arrive in time",
                            {"Connection": "close"}) from None
@@ -83,7 +90,7 @@ async def read_body(receive: Receive, gzipped: bool, caps: Caps, *, idle_s: floa
         if inflater is None:
             out += chunk
         else:
-            inflater = _inflate(inflater, chunk, out, caps)
+            inflater = await _inflate(inflater, chunk, out, caps)
         if len(out) > caps.inflated:
             raise too_large(caps, inflated=True)
         if not msg.get("more_body", False):
@@ -93,21 +100,25 @@ async def read_body(receive: Receive, gzipped: bool, caps: Caps, *, idle_s: floa
     return bytes(out)
 
 
-def _inflate(inflater: Any, chunk: bytes, out: bytearray, caps: Caps) -> Any:
-    """Inflate `chunk` into `out`; returns the inflater for the next chunk (a new one
-    when a member ended and another begins, as `gzip -d` reads `cat a.gz b.gz`)."""
+async def _inflate(inflater: Any, chunk: bytes, out: bytearray, caps: Caps) -> Any:
+    """Inflate `chunk` into `out` (ISA-L, twice zlib's speed), a slice at a time; returns
+    the inflater for the next chunk (a new one when a member ended and another begins,
+    as `gzip -d` reads `cat a.gz b.gz`)."""
     try:
         while chunk:
             room = caps.inflated - len(out) + 1
-            out += inflater.decompress(chunk, room)
+            piece = inflater.decompress(chunk, min(room, SLICE))
+            out += piece
             if len(out) > caps.inflated:
                 raise too_large(caps, inflated=True)
             chunk = inflater.unconsumed_tail
+            if len(piece) == SLICE:
+                await asyncio.sleep(0)  # a bomb's megabytes do not stall the loop at once
             if inflater.eof and inflater.unused_data:
                 if not inflater.unused_data.startswith(b"\x1f\x8b"[:len(inflater.unused_data)]):
                     raise ApiError(400, ERR_INVALID, "request body has data after its gzip stream")
                 chunk = inflater.unused_data
-                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    except zlib.error:
+                inflater = isal_zlib.decompressobj(_GZIP)
+    except (zlib.error, _ISAL_ERROR):
         raise ApiError(400, ERR_INVALID, "request body is not valid gzip") from None
     return inflater
