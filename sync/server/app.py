@@ -44,7 +44,7 @@ from sync.protocol import (
     envelope,
     protocol_info,
 )
-from sync.server import accounts, anchor, audit, bodylimit, db, openapi, pull
+from sync.server import accounts, anchor, audit, bodylimit, db, openapi, pages, pull
 from sync.server.auth import Passwords, Principal, authenticate
 from sync.server.errors import ApiError, invalid, unauthenticated
 from sync.server.group_commit import DECODE_ON_LOOP, GroupCommit
@@ -79,8 +79,10 @@ class Services:
     # Bearer headers a push or pull recently proved valid -> until when (monotonic):
     # such a push's body is read at once; any other is looked up first.
     valid_tokens: dict[str, float] = field(default_factory=dict)
+    pages: pages.Batcher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.pages = pages.Batcher(self.engine, self.run)
         self.kdf_gate = asyncio.Semaphore(self.settings.kdf_concurrency)
         self.push_gate = asyncio.Semaphore(self.settings.big_push_concurrency)
 
@@ -115,6 +117,17 @@ def _respond(request: Request, body: bytes, status: int = 200,
         out["content-encoding"] = "gzip"
         out["vary"] = "Accept-Encoding"
     return Response(body, status, out, media_type=JSON)
+
+
+def _respond_page(request: Request, page: pull.Page) -> Response:
+    """A pull page; its gzip is made once for all the pulls it answers."""
+    if len(page.body) > GZIP_MIN and "gzip" in request.headers.get("accept-encoding", ""):
+        if page.gzipped is None:
+            page.gzipped = isal_zlib.compress(page.body, _services(request).settings.gzip_level,
+                                              wbits=31)
+        return Response(page.gzipped, 200, {"content-encoding": "gzip", "vary": "Accept-Encoding"},
+                        media_type=JSON)
+    return Response(page.body, 200, media_type=JSON)
 
 
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> Response:
@@ -177,12 +190,6 @@ def _wait_param(q: QueryParams) -> float:
     if not (math.isfinite(value) and 0 <= value <= MAX_WAIT_S):
         raise invalid(f"wait: must be between 0 and {MAX_WAIT_S:g} seconds")
     return value
-
-
-def _auth_and_pull(engine: Engine, authorization: str | None, after: int,
-                   limit: int) -> tuple[Principal, pull.Page]:
-    who = authenticate(engine, authorization)  # one trip off the loop for both
-    return who, pull.pull_page(engine, who, after, limit)
 
 
 def _now() -> datetime:
@@ -299,18 +306,21 @@ async def pull_changes(request: Request) -> Response:
         # The device and user are checked again with every page, in the same trip: a
         # pull parked when its device was revoked or its user disabled gets 401, not
         # what was committed meanwhile.
-        _who, page = await svc.run(_auth_and_pull, svc.engine, authorization, after, limit)
+        # Pulls asking together share one look-up of their tokens and one read per page.
+        _who, page = await svc.pages.page(authorization, after, limit)
         left = deadline - time.monotonic()
         if page.count or page.more or left <= 0:
             svc.vouch(authorization)
-            return _respond(request, page.body)
+            return _respond_page(request, page)
         after = page.next
         await svc.notifier.wait(mark, left)
-        spread = min(svc.settings.wake_spread_cap_s,
-                     svc.notifier.woken * svc.settings.wake_spread_per_pull_s,
-                     deadline - time.monotonic())
-        if svc.notifier.counter != mark and spread > 0.002:
-            await asyncio.sleep(spread)
+        if svc.notifier.counter != mark:
+            # Woken with many others: all read together, a moment later (see Settings).
+            spread = min(svc.settings.wake_spread_cap_s,
+                         svc.notifier.woken * svc.settings.wake_spread_per_pull_s)
+            wake_at = min(svc.notifier.bumped_at + spread, time.monotonic() + left)
+            if wake_at - time.monotonic() > 0.002:
+                await asyncio.sleep(wake_at - time.monotonic())
 
 
 async def audit_feed(request: Request) -> Response:

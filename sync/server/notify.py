@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -31,6 +32,7 @@ class Notifier:
         self._thread: threading.Thread | None = None
         self.seen_seq = 0  # newest seq this process committed or was told of
         self.woken = 0  # how many waiters the last bump woke
+        self.bumped_at = 0.0
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -40,6 +42,7 @@ class Notifier:
         self.seen_seq = max(self.seen_seq, seq)
         self.counter += 1
         self.woken = len(self._waiters)
+        self.bumped_at = time.monotonic()
         for fut in self._waiters:
             if not fut.done():
                 fut.set_result(None)
@@ -50,10 +53,14 @@ class Notifier:
         return len(self._waiters)
 
     def notify_threadsafe(self, seq: int = 0) -> None:
-        """Call from any thread after a commit."""
+        """Call from any thread after a commit (seq 0: unknown, wake in any case)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.bump, seq)
+            loop.call_soon_threadsafe(self._told, seq)
+
+    def _told(self, seq: int) -> None:
+        if seq == 0 or seq > self.seen_seq:  # not this process's own commit coming back
+            self.bump(seq)
 
     # -- SQLite: one reader for the whole process ----------------------------
 
@@ -114,8 +121,9 @@ class Notifier:
                     # so they re-read the log rather than sleep through it.
                     self.notify_threadsafe()
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=0.5, stop_after=1):
-                            self.notify_threadsafe()
+                        for note in conn.notifies(timeout=0.5, stop_after=1):
+                            payload = note.payload
+                            self.notify_threadsafe(int(payload) if payload.isdigit() else 0)
             except Exception:  # noqa: BLE001 - keep listening through outages
                 ready.set()
                 log.warning("LISTEN connection lost; retrying", exc_info=True)

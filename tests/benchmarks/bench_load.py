@@ -135,7 +135,7 @@ def _haproxy(folder: Path, port: int, backends: list[int]) -> subprocess.Popen[b
     servers = "\n".join(f"    server s{i} 127.0.0.1:{p} check inter 500ms fall 2 rise 1"
                         for i, p in enumerate(backends))
     cfg.write_text(f"""global
-    maxconn 20000
+    maxconn 8000
 defaults
     mode http
     timeout connect 2s
@@ -212,6 +212,7 @@ class Load:
         self.port, self.tokens, self.units, self.edits, self.head = port, tokens, units, edits, head
         self.stop_at = 0.0
         self.push_lat: list[float] = []
+        self.timeline: list[tuple[float, float]] = []
         self.deliveries: list[float] = []
         self.sent_at: dict[str, float] = {}
         self.acked: dict[str, int] = {}
@@ -239,6 +240,7 @@ class Load:
                 await asyncio.sleep(0.5)
                 continue
             self.push_lat.append(time.perf_counter() - t)
+            self.timeline.append((time.monotonic(), self.push_lat[-1]))
             self.pushes += 1
             for cid, r in zip(ids, _results.decode(answer)["results"], strict=True):
                 if r["status"] in ("applied", "duplicate"):
@@ -373,7 +375,8 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
     load.stop_at = time.monotonic() + DURATION
     tasks = [asyncio.create_task(load.pusher(n)) for n in range(CLIENTS)]
     tasks += [asyncio.create_task(load.poller(n, n % 20 == 1)) for n in range(CLIENTS)]
-    tasks.append(asyncio.create_task(load.returning_client(returning_token, *queued)))
+    if not os.environ.get("BENCH_LOAD_CALM"):
+        tasks.append(asyncio.create_task(load.returning_client(returning_token, *queued)))
 
     async def chaos() -> None:
         await asyncio.sleep(DURATION * 0.6)
@@ -390,7 +393,17 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
                 s.sample()
             await asyncio.sleep(1.0)
 
-    await asyncio.gather(chaos(), sampler(), *tasks)
+    extra = [] if os.environ.get("BENCH_LOAD_CALM") else [chaos()]
+    await asyncio.gather(sampler(), *extra, *tasks)
+    if os.environ.get("BENCH_LOAD_DEBUG"):
+        start = load.stop_at - DURATION
+        buckets: dict[int, list[float]] = {}
+        for at, lat in load.timeline:
+            buckets.setdefault(int((at - start) // 5), []).append(lat)
+        for b, lats in sorted(buckets.items()):
+            lats.sort()
+            print(f"# {b * 5:4d}s n={len(lats):4d} p50={lats[len(lats) // 2] * 1000:7.1f} "
+                  f"max={lats[-1] * 1000:7.1f}", file=sys.stderr)
 
 
 def main() -> int:
