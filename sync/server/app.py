@@ -301,6 +301,17 @@ async def pull_changes(request: Request) -> Response:
     deadline = time.monotonic() + min(wait, svc.settings.long_poll_cap_s)
     svc.metrics["pulls"] += 1
     authorization = request.headers.get("authorization")
+    svc.notifier.open_pulls += 1
+    try:
+        return await _pull_pages(request, svc, authorization, after, limit, deadline)
+    finally:
+        svc.notifier.open_pulls -= 1
+
+
+async def _pull_pages(request: Request, svc: Services, authorization: str | None, after: int,
+                      limit: int, deadline: float) -> Response:
+    if deadline > time.monotonic():
+        await svc.notifier.slot()  # a long-poll reads with the others of its moment
     while True:
         mark = svc.notifier.counter
         # The device and user are checked again with every page, in the same trip: a
@@ -314,13 +325,6 @@ async def pull_changes(request: Request) -> Response:
             return _respond_page(request, page)
         after = page.next
         await svc.notifier.wait(mark, left)
-        if svc.notifier.counter != mark:
-            # Woken with many others: all read together, a moment later (see Settings).
-            spread = min(svc.settings.wake_spread_cap_s,
-                         svc.notifier.woken * svc.settings.wake_spread_per_pull_s)
-            wake_at = min(svc.notifier.bumped_at + spread, time.monotonic() + left)
-            if wake_at - time.monotonic() > 0.002:
-                await asyncio.sleep(wake_at - time.monotonic())
 
 
 async def audit_feed(request: Request) -> Response:
@@ -342,7 +346,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """A ready app: schema migrated, services built, routes mounted."""
     engine = engine or db.make_engine(settings.database_url)
     db.migrate(engine)
-    clock, notifier = HybridClock(settings.node_id), Notifier()
+    clock = HybridClock(settings.node_id)
+    notifier = Notifier(settings.wake_spread_per_pull_s, settings.wake_spread_cap_s)
     throttle = Throttle(per_pair=settings.login_fail_per_user, per_addr=settings.login_fail_per_addr,
                         per_user=settings.login_fail_per_account, window_s=settings.login_window_s,
                         lock_cap_s=settings.login_lock_cap_s, store=DbStore(engine))

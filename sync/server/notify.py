@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -24,25 +23,56 @@ CHANNEL = "fieldsync"
 
 
 class Notifier:
-    def __init__(self) -> None:
+    def __init__(self, spread_per_pull_s: float = 0.002, spread_cap_s: float = 0.6) -> None:
         self.counter = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: set[asyncio.Future[None]] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.seen_seq = 0  # newest seq this process committed or was told of
-        self.woken = 0  # how many waiters the last bump woke
-        self.bumped_at = 0.0
+        self.woken = 0  # how many waiters the last wake-up woke
+        # Wake-ups at most once per `spread_per_pull_s` x open long-polls (up to the cap):
+        # each wakes every parked pull, so a fleet's pulls per second stay near
+        # 1 / spread_per_pull_s whatever its size, and each page carries every commit
+        # of that moment. A lone pull is woken at once.
+        self.spread_per_pull_s, self.spread_cap_s = spread_per_pull_s, spread_cap_s
+        self.open_pulls = 0
+        self._wake_at: asyncio.TimerHandle | None = None
+        self._last_wake = float("-inf")
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
     def bump(self, seq: int = 0) -> None:
-        """Wake every waiter (on the event loop, after a commit up to `seq`)."""
+        """Something committed (up to `seq`): wake every waiter, at once or, with many
+        long-polls open, at the next allowed moment (on the event loop)."""
         self.seen_seq = max(self.seen_seq, seq)
-        self.counter += 1
+        self.counter += 1  # a pull about to park sees this and reads at once
+        if self._wake_at is not None:
+            return  # a wake-up is already due: it takes this commit along
+        loop = self._loop or asyncio.get_running_loop()
+        interval = min(self.spread_cap_s, self.spread_per_pull_s * self.open_pulls)
+        delay = self._last_wake + interval - loop.time()
+        if delay <= 0:
+            self._wake()
+        else:
+            self._wake_at = loop.call_later(delay, self._wake)
+
+    async def slot(self) -> None:
+        """Wait for the next moment a long-poll may read: those moments are at least the
+        wake-up interval apart, so that a fleet whose every re-poll would find something
+        new reads together (in one batch, see pages.py) instead of each on its own."""
+        loop = self._loop or asyncio.get_running_loop()
+        interval = min(self.spread_cap_s, self.spread_per_pull_s * self.open_pulls)
+        due = self._last_wake + interval
+        if due > loop.time():
+            await asyncio.sleep(due - loop.time())
+        self._last_wake = max(self._last_wake, loop.time() if due <= loop.time() else due)
+
+    def _wake(self) -> None:
+        self._wake_at = None
+        self._last_wake = (self._loop or asyncio.get_running_loop()).time()
         self.woken = len(self._waiters)
-        self.bumped_at = time.monotonic()
         for fut in self._waiters:
             if not fut.done():
                 fut.set_result(None)

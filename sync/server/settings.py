@@ -80,11 +80,11 @@ class Settings:
     # Longest a pull may park (≤ the protocol's 30 s); lower it behind proxies
     # that cut idle connections sooner.
     long_poll_cap_s: float = 30.0
-    # A commit wakes every parked pull; each then waits this long per pull woken with
-    # it (up to the cap) before reading, so that under a big fleet the commits of that
-    # moment reach everyone in one page instead of one wake-up, and one read, each.
-    wake_spread_per_pull_s: float = 0.001
-    wake_spread_cap_s: float = 0.4
+    # A process wakes its parked pulls at most once per this much per open long-poll
+    # (up to the cap): a fleet then pulls about 1 / wake_spread_per_pull_s times a second
+    # in all, each page carrying every commit of that moment; a lone pull wakes at once.
+    wake_spread_per_pull_s: float = 0.002
+    wake_spread_cap_s: float = 0.6
     # Long-poll wake-ups across processes (PostgreSQL only).
     listen_notify: bool = True
     # SQLite has no LISTEN: one thread per process reads the newest seq this often to

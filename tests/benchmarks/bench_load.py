@@ -286,10 +286,11 @@ class Load:
 
     async def poller(self, n: int, measure: bool) -> None:
         conn, token, cursor = Conn(self.port), self.tokens[n], self.head
+        wait = 25  # as the client does: pages while there is more, then a long-poll
         while time.monotonic() < self.stop_at:
             try:
                 status, body = await conn.request(
-                    _get(f"/v1/changes?after={cursor}&limit=1000&wait=25", token), 60)
+                    _get(f"/v1/changes?after={cursor}&limit=1000&wait={wait}", token), 60)
             except ConnectionError:
                 self._error("pull: connection")
                 await asyncio.sleep(0.5)
@@ -309,6 +310,7 @@ class Load:
             else:
                 at = body.rfind(b'"next":')
                 cursor = int(body[at + 7:body.index(b",", at)])
+            wait = 0 if body.endswith(b'"more":true}') else 25
         conn.close()
 
     async def returning_client(self, token: str, queued: list[bytes], ids: list[list[str]]) -> None:
@@ -336,6 +338,22 @@ class Load:
                 break
         self.reconnect["pull"] = time.perf_counter() - t
         conn.close()
+
+
+def _pg_cpu_s(cluster: PgCluster) -> float:
+    """CPU seconds of the cluster: the postmaster, its reaped children and its live ones."""
+    pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return total + sum(int(x) for x in fields[11:15]) / tick
 
 
 def _queued(unit_id: str) -> tuple[list[bytes], list[list[str]]]:
@@ -374,7 +392,7 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
                  returning_token: str) -> None:
     load.stop_at = time.monotonic() + DURATION
     tasks = [asyncio.create_task(load.pusher(n)) for n in range(CLIENTS)]
-    tasks += [asyncio.create_task(load.poller(n, n % 20 == 1)) for n in range(CLIENTS)]
+    pollers = [asyncio.create_task(load.poller(n, n % 20 == 1)) for n in range(CLIENTS)]
     if not os.environ.get("BENCH_LOAD_CALM"):
         tasks.append(asyncio.create_task(load.returning_client(returning_token, *queued)))
 
@@ -395,6 +413,9 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
 
     extra = [] if os.environ.get("BENCH_LOAD_CALM") else [chaos()]
     await asyncio.gather(sampler(), *extra, *tasks)
+    for t in pollers:  # parked long-polls end with the run, not 25 s later
+        t.cancel()
+    await asyncio.gather(*pollers, return_exceptions=True)
     if os.environ.get("BENCH_LOAD_DEBUG"):
         start = load.stop_at - DURATION
         buckets: dict[int, list[float]] = {}
@@ -455,8 +476,15 @@ def main() -> int:
         queued = _queued(units[0]["entity_id"])
         load = Load(port, tokens, [u["entity_id"] for u in units], edits, head)
         cpu0 = sum(cpu_s(s.proc.pid) for s in servers if s.proc)
+        others0 = (time.process_time(), cpu_s(proxy.pid), _pg_cpu_s(cluster))
         asyncio.run(_drive(load, servers, queued, returning))
         cpu = sum(cpu_s(s.proc.pid) for s in servers if s.proc) - cpu0
+        if os.environ.get("BENCH_LOAD_DEBUG"):
+            for srv in servers:
+                print("#", httpx.get(f"http://127.0.0.1:{srv.port}/v1/metrics").text.replace(
+                    "\n", " "), file=sys.stderr)
+        others = [round(b - a, 1) for a, b in zip(
+            others0, (time.process_time(), cpu_s(proxy.pid), _pg_cpu_s(cluster)), strict=True)]
         lost, duplicated, size = _check(f"http://127.0.0.1:{servers[0].port}", load.acked)
     finally:
         if proxy is not None:
@@ -478,7 +506,8 @@ def main() -> int:
     emit("load.duplicated", duplicated, "changes", 0)
     emit("load.server_rss_mb", max(max(s.peak_rss) for s in servers), "MiB", None,
          per_process=[[round(x) for x in s.peak_rss] for s in servers],
-         server_cpu_s=round(cpu, 1))
+         server_cpu_s=round(cpu, 1), load_generator_cpu_s=others[0], haproxy_cpu_s=others[1],
+         postgres_cpu_s=others[2])
     emit("load.reconnect_s", load.reconnect.get("push", float("nan")) +
          load.reconnect.get("pull", float("nan")), "s", None,
          push_s=round(load.reconnect.get("push", -1), 2),
