@@ -6,8 +6,11 @@ processes on it, and HAProxy in front (round robin, health checks, started here)
 long-polls (`wait=25`), the other pushes a position of a shared unit every 10 s;
 every tenth client is a commander who also edits its unit and its incident. At 30%
 of the run one client comes back online with 20,000 queued positions (4 pushes of
-5,000) and pulls from where it left off; at 60% one server process is killed with
-SIGKILL and started again. Clients retry what failed (a push is idempotent).
+5,000) and pulls from where it left off; they are the track of its own agency-only
+unit (SEMAR), so they reach the 25 SEMAR laptops online, which page through them
+(sending 20,000 changes to all 500 laptops is 3.5 GB: a bandwidth question, not this
+one). At 60% one server process is killed with SIGKILL and started again. Clients
+retry what failed (a push is idempotent).
 
   load.push_p99_ms      99th percentile of answered push round trips (<= 250)
   load.a_to_b_p95_ms    a position pushed by one client until a long-poll of another
@@ -471,9 +474,11 @@ def main() -> int:
                                                       "device_name": f"laptop-{n}"})
                 assert r.status_code == 200, r.text
                 tokens.append(r.json()["token"])
-            returning = Api(http).login("lia-sedena", device="returning")["token"]
+            track = unit(agency="semar", visibility="agency")
+            setup.push_ok("cmd-semar", track)
+            returning = Api(http).login("cmd-semar", device="returning")["token"]
             head = setup.pull("observer", 0, limit=10_000)["next"]
-        queued = _queued(units[0]["entity_id"])
+        queued = _queued(track["entity_id"])
         load = Load(port, tokens, [u["entity_id"] for u in units], edits, head)
         cpu0 = sum(cpu_s(s.proc.pid) for s in servers if s.proc)
         others0 = (time.process_time(), cpu_s(proxy.pid), _pg_cpu_s(cluster))
