@@ -11,7 +11,13 @@ from tests.packaging.releases import KeySet, make_keys, make_root
 # A private Secret Service (the installed bundle signs in), and the window fixtures of the
 # UI tests for the site-profile parts of the window.
 from tests.replication.conftest import secret_service  # noqa: F401
-from tests.ui.conftest import compiled_translations, store, translations, window  # noqa: F401
+from tests.ui.conftest import (  # noqa: F401
+    compiled_translations,
+    store,
+    sync_tasks,
+    translations,
+    window,
+)
 
 
 @pytest.fixture(scope="session")
