@@ -18,8 +18,9 @@
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
-go through the same validation (``fieldclient.core.validation``) and the same
-write path (``LocalWriter``, one outbox row per change) as the window.
+go through the same input parsing (``fieldclient.core.validation``), the same
+entity definitions and rules (``sync.protocol``) and the same write path
+(``LocalWriter``, one outbox row per change) as the window.
 
 Exit codes:
     0  done
@@ -28,25 +29,20 @@ Exit codes:
     5  the database was refused (not an Enlace database, damaged, or written by a
        newer version); the file was not changed
     6  the change could not be saved (read-only or full disk); nothing was written
-Plug-in commands may use 1-4 with their own documented meanings (sync: 3 network,
-4 sign-in refused).
+Sub-commands of other areas may use 1-4 with their own documented meanings (sync: 3
+network, 4 sign-in refused).
 
-Plug-in contract: after the built-in commands, ``main`` imports each module of
-``PLUGIN_MODULES`` that exists and calls its ``register(subparsers)``. ``register``
-adds parsers with ``subparsers.add_parser(...)`` and sets
-``parser.set_defaults(func=handler)``. A handler is called as
-``handler(args, store_opener) -> int`` (or ``handler(args) -> int`` if it takes one
-parameter); ``store_opener()`` opens (once) and returns the ``Store`` of the chosen
-data folder, and ``args.data_dir`` holds that folder as a string. ``register``
-must not import Qt, and a plug-in module must not fail to import for any reason
-other than not existing yet.
+Sub-commands of other areas are registered explicitly (``SUBCOMMANDS``): each module
+exports ``register(subparsers)``, which adds its parsers and sets
+``parser.set_defaults(func=handler)``. Every handler is called as
+``handler(args, store_opener) -> int``; ``store_opener()`` opens (once) and returns the
+``Store`` of the chosen data folder, and ``args.data_dir`` holds that folder as a string.
+``register`` must not import Qt.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
 import json
 import logging
 import os
@@ -66,8 +62,6 @@ from fieldclient.core.errors import (
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
-PLUGIN_MODULES = ("fieldclient.map.cli_maps", "fieldclient.replication.cli_sync",
-                  "fieldclient.trust.cli")
 
 StoreOpener = Callable[[], Any]
 log = logging.getLogger("fieldclient.cli")
@@ -97,7 +91,7 @@ class _Opener:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sync.protocol import ECHELONS, POSITION_SOURCES, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+    from sync.protocol.vocab import ECHELON, POSITION_SOURCE, UNIT_KIND, UNIT_STATUS, VISIBILITY
 
     common = argparse.ArgumentParser(add_help=False)
     # Global options are also accepted after the command (`unit list --data-dir D`).
@@ -133,10 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def unit_fields(q: argparse.ArgumentParser, creating: bool) -> None:
         q.add_argument("--agency", required=creating, metavar="SLUG")
-        q.add_argument("--kind", required=creating, choices=UNIT_KINDS)
-        q.add_argument("--echelon", choices=ECHELONS)
-        q.add_argument("--status", choices=UNIT_STATUSES)
-        q.add_argument("--visibility", choices=VISIBILITIES)
+        q.add_argument("--kind", required=creating, choices=UNIT_KIND.values)
+        q.add_argument("--echelon", choices=ECHELON.values)
+        q.add_argument("--status", choices=UNIT_STATUS.values)
+        q.add_argument("--visibility", choices=VISIBILITY.values)
         q.add_argument("--parent", metavar="CALLSIGN", help="superior unit ('' clears it)")
         q.add_argument("--name")
         q.add_argument("--strength", metavar="N")
@@ -165,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = usub.add_parser("list", parents=[common], help="list units (tab-separated)")
     p.add_argument("--agency", metavar="SLUG")
-    p.add_argument("--status", choices=UNIT_STATUSES)
+    p.add_argument("--status", choices=UNIT_STATUS.values)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_unit_list)
 
@@ -180,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--latlon", metavar="LAT,LON", help="decimal degrees")
     where.add_argument("--mgrs", metavar="STR", help="MGRS reference, e.g. 14QMG8600648224")
     where.add_argument("--dms", metavar="STR", help="e.g. \"19 25 42.1 N 99 07 59.9 W\"")
-    p.add_argument("--source", default="manual", choices=POSITION_SOURCES)
+    p.add_argument("--source", default="manual", choices=POSITION_SOURCE.values)
     p.add_argument("--at", metavar="TIME", help="observed time: ISO-8601 (local time unless it "
                    "has an offset or Z) or a DTG like 291730Z NOV 26; default now")
     p.add_argument("--note")
@@ -195,15 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="move the database file aside (renamed, never deleted)")
     p.set_defaults(func=cmd_db_quarantine, needs_store=False)
 
-    for name in PLUGIN_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # the plug-in exists but is broken: that must not pass silently
-            continue
-        module.register(sub)
+    for register in _subcommands():
+        register(sub)
     return ap
+
+
+def _subcommands() -> tuple[Callable[[Any], None], ...]:
+    """The other areas' sub-commands, each added by the `register` its module exports."""
+    from fieldclient.map.cli_maps import register as register_maps
+    from fieldclient.replication.cli_sync import register as register_sync
+    from fieldclient.trust.cli import register as register_trust
+
+    return (register_maps, register_sync, register_trust)
 
 
 # -- helpers --------------------------------------------------------------------
@@ -236,16 +233,17 @@ def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
 
 
 def _print_error(exc: UserFacingError, lang: str | None) -> None:
-    from fieldclient.core.i18n import translate_error
+    from fieldclient.core.i18n import translate
 
-    print(f"fieldclient: {translate_error(exc, lang)}", file=sys.stderr)
+    message = exc.render(lambda context, text: translate(context, text, lang))
+    print(f"fieldclient: {message}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------
 
 
 def cmd_demo(args: argparse.Namespace, store_opener: StoreOpener) -> int:
-    from fieldclient.store.demo import load_demo
+    from fieldclient.demo import load_demo
 
     added = load_demo(store_opener())
     if any(added.values()):
@@ -279,7 +277,7 @@ def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.core.sidc import default_sidc
-    from fieldclient.core.validation import validate_unit
+    from fieldclient.core.validation import check_input
     from fieldclient.store import queries
     from fieldclient.store.writer import LocalWriter
 
@@ -288,7 +286,7 @@ def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
         agencies = {a.id: a.kind for a in queries.agencies(s)}
         fields = {"callsign": args.callsign, **_unit_fields(args, s)}
     # With no agency list yet (fresh folder, never synced) any well-formed slug is accepted.
-    clean = validate_unit(fields, creating=True, agencies=agencies or None)
+    clean = check_input("unit", fields, creating=True, agencies=set(agencies) or None)
     if not clean.get("sidc"):
         clean["sidc"] = default_sidc(agencies.get(clean["agency"]), clean["kind"],
                                      clean.get("echelon"))
@@ -298,7 +296,7 @@ def cmd_unit_add(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 
 def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
-    from fieldclient.core.validation import validate_unit
+    from fieldclient.core.validation import check_input
     from fieldclient.store import queries
     from fieldclient.store.writer import LocalWriter
 
@@ -310,7 +308,7 @@ def cmd_unit_set(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     if not fields:
         raise InvalidInput(QT_TRANSLATE_NOOP(
             "errors", "Nothing to change: give at least one field, e.g. --status assigned."))
-    clean = validate_unit(fields, creating=False, agencies=agencies or None)
+    clean = check_input("unit", fields, creating=False, agencies=agencies or None)
     changed = LocalWriter(store).update_unit(uid, clean)
     print(("changed: " + ", ".join(changed)) if changed else "no change")
     return EXIT_OK
@@ -359,8 +357,8 @@ def cmd_unit_list(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.core import coords
-    from fieldclient.core.timefmt import parse_dtg, parse_iso
-    from fieldclient.core.validation import validate_position
+    from fieldclient.core.timefmt import utcnow
+    from fieldclient.core.validation import check_input
     from fieldclient.store.writer import LocalWriter
 
     if args.latlon is not None:
@@ -369,28 +367,16 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
         lat, lon = coords.parse_mgrs(args.mgrs)
     else:
         lat, lon = coords.parse_dms(args.dms)
-    observed = None
-    if args.at:
-        try:
-            observed = parse_iso(args.at, field="observed_at")
-        except InvalidInput:
-            try:
-                observed = parse_dtg(args.at)
-            except InvalidInput:
-                raise InvalidInput(
-                    QT_TRANSLATE_NOOP(
-                        "errors",
-                        "“{text}” is not a date and time; write for example 2026-11-29T17:30 or "
-                        "2026-11-29T17:30:00Z.",
-                    ),
-                    field="observed_at",
-                    text=args.at,
-                ) from None
-    clean = validate_position(lat, lon, observed, args.source, args.accuracy, args.note)
     store = store_opener()
     with store.session() as s:
         uid = _unit_id(s, args.callsign, args.agency)
-    pid = LocalWriter(store).log_position(uid, **clean)
+    clean = check_input("position", {
+        "unit_id": uid, "lat": lat, "lon": lon, "observed_at": args.at or utcnow(),
+        "source": args.source, "accuracy_m": args.accuracy, "note": args.note,
+    }, creating=True)
+    pid = LocalWriter(store).log_position(
+        uid, clean["lat"], clean["lon"], observed_at=clean["observed_at"], source=clean["source"],
+        accuracy_m=clean["accuracy_m"], note=clean["note"])
     print(f"{pid}\t{coords.format_dd(clean['lat'], clean['lon'])}\t"
           f"{coords.format_mgrs(clean['lat'], clean['lon'])}")
     return EXIT_OK
@@ -408,18 +394,6 @@ def cmd_db_quarantine(args: argparse.Namespace, store_opener: StoreOpener) -> in
 
 
 # -- entry point ----------------------------------------------------------------
-
-
-def _call(handler: Callable[..., int], args: argparse.Namespace, opener: _Opener) -> int:
-    try:
-        params = [
-            p for p in inspect.signature(handler).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        params = []
-    rc = handler(args, opener) if len(params) >= 2 else handler(args)
-    return int(rc or 0)
 
 
 def _exit_code(exc: UserFacingError) -> int:
@@ -449,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.data_dir = str(data_dir)
     opener = _Opener(data_dir)
     try:
-        return _call(args.func, args, opener)
+        return int(args.func(args, opener) or 0)
     except UserFacingError as exc:
         _print_error(exc, lang)
         return _exit_code(exc)

@@ -1,6 +1,11 @@
-"""Process-wide test settings: Qt offscreen, Chromium sandbox off only for root CI."""
+"""Process-wide test settings: Qt offscreen, Chromium sandbox off only for root CI, and
+default data folders of the client and the server inside a temporary folder, so no test
+reads or writes the user's real ones (a server command run without --database would
+otherwise open, and migrate, the server database of whoever runs the tests)."""
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -9,9 +14,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ENLACE_TESTING", "1")
 # No test may read or write the user's real data folders (client or server): a test
 # that forgets --data-dir/--database lands in this throwaway folder instead.
-_SCRATCH = tempfile.mkdtemp(prefix="enlace-tests-")
-os.environ["ENLACE_DATA_DIR"] = os.path.join(_SCRATCH, "client")
-os.environ["FIELDSYNC_DATA_DIR"] = os.path.join(_SCRATCH, "server")
+_DEFAULT_DATA = tempfile.mkdtemp(prefix="enlace-tests-")
+atexit.register(shutil.rmtree, _DEFAULT_DATA, True)
+os.environ["FIELDSYNC_DATA_DIR"] = os.path.join(_DEFAULT_DATA, "server")
+os.environ["ENLACE_DATA_DIR"] = os.path.join(_DEFAULT_DATA, "client")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to run as root with its sandbox; tests and CI only.
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")

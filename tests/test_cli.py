@@ -27,11 +27,11 @@ def run(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
+    from fieldclient.demo import load_agencies
     from fieldclient.store.db import open_store
-    from fieldclient.store.demo import _write_agencies
 
     st = open_store(folder)
-    _write_agencies(st)
+    load_agencies(st)
     st.close()
     return folder
 
@@ -57,12 +57,12 @@ def test_unit_add_set_list_and_position_log(data: Path) -> None:
     assert units["HALCON 1"]["pos_source"] == "radio" and units["HALCON 1"]["strength"] == 28
     assert units["HALCON 1"]["sidc"] == "SFGPUCI----DMX-"  # derived default
     assert units["HALCON 1-1"]["parent_id"] == uid
-    from fieldclient.store import queries
+    from fieldclient.store import outbox
     from fieldclient.store.db import open_store
 
     st = open_store(data)
     with st.session() as s:
-        assert queries.outbox_counts(s)["waiting"] == 4
+        assert outbox.counts(s).pending == 4
     st.close()
 
 
@@ -86,10 +86,10 @@ def test_position_log_dms_latlon_and_time(data: Path) -> None:
         (("position", "log", "ORCA 2", "--mgrs", "14QMG8600648"),
          "An MGRS reference needs an even number of digits, from 2 to 10 (got 7)."),
         (("position", "log", "ORCA 2", "--latlon", "16,-99", "--at", "2099-01-01T00:00Z"),
-         "The time is in the future (more than 5 minutes ahead)."),
+         "Observed at is in the future (more than 5 minutes ahead)."),
         (("position", "log", "NADIE", "--latlon", "16,-99"), "No unit has the callsign NADIE."),
-        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Unknown agency “marina”."),
-        (("unit", "set", "ORCA 2", "--strength", "-4"), "Strength cannot be negative (got -4)."),
+        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Agency: “marina” is not one of the allowed values."),
+        (("unit", "set", "ORCA 2", "--strength", "-4"), "Strength must be between 0 and 100000 (got -4)."),
         (("unit", "set", "ORCA 2"), "Nothing to change"),
     ],
 )
@@ -143,13 +143,23 @@ def test_corrupt_database_refused_untouched_then_quarantined(tmp_path: Path) -> 
 
 
 def test_spanish_messages_when_translated(data: Path) -> None:
-    """--lang es shows the Spanish message when the .ts catalog has it, English otherwise."""
+    """--lang es shows the Spanish message when the .ts catalog has it, English otherwise:
+    the client's own messages ("errors") and the shared rules' ("problems", "fields")."""
     from fieldclient.core.i18n import translate
+    from sync.protocol.problems import render
 
+    r = run(data, "--lang", "es", "position", "log", "ORCA 2", "--mgrs", "14QMG8600648")
+    assert r.returncode == 2
+    expected = translate(
+        "errors", "An MGRS reference needs an even number of digits, from 2 to 10 (got {count}).",
+        "es")
+    assert expected.startswith("Una referencia MGRS")  # the catalogue has it
+    assert expected.format(count=7) in r.stderr
     r = run(data, "--lang", "es", "position", "log", "ORCA 2", "--latlon", "95,10")
     assert r.returncode == 2
-    expected = translate("errors", "Latitude must be between -90 and 90 (got {got}).", "es")
-    assert expected.format(got="95") in r.stderr
+    spanish = render("out_of_range", {"min": "-90", "max": "90", "value": "95"}, "lat",
+                     "position", lambda context, text: translate(context, text, "es"))
+    assert spanish in r.stderr
 
 
 def test_unit_add_on_a_fresh_folder_without_agencies(tmp_path: Path) -> None:
@@ -157,4 +167,4 @@ def test_unit_add_on_a_fresh_folder_without_agencies(tmp_path: Path) -> None:
     r = run(tmp_path, "unit", "add", "LINCE 1", "--agency", "sedena", "--kind", "infantry")
     assert r.returncode == 0, r.stderr
     r = run(tmp_path, "unit", "add", "LINCE 2", "--agency", "Bad Slug", "--kind", "infantry")
-    assert r.returncode == 2 and "Unknown agency “Bad Slug”." in r.stderr
+    assert r.returncode == 2 and "“Bad Slug” is not an agency code" in r.stderr

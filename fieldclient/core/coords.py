@@ -30,6 +30,8 @@ import mgrs as _mgrs
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from sync.protocol.problems import Problem
+from sync.protocol.roster import POSITION
 
 CoordFormat = Literal["dd", "dms", "mgrs"]
 FORMATS: tuple[str, ...] = ("dd", "dms", "mgrs")
@@ -52,33 +54,20 @@ def _num(value: float) -> str:
 
 
 def check_lat(lat: float, field: str = "lat") -> float:
-    """Return ``lat`` as float or raise InvalidInput naming the value."""
-    if isinstance(lat, bool) or not isinstance(lat, int | float) or not math.isfinite(lat):
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Latitude must be a number."), field=field
-        )
-    if not -90 <= lat <= 90:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Latitude must be between -90 and 90 (got {got})."),
-            field=field,
-            got=_num(lat),
-        )
-    return float(lat)
+    """``lat`` as float, or InvalidInput saying why (the position definition's range)."""
+    return _in_range("lat", lat, field)
 
 
 def check_lon(lon: float, field: str = "lon") -> float:
-    """Return ``lon`` as float or raise InvalidInput naming the value."""
-    if isinstance(lon, bool) or not isinstance(lon, int | float) or not math.isfinite(lon):
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Longitude must be a number."), field=field
-        )
-    if not -180 <= lon <= 180:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Longitude must be between -180 and 180 (got {got})."),
-            field=field,
-            got=_num(lon),
-        )
-    return float(lon)
+    """``lon`` as float, or InvalidInput saying why (the position definition's range)."""
+    return _in_range("lon", lon, field)
+
+
+def _in_range(name: str, value: float, field: str) -> float:
+    try:
+        return float(POSITION.check_value(name, value))
+    except Problem as p:
+        raise InvalidInput.of(Problem(p.code, field, "position", **p.params)) from None
 
 
 # -- DD and DMS -----------------------------------------------------------------

@@ -1,9 +1,15 @@
 """Domain errors whose message is fit to show to the user as it is.
 
-Messages are English source strings; the UI passes them through Qt's
-translation (context "errors") before showing them, so keep them as literal
-format strings with named placeholders and list new ones in
-resources/translations.
+Two kinds of message:
+- the client's own: English source strings in the translation context "errors",
+  literal format strings with named placeholders (list new ones in
+  resources/translations);
+- a refusal by the rules every side shares (an entity definition or the
+  authorisation rules in `sync.protocol`): the error carries that `Problem`
+  (code, field, parameters), rendered from the "problems" templates with field
+  labels from "fields".
+
+`render(translate)` gives either in the language `tr` translates to.
 """
 
 from __future__ import annotations
@@ -11,23 +17,55 @@ from __future__ import annotations
 from typing import Any
 
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from sync.protocol.problems import Problem, Translate
 
 
 class UserFacingError(Exception):
     """An error the user can understand and act on."""
+
+    problem: Problem | None = None
 
     def __init__(self, message: str, **params: Any) -> None:
         self.template = message
         self.params = params
         super().__init__(message.format(**params) if params else message)
 
+    @classmethod
+    def of(cls, problem: Problem) -> Any:
+        """The error for a refusal by the shared rules (its message is the Problem's)."""
+        err = cls.__new__(cls)
+        Exception.__init__(err, problem.render())
+        # `template` holds the English message already filled in, so code that only knows
+        # the "errors" catalogue still shows a complete sentence (untranslated).
+        err.template, err.params, err.problem = problem.render(), {}, problem
+        if isinstance(err, InvalidInput):
+            err.field = problem.field
+        return err
+
+    def render(self, translate: Translate | None = None) -> str:
+        """The message in the language `translate` ((context, text) -> text) gives."""
+        if self.problem is not None:
+            return self.problem.render(translate)
+        # (not named `tr`: lupdate would take the call for a string to translate)
+        text = translate("errors", self.template) if translate else self.template
+        try:
+            return text.format(**self.params) if self.params else text
+        except (KeyError, IndexError, ValueError):
+            return str(self)  # a broken translation must never hide the message
+
 
 class InvalidInput(UserFacingError):
     """A value from a form or the command line that cannot be stored."""
 
+    field: str | None = None
+
     def __init__(self, message: str, field: str | None = None, **params: Any) -> None:
         super().__init__(message, **params)
         self.field = field
+
+
+class NotPermitted(InvalidInput):
+    """The signed-in user may not make this change (the server would refuse it too)."""
 
 
 class NotFound(UserFacingError):

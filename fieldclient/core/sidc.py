@@ -82,8 +82,3 @@ def default_sidc(agency_kind: str | None, unit_kind: str | None, echelon: str | 
     sidc = f"SF{dim}P{function}{hq}{ech}{COUNTRY}-"
     assert len(sidc) == 15, sidc
     return sidc
-
-
-def is_police_symbol(sidc: str | None) -> bool:
-    """True for law-enforcement function ids (drawn with the civilian fill by renderers)."""
-    return sidc is not None and len(sidc) >= 10 and sidc[4:7] == "UUL"

@@ -130,8 +130,12 @@ def parse_iso(text: str, field: str = "time", assume: tzinfo | None = None) -> d
     return to_utc(dt, assume)
 
 
-def age_seconds(dt: datetime | None, now: datetime | None = None) -> float | None:
-    """Seconds since ``dt`` (negative when it lies ahead), None for no time."""
-    if dt is None:
+def from_wire(value: datetime | str | None) -> datetime | None:
+    """A time as the wire and the entity definitions write it (RFC 3339 text, "Z" or an
+    offset) as an aware UTC datetime; a datetime passes through (converted to UTC)."""
+    if value is None:
         return None
-    return ((now or utcnow()) - dt).total_seconds()
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        raise ValueError(f"time without an offset: {value!r}")
+    return when if when.tzinfo is UTC else when.astimezone(UTC)

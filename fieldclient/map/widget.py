@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from fieldclient.map import data
 from fieldclient.map.bridge import BASE_RE, ID_RE, MapBridge
-from fieldclient.map.mbtiles import TileSource, scan
+from fieldclient.map.layers import LayerCatalogue
 from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
 from fieldclient.map.scheme import map_profile, register_url_scheme
 from fieldclient.store.db import Store
@@ -56,6 +57,9 @@ class MapView(Retranslatable, QWidget):
     ready = Signal()
     noticeRaised = Signal(str)
     frameApplied = Signal(int)  # diagnostics: the page acked delta `seq`
+    layersChanged = Signal()  # the installed map packages changed (see base_layers())
+    importRequested = Signal()  # "Import map…" in a map notice
+    helpRequested = Signal()  # "Where to get map packages" in a map notice
 
     def __init__(
         self, store: Store, events: QObject, parent: QWidget | None = None,
@@ -79,6 +83,7 @@ class MapView(Retranslatable, QWidget):
         # delta pipeline
         self._page_ready = False
         self._is_ready = False
+        self._ready_sent = False
         self._page_loads = 0
         self._generation = 0
         self._seq = 0
@@ -119,6 +124,7 @@ class MapView(Retranslatable, QWidget):
         ev.contextMenu.connect(self._on_context_menu)
         ev.cursorMoved.connect(self.cursorMoved)
         ev.viewChanged.connect(self._on_view_changed)
+        ev.action.connect(self._on_page_action)
         self._page.renderProcessTerminated.connect(self._on_render_crash)
 
         # Full loads run one at a time, in order: an older snapshot never lands after a newer one.
@@ -131,7 +137,13 @@ class MapView(Retranslatable, QWidget):
         self._ack_timer.timeout.connect(self._on_ack_timeout)
         events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
 
-        self.refresh_base_layers()
+        # The map packages are read (off the UI thread) while Chromium starts, and again
+        # whenever maps/ changes.
+        self._catalogue = LayerCatalogue(store.data_dir, handler.tiles, self)
+        self._catalogue.changed.connect(self._on_layers)
+        owned, tiles = self._catalogue.owned, handler.tiles
+        self.destroyed.connect(lambda *_: tiles.drop(list(owned)))
+        self._catalogue.rescan()
         # Read the store while Chromium starts: the page gets its data the moment it is up.
         self._prefetched: tuple[tuple[bytes, int], float] | None = None
         self._snapshot_url: str | None = None
@@ -189,22 +201,30 @@ class MapView(Retranslatable, QWidget):
             self._pending_view = view
 
     def refresh_base_layers(self) -> None:
-        """Rescan `<data dir>/maps/`; bad files are logged and shown as a notice."""
-        good, bad = scan(self._store.data_dir)
-        self._layers = []
-        for info in good:
-            self._handler.tiles.set(info.key, TileSource(info))
-            self._layers.append(
-                {"key": info.key, "name": info.name, "minzoom": info.minzoom, "maxzoom": info.maxzoom}
-            )
-        self._notices = [
-            self.tr("Map package {file} was skipped: {why}").format(file=exc.path, why=exc.why)
-            for exc in bad
-        ]
+        """Rescan `<data dir>/maps/` now (it is also watched); `layersChanged` follows."""
+        self._catalogue.rescan()
+
+    def show_layer(self, key: str) -> None:
+        """Switch to an installed package and bring its area into view (after an import)."""
+        if BASE_RE.match(key) and self._page_ready:
+            self._bridge.send({"type": "showLayer", "key": key})
+
+    def _on_layers(self) -> None:
+        self._layers = [dict(layer) for layer in self._catalogue.layers]
+        before = set(self._notices)
+        self._notices = self._skipped_notices()
         for text in self._notices:
-            self.noticeRaised.emit(text)
+            if text not in before:
+                self.noticeRaised.emit(text)
         if self._page_ready:
-            self._send_config()
+            self._send_config()  # before the signal: a listener may show a new layer at once
+        self.layersChanged.emit()
+        self._maybe_ready()
+
+    def _skipped_notices(self) -> list[str]:
+        return [self.tr("Map package {file} was skipped: {why}").format(
+                    file=Path(exc.path).name, why=exc.reason(QCoreApplication.translate))
+                for exc in self._catalogue.problems]
 
     def notices(self) -> list[str]:
         return list(self._notices)
@@ -217,7 +237,9 @@ class MapView(Retranslatable, QWidget):
 
     def retranslateUi(self) -> None:
         # The page's texts (layer names, hover labels, notices) come from Python.
-        self.refresh_base_layers()
+        self._notices = self._skipped_notices()
+        if self._page_ready:
+            self._send_config()
 
     # -- page lifecycle -----------------------------------------------------------------
 
@@ -225,6 +247,7 @@ class MapView(Retranslatable, QWidget):
         self._page_loads += 1
         self._page_ready = True
         self._is_ready = False
+        self._ready_sent = False
         self._inflight = None
         self._send_config()
         if self._pending_view is not None:
@@ -251,6 +274,7 @@ class MapView(Retranslatable, QWidget):
                 "texts": self._texts(),
                 "labels": self._labels(),
                 "layers": self._layers,
+                "layersKnown": self._catalogue.scanned,  # else `layers` is not read yet
                 "notices": self._notices,
             }
         )
@@ -315,9 +339,15 @@ class MapView(Retranslatable, QWidget):
         self.page_units = count
         if seq == self._reset_seq and not self._is_ready:
             self._is_ready = True
-            self.ready.emit()
+            self._maybe_ready()
         self.frameApplied.emit(seq)
         self._schedule()
+
+    def _maybe_ready(self) -> None:
+        # Ready once every unit is placed and the map packages are listed.
+        if self._is_ready and self._catalogue.scanned and not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
 
     def _on_ack_timeout(self) -> None:
         log.warning("map: page did not ack delta %s in time", self._inflight)
@@ -396,6 +426,12 @@ class MapView(Retranslatable, QWidget):
     def _on_view_changed(self, lat: float, lon: float, zoom: int, base: str) -> None:
         self._view_state = {"lat": lat, "lon": lon, "zoom": zoom, "base": base}
 
+    def _on_page_action(self, name: str) -> None:
+        if name == "import-map":
+            self.importRequested.emit()
+        elif name == "map-help":
+            self.helpRequested.emit()
+
     def _on_context_menu(self, lat: float, lon: float) -> None:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -426,6 +462,15 @@ class MapView(Retranslatable, QWidget):
             "plain": self.tr("Outlines only"),
             "outlines": self.tr("Country outlines"),
             "severity": field_name("incident", "severity"),
+            "onlyOutlines": self.tr(
+                "Only country outlines are available: no map package is installed."),
+            "importMap": self.tr("Import map…"),
+            "mapHelp": self.tr("Where to get map packages"),
+            "close": self.tr("Close"),
+            "zoomIn": self.tr("{name} has no detail at this zoom; it is drawn from zoom {zoom}."),
+            "tooMany": self.tr("{name} would need too many tiles for this view; zoom in."),
+            "outside": self.tr("This view is outside the area of {name}."),
+            "showArea": self.tr("Show its area"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:

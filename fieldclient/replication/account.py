@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, text
+import msgspec
+from sqlalchemy import delete, select, text
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
@@ -23,20 +24,19 @@ from fieldclient.replication.apply import META_CURSOR
 from fieldclient.replication.credentials import CredentialStore, default_credentials
 from fieldclient.replication.errors import NotSignedIn, SyncError
 from fieldclient.replication.http import SyncHttp, normalise_server_url
+from fieldclient.store import meta
 from fieldclient.store.db import Store
-from fieldclient.store.demo import META_DEMO_LOADED
-from fieldclient.store.models import SYNCED_MODELS, Meta, Outbox
-from fieldclient.store.writer import META_USER
-from sync.protocol import LoginResponse
+from fieldclient.store.models import SYNCED_MODELS, HeldChange, Meta, Outbox
+from sync.protocol.envelope import LoginResponse
 
 log = logging.getLogger(__name__)
 
 META_SERVER = "sync_server"
-META_USERNAME = "sync_username"
+META_USERNAME = meta.SIGNED_IN_USER
 META_DEVICE = "sync_device_id"
 META_CA = "sync_ca_cert"
-META_ROLE = "sync_role"
-META_AGENCY = "sync_agency"
+META_ROLE = meta.SIGNED_IN_ROLE
+META_AGENCY = meta.SIGNED_IN_AGENCY
 META_CURSOR_OWNER = "sync_cursor_owner"
 META_LAST_OK = "sync_last_ok"
 META_LAST_ERROR = "sync_last_error"
@@ -56,19 +56,25 @@ class Account:
     agency: str | None = None
 
 
+_ACCOUNT_KEYS = (META_SERVER, META_USERNAME, META_DEVICE, META_CA, META_ROLE, META_AGENCY)
+
+
 def current_account(store: Store) -> Account | None:
-    server = store.get_meta(META_SERVER)
-    user = store.get_meta(META_USERNAME)
-    device = store.get_meta(META_DEVICE)
+    """Who this data folder is signed in as (one read of `meta`), or None."""
+    with store.session() as s:
+        values: dict[str, str] = {k: v for k, v in s.execute(
+            select(Meta.key, Meta.value).where(Meta.key.in_(_ACCOUNT_KEYS)))}
+    server, user, device = (values.get(META_SERVER), values.get(META_USERNAME),
+                            values.get(META_DEVICE))
     if not (server and user and device):
         return None
     return Account(
         server=server,
         username=user,
         device_id=device,
-        ca_cert=store.get_meta(META_CA) or None,
-        role=store.get_meta(META_ROLE) or None,
-        agency=store.get_meta(META_AGENCY) or None,
+        ca_cert=values.get(META_CA) or None,
+        role=values.get(META_ROLE) or None,
+        agency=values.get(META_AGENCY) or None,
     )
 
 
@@ -137,8 +143,8 @@ def login(
     finally:
         http.close()
     try:
-        resp = LoginResponse.model_validate(raw)
-    except ValueError:
+        resp = msgspec.convert(raw, LoginResponse)
+    except msgspec.ValidationError:
         raise SyncError(
             QT_TRANSLATE_NOOP("errors", "The server's answer to the sign-in was not understood.")
         ) from None
@@ -147,8 +153,11 @@ def login(
     with store.transaction() as s:
         prev_owner = s.get(Meta, META_CURSOR_OWNER)
         if prev_owner is None or prev_owner.value != owner:
+            # What another account or server may see differs: pull everything again, and
+            # drop what was held from the other feed (it comes again if it applies here).
             s.merge(Meta(key=META_CURSOR, value="0"))
             s.merge(Meta(key=META_CURSOR_OWNER, value=owner))
+            s.execute(delete(HeldChange))
         for key, value in (
             (META_SERVER, url),
             (META_USERNAME, resp.user.username),
@@ -156,7 +165,7 @@ def login(
             (META_CA, ca_path or ""),
             (META_ROLE, resp.user.role),
             (META_AGENCY, resp.user.agency or ""),
-            (META_USER, resp.user.username),
+            (meta.USER, resp.user.username),
             (META_LAST_ERROR, ""),
             (META_REVOKED, ""),
         ):
@@ -166,7 +175,7 @@ def login(
 
 def holds_unsent_demo(store: Store) -> bool:
     """True when the demo deployment was loaded here and local changes still wait to be sent."""
-    if store.get_meta(META_DEMO_LOADED) is None:
+    if store.get_meta(meta.DEMO_LOADED) is None:
         return False
     with store.session() as s:
         return s.query(Outbox.seq).filter(Outbox.state == "waiting").first() is not None
@@ -241,6 +250,7 @@ def wipe_local_data(store: Store) -> None:
         for model in SYNCED_MODELS.values():
             s.execute(delete(model))
         s.execute(delete(Outbox))
+        s.execute(delete(HeldChange))
         s.execute(delete(Meta).where(Meta.key.like("sync_%")))
     with store.engine.connect() as con:
         con.exec_driver_sql("VACUUM")

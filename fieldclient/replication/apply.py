@@ -1,66 +1,65 @@
 """Applying pulled changes to the local store with the same merge rules as the server.
 
-One page of pulled changes and the new cursor are committed in one
-transaction, so a crash leaves either both or neither: the next pull starts
-from the last committed cursor and re-applying a change is a no-op (per-field
-HLCs for mergeable records, insert-if-absent for append-only ones).
+A pulled page arrives decoded (`sync.protocol.codec.decode_pull`): typed changes,
+plus those this version cannot decode (`held`). One page, the changes held
+back and the new cursor are committed in one transaction, so a crash leaves
+either all or none: the next pull starts from the last committed cursor, and
+re-applying a change is a no-op (per-field HLCs for mergeable records,
+insert-if-absent for append-only ones). The cursor never passes a change
+silently: what cannot be applied is kept in `held_change` with its document and
+the reason, and applied once an upgraded client understands it (held.py).
 After the commit a ChangeSet(origin="sync") is published on the store's bus.
+
+Append-only records (thousands per catch-up) go to SQLite in bulk on the
+session's own connection; mergeable records (few) go through the ORM.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+import msgspec
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldclient.core.timefmt import from_wire
+from fieldclient.store import latest
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.store.models import (
-    Agency,
-    Conflict,
-    Incident,
-    IncidentEntry,
-    Meta,
-    Position,
-    Unit,
-)
-from fieldclient.store.writer import META_HLC, store_clock, update_latest_position
+from fieldclient.store.models import Agency, Conflict, HeldChange, Incident, Unit
 from sync.merge import merge_upsert
-from sync.protocol import HLC_RE
+from sync.protocol import codec
+from sync.protocol.entity import ENTITIES
+from sync.protocol.fields import Time
+from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
 
 META_CURSOR = "sync_cursor"
-MERGEABLE_MODELS: dict[str, type] = {
-    "agency": Agency,
-    "unit": Unit,
-    "incident": Incident,
-    "conflict": Conflict,
-}
-TIME_FIELDS = frozenset({"occurred_at", "detected_at"})
 _CHUNK = 500
+# The cursor only moves forward (a page answered for an older cursor never moves it back).
+_CURSOR_SQL = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET value = excluded.value "
+    "WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value AS INTEGER)"
+)
 
 
 @dataclass
 class ApplyResult:
     received: int = 0
     changed: int = 0
-    skipped: list[str] = field(default_factory=list)  # change ids that could not be applied
+    held: int = 0  # changes kept back for a later version
     changes: ChangeSet = field(default_factory=lambda: ChangeSet("sync"))
 
 
-def _time(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def entity_of(change: Any) -> str:
+    """The entity name of a typed change (its msgspec tag)."""
+    return str(type(change).__struct_config__.tag)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -68,18 +67,19 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _well_formed(ch: Any) -> bool:
-    return (
-        isinstance(ch, dict)
-        and isinstance(ch.get("entity_id"), str)
-        and isinstance(ch.get("fields"), dict)
-        and isinstance(ch.get("hlc"), str)
-        and bool(HLC_RE.match(ch["hlc"]))
-        and isinstance(ch.get("base") or {}, dict)
-    )
+def _ids_param(ids: Sequence[str]) -> str:
+    return msgspec.json.encode(list(ids)).decode()
 
 
-def _placeholders(entity: str, ch: Mapping[str, Any]) -> dict[str, Any]:
+# -- mergeable records: per-field last-writer-wins (sync.merge, as on the server) -------
+
+MERGEABLE_MODELS: dict[str, type[Any]] = {
+    "agency": Agency, "unit": Unit, "incident": Incident, "conflict": Conflict,
+}
+_COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERGEABLE_MODELS.items()}
+
+
+def _placeholders(entity: str, change: Any) -> dict[str, Any]:
     """Values for NOT NULL columns of a record first seen through a partial upsert.
 
     They carry no HLC, so the first real value for the field replaces them.
@@ -88,59 +88,43 @@ def _placeholders(entity: str, ch: Mapping[str, Any]) -> dict[str, Any]:
         return {"callsign": "", "agency": "", "kind": "other", "status": "available",
                 "visibility": "shared"}
     if entity == "incident":
-        when = datetime.fromtimestamp(int(ch["hlc"][:13]) / 1000, UTC)
+        when = datetime.fromtimestamp(int(change.hlc[:13]) / 1000, UTC)
         return {"title": "", "kind": "other", "severity": 3, "status": "open",
                 "occurred_at": when, "agency": "", "agencies": [], "visibility": "shared"}
     if entity == "agency":
-        return {"name": ch["entity_id"], "kind": "civil"}
+        return {"name": str(change.entity_id), "kind": "civil"}
     return {}
 
 
-def _columns(model: type) -> frozenset[str]:
-    return frozenset(c.key for c in model.__table__.columns)  # type: ignore[attr-defined]
-
-
-_COLS = {name: _columns(m) for name, m in MERGEABLE_MODELS.items()}
-
-
-def _merge_entity(
-    s: Session, entity: str, group: list[dict[str, Any]], result: ApplyResult
-) -> list[str]:
+def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> list[str]:
     """Per-field LWW for one mergeable entity; returns ids of records created."""
+    definition = ENTITIES[entity]
     model = MERGEABLE_MODELS[entity]
     cols = _COLS[entity]
-    ids = list(dict.fromkeys(ch["entity_id"] for ch in group))
+    times = {n for n, f in definition.fields.items() if isinstance(f.kind, Time)}
+    ids = list(dict.fromkeys(str(ch.entity_id) for ch in group))
     rows: dict[str, Any] = {}
     for chunk in _chunks(ids):
-        found: Any
-        for found in s.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
+        for found in s.scalars(select(model).where(model.id.in_(chunk))):
             rows[found.id] = found
     created: list[str] = []
     now = datetime.now(UTC)
     for ch in group:
-        eid = ch["entity_id"]
+        eid = str(ch.entity_id)
         row = rows.get(eid)
         hlcs = dict(row.field_hlcs or {}) if row is not None else {}
-        merged = merge_upsert({}, hlcs, ch["fields"], ch.get("base") or {}, ch["hlc"],
+        merged = merge_upsert({}, hlcs, definition.wire_fields(ch.fields), ch.base, ch.hlc,
                               exists=row is not None)
         if not merged.applied:
-            continue
-        try:
-            values = {
-                k: (_time(v) if k in TIME_FIELDS else v)
-                for k, v in merged.applied.items()
-                if k in cols and k not in ("id", "field_hlcs")
-            }
-        except (TypeError, ValueError):
-            result.skipped.append(str(ch.get("change_id")))
             continue
         if row is None:
             row = model(id=eid, **_placeholders(entity, ch))
             s.add(row)
             rows[eid] = row
             created.append(eid)
-        for k, v in values.items():
-            setattr(row, k, v)
+        for k, v in merged.applied.items():
+            if k in cols and k not in ("id", "field_hlcs"):
+                setattr(row, k, from_wire(v) if k in times else v)
         row.field_hlcs = merged.hlcs
         if "updated_at" in cols:
             row.updated_at = now
@@ -149,150 +133,146 @@ def _merge_entity(
     return created
 
 
-def _existing_ids(s: Session, model: type, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        found.update(s.scalars(select(model.id).where(model.id.in_(chunk))))  # type: ignore[attr-defined]
-    return found
+# -- append-only records: insert if absent, in bulk ----------------------------------
+
+_POSITION_SQL = (
+    "INSERT INTO position (id, unit_id, lat, lon, accuracy_m, observed_at, source, note, "
+    "reported_by, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_ENTRY_SQL = (
+    "INSERT INTO incident_entry (id, incident_id, kind, body, amends, unit_id, status, "
+    "created_at, author, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-def _load_units(s: Session, ids: Iterable[str]) -> dict[str, Unit]:
-    out: dict[str, Unit] = {}
-    for chunk in _chunks(list(ids)):
-        for u in s.scalars(select(Unit).where(Unit.id.in_(chunk))):
-            out[u.id] = u
+def _texts(values: list[Any]) -> list[Any]:
+    """UUIDs (and None) as their canonical text, converted in C (msgspec), not one by one."""
+    return msgspec.to_builtins(values)
+
+
+def _new_only(cursor: Any, table: str, group: list[Any]) -> list[Any]:
+    """(id, change) for the changes of `group` whose record is not stored yet (first of
+    each id)."""
+    ids = _texts([ch.entity_id for ch in group])
+    have = {r[0] for r in cursor.execute(
+        f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608
+        (_ids_param(ids),))}
+    out = []
+    for rid, ch in zip(ids, group, strict=True):
+        if rid not in have:
+            have.add(rid)
+            out.append((rid, ch))
     return out
 
 
-def _latest_for_new_units(s: Session, unit_ids: list[str], result: ApplyResult) -> None:
-    """A unit can arrive after its positions (visibility changed): fill its latest copy."""
-    units = _load_units(s, unit_ids)
-    for chunk in _chunks(unit_ids):
-        for pos in s.scalars(
-            select(Position).where(Position.unit_id.in_(chunk)).order_by(Position.observed_at)
-        ):
-            unit = units.get(pos.unit_id)
-            if unit is not None:
-                update_latest_position(unit, pos)
-
-
-def _insert_new(
-    s: Session,
-    model: type[Position] | type[IncidentEntry],
-    group: list[dict[str, Any]],
-    row_of: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
-    result: ApplyResult,
-) -> list[dict[str, Any]]:
-    """Insert the append-only records of `group` not stored yet; returns the inserted rows.
-    A malformed record is skipped (and reported in `result`), never half-written."""
-    have = _existing_ids(s, model, [ch["entity_id"] for ch in group])
-    rows: list[dict[str, Any]] = []
-    for ch in group:
-        rid = ch["entity_id"]
-        if rid in have:
-            continue
-        try:
-            rows.append({"id": rid, "hlc": ch["hlc"], **row_of(ch["fields"], ch)})
-        except (KeyError, TypeError, ValueError):
-            result.skipped.append(str(ch.get("change_id")))
-            continue
-        have.add(rid)
-    if rows:
-        s.connection().execute(insert(cast(Table, model.__table__)), rows)
-        result.changed += len(rows)
-    return rows
-
-
-def _position_row(f: dict[str, Any], ch: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "unit_id": str(f["unit_id"]),
-        "lat": float(f["lat"]),
-        "lon": float(f["lon"]),
-        "accuracy_m": None if f.get("accuracy_m") is None else float(f["accuracy_m"]),
-        "observed_at": _time(f["observed_at"]),
-        "source": str(f.get("source") or "manual"),
-        "note": f.get("note"),
-        "reported_by": f.get("reported_by") or ch.get("author"),
-    }
-
-
-def _entry_row(f: dict[str, Any], ch: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "incident_id": str(f["incident_id"]),
-        "kind": str(f["kind"]),
-        "body": str(f["body"]),
-        "amends": f.get("amends"),
-        "unit_id": f.get("unit_id"),
-        "status": f.get("status"),
-        "created_at": _time(f["created_at"]),
-        "author": f.get("author") or ch.get("author"),
-    }
-
-
-def _append_positions(s: Session, group: list[dict[str, Any]], result: ApplyResult) -> None:
-    rows = _insert_new(s, Position, group, _position_row, result)
-    best: dict[str, dict[str, Any]] = {}
+def _append_positions(s: Session, group: list[Any], result: ApplyResult) -> None:
+    stamp = latest.stored_time
+    cursor = s.connection().connection.cursor()
+    try:
+        new = _new_only(cursor, "position", group)
+        units = _texts([ch.fields.unit_id for _, ch in new])
+        rows = []
+        for (rid, ch), uid in zip(new, units, strict=True):
+            f = ch.fields
+            rows.append((rid, uid, f.lat, f.lon, f.accuracy_m, stamp(f.observed_at), f.source,
+                         f.note, f.reported_by or ch.author, ch.hlc))
+        cursor.executemany(_POSITION_SQL, rows)
+    finally:
+        cursor.close()
+    result.changed += len(rows)
+    add = result.changes.add
     for r in rows:
-        cur = best.get(r["unit_id"])
-        if cur is None or (r["observed_at"], r["id"]) > (cur["observed_at"], cur["id"]):
-            best[r["unit_id"]] = r
-        result.changes.add("position", r["id"])
-    if not best:
-        return
-    units = _load_units(s, best)
-    for uid, r in best.items():
-        unit = units.get(uid)
-        if unit is not None and update_latest_position(unit, Position(**r)):
-            result.changes.add("unit", uid)
+        add("position", r[0])
+    for uid in latest.advance(s, [(r[0], r[1], r[2], r[3], r[5], r[6], r[4]) for r in rows]):
+        add("unit", uid)
 
 
-def _append_entries(s: Session, group: list[dict[str, Any]], result: ApplyResult) -> None:
-    for r in _insert_new(s, IncidentEntry, group, _entry_row, result):
-        result.changes.add("incident_entry", r["id"])
-        result.changes.add("incident", r["incident_id"])
+def _append_entries(s: Session, group: list[Any], result: ApplyResult) -> None:
+    cursor = s.connection().connection.cursor()
+    try:
+        rows = []
+        for rid, ch in _new_only(cursor, "incident_entry", group):
+            f = ch.fields
+            rows.append((rid, str(f.incident_id), f.kind, f.body,
+                         None if f.amends is None else str(f.amends),
+                         None if f.unit_id is None else str(f.unit_id), f.status,
+                         latest.stored_time(f.created_at), f.author or ch.author, ch.hlc))
+        cursor.executemany(_ENTRY_SQL, rows)
+    finally:
+        cursor.close()
+    result.changed += len(rows)
+    for r in rows:
+        result.changes.add("incident_entry", r[0])
+        result.changes.add("incident", r[1])
 
 
-def apply_page(store: Store, changes: list[dict[str, Any]], next_cursor: int) -> ApplyResult:
-    """Merge one pulled page and advance the cursor in one transaction; publish after commit."""
-    result = ApplyResult(received=len(changes))
-    groups: dict[str, list[dict[str, Any]]] = {}
-    max_hlc = ""
+# -- what this version applies, in this order ------------------------------------------
+
+Applier = Callable[[Session, list[Any], ApplyResult], None]
+
+
+def _merger(entity: str) -> Applier:
+    def apply(s: Session, group: list[Any], result: ApplyResult) -> None:
+        created = _merge(s, entity, group, result)
+        if entity == "unit" and created:
+            s.flush()  # the new unit rows must exist for the SQL below
+            for uid in latest.from_tracks(s, created):
+                result.changes.add("unit", uid)
+    return apply
+
+
+# Mergeable records first (a unit before its positions), then append-only ones. A new
+# kind of record adds its applier here (with its model and migration).
+APPLIERS: dict[str, Applier] = {
+    "agency": _merger("agency"),
+    "unit": _merger("unit"),
+    "incident": _merger("incident"),
+    "conflict": _merger("conflict"),
+    "position": _append_positions,
+    "incident_entry": _append_entries,
+}
+
+
+def apply_changes(s: Session, changes: Sequence[Any], result: ApplyResult) -> list[codec.Held]:
+    """Apply typed pulled changes in `s`; returns those this version has no applier for."""
+    groups: dict[str, list[Any]] = {}
     for ch in changes:
-        if not _well_formed(ch):
-            result.skipped.append(str(ch.get("change_id") if isinstance(ch, dict) else "?"))
-            continue
-        groups.setdefault(str(ch.get("entity")), []).append(ch)
-        max_hlc = max(max_hlc, ch["hlc"])
-    for entity in set(groups) - set(MERGEABLE_MODELS) - {"position", "incident_entry"}:
-        # an entity this client does not know yet (additive protocol change): skip, keep going
-        result.skipped.extend(str(ch.get("change_id")) for ch in groups.pop(entity))
-    clock = store_clock(store)
-    if max_hlc:
-        clock.observe(max_hlc)
+        groups.setdefault(entity_of(ch), []).append(ch)
+    unknown = [codec.Held(ch.seq, name, codec.encode(ch), Problem("unknown_entity", name=name))
+               for name in groups if name not in APPLIERS for ch in groups[name]]
+    for name, applier in APPLIERS.items():
+        if name in groups:
+            applier(s, groups[name], result)
+        if name == "conflict":
+            s.flush()  # ORM work before the bulk SQL on the same connection
+    return unknown
+
+
+def hold(s: Session, held: Sequence[codec.Held]) -> None:
+    """Keep changes this version cannot apply, with their document and the reason."""
+    now = datetime.now(UTC)
+    for h in held:
+        wire = h.problem.to_wire()
+        s.add(HeldChange(seq=h.seq, entity=h.entity, doc=bytes(h.raw), code=wire["code"],
+                         params=wire["params"], reason=str(h.problem), held_at=now))
+
+
+def apply_page(store: Store, page: codec.PulledPage) -> ApplyResult:
+    """Merge one decoded page, keep back what cannot be applied, and advance the cursor,
+    in one transaction; publish the changed records after the commit."""
+    result = ApplyResult(received=len(page.changes) + len(page.held))
+    max_hlc = max((ch.hlc for ch in page.changes), default="")
     with store.transaction() as s:
-        new_units: list[str] = []
-        for entity in ("agency", "unit", "incident", "conflict"):
-            if entity in groups:
-                created = _merge_entity(s, entity, groups[entity], result)
-                if entity == "unit":
-                    new_units = created
-        if new_units:
-            s.flush()
-            _latest_for_new_units(s, new_units, result)
-        if "position" in groups:
-            _append_positions(s, groups["position"], result)
-        if "incident_entry" in groups:
-            _append_entries(s, groups["incident_entry"], result)
-        cur = s.get(Meta, META_CURSOR)
-        if cur is None or int(cur.value) < next_cursor:
-            s.merge(Meta(key=META_CURSOR, value=str(next_cursor)))
+        held = [*page.held, *apply_changes(s, page.changes, result)]
+        hold(s, held)
+        s.connection().exec_driver_sql(_CURSOR_SQL, (META_CURSOR, str(page.next)))
         if max_hlc:
-            last = clock.last()
-            row = s.get(Meta, META_HLC)
-            if row is None or row.value[:18] < last[:18]:
-                s.merge(Meta(key=META_HLC, value=last))
-    if result.skipped:
-        log.warning("skipped %d pulled changes that could not be applied", len(result.skipped))
+            store.observe(s, max_hlc)
+    if held:
+        result.held = len(held)
+        log.warning("kept back %d pulled change(s) this version cannot apply yet: %s",
+                    len(held), "; ".join(sorted({str(h.problem) for h in held}))[:500])
+        result.changes.add("held", "*")
     if result.changes:
         store.bus.publish(result.changes)
     return result

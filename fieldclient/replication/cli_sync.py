@@ -5,7 +5,7 @@
     fieldclient [--data-dir D] status [--json]
     fieldclient [--data-dir D] logout
 
-Exit codes: 0 done; 1 sync incomplete (changes still waiting or the pull not
+Exit codes: 0 done; 1 sync incomplete (changes not confirmed yet or the pull not
 caught up); 2 bad input or not signed in; 3 server unreachable or TLS
 failure; 4 sign-in refused or device revoked. The password comes from a
 prompt on a terminal, otherwise from the first line of stdin; it and the
@@ -51,7 +51,7 @@ def register(subparsers: Any) -> None:
                    help="sign in even though this folder holds the demo deployment (demo servers)")
     p.set_defaults(func=cmd_login)
 
-    p = subparsers.add_parser("sync", help="push waiting changes and pull new ones, once")
+    p = subparsers.add_parser("sync", help="push pending changes and pull new ones, once")
     p.set_defaults(func=cmd_sync)
 
     p = subparsers.add_parser("status", help="show sync state")
@@ -153,7 +153,7 @@ def _sync(store: Store) -> int:
         engine.close()
     print(
         f"pushed {res.pushed} (rejected {res.rejected}), pulled {res.pulled}, "
-        f"waiting {res.waiting}"
+        f"pending {res.waiting}"
     )
     if res.rejected:
         _err(f"{res.rejected} change(s) rejected by the server; see `status`")
@@ -163,11 +163,11 @@ def _sync(store: Store) -> int:
 def cmd_status(args: argparse.Namespace, store_opener: Callable[[], Store] | None = None) -> int:
     with _opened(args, store_opener) as store:
         snap = status_snapshot(SyncEngine(store))
-    snap.pop("state", None)  # no live connection here; see waiting/last_sync/last_error
+    snap.pop("state", None)  # no live connection here; see pending/last_sync/last_error
     if getattr(args, "json", False):
         print(json.dumps(snap, sort_keys=True))
     else:
-        for key in ("server", "username", "waiting", "rejected", "conflicts", "cursor",
+        for key in ("server", "username", "pending", "rejected", "conflicts", "held", "cursor",
                     "last_sync", "last_error"):
             print(f"{key:<11} {snap.get(key) if snap.get(key) is not None else '-'}")
     return EXIT_OK

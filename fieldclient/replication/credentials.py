@@ -132,14 +132,9 @@ _default: CredentialStore | None = None
 
 
 def default_credentials() -> CredentialStore:
-    """The process-wide store (the OS keyring unless a test injected another)."""
+    """The process-wide store: the OS keyring (callers that need another pass it in)."""
     global _default
     if _default is None:
         _default = KeyringCredentialStore()
     return _default
 
-
-def set_default_credentials(store: CredentialStore | None) -> None:
-    """Inject a store (tests); None restores the OS keyring."""
-    global _default
-    _default = store

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
-import json
 import logging
 import os
 import ssl
@@ -22,6 +21,7 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -33,13 +33,15 @@ from fieldclient.replication.errors import (
     TlsFailure,
     Unreachable,
 )
-from sync.protocol import ERR_DEVICE_REVOKED, MAX_WAIT_S
+from sync.protocol import ERR_DEVICE_REVOKED, MAX_WAIT_S, codec
+from sync.protocol.envelope import PushResponse
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
 USER_AGENT = "enlace-fieldclient/1 (protocol v1)"
+_READ_CHUNK = 1 << 20
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -157,22 +159,29 @@ class SyncHttp:
     def health(self, timeout: float = CONNECT_TIMEOUT_S) -> dict[str, Any]:
         return self._call("GET", "/v1/health", auth=False, timeout=(timeout, timeout))
 
-    def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
-        # Encoded change by change: one json.dumps over a whole batch holds the GIL long
-        # enough to stall the UI thread; many small ones let it in between.
-        raw = b'{"changes":[' + b",".join(
-            json.dumps(c, separators=(",", ":")).encode() for c in changes
-        ) + b"]}"
-        return self._call("POST", "/v1/changes", raw_body=raw)
+    def push(self, changes: list[Any]) -> PushResponse:
+        """Push changes in wire form (dicts, or `msgspec.Raw` wire documents as the outbox
+        holds them); the answer decoded, each result with its `code`/`params` if any."""
+        content = self._send("POST", "/v1/changes", raw_body=codec.push_body(changes))
+        try:
+            return codec.decode_push_response(content)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            raise Unreachable("incomplete or malformed answer") from None
 
-    def pull(self, after: int, limit: int, wait: float = 0.0) -> dict[str, Any]:
+    def pull(self, after: int, limit: int, wait: float = 0.0) -> codec.PulledPage:
+        """One page of changes after `after`, decoded into typed changes; those this
+        version cannot apply come back in `held` (never dropped)."""
         wait = max(0.0, min(wait, MAX_WAIT_S))
         params = {"after": str(after), "limit": str(limit)}
         if wait:
             params["wait"] = f"{wait:g}"
-        return self._call(
+        content = self._send(
             "GET", "/v1/changes", params=params, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S + wait)
         )
+        try:
+            return codec.decode_pull(content)
+        except codec.BodyError as exc:
+            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
 
     # -- plumbing -------------------------------------------------------------
 
@@ -182,16 +191,34 @@ class SyncHttp:
         path: str,
         body: Any = None,
         params: dict[str, str] | None = None,
-        raw_body: bytes | None = None,
         auth: bool = True,
         timeout: tuple[float, float] | None = None,
     ) -> dict[str, Any]:
+        """A JSON request with a JSON object for an answer (sign-in, health, me)."""
+        raw = None if body is None else codec.encode(body)
+        content = self._send(method, path, raw_body=raw, params=params, auth=auth,
+                             timeout=timeout)
+        if not content:
+            return {}
+        payload = _decode(content)
+        if not isinstance(payload, dict):
+            raise Unreachable("incomplete or malformed answer")
+        return payload
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        raw_body: bytes | None = None,
+        params: dict[str, str] | None = None,
+        auth: bool = True,
+        timeout: tuple[float, float] | None = None,
+    ) -> bytes:
+        """One request; the body of a 2xx answer, every other outcome as an error."""
         headers: dict[str, Any] = {}
         data: bytes | None = None
-        if body is not None or raw_body is not None:
-            raw = raw_body if raw_body is not None else json.dumps(
-                body, separators=(",", ":")).encode()
-            data = gzip.compress(raw, compresslevel=5)
+        if raw_body is not None:
+            data = gzip.compress(raw_body, compresslevel=5)
             headers["Content-Type"] = "application/json"
             headers["Content-Encoding"] = "gzip"
         if not auth:
@@ -209,8 +236,11 @@ class SyncHttp:
                     params=params,
                     headers=headers,
                     timeout=timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+                    stream=True,
                 )
-                content = resp.content  # read fully here, so a cut body raises here
+                # Read fully here, so a cut body raises here; in large chunks (requests'
+                # own `.content` inflates a page of thousands of changes 10 KiB at a time).
+                content = b"".join(resp.iter_content(_READ_CHUNK))
                 break
             except requests.exceptions.SSLError as exc:
                 raise TlsFailure(_short(exc)) from None
@@ -223,22 +253,17 @@ class SyncHttp:
                 raise Unreachable(_short(exc)) from None
             except (requests.exceptions.RequestException, OSError) as exc:
                 raise Unreachable(_short(exc)) from None
-        payload = _decode(content)
         if resp.status_code >= 400:
-            raise _error(resp, payload)
-        if resp.status_code == 204:
-            return {}
-        if not isinstance(payload, dict):
-            raise Unreachable("incomplete or malformed answer")
-        return payload
+            raise _error(resp, _decode(content))
+        return b"" if resp.status_code == 204 else content
 
 
 def _decode(content: bytes) -> Any:
     if not content:
         return None
     try:
-        return json.loads(content)
-    except ValueError:
+        return msgspec.json.decode(content)
+    except msgspec.DecodeError:
         return None
 
 

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fieldclient.replication import outbox
 from fieldclient.replication.account import (
     META_LAST_ERROR,
     META_LAST_OK,
@@ -35,6 +34,7 @@ from fieldclient.replication.errors import (
     Unreachable,
 )
 from fieldclient.replication.http import SyncHttp
+from fieldclient.store import outbox
 from fieldclient.store.events import ChangeSet
 
 log = logging.getLogger(__name__)
@@ -321,7 +321,9 @@ class SyncLoop:
 
 
 def status_snapshot(engine: SyncEngine, state: str | None = None) -> dict[str, Any]:
-    """What the status bar and `status --json` show (no secrets)."""
+    """What the status bar and `status --json` show (no secrets). `pending` is every local
+    change the server has not confirmed (fieldclient.store.outbox); `waiting` is the same
+    number under its first name."""
     store = engine.store
     acct = current_account(store)
     with store.session() as s:
@@ -330,9 +332,11 @@ def status_snapshot(engine: SyncEngine, state: str | None = None) -> dict[str, A
         state = "signed_out" if acct is None else "unknown"
     return {
         "state": state,
-        "waiting": c.waiting,
+        "pending": c.pending,
+        "waiting": c.pending,
         "rejected": c.rejected,
         "conflicts": c.conflicts,
+        "held": c.held,
         "cursor": get_cursor(store),
         "last_sync": store.get_meta(META_LAST_OK) or None,
         "last_error": store.get_meta(META_LAST_ERROR) or None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,8 +21,10 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldclient.core.errors import StoreCorrupt, StoreTooNew, StoreWriteFailed
+from fieldclient.store import meta
 from fieldclient.store.events import ChangeBus
 from fieldclient.store.models import Meta
+from sync.merge import HybridClock
 
 if TYPE_CHECKING:  # alembic is imported where it is used, after the store file is checked
     from alembic.config import Config
@@ -87,7 +90,8 @@ def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
 
 
 class Store:
-    """The local database of one data folder: engine, sessions and the change bus."""
+    """The local database of one data folder: engine, sessions, the change bus and the
+    hybrid clock every local edit and every pulled change goes through."""
 
     def __init__(self, data_dir: Path, engine: Engine) -> None:
         self.data_dir = data_dir
@@ -95,7 +99,48 @@ class Store:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.bus = ChangeBus()
-        self._meta_lock = threading.Lock()
+        self._clock: HybridClock | None = None
+        self._clock_lock = threading.Lock()
+
+    @property
+    def clock(self) -> HybridClock:
+        """This laptop's hybrid clock (node id made once and kept in `meta`), resumed
+        from its saved high-water mark so an edit after a restart sorts after every
+        HLC the store has seen. Not for use inside a write transaction (see `tick`)."""
+        if self._clock is None:
+            with self.transaction() as s:
+                return self._clock_in(s)
+        return self._clock
+
+    def _clock_in(self, s: Session) -> HybridClock:
+        """The clock, made from `meta` through `s` (the caller's transaction) if needed."""
+        with self._clock_lock:
+            if self._clock is None:
+                node = s.get(Meta, meta.NODE)
+                if node is None:
+                    node = Meta(key=meta.NODE, value="n" + uuid.uuid4().hex[:12])
+                    s.add(node)
+                last = s.get(Meta, meta.HLC)
+                self._clock = HybridClock(node.value, last=last.value if last else None)
+            return self._clock
+
+    def tick(self, s: Session) -> str:
+        """A new HLC for a local edit, saved as the high-water mark in the edit's transaction."""
+        hlc = self._clock_in(s).now()
+        s.merge(Meta(key=meta.HLC, value=hlc))
+        return hlc
+
+    def observe(self, s: Session, hlc: str) -> None:
+        """Fold in an HLC seen from elsewhere and save the high-water mark in `s`."""
+        clock = self._clock_in(s)
+        clock.observe(hlc)
+        # compare time and counter only (the node id differs); one statement, no ORM
+        s.connection().exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value "
+            "WHERE substr(meta.value, 1, 18) < substr(excluded.value, 1, 18)",
+            (meta.HLC, clock.last()),
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -104,7 +149,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One write transaction; disk errors surface as StoreWriteFailed, nothing half-written."""
+        """One write transaction; disk errors surface as StoreWriteFailed, nothing half-written
+        (also from statements run on the driver's cursor, which SQLAlchemy does not wrap)."""
         from sqlalchemy.exc import OperationalError
 
         with self.sessions() as s:
@@ -113,6 +159,8 @@ class Store:
                     yield s
             except OperationalError as exc:
                 raise StoreWriteFailed(str(exc.orig)) from exc
+            except sqlite3.OperationalError as exc:
+                raise StoreWriteFailed(str(exc)) from exc
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         with self.sessions() as s:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -172,8 +172,9 @@ OUTBOX_STATES = ("waiting", "sent", "applied", "duplicate", "rejected", "dismiss
 
 
 class Outbox(Base):
-    """One row per local change, written in the same transaction as the change,
-    already in the wire shape of protocol v1 (sync.protocol.Change)."""
+    """One row per local change, written in the same transaction as the change, in the
+    wire shape of protocol v1 (the columns change_id..hlc are the change's keys);
+    see fieldclient/store/outbox.py for its states."""
 
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -187,22 +188,33 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(12), default="waiting")
     server_seq: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # the server's words (English)
+    # A rejection's machine code and parameters (sync.protocol.problems), when the server
+    # sends them: the UI renders them in the user's language.
+    code: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_outbox_state", "state", "seq"),)
 
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "change_id": self.change_id,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "op": self.op,
-            "fields": self.fields,
-            "base": self.base,
-            "hlc": self.hlc,
-        }
+
+class HeldChange(Base):
+    """A pulled change this version could not apply (a kind of record or a value from a
+    newer server), kept with its document and the reason, never skipped: it is applied,
+    in seq order, once an upgraded client understands it (replication/held.py)."""
+
+    __tablename__ = "held_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int | None] = mapped_column(Integer)  # the server's seq, when readable
+    entity: Mapped[str | None] = mapped_column(String(64))
+    doc: Mapped[bytes] = mapped_column(LargeBinary)  # the change exactly as pulled
+    code: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text)  # English, for logs
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_held_seq", "seq"),)
 
 
 SYNCED_MODELS: dict[str, type[Base]] = {

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.store.models import (
-    OUTBOX_STATES,
     Agency,
     Incident,
     IncidentEntry,
@@ -119,13 +118,6 @@ def unit_rows_by_ids(session: Session, ids: Iterable[str]) -> list[RosterRow]:
         chunk = wanted[i : i + _IN_CHUNK]
         out.extend(tuple(r) for r in session.execute(select(*_ROSTER_COLS).where(_U.id.in_(chunk))))
     return out
-
-
-def unit_record(session: Session, unit_id: str) -> dict[str, Any] | None:
-    """All stored fields of one unit as a dict (incl. ``field_hlcs``, the ``seen`` map
-    an edit form passes back to ``LocalWriter.update_unit``), or None."""
-    row = session.execute(select(Unit.__table__).where(_U.id == unit_id)).mappings().first()
-    return dict(row) if row else None
 
 
 class AmbiguousCallsign(InvalidInput):
@@ -296,16 +288,7 @@ def incident_entries(session: Session, incident_id: str) -> list[EntryRow]:
     return [EntryRow._make((*r, tuple(links.get(r.id, ())))) for r in rows]
 
 
-# -- outbox and reference data -----------------------------------------------
-
-
-def outbox_counts(session: Session) -> dict[str, int]:
-    """Number of outbox rows per state; every state of ``OUTBOX_STATES`` is present."""
-    o = Outbox.__table__.c
-    counts = dict.fromkeys(OUTBOX_STATES, 0)
-    for state, n in session.execute(select(o.state, func.count()).group_by(o.state)):
-        counts[state] = n
-    return counts
+# -- reference data -----------------------------------------------------------
 
 
 class AgencyRow(NamedTuple):

@@ -1,72 +1,93 @@
 """Local edits: every change is written with its outbox row in one transaction.
 
-This is the only write path for user actions (UI, command line, self-test),
-so validation, HLC stamping, the per-field `base` and the outbox all happen in
-one place. Replication applies pulled changes elsewhere (replication/apply.py)
-and never writes the outbox.
+This is the only write path for user actions (UI, command line, demo, self-test),
+so checking, HLC stamping, the per-field `base` and the outbox all happen in one
+place. Every change is checked by its entity definition in `sync.protocol`
+(fields, whole-record rules, the time window) and, when someone is signed in, by
+the rules the server applies to that user (`sync.protocol.rules.write_problem`,
+with the local copy of the record as what the rules look at), so the laptop
+refuses up front what the server would refuse. Replication applies pulled
+changes elsewhere (replication/apply.py) and never writes the outbox.
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from fieldclient.core.errors import InvalidInput, NotFound
+from fieldclient.core.errors import InvalidInput, NotFound, NotPermitted
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
-from fieldclient.core.validation import FUTURE_TOLERANCE
+from fieldclient.core.timefmt import from_wire
+from fieldclient.store import meta, outbox
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.store.models import (
-    Conflict,
-    Incident,
-    IncidentEntry,
-    Meta,
-    Outbox,
-    Position,
-    Unit,
-)
-from sync.merge import HybridClock
-from sync.protocol import REQUIRED_ON_CREATE, new_id, validate_fields
+from fieldclient.store.latest import advance, stored_time
+from fieldclient.store.models import Conflict, Incident, IncidentEntry, Position, Unit
+from sync.protocol.entity import ENTITIES, Entity
+from sync.protocol.fields import Time
+from sync.protocol.ids import new_id
+from sync.protocol.problems import Problem
+from sync.protocol.rules import Holder, write_problem
 
-META_NODE = "node_id"
-META_HLC = "hlc_last"
-META_USER = "username"
+META_USER = meta.USER  # the local author name (kept importable for the UI)
 
-_clock_lock = threading.Lock()
+UNIT, POSITION = ENTITIES["unit"], ENTITIES["position"]
+INCIDENT, ENTRY = ENTITIES["incident"], ENTITIES["incident_entry"]
+CONFLICT = ENTITIES["conflict"]
 
 
-def store_clock(store: Store) -> HybridClock:
-    """The store's hybrid clock (one per store, shared by writer and replication)."""
-    with _clock_lock:
-        clock = getattr(store, "_clock", None)
-        if clock is None:
-            node = store.get_meta(META_NODE)
-            if node is None:
-                node = "n" + uuid.uuid4().hex[:12]
-                store.set_meta(META_NODE, node)
-            clock = HybridClock(node, last=store.get_meta(META_HLC))
-            store._clock = clock  # type: ignore[attr-defined]
-        return clock
+_NOT_FOUND = {
+    "unit": QT_TRANSLATE_NOOP("errors", "Unit not found."),
+    "incident": QT_TRANSLATE_NOOP("errors", "Incident not found."),
+}
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _check_fields(entity: str, op: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _checked(check: Any) -> Any:
+    """Run one of the definitions' checks; a refusal becomes InvalidInput (with its Problem)."""
     try:
-        return validate_fields(entity, op, fields)
-    except ValueError as exc:
-        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Invalid {entity}: {why}"), entity=entity, why=str(exc)) from None
+        return check()
+    except Problem as p:
+        raise InvalidInput.of(p) from None
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+def _holder(record: Unit | Incident | None, entity: str) -> Holder | None:
+    return None if record is None else Holder(entity, record.agency, record.visibility)
+
+
+def _permit(s: Session, entity: Entity, fields: Mapping[str, Any], *,
+            existing: Holder | None = None, parent: Holder | None = None) -> None:
+    """Refuse what the server would refuse for the signed-in user (nobody signed in: the
+    field rules alone apply)."""
+    actor = meta.signed_in_actor(s)
+    if actor is None:
+        return
+    problem = write_problem(actor, entity, fields, existing=existing, parent=parent)
+    if problem is not None:
+        raise NotPermitted.of(problem)
+
+
+def _wire_value(entity: Entity, name: str, value: Any) -> Any:
+    """A stored value in its canonical wire form (to compare with a checked change)."""
+    if value is None:
+        return None
+    if isinstance(entity.fields[name].kind, Time) and isinstance(value, datetime):
+        return entity.fields[name].kind.wire(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _outbox_fields(entity: Entity, clean: Mapping[str, Any]) -> dict[str, Any]:
+    """What a change sends: the server stamps author fields itself."""
+    return {k: v for k, v in clean.items() if k not in entity.stamped}
 
 
 class LocalWriter:
@@ -74,26 +95,24 @@ class LocalWriter:
 
     def __init__(self, store: Store, actor: str | None = None) -> None:
         self.store = store
-        self.clock = store_clock(store)
         self._actor = actor
 
     @property
     def actor(self) -> str:
-        return self._actor or self.store.get_meta(META_USER) or "local"
+        return self._actor or self.store.get_meta(meta.USER) or "local"
 
     # -- units ----------------------------------------------------------------
 
     def create_unit(self, fields: Mapping[str, Any], unit_id: str | None = None) -> str:
-        data = {"status": "available", "visibility": "shared", **dict(fields)}
-        data = {k: v for k, v in data.items() if v is not None and v != ""}
-        self._require("unit", data)
+        clean = self._new_record(UNIT, fields)
         uid = unit_id or str(new_id())
         with self.store.transaction() as s:
             if s.get(Unit, uid) is not None:
                 raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A unit with this id already exists."))
-            self._check_parent(s, uid, data.get("parent_id"))
+            _permit(s, UNIT, clean)
+            self._check_parent(s, uid, clean.get("parent_id"))
             unit = Unit(id=uid, field_hlcs={})
-            self._edit(s, "unit", unit, _check_fields("unit", "upsert", data))
+            self._edit(s, UNIT, unit, clean)
             s.add(unit)  # after its fields are set: the HLC write autoflushes the session
         self._publish("unit", uid)
         return uid
@@ -102,32 +121,20 @@ class LocalWriter:
         self, unit_id: str, changes: Mapping[str, Any], seen: Mapping[str, str] | None = None
     ) -> list[str]:
         """Edit fields of a unit. `seen` holds the HLC of each value the user saw when
-        editing (from `Unit.field_hlcs` at form load); it becomes the change's `base`."""
-        with self.store.transaction() as s:
-            unit = s.get(Unit, unit_id)
-            if unit is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
-            current = {k: getattr(unit, k) for k in changes}
-            diff = {k: v for k, v in changes.items() if _norm(v) != _norm(current[k])}
-            if not diff:
-                return []
-            if "parent_id" in diff:
-                self._check_parent(s, unit_id, diff["parent_id"])
-            clean = _check_fields("unit", "upsert", dict(diff))
-            self._edit(s, "unit", unit, clean, seen)
-        self._publish("unit", unit_id)
-        return list(clean)
+        editing (from `Unit.field_hlcs` at form load); it becomes the change's `base`.
+        Returns the fields that changed."""
+        return self._update(UNIT, Unit, unit_id, changes, seen)
 
     def retire_unit(self, unit_id: str, seen: Mapping[str, str] | None = None) -> None:
         self.update_unit(unit_id, {"status": "retired"}, seen)
 
     def _check_parent(self, s: Session, unit_id: str, parent_id: str | None) -> None:
-        seen: set[str] = {unit_id}
+        visited: set[str] = {unit_id}
         cursor = parent_id
         while cursor:
-            if cursor in seen:
+            if cursor in visited:
                 raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A unit cannot be placed under itself or its own subordinate."), field="parent_id")
-            seen.add(cursor)
+            visited.add(cursor)
             parent = s.get(Unit, cursor)
             if parent is None:
                 if cursor == parent_id:
@@ -142,73 +149,49 @@ class LocalWriter:
         unit_id: str,
         lat: float,
         lon: float,
-        observed_at: datetime | None = None,
+        observed_at: datetime | str | None = None,
         source: str = "manual",
         accuracy_m: float | None = None,
         note: str | None = None,
         position_id: str | None = None,
     ) -> str:
-        """Append a position report. `position_id` is for callers that need a
-        deterministic id (the demo loader); normally a new UUIDv7 is made."""
-        observed = observed_at or _now()
-        if observed.tzinfo is None:
-            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The observed time must include a time zone."), field="observed_at")
-        if observed > _now() + FUTURE_TOLERANCE:
-            raise InvalidInput(
-                QT_TRANSLATE_NOOP(
-                    "errors", "The observed time is in the future (more than {minutes} minutes ahead)."
-                ),
-                field="observed_at",
-                minutes=int(FUTURE_TOLERANCE.total_seconds() // 60),
-            )
-        fields = {
-            "unit_id": unit_id,
-            "lat": lat,
-            "lon": lon,
-            "accuracy_m": accuracy_m,
-            "observed_at": observed.astimezone(UTC).isoformat(),
-            "source": source,
-            "note": note or None,
-        }
-        clean = _check_fields("position", "append", fields)
+        """Append a position report (observed now unless `observed_at` is given).
+        `position_id` is for callers that need a deterministic id (the demo loader);
+        normally a new UUIDv7 is made."""
+        clean = self._new_append(POSITION, {
+            "unit_id": unit_id, "lat": lat, "lon": lon, "accuracy_m": accuracy_m,
+            "observed_at": observed_at if observed_at is not None else _now(),
+            "source": source, "note": note or None,
+        })
         pid = position_id or str(new_id())
         with self.store.transaction() as s:
             unit = s.get(Unit, unit_id)
             if unit is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Unit not found."))
-            hlc = self._tick(s)
-            pos = Position(
-                id=pid,
-                unit_id=unit_id,
-                lat=clean["lat"],
-                lon=clean["lon"],
-                accuracy_m=clean["accuracy_m"],
-                observed_at=observed.astimezone(UTC),
-                source=clean["source"],
-                note=clean["note"],
-                reported_by=self.actor,
-                hlc=hlc,
-            )
-            s.add(pos)
-            update_latest_position(unit, pos)
-            wire = {k: v for k, v in clean.items() if k != "reported_by"}
-            self._outbox(s, "position", pid, "append", wire, {}, hlc)
+                raise NotFound(_NOT_FOUND["unit"])
+            _permit(s, POSITION, clean, parent=_holder(unit, "unit"))
+            hlc = self.store.tick(s)
+            observed = from_wire(clean["observed_at"])
+            assert observed is not None  # required by the position definition
+            s.add(Position(
+                id=pid, unit_id=unit_id, lat=clean["lat"], lon=clean["lon"],
+                accuracy_m=clean["accuracy_m"], observed_at=observed,
+                source=clean["source"], note=clean["note"], reported_by=self.actor, hlc=hlc,
+            ))
+            advance(s, [(pid, unit_id, clean["lat"], clean["lon"], stored_time(observed),
+                         clean["source"], clean["accuracy_m"])])
+            outbox.add(s, "position", pid, "append", _outbox_fields(POSITION, clean), {}, hlc)
         self._publish("position", pid, ("unit", unit_id))
         return pid
 
     # -- incidents ------------------------------------------------------------
 
     def create_incident(self, fields: Mapping[str, Any], incident_id: str | None = None) -> str:
-        data = {"status": "open", "visibility": "shared", **dict(fields)}
-        data = {k: v for k, v in data.items() if v is not None and v != ""}
-        if isinstance(data.get("occurred_at"), datetime):
-            data["occurred_at"] = data["occurred_at"].isoformat()
-        self._require("incident", data)
-        clean = _check_fields("incident", "upsert", data)
+        clean = self._new_record(INCIDENT, fields)
         iid = incident_id or str(new_id())
         with self.store.transaction() as s:
+            _permit(s, INCIDENT, clean)
             inc = Incident(id=iid, field_hlcs={})
-            self._edit(s, "incident", inc, clean)
+            self._edit(s, INCIDENT, inc, clean)
             s.add(inc)  # after its fields are set: the HLC write autoflushes the session
         self._publish("incident", iid)
         return iid
@@ -216,20 +199,8 @@ class LocalWriter:
     def update_incident(
         self, incident_id: str, changes: Mapping[str, Any], seen: Mapping[str, str] | None = None
     ) -> list[str]:
-        with self.store.transaction() as s:
-            inc = s.get(Incident, incident_id)
-            if inc is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
-            data = {
-                k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changes.items()
-            }
-            diff = {k: v for k, v in data.items() if _norm(v) != _norm(getattr(inc, k))}
-            if not diff:
-                return []
-            clean = _check_fields("incident", "upsert", diff)
-            self._edit(s, "incident", inc, clean, seen)
-        self._publish("incident", incident_id)
-        return list(clean)
+        """Edit fields of an incident (`seen` as for `update_unit`)."""
+        return self._update(INCIDENT, Incident, incident_id, changes, seen)
 
     def add_entry(
         self,
@@ -244,45 +215,33 @@ class LocalWriter:
     ) -> str:
         """Append an entry. A status entry also sets the incident's status (one transaction).
         `entry_id`/`created_at` are for deterministic demo data; normally both are new."""
-        created = (created_at or _now()).astimezone(UTC)
-        fields = {
-            "incident_id": incident_id,
-            "kind": kind,
-            "body": body,
-            "amends": amends,
-            "unit_id": unit_id,
-            "status": status,
-            "created_at": created.isoformat(),
-        }
-        clean = _check_fields("incident_entry", "append", fields)
+        clean = self._new_append(ENTRY, {
+            "incident_id": incident_id, "kind": kind, "body": body, "amends": amends,
+            "unit_id": unit_id, "status": status,
+            "created_at": created_at if created_at is not None else _now(),
+        })
         eid = entry_id or str(new_id())
         with self.store.transaction() as s:
             inc = s.get(Incident, incident_id)
             if inc is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "Incident not found."))
+                raise NotFound(_NOT_FOUND["incident"])
+            _permit(s, ENTRY, clean, parent=_holder(inc, "incident"))
             if amends is not None:
                 original = s.get(IncidentEntry, amends)
                 if original is None or original.incident_id != incident_id:
                     raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The entry to amend does not belong to this incident."))
-            hlc = self._tick(s)
-            s.add(
-                IncidentEntry(
-                    id=eid,
-                    incident_id=incident_id,
-                    kind=clean["kind"],
-                    body=clean["body"],
-                    amends=clean["amends"],
-                    unit_id=clean["unit_id"],
-                    status=clean["status"],
-                    created_at=created,
-                    author=self.actor,
-                    hlc=hlc,
-                )
-            )
-            wire = {k: v for k, v in clean.items() if k != "author"}
-            self._outbox(s, "incident_entry", eid, "append", wire, {}, hlc)
-            if kind == "status" and status and status != inc.status:
-                self._edit(s, "incident", inc, {"status": clean["status"]})
+            new_status = clean["status"] if kind == "status" and status != inc.status else None
+            if new_status:
+                _permit(s, INCIDENT, {"status": new_status}, existing=_holder(inc, "incident"))
+            hlc = self.store.tick(s)
+            s.add(IncidentEntry(
+                id=eid, incident_id=incident_id, kind=clean["kind"], body=clean["body"],
+                amends=clean["amends"], unit_id=clean["unit_id"], status=clean["status"],
+                created_at=from_wire(clean["created_at"]), author=self.actor, hlc=hlc,
+            ))
+            outbox.add(s, "incident_entry", eid, "append", _outbox_fields(ENTRY, clean), {}, hlc)
+            if new_status:
+                self._edit(s, INCIDENT, inc, {"status": new_status})
         self._publish("incident_entry", eid, ("incident", incident_id))
         return eid
 
@@ -290,71 +249,96 @@ class LocalWriter:
 
     def resolve_conflict(self, conflict_id: str, resolution: str) -> None:
         """Mark a conflict resolved ('kept' the winner or 'reapplied' the other value)."""
+        fields = _checked(lambda: CONFLICT.check_fields(
+            {"status": "resolved", "resolution": resolution}))
         with self.store.transaction() as s:
             c = s.get(Conflict, conflict_id)
             if c is None:
                 raise NotFound(QT_TRANSLATE_NOOP("errors", "Conflict not found."))
-            fields = {"status": "resolved", "resolution": resolution}
+            about: Unit | Incident | None = None
+            if c.entity == "unit" and c.entity_id:
+                about = s.get(Unit, c.entity_id)
+            elif c.entity == "incident" and c.entity_id:
+                about = s.get(Incident, c.entity_id)
+            _permit(s, CONFLICT, fields, existing=Holder("conflict", None, None),
+                    parent=_holder(about, c.entity or ""))
             base = {k: c.field_hlcs[k] for k in fields if k in c.field_hlcs}
-            hlc = self._tick(s)
-            c.status, c.resolution = "resolved", resolution
-            c.field_hlcs = {**c.field_hlcs, "status": hlc, "resolution": hlc}
-            self._outbox(s, "conflict", conflict_id, "upsert", fields, base, hlc)
+            hlc = self.store.tick(s)
+            c.status, c.resolution = fields["status"], fields["resolution"]
+            c.field_hlcs = {**c.field_hlcs, **{k: hlc for k in fields}}
+            outbox.add(s, "conflict", conflict_id, "upsert", fields, base, hlc)
         self._publish("conflict", conflict_id)
 
     # -- plumbing -------------------------------------------------------------
 
-    def _require(self, entity: str, data: Mapping[str, Any]) -> None:
-        missing = sorted(REQUIRED_ON_CREATE[entity] - set(data))
+    def _update(self, entity: Entity, model: type[Unit] | type[Incident], record_id: str,
+                changes: Mapping[str, Any], seen: Mapping[str, str] | None) -> list[str]:
+        with self.store.transaction() as s:
+            record = cast("Unit | Incident | None", s.get(model, record_id))
+            if record is None:
+                raise NotFound(_NOT_FOUND[entity.name])
+            clean = self._changed(entity, record, changes)
+            if not clean:
+                return []
+            _permit(s, entity, clean, existing=_holder(record, entity.name))
+            if "parent_id" in clean:
+                self._check_parent(s, record_id, clean["parent_id"])
+            self._edit(s, entity, record, clean, seen)
+        self._publish(entity.name, record_id)
+        return list(clean)
+
+    def _new_record(self, entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A new mergeable record checked by its definition: the defaults it declares,
+        every required field, whole-record rules and the time window."""
+        data = {n: f.default for n, f in entity.fields.items()
+                if f.client and not f.stamped and f.default is not None}
+        data.update({k: v for k, v in fields.items() if v is not None and v != ""})
+        clean: dict[str, Any] = _checked(lambda: entity.check_fields(data))
+        missing = entity.missing_on_create(clean)
         if missing:
-            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Required: {fields}"), fields=", ".join(missing))
+            raise InvalidInput.of(Problem("missing_on_create", missing[0], entity.name,
+                                          fields=missing))
+        _checked(lambda: entity.check_record(clean))
+        _checked(lambda: entity.check_times(clean, _now()))
+        return clean
+
+    def _new_append(self, entity: Entity, fields: Mapping[str, Any]) -> dict[str, Any]:
+        clean: dict[str, Any] = _checked(lambda: entity.check_fields(fields))
+        _checked(lambda: entity.check_times(clean, _now()))
+        return clean
+
+    def _changed(self, entity: Entity, record: Unit | Incident,
+                 changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The checked fields of `changes` that differ from the record; the record as it
+        would be after the edit must pass the whole-record rules."""
+        clean: dict[str, Any] = _checked(lambda: entity.check_fields(dict(changes)))
+        current = {k: _wire_value(entity, k, getattr(record, k)) for k in entity.fields
+                   if entity.fields[k].client}
+        diff = {k: v for k, v in clean.items() if v != current.get(k)}
+        if diff:
+            _checked(lambda: entity.check_record({**current, **diff}))
+            _checked(lambda: entity.check_times(diff, _now()))
+        return diff
 
     def _edit(
         self,
         s: Session,
-        entity: str,
+        entity: Entity,
         record: Unit | Incident,
         clean: dict[str, Any],
         seen: Mapping[str, str] | None = None,
     ) -> None:
-        """Write validated fields to a mergeable record with their HLC, and the outbox row
+        """Write checked fields to a mergeable record with their HLC, and the outbox row
         whose `base` is what the user saw (`seen`, else the stored HLCs; empty when new)."""
         source = seen if seen is not None else record.field_hlcs
         base = {k: source[k] for k in clean if source.get(k)}
-        hlc = self._tick(s)
-        _assign(record, clean)
+        hlc = self.store.tick(s)
+        for key, value in clean.items():
+            kind = entity.fields[key].kind
+            setattr(record, key, from_wire(value) if isinstance(kind, Time) else value)
         record.field_hlcs = {**record.field_hlcs, **{k: hlc for k in clean}}
         record.updated_at = _now()
-        self._outbox(s, entity, record.id, "upsert", clean, base, hlc)
-
-    def _tick(self, s: Session) -> str:
-        hlc = self.clock.now()
-        s.merge(Meta(key=META_HLC, value=hlc))
-        return hlc
-
-    def _outbox(
-        self,
-        s: Session,
-        entity: str,
-        entity_id: str,
-        op: str,
-        fields: dict[str, Any],
-        base: dict[str, str],
-        hlc: str,
-    ) -> None:
-        s.add(
-            Outbox(
-                change_id=str(new_id()),
-                entity=entity,
-                entity_id=entity_id,
-                op=op,
-                fields=fields,
-                base=base,
-                hlc=hlc,
-                created_at=_now(),
-                state="waiting",
-            )
-        )
+        outbox.add(s, entity.name, record.id, "upsert", clean, base, hlc)
 
     def _publish(self, entity: str, entity_id: str, *also: tuple[str, str]) -> None:
         cs = ChangeSet("local")
@@ -363,32 +347,3 @@ class LocalWriter:
             cs.add(e, i)
         cs.add("outbox", entity_id)
         self.store.bus.publish(cs)
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-def _assign(record: Any, clean: Mapping[str, Any]) -> None:
-    for key, value in clean.items():
-        if key in ("occurred_at", "detected_at"):
-            value = _parse_time(value)
-        setattr(record, key, value)
-
-
-def update_latest_position(unit: Unit, pos: Position) -> bool:
-    """Keep the unit's copy of its latest report; an older report never replaces a newer one."""
-    current = unit.pos_observed_at
-    if current is not None and (current, unit.pos_id or "") >= (pos.observed_at, pos.id):
-        return False
-    unit.pos_id = pos.id
-    unit.pos_lat = pos.lat
-    unit.pos_lon = pos.lon
-    unit.pos_observed_at = pos.observed_at
-    unit.pos_source = pos.source
-    unit.pos_accuracy_m = pos.accuracy_m
-    return True

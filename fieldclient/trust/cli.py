@@ -47,7 +47,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--channel", help="channel this laptop follows (default: this build's)")
     p.add_argument("--installed", metavar="VERSION|DIR",
                    help="installed release; an older release is refused (default: this build)")
-    p.set_defaults(func=cmd_verify_release)
+    # fieldclient.cli calls every handler as (args, store_opener); a release needs no store
+    p.set_defaults(func=lambda args, _store_opener=None: cmd_verify_release(args))
 
     from fieldclient.trust import profile_cli
 

@@ -15,13 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def error_text(err: UserFacingError) -> str:
-    """The user's-language message of a domain error."""
-    template = QCoreApplication.translate("errors", err.template)
-    try:
-        return template.format(**err.params)
-    except (KeyError, IndexError, ValueError):
-        # a broken translation must not hide the error itself
-        return str(err)
+    """The user's-language message of a domain error (a protocol problem included)."""
+    return err.render(QCoreApplication.translate)
 
 
 def show_error(parent: QWidget | None, err: BaseException) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QEvent
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -108,13 +108,20 @@ class FormDialog(QDialog):
     def save(self) -> str | None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def show_problems(self, problems: list[InvalidInput], skip: tuple[str, ...] = ()) -> None:
+        """Show each refusal (from `core.validation.input_problems`) next to its field;
+        `skip`: fields whose widget already says what is wrong."""
+        for err in problems:
+            if err.field not in skip:
+                self.set_field_error(self._field_for(err.field), refusal_text(err))
+
     def submit(self) -> bool:
         """Validate and write; on a refused value keep the dialog open and say why."""
         self.clear_errors()
         try:
             self.saved_id = self.save()
         except InvalidInput as err:
-            self.set_field_error(self._field_for(err.field), error_text(err))
+            self.set_field_error(self._field_for(err.field), refusal_text(err))
             return False
         except UserFacingError as err:
             self.set_field_error("", error_text(err))
@@ -132,6 +139,14 @@ class FormDialog(QDialog):
             return field
         aliases = {"lat": "coords", "lon": "coords", "coordinates": "coords", "parent_id": "parent"}
         return aliases.get(field or "", "")
+
+
+def refusal_text(err: UserFacingError) -> str:
+    """A refusal in the user's language: a shared rule's Problem from the "problems" and
+    "fields" catalogues, the client's own messages from "errors"."""
+    if err.problem is not None:
+        return err.render(QCoreApplication.translate)
+    return error_text(err)
 
 
 def fill_codes(combo: QComboBox, codes: tuple[str, ...] | list[str], blank: str | None = None) -> None:

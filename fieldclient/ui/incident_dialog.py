@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
 from fieldclient.core.errors import InvalidInput
-from fieldclient.core.validation import FUTURE_TOLERANCE
+from fieldclient.core.validation import input_problems
 from fieldclient.store.db import Store
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui.errors import error_text
 from fieldclient.ui.form_dialog import (
     FormDialog,
     agency_slug,
     fill_codes,
     read_time,
+    refusal_text,
     select_agency,
     time_edit,
 )
 from fieldclient.ui.position_dialog import CoordinateInput
 from fieldclient.ui.unit_dialog import agency_choices
-from sync.protocol import INCIDENT_KINDS, INCIDENT_STATUSES, MAX_SHORT, VISIBILITIES
+from sync.protocol import INCIDENT
+from sync.protocol.fields import Int
+from sync.protocol.vocab import INCIDENT_KIND, INCIDENT_STATUS, VISIBILITY
 
 
 class IncidentDialog(FormDialog):
@@ -37,7 +38,9 @@ class IncidentDialog(FormDialog):
         self.title = QLineEdit()
         self.kind = QComboBox()
         self.severity = QSpinBox()
-        self.severity.setRange(1, 5)
+        severity = INCIDENT.fields["severity"].kind  # the definition's range
+        assert isinstance(severity, Int)
+        self.severity.setRange(severity.lo, severity.hi)
         self.severity.setValue(3)
         self.status = QComboBox()
         self.location = CoordinateInput(coord_format)
@@ -75,48 +78,41 @@ class IncidentDialog(FormDialog):
             ("agencies", self.tr("Involved agencies")), ("visibility", self.tr("Visibility")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.kind, INCIDENT_KINDS)
-        fill_codes(self.status, [s for s in INCIDENT_STATUSES if s != "voided"])
-        fill_codes(self.visibility, VISIBILITIES)
+        fill_codes(self.kind, INCIDENT_KIND.values)
+        fill_codes(self.status, [s for s in INCIDENT_STATUS.values if s != "voided"])
+        fill_codes(self.visibility, VISIBILITY.values)
         self.location.text.setToolTip(self.tr("Optional; DD, DMS or MGRS"))
 
     def check_agency(self, slug: str) -> None:
         select_agency(self.agency, slug)
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        title = self.title.text().strip()
-        if not title:
-            self.set_field_error("title", self.tr("Enter a title."))
-        elif len(title) > MAX_SHORT:
-            self.set_field_error("title", self.tr("At most {n} characters.").format(n=MAX_SHORT))
-        out["title"] = title
-        out["kind"] = self.kind.currentData()
-        out["severity"] = self.severity.value()
-        out["status"] = self.status.currentData()
-        out["lat"] = out["lon"] = None
+        """The form as checked incident fields (the incident definition's rules, as the
+        writer and the server apply them); each refusal is shown next to its field."""
+        raw: dict[str, Any] = {
+            "title": self.title.text(),
+            "kind": self.kind.currentData(),
+            "severity": self.severity.value(),
+            "status": self.status.currentData(),
+            "occurred_at": read_time(self.occurred),
+            "agency": agency_slug(self.agency),
+            "agencies": [
+                self.agencies.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.agencies.count())
+                if self.agencies.item(i).checkState() == Qt.CheckState.Checked
+            ],
+            "visibility": self.visibility.currentData(),
+        }
+        coords_ok = True
         if self.location.text.text().strip():
             try:
-                out["lat"], out["lon"] = self.location.value()
+                raw["lat"], raw["lon"] = self.location.value()
             except InvalidInput as err:
-                self.set_field_error("coords", error_text(err))
-        occurred = read_time(self.occurred)
-        if occurred > datetime.now(UTC) + FUTURE_TOLERANCE:
-            self.set_field_error(
-                "occurred_at", self.tr("The time of the incident cannot be in the future.")
-            )
-        out["occurred_at"] = occurred
-        slug = agency_slug(self.agency)
-        if not slug:
-            self.set_field_error("agency", self.tr("Choose the reporting agency."))
-        out["agency"] = slug
-        out["agencies"] = [
-            self.agencies.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.agencies.count())
-            if self.agencies.item(i).checkState() == Qt.CheckState.Checked
-        ]
-        out["visibility"] = self.visibility.currentData()
-        return out
+                self.set_field_error("coords", refusal_text(err))
+                coords_ok = False
+        clean, problems = input_problems("incident", raw, creating=True)
+        self.show_problems(problems, skip=() if coords_ok else ("lat", "lon"))
+        return clean
 
     def set_involved(self, slugs: list[str]) -> None:
         for i in range(self.agencies.count()):

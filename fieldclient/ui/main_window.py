@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.demo import load_demo
+from fieldclient.map.import_ui import MapImport
 from fieldclient.store.db import Store
-from fieldclient.store.demo import load_demo
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
@@ -147,6 +148,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self)
         self.addToolBar(self.toolbar)
+        self.map_import = MapImport(self, store.data_dir)  # File ▸ Import map…
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.act_find = QAction(self)
@@ -225,6 +227,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.mapInstalled.emit()
 
     def _wire_map(self, m: MapView) -> None:
+        self.map_import.attach(m)
         m.unitSelected.connect(self.roster.select_unit)
         m.logPositionRequested.connect(self._log_position_at)
         m.newIncidentRequested.connect(self._new_incident_at)
@@ -357,7 +360,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _refresh_waiting(self) -> None:
         def fetch() -> int:
             with self.store.session() as s:
-                return outbox_counts(s).waiting
+                return outbox_counts(s).pending
 
         def done(n: Any, error: BaseException | None) -> None:
             if error is None:

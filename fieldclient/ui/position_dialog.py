@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
-
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from fieldclient.core.errors import InvalidInput
-from fieldclient.core.validation import FUTURE_TOLERANCE
+from fieldclient.core.validation import input_problems
 from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
 from fieldclient.ui import geo
-from fieldclient.ui.errors import error_text
-from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, time_edit
-from sync.protocol import POSITION_SOURCES
+from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, refusal_text, time_edit
+from sync.protocol.vocab import POSITION_SOURCE
 
 
 class CoordinateInput(QWidget):
@@ -102,7 +98,7 @@ class PositionDialog(FormDialog):
             ("source", self.tr("Source")), ("note", self.tr("Note")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.source, POSITION_SOURCES)
+        fill_codes(self.source, POSITION_SOURCE.values)
         self.accuracy.setPlaceholderText(self.tr("optional"))
 
     def _check_coords(self) -> None:
@@ -113,37 +109,29 @@ class PositionDialog(FormDialog):
         try:
             self.coords.value()
         except InvalidInput as err:
-            self.set_field_error("coords", error_text(err))
+            self.set_field_error("coords", refusal_text(err))
             return
         self.set_field_error("coords", "")
 
     def save(self) -> str | None:
+        raw = {
+            "unit_id": self.unit_id, "observed_at": read_time(self.observed),
+            "source": self.source.currentData(), "accuracy_m": self.accuracy.text(),
+            "note": self.note.text(),
+        }
+        coords_ok = True
         try:
-            lat, lon = self.coords.value()
+            raw["lat"], raw["lon"] = self.coords.value()
         except InvalidInput as err:
-            self.set_field_error("coords", error_text(err))
-            lat = lon = math.nan
-        observed = read_time(self.observed)
-        if observed > datetime.now(UTC) + FUTURE_TOLERANCE:
-            self.set_field_error(
-                "observed_at",
-                self.tr("The observed time is in the future (more than {minutes} minutes ahead).")
-                .format(minutes=int(FUTURE_TOLERANCE.total_seconds() // 60)),
-            )
-        accuracy: float | None = None
-        text = self.accuracy.text().strip().replace(",", ".")
-        if text:
-            try:
-                accuracy = float(text)
-                if not math.isfinite(accuracy) or not 0 <= accuracy <= 1_000_000:
-                    raise ValueError
-            except ValueError:
-                self.set_field_error(
-                    "accuracy_m", self.tr("Accuracy is a number of metres from 0 to 1000000.")
-                )
+            self.set_field_error("coords", refusal_text(err))
+            coords_ok = False
+        # The position definition's rules (range, accuracy, time window), as the writer
+        # and the server apply them.
+        clean, problems = input_problems("position", raw, creating=True)
+        self.show_problems(problems, skip=() if coords_ok else ("lat", "lon"))
         if self.has_errors():
             return None
         return self.writer.log_position(
-            self.unit_id, lat, lon, observed_at=observed, source=self.source.currentData(),
-            accuracy_m=accuracy, note=self.note.text().strip() or None,
+            self.unit_id, clean["lat"], clean["lon"], observed_at=clean["observed_at"],
+            source=clean["source"], accuracy_m=clean["accuracy_m"], note=clean["note"],
         )

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from fieldclient.replication import account
-from fieldclient.replication import outbox as _outbox
 from fieldclient.replication.credentials import CredentialStore
 from fieldclient.replication.engine import SyncEngine
 from fieldclient.replication.http import is_loopback_host
 from fieldclient.replication.worker import SyncLoop, status_snapshot
+from fieldclient.store import outbox as _outbox
 from fieldclient.store.db import Store
 from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents

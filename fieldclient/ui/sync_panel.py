@@ -224,8 +224,8 @@ class SyncPanel(QWidget):
         self.retry_button.setToolTip(self.tr("Queue the selected rejected change again"))
         self.sync_button.setText(self.tr("Sync now"))
         self.summary.setText(
-            self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
-                waiting=self._counts.waiting, rejected=self._counts.rejected
+            self.tr("Not yet confirmed: {pending} · Rejected: {rejected}").format(
+                pending=self._counts.pending, rejected=self._counts.rejected
             )
         )
         self.model.setHorizontalHeaderLabels(_headers())
@@ -241,8 +241,8 @@ class SyncPanel(QWidget):
     ) -> None:
         self._counts = counts
         self.summary.setText(
-            self.tr("Waiting: {waiting} · Rejected: {rejected}").format(
-                waiting=counts.waiting, rejected=counts.rejected
+            self.tr("Not yet confirmed: {pending} · Rejected: {rejected}").format(
+                pending=counts.pending, rejected=counts.rejected
             )
         )
         self.rows = rows

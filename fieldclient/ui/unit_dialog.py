@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fieldclient.core.errors import InvalidInput, UserFacingError
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.core.validation import input_problems
 from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Unit
 from fieldclient.store.writer import LocalWriter
@@ -20,7 +21,7 @@ from fieldclient.ui.form_dialog import (
     select_agency,
     select_code,
 )
-from sync.protocol import ECHELONS, MAX_SHORT, SLUG_RE, UNIT_KINDS, UNIT_STATUSES, VISIBILITIES
+from sync.protocol.vocab import ECHELON, UNIT_KIND, UNIT_STATUS, VISIBILITY
 
 
 def agency_choices(store: Store) -> list[tuple[str, str]]:
@@ -52,7 +53,6 @@ class UnitDialog(FormDialog):
         self.setObjectName("unitDialog")
         self.store, self.writer, self.unit_id = store, writer, unit_id
         self._seen: dict[str, str] = {}
-        self._loaded: dict[str, Any] = {}
         self.callsign = QLineEdit()
         self.name = QLineEdit()
         self.agency = QComboBox()
@@ -101,10 +101,10 @@ class UnitDialog(FormDialog):
             ("notes", self.tr("Notes")),
         ]:
             self.set_label(key, text)
-        fill_codes(self.kind, UNIT_KINDS)
-        fill_codes(self.echelon, ECHELONS, blank="—")
-        fill_codes(self.status, UNIT_STATUSES)
-        fill_codes(self.visibility, VISIBILITIES)
+        fill_codes(self.kind, UNIT_KIND.values)
+        fill_codes(self.echelon, ECHELON.values, blank="—")
+        fill_codes(self.status, UNIT_STATUS.values)
+        fill_codes(self.visibility, VISIBILITY.values)
         self.strength.setPlaceholderText(self.tr("people, optional"))
         self.parent_unit.setPlaceholderText(self.tr("empty for a top-level unit"))
 
@@ -115,9 +115,6 @@ class UnitDialog(FormDialog):
                 raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Unit not found."))
             parent = s.get(Unit, unit.parent_id) if unit.parent_id else None
             self._seen = dict(unit.field_hlcs or {})
-            self._loaded = {c: getattr(unit, c) for c in (
-                "callsign", "name", "agency", "kind", "echelon", "status", "visibility",
-                "parent_id", "commander", "strength", "notes")}
         self.callsign.setText(unit.callsign)
         self.name.setText(unit.name or "")
         select_agency(self.agency, unit.agency)
@@ -131,43 +128,22 @@ class UnitDialog(FormDialog):
         self.notes.setPlainText(unit.notes or "")
 
     def values(self) -> dict[str, Any]:
-        """The form as unit fields; each refusal is shown next to its field."""
-        out: dict[str, Any] = {}
-        callsign = self.callsign.text().strip()
-        if not callsign:
-            self.set_field_error("callsign", self.tr("Enter a callsign."))
-        elif len(callsign) > MAX_SHORT:
-            self.set_field_error(
-                "callsign", self.tr("At most {n} characters.").format(n=MAX_SHORT)
-            )
-        out["callsign"] = callsign
-        out["name"] = self.name.text().strip() or None
-        slug = agency_slug(self.agency)
-        if not slug:
-            self.set_field_error("agency", self.tr("Choose the agency."))
-        elif not SLUG_RE.match(slug):
-            self.set_field_error(
-                "agency",
-                self.tr("Agency codes use lower-case letters, digits and dashes (e.g. pol-jal)."),
-            )
-        out["agency"] = slug
-        out["kind"] = self.kind.currentData()
-        out["echelon"] = self.echelon.currentData()
-        out["status"] = self.status.currentData()
-        out["visibility"] = self.visibility.currentData()
-        out["commander"] = self.commander.text().strip() or None
-        out["notes"] = self.notes.toPlainText().strip() or None
-        strength = self.strength.text().strip()
-        out["strength"] = None
-        if strength:
-            if not strength.isdigit() or int(strength) > 100_000:
-                self.set_field_error(
-                    "strength", self.tr("Strength is a whole number from 0 to 100000.")
-                )
-            else:
-                out["strength"] = int(strength)
+        """The form as checked unit fields (the unit definition's rules, as the writer and
+        the server apply them); each refusal is shown next to its field."""
+        raw: dict[str, Any] = {
+            "callsign": self.callsign.text(),
+            "name": self.name.text(),
+            "agency": agency_slug(self.agency),
+            "kind": self.kind.currentData(),
+            "echelon": self.echelon.currentData(),
+            "status": self.status.currentData(),
+            "visibility": self.visibility.currentData(),
+            "commander": self.commander.text(),
+            "strength": self.strength.text(),
+            "notes": self.notes.toPlainText(),
+            "parent_id": None,
+        }
         parent_cs = self.parent_unit.text().strip()
-        out["parent_id"] = None
         if parent_cs:
             pid = find_unit_by_callsign(self.store, parent_cs)
             if pid is None:
@@ -177,8 +153,10 @@ class UnitDialog(FormDialog):
                 )
             elif pid == self.unit_id:
                 self.set_field_error("parent", self.tr("A unit cannot report to itself."))
-            out["parent_id"] = pid
-        return out
+            raw["parent_id"] = pid
+        clean, problems = input_problems("unit", raw, creating=self.unit_id is None)
+        self.show_problems(problems)
+        return clean
 
     def save(self) -> str | None:
         fields = self.values()
@@ -186,8 +164,8 @@ class UnitDialog(FormDialog):
             return None
         if self.unit_id is None:
             return self.writer.create_unit(fields)
-        changes = {k: v for k, v in fields.items() if v != self._loaded.get(k)}
-        self.writer.update_unit(self.unit_id, changes, self._seen)
+        # the writer keeps only what differs from the stored unit
+        self.writer.update_unit(self.unit_id, fields, self._seen)
         return self.unit_id
 
     def retire(self) -> None:

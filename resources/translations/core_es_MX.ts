@@ -4,22 +4,6 @@
 <context>
     <name>errors</name>
     <message>
-        <source>Latitude must be a number.</source>
-        <translation>La latitud debe ser un número.</translation>
-    </message>
-    <message>
-        <source>Latitude must be between -90 and 90 (got {got}).</source>
-        <translation>La latitud debe estar entre -90 y 90 (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>Longitude must be a number.</source>
-        <translation>La longitud debe ser un número.</translation>
-    </message>
-    <message>
-        <source>Longitude must be between -180 and 180 (got {got}).</source>
-        <translation>La longitud debe estar entre -180 y 180 (se recibió {got}).</translation>
-    </message>
-    <message>
         <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
         <translation>No se pudo leer “{text}” como grados decimales; escriba latitud y longitud, por ejemplo 19.4283, -99.1333.</translation>
     </message>
@@ -100,136 +84,12 @@
         <translation>“{text}” no es una fecha y hora; escriba por ejemplo 2026-11-29T17:30 o 2026-11-29T17:30:00Z.</translation>
     </message>
     <message>
-        <source>The callsign is required.</source>
-        <translation>El indicativo es obligatorio.</translation>
-    </message>
-    <message>
-        <source>Choose the agency.</source>
-        <translation>Elija la dependencia.</translation>
-    </message>
-    <message>
-        <source>Choose the kind.</source>
-        <translation>Elija el tipo.</translation>
-    </message>
-    <message>
-        <source>The title is required.</source>
-        <translation>El título es obligatorio.</translation>
-    </message>
-    <message>
-        <source>Choose a severity from 1 to 5.</source>
-        <translation>Elija una gravedad del 1 al 5.</translation>
-    </message>
-    <message>
-        <source>The time it occurred is required.</source>
-        <translation>La hora en que ocurrió es obligatoria.</translation>
-    </message>
-    <message>
-        <source>The entry text is required.</source>
-        <translation>El texto de la anotación es obligatorio.</translation>
-    </message>
-    <message>
-        <source>The text is too long ({length} characters; at most {max}).</source>
-        <translation>El texto es demasiado largo ({length} caracteres; máximo {max}).</translation>
-    </message>
-    <message>
-        <source>Unknown kind “{value}”.</source>
-        <translation>Tipo desconocido “{value}”.</translation>
-    </message>
-    <message>
-        <source>Unknown echelon “{value}”.</source>
-        <translation>Escalón desconocido “{value}”.</translation>
-    </message>
-    <message>
-        <source>Unknown status “{value}”.</source>
-        <translation>Estado desconocido “{value}”.</translation>
-    </message>
-    <message>
-        <source>Visibility must be “shared” or “agency” (got “{value}”).</source>
-        <translation>La visibilidad debe ser “shared” (compartida) o “agency” (dependencia) (se recibió “{value}”).</translation>
-    </message>
-    <message>
-        <source>Unknown position source “{value}”.</source>
-        <translation>Fuente de posición desconocida “{value}”.</translation>
-    </message>
-    <message>
-        <source>Unknown agency “{value}”.</source>
-        <translation>Dependencia desconocida “{value}”.</translation>
-    </message>
-    <message>
         <source>Enter a whole number (got “{got}”).</source>
         <translation>Escriba un número entero (se recibió “{got}”).</translation>
     </message>
     <message>
         <source>Enter a number (got “{got}”).</source>
         <translation>Escriba un número (se recibió “{got}”).</translation>
-    </message>
-    <message>
-        <source>“{got}” is not a record id.</source>
-        <translation>“{got}” no es un identificador de registro.</translation>
-    </message>
-    <message>
-        <source>The time is in the future (more than {minutes} minutes ahead).</source>
-        <translation>La hora está en el futuro (más de {minutes} minutos adelante).</translation>
-    </message>
-    <message>
-        <source>Units have no field “{name}”.</source>
-        <translation>Las unidades no tienen el campo “{name}”.</translation>
-    </message>
-    <message>
-        <source>Strength cannot be negative (got {got}).</source>
-        <translation>El efectivo no puede ser negativo (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>Strength must be at most {max} (got {got}).</source>
-        <translation>El efectivo debe ser como máximo {max} (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>The symbol code (SIDC) must be 10 to 30 letters, digits, “-” or “*” (got “{got}”).</source>
-        <translation>El código de símbolo (SIDC) debe tener de 10 a 30 letras, dígitos, “-” o “*” (se recibió “{got}”).</translation>
-    </message>
-    <message>
-        <source>Enter both latitude and longitude.</source>
-        <translation>Escriba la latitud y la longitud.</translation>
-    </message>
-    <message>
-        <source>Accuracy must be between 0 and {max} metres (got {got}).</source>
-        <translation>La precisión debe estar entre 0 y {max} metros (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>Incidents have no field “{name}”.</source>
-        <translation>Los incidentes no tienen el campo “{name}”.</translation>
-    </message>
-    <message>
-        <source>Give both latitude and longitude, or neither.</source>
-        <translation>Indique latitud y longitud, o ninguna de las dos.</translation>
-    </message>
-    <message>
-        <source>Say why the incident is voided.</source>
-        <translation>Indique por qué se anula el incidente.</translation>
-    </message>
-    <message>
-        <source>Severity must be from 1 to 5 (got {got}).</source>
-        <translation>La gravedad debe ser del 1 al 5 (se recibió {got}).</translation>
-    </message>
-    <message>
-        <source>At most {max} agencies can be involved.</source>
-        <translation>Pueden participar como máximo {max} dependencias.</translation>
-    </message>
-    <message>
-        <source>Choose the entry this amendment corrects.</source>
-        <translation>Elija la anotación que corrige esta enmienda.</translation>
-    </message>
-    <message>
-        <source>Only an amendment can correct another entry.</source>
-        <translation>Solo una enmienda puede corregir otra anotación.</translation>
-    </message>
-    <message>
-        <source>Choose the unit to assign.</source>
-        <translation>Elija la unidad por asignar.</translation>
-    </message>
-    <message>
-        <source>Choose the new status.</source>
-        <translation>Elija el nuevo estado.</translation>
     </message>
     <message>
         <source>{count} units have the callsign {callsign}; name the agency to choose one.</source>
@@ -253,10 +113,6 @@
         <translation>No hay base de datos en {path}.</translation>
     </message>
     <message>
-        <source>Invalid {entity}: {why}</source>
-        <translation>Dato no válido en {entity}: {why}</translation>
-    </message>
-    <message>
         <source>A unit with this id already exists.</source>
         <translation>Ya existe una unidad con este identificador.</translation>
     </message>
@@ -273,14 +129,6 @@
         <translation>La unidad superior no existe.</translation>
     </message>
     <message>
-        <source>The observed time must include a time zone.</source>
-        <translation>La hora de observación debe incluir la zona horaria.</translation>
-    </message>
-    <message>
-        <source>The observed time is in the future (more than {minutes} minutes ahead).</source>
-        <translation>La hora observada está en el futuro (más de {minutes} minutos de adelanto).</translation>
-    </message>
-    <message>
         <source>Incident not found.</source>
         <translation>No se encontró el incidente.</translation>
     </message>
@@ -291,10 +139,6 @@
     <message>
         <source>Conflict not found.</source>
         <translation>No se encontró el conflicto.</translation>
-    </message>
-    <message>
-        <source>Required: {fields}</source>
-        <translation>Campos obligatorios: {fields}</translation>
     </message>
 </context>
 </TS>

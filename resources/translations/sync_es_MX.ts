@@ -161,8 +161,8 @@
         <translation>Motivo del servidor</translation>
     </message>
     <message>
-        <source>Waiting: {waiting} · Rejected: {rejected}</source>
-        <translation>En espera: {waiting} · Rechazados: {rejected}</translation>
+        <source>Not yet confirmed: {pending} · Rejected: {rejected}</source>
+        <translation>Sin confirmar: {pending} · Rechazados: {rejected}</translation>
     </message>
 </context>
 <context>

@@ -62,22 +62,6 @@
         <source>Optional; DD, DMS or MGRS</source>
         <translation>Opcional; DD, DMS o MGRS</translation>
     </message>
-    <message>
-        <source>Enter a title.</source>
-        <translation>Escriba un título.</translation>
-    </message>
-    <message>
-        <source>At most {n} characters.</source>
-        <translation>Máximo {n} caracteres.</translation>
-    </message>
-    <message>
-        <source>The time of the incident cannot be in the future.</source>
-        <translation>La hora del incidente no puede estar en el futuro.</translation>
-    </message>
-    <message>
-        <source>Choose the reporting agency.</source>
-        <translation>Elija la dependencia que reporta.</translation>
-    </message>
 </context>
 <context>
     <name>IncidentPanel</name>
@@ -337,14 +321,6 @@
     <message>
         <source>optional</source>
         <translation>opcional</translation>
-    </message>
-    <message>
-        <source>The observed time is in the future (more than {minutes} minutes ahead).</source>
-        <translation>La hora observada está en el futuro (más de {minutes} minutos de adelanto).</translation>
-    </message>
-    <message>
-        <source>Accuracy is a number of metres from 0 to 1000000.</source>
-        <translation>La precisión es un número de metros de 0 a 1000000.</translation>
     </message>
 </context>
 <context>
@@ -620,26 +596,6 @@
     <message>
         <source>empty for a top-level unit</source>
         <translation>vacío para una unidad de nivel superior</translation>
-    </message>
-    <message>
-        <source>Enter a callsign.</source>
-        <translation>Escriba un indicativo.</translation>
-    </message>
-    <message>
-        <source>At most {n} characters.</source>
-        <translation>Máximo {n} caracteres.</translation>
-    </message>
-    <message>
-        <source>Choose the agency.</source>
-        <translation>Elija la dependencia.</translation>
-    </message>
-    <message>
-        <source>Agency codes use lower-case letters, digits and dashes (e.g. pol-jal).</source>
-        <translation>Los códigos de dependencia usan minúsculas, dígitos y guiones (p. ej. pol-jal).</translation>
-    </message>
-    <message>
-        <source>Strength is a whole number from 0 to 100000.</source>
-        <translation>Los efectivos son un número entero de 0 a 100000.</translation>
     </message>
     <message>
         <source>No unit has the callsign {callsign}.</source>

@@ -47,39 +47,6 @@ from sync.protocol.vocab import VOCABS, Vocab
 
 envelope.build()
 
-# TRANSITIONAL (see legacy.py): names of the first landing, until nothing imports them.
-from sync.protocol.legacy import (  # noqa: E402,F401 - transitional re-exports
-    AGENCY_KINDS,
-    APPEND_ONLY,
-    CLIENT_CONFLICT_FIELDS,
-    ECHELONS,
-    ENTRY_KINDS,
-    INCIDENT_KINDS,
-    INCIDENT_STATUSES,
-    MAX_BODY_COMPRESSED,
-    MAX_BODY_DECOMPRESSED,
-    MAX_FUTURE_SKEW_MS,
-    POSITION_SOURCES,
-    REQUIRED_ON_CREATE,
-    ROLES,
-    SERVER_STAMPED,
-    UNIT_KINDS,
-    UNIT_STATUSES,
-    VISIBILITIES,
-    Change,
-    ErrorBody,
-    HealthResponse,
-    LoginRequest,
-    LoginResponse,
-    MeResponse,
-    PullResponse,
-    PushRequest,
-    PushResponse,
-    UserInfo,
-    _describe,
-    utcnow,
-    validate_fields,
-)
 
 UNIT = roster.UNIT
 POSITION = roster.POSITION

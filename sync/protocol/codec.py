@@ -19,6 +19,7 @@ server's stamps, so a pull page is their concatenation (`pull_body`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,13 +84,16 @@ class _LoosePull(msgspec.Struct):
     more: bool
 
 
-_decoders: dict[str, msgspec.json.Decoder[Any]] = {}
+_decoders: dict[tuple[str, Any], msgspec.json.Decoder[Any]] = {}
 
 
 def _decoder(name: str, typ: Any) -> msgspec.json.Decoder[Any]:
-    dec = _decoders.get(name)
+    # Keyed by the type too: envelope.build() makes new union types when an entity is
+    # registered later (an upgrade, or a test), and a decoder of the old ones would hold
+    # that entity's changes for ever.
+    dec = _decoders.get((name, typ))
     if dec is None:
-        dec = _decoders[name] = msgspec.json.Decoder(typ)
+        dec = _decoders[(name, typ)] = msgspec.json.Decoder(typ)
     return dec
 
 
@@ -214,8 +218,9 @@ def check_change(item: Any) -> tuple[Entity, dict[str, Any]]:
     return entity, fields
 
 
-def push_body(changes: list[dict[str, Any]]) -> bytes:
-    """A push request from changes in wire form (as the client's outbox holds them)."""
+def push_body(changes: Sequence[dict[str, Any] | msgspec.Raw]) -> bytes:
+    """A push request from changes in wire form: dicts, or wire documents already encoded
+    (`msgspec.Raw`, as the client's outbox reads them), which are copied as they are."""
     return encode({"changes": changes})
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from isal import isal_zlib
 
 from sync.protocol.envelope import ERR_INVALID, ERR_TOO_LARGE
+from sync.protocol.limits import MAX_LOGIN_BODY, MAX_PUSH_BODY
 from sync.server.errors import ApiError
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -32,12 +33,10 @@ class Caps:
     inflated: int  # bytes once gzip is inflated
 
 
-# A sign-in is three short strings; logout's body is empty or `{}`.
-LOGIN = Caps(4 * 1024, 4 * 1024)
+# The protocol's caps (limits.py); logout's body is empty or `{}`.
+LOGIN = Caps(MAX_LOGIN_BODY, MAX_LOGIN_BODY)
 SMALL = Caps(1024, 1024)
-# A push of MAX_PUSH_CHANGES positions as the client sends them is ~1.8 MB of JSON;
-# a client that meets 413 halves its batch. (It was 16 MiB / 64 MiB for every path.)
-PUSH = Caps(4 * 1024 * 1024, 4 * 1024 * 1024)
+PUSH = Caps(MAX_PUSH_BODY, MAX_PUSH_BODY)
 ERR_TIMEOUT = "request_timeout"
 SLICE = 256 * 1024  # inflated per step; the event loop serves others between steps
 _GZIP = 16 + zlib.MAX_WBITS

@@ -1,6 +1,6 @@
 """Roster and start-up budgets at 100,000 units x 5 positions (issue 2).
 
-The parent builds the store once with `store.demo.load_bulk`, then starts the
+The parent builds the store once with `bulk.load_bulk` (tests/benchmarks), then starts the
 client several times as a fresh process (cold Python start, warm OS cache).
 Each child shows the main window, waits for the roster, and measures text
 filters and sorts as a user would trigger them: the model call plus the
@@ -118,8 +118,9 @@ def main() -> int:
     if len(sys.argv) >= 3 and sys.argv[1] == "--child":
         _child(sys.argv[2], with_map=sys.argv[3:] == ["--with-map"])
         return 0
+    from bulk import load_bulk
+
     from fieldclient.store.db import open_store
-    from fieldclient.store.demo import load_bulk
 
     with tempfile.TemporaryDirectory(prefix="enlace-bench-") as tmp:
         data = Path(tmp) / "data"

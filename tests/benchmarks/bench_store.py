@@ -14,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bulk import load_bulk
 from common import emit, median
 
+from fieldclient.demo import load_demo
 from fieldclient.store import queries
 from fieldclient.store.db import open_store
-from fieldclient.store.demo import load_bulk, load_demo
 from fieldclient.store.writer import LocalWriter
 
 N_UNITS = 100_000

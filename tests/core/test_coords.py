@@ -98,11 +98,17 @@ def test_dms_refused(text: str, message: str | None) -> None:
 
 
 def test_error_template_and_params_for_translation() -> None:
-    """Errors carry the English template and params so the UI can translate them."""
+    """Errors carry what the UI needs to translate them: the coordinate parser's own
+    messages a template and params, a range refusal the position definition's Problem."""
+    with pytest.raises(InvalidInput) as err:
+        coords.parse_mgrs("14QMG8600648")
+    assert err.value.template.startswith("An MGRS reference needs an even number of digits")
+    assert err.value.params == {"count": 7}
     with pytest.raises(InvalidInput) as err:
         coords.parse_dd("95, 10")
-    assert err.value.template == "Latitude must be between -90 and 90 (got {got})."
-    assert err.value.params == {"got": "95"}
+    assert err.value.problem is not None
+    assert (err.value.problem.code, err.value.field) == ("out_of_range", "lat")
+    assert err.value.problem.params == {"min": "-90", "max": "90", "value": "95"}
 
 
 @pytest.mark.parametrize(

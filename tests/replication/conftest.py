@@ -49,11 +49,20 @@ def make_client(tmp_path: Path) -> Iterator:
         c.close()
 
 
+def keyring_unavailable(why: str) -> None:
+    """Skip on a developer machine without the keyring; fail in CI (env CI set), where a
+    skipped keyring test would let a broken token store pass unnoticed."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{why} (CI is set: the keyring tests must run, not skip)", pytrace=False)
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
 def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A private D-Bus session with an unlocked gnome-keyring; yields its environment."""
     if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
-        pytest.skip("dbus-daemon / gnome-keyring-daemon missing: run scripts/setup-system.sh")
+        keyring_unavailable("dbus-daemon / gnome-keyring-daemon missing: run "
+                            "scripts/setup-system.sh")
     base = tmp_path_factory.mktemp("keyring")
     home, run = base / "home", base / "run"
     home.mkdir()
@@ -76,6 +85,9 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
         input="test-keyring-password", capture_output=True, text=True, env=env, timeout=20,
     )
+    if gk.returncode != 0:
+        _kill(dbus_pid)
+        keyring_unavailable(f"gnome-keyring-daemon did not start: {gk.stderr.strip()[:300]}")
     gk_pid = None
     for line in gk.stdout.splitlines():
         if line.startswith("GNOME_KEYRING_PID="):
@@ -86,11 +98,15 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         yield env
     finally:
         for pid in (gk_pid, dbus_pid):
-            if pid:
-                try:
-                    os.kill(pid, 15)
-                except ProcessLookupError:
-                    pass
+            _kill(pid)
+
+
+def _kill(pid: int | None) -> None:
+    if pid:
+        try:
+            os.kill(pid, 15)
+        except ProcessLookupError:
+            pass
 
 
 def _pid_with_runtime_dir(name: str, run_dir: str) -> int | None:

@@ -7,7 +7,9 @@ Modes (switchable while running; each new connection reads the current mode):
 - "stall":     forward the request; hold the reply (never deliver it) until the client gives up
 - "half_open": accept and read, never connect upstream, never answer, never close
 - "drop_reply": forward the request, wait for the server's reply to start (the commit is done),
-               call `on_reply` (e.g. kill -9 the server), drop the reply and reset the client
+               call `on_reply` (e.g. kill -9 the server), drop the reply and reset the client;
+               with `drop_only` set (e.g. b"POST /v1/changes"), only replies to requests that
+               start so (a client pulls while it pushes; the pull's reply passes)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class FaultProxy:
         self.mode = "pass"
         self.cut_after = 200
         self.on_reply: Callable[[], None] | None = None
+        self.drop_only: bytes | None = None
         self.connections = 0
         self._lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -97,16 +100,19 @@ class FaultProxy:
             _rst(client)
             return
         up.settimeout(None)
-        threading.Thread(target=self._pump_up, args=(client, up), daemon=True).start()
-        self._pump_down(up, client)
+        request = [b""]  # the start of the request being answered on this connection
+        threading.Thread(target=self._pump_up, args=(client, up, request), daemon=True).start()
+        self._pump_down(up, client, request)
 
-    def _pump_up(self, client: socket.socket, up: socket.socket) -> None:
+    def _pump_up(self, client: socket.socket, up: socket.socket, request: list[bytes]) -> None:
         try:
             while True:
                 data = client.recv(65536)
                 if not data:
                     up.shutdown(socket.SHUT_WR)
                     return
+                if data[:4] in (b"GET ", b"POST", b"PUT ", b"HEAD"):
+                    request[0] = data[:64]
                 # pooled keep-alive connections see a mode switch at their next request
                 if self.mode == "reset":
                     _rst(client)
@@ -121,7 +127,7 @@ class FaultProxy:
         except OSError:
             return
 
-    def _pump_down(self, up: socket.socket, client: socket.socket) -> None:
+    def _pump_down(self, up: socket.socket, client: socket.socket, request: list[bytes]) -> None:
         sent = 0
         try:
             while True:
@@ -134,7 +140,8 @@ class FaultProxy:
                 if mode == "stall":
                     self._hold(client, up)
                     return
-                if mode == "drop_reply":
+                if mode == "drop_reply" and (
+                        self.drop_only is None or request[0].startswith(self.drop_only)):
                     if self.on_reply:
                         self.on_reply()
                     _rst(client)

@@ -92,11 +92,13 @@ def test_cli_login_sync_status_logout_and_token_never_on_disk(
     store.close()
 
     st = json.loads(_cli(env, data, "status", "--json").stdout)
-    assert st["waiting"] == 2 and st["server"] == server.url and st["username"] == "ana"
+    assert st["pending"] == st["waiting"] == 2
+    assert st["server"] == server.url and st["username"] == "ana"
     s1 = _cli(env, data, "sync")
     assert s1.returncode == 0, s1.stderr
     st = json.loads(_cli(env, data, "status", "--json").stdout)
-    assert st["waiting"] == 0 and st["rejected"] == 0 and st["cursor"] > 0 and st["last_sync"]
+    assert st["pending"] == 0 and st["rejected"] == 0 and st["cursor"] > 0 and st["last_sync"]
+    assert st["held"] == 0
 
     outputs = r.stdout + r.stderr + s1.stdout + s1.stderr
     assert token not in outputs

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from fieldclient.replication import outbox
+from fieldclient.replication import account
+from fieldclient.store import outbox
 from fieldclient.store.models import Conflict, Outbox, Unit
 
 
@@ -72,7 +73,11 @@ def test_rejected_change_stays_visible_with_reason_until_dismissed(server, make_
     uid = a.writer.create_unit({"callsign": "BRAVO-2", "agency": "sedena", "kind": "infantry"})
     assert a.sync().complete
     assert g.sync().complete
+    # Signed in, the laptop refuses this edit itself (test_local_rules); made while signed
+    # out, it is accepted locally (field rules only) and refused by the server later.
+    account.logout(g.store, g.creds)
     g.writer.update_unit(uid, {"callsign": "HIJACK"})
+    g.sign_in("g")
     pid = g.writer.log_position(uid, 19.4, -99.1)  # a liaison may log positions
     res = g.sync()
     assert res.rejected == 1 and res.complete

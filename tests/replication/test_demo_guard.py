@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from fieldclient.core.errors import InvalidInput
+from fieldclient.demo import load_demo
 from fieldclient.replication import account
 from fieldclient.replication.credentials import MemoryCredentialStore
 from fieldclient.store.db import open_store
-from fieldclient.store.demo import load_demo
 from fieldclient.store.models import Outbox
 from tests.replication.support import Server, password
 

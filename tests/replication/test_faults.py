@@ -110,6 +110,7 @@ def test_server_killed_between_commit_and_reply(fresh_server, make_client, short
         uid, pids = _queue_work(c, 40)
         killed = []
         proxy.on_reply = lambda: (server.kill(), killed.append(True))
+        proxy.drop_only = b"POST /v1/changes"  # the push's reply (the pull goes on beside it)
         proxy.set_mode("drop_reply")
         c.engine.close()
         with pytest.raises(Unreachable):

@@ -9,16 +9,18 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread
 from sqlalchemy import select
 
-from fieldclient.replication import account, outbox
+from fieldclient.replication import account
 from fieldclient.replication.credentials import MemoryCredentialStore
+from fieldclient.store import outbox
 from fieldclient.store.db import open_store
-from fieldclient.store.models import Conflict, Outbox, Unit
+from fieldclient.store.models import Conflict, Unit
 from fieldclient.ui import tasks
 from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.signin_dialog import SignInDialog
 from fieldclient.ui.sync_controller import SyncController
 from fieldclient.ui.sync_panel import SyncPanel
+from sync.protocol.envelope import PushResult
 
 KEYS = {"state", "waiting", "rejected", "conflicts", "last_sync", "last_error", "server"}
 
@@ -76,10 +78,10 @@ def test_sync_panel_keeps_rejected_item_with_reason_until_dismissed(qtbot, tmp_p
     uid = w.create_unit({"callsign": "PANEL-1", "agency": "sedena", "kind": "police"})
     w.update_unit(uid, {"callsign": "PANEL-2"})
     with store.transaction() as s:
-        rows = list(s.scalars(select(Outbox).order_by(Outbox.seq)))
+        rows = outbox.pending_batch(s, 10)
         outbox.record_results(s, rows, [
-            {"change_id": rows[0].change_id, "status": "applied", "seq": 1},
-            {"change_id": rows[1].change_id, "status": "rejected", "reason": "forbidden: agency"},
+            PushResult(change_id=rows[0].change_id, status="applied", seq=1),
+            PushResult(change_id=rows[1].change_id, status="rejected", reason="forbidden: agency"),
         ])
     events = StoreEvents(store)
     panel = SyncPanel(store, events)

@@ -66,7 +66,10 @@ def make_machine(server):
             pid = self.clients[i].writer.log_position(self.units[u], lat, -99.0)
             self.created.add(("position", pid))
 
-        @rule(i=st.integers(0, len(USERS) - 1), body=st.text(min_size=1, max_size=20))
+        # any text an entry may hold: not blank, no control characters (the definition's rules)
+        @rule(i=st.integers(0, len(USERS) - 1),
+              body=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1,
+                           max_size=20).filter(str.strip))
         def entry(self, i, body) -> None:
             assert self.incident
             eid = self.clients[i].writer.add_entry(self.incident, "note", body)

@@ -19,7 +19,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def agencies(store: Store) -> Store:
-    from fieldclient.store.demo import _write_agencies
+    from fieldclient.demo import load_agencies
 
-    _write_agencies(store)
+    load_agencies(store)
     return store

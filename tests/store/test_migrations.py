@@ -43,10 +43,10 @@ def test_fresh_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
 
 def test_reopen_keeps_data(tmp_path: Path) -> None:
     """Reopening an up-to-date store migrates nothing and keeps the records."""
-    from fieldclient.store.demo import _write_agencies
+    from fieldclient.demo import load_agencies
 
     store = open_store(tmp_path)
-    _write_agencies(store)
+    load_agencies(store)
     store.close()
     store = open_store(tmp_path)
     with store.session() as s:
@@ -129,3 +129,50 @@ def test_cli_refuses_newer_database(tmp_path: Path) -> None:
     assert proc.returncode == 5
     assert "written by a newer version of Enlace" in proc.stderr
     assert _digest(path) == before
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    """Proves the migrations create the schema the models declare (no table, column or index
+    added to a model without its migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from fieldclient.store.models import Base
+
+    store = open_store(tmp_path)
+    try:
+        with store.engine.connect() as con:
+            diff = compare_metadata(MigrationContext.configure(con), Base.metadata)
+    finally:
+        store.close()
+    assert diff == []
+
+
+def test_a_store_of_the_first_schema_upgrades_keeping_its_outbox(tmp_path: Path) -> None:
+    """Proves a data folder of schema 0001 with a waiting change opens at head with the
+    change still waiting (and no rejection code yet)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from fieldclient.store.db import _alembic_config
+
+    path = tmp_path / DB_NAME
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as con:
+        cfg = _alembic_config(str(engine.url))
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "0001")
+        con.exec_driver_sql(
+            "INSERT INTO outbox (change_id, entity, entity_id, op, fields, base, hlc, created_at,"
+            " state, attempts) VALUES ('c1', 'unit', 'u1', 'upsert', '{}', '{}',"
+            " '1764400000000-0000-n', '2026-11-29T00:00:00.000000+00:00', 'waiting', 0)")
+    engine.dispose()
+    store = open_store(tmp_path)
+    try:
+        from fieldclient.store import outbox
+
+        with store.session() as s:
+            assert outbox.counts(s).pending == 1
+            assert s.connection().exec_driver_sql("SELECT code FROM outbox").all() == [(None,)]
+    finally:
+        store.close()

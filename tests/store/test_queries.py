@@ -105,16 +105,13 @@ def test_entries_link_amendments_to_originals(filled: tuple[Store, dict[str, str
     assert by_id[ids["fix"]].amends == ids["e1"] and by_id[ids["fix"]].author == "ana"
 
 
-def test_outbox_counts_agencies_and_counts(filled: tuple[Store, dict[str, str]]) -> None:
-    """Outbox counts cover every state; agencies come sorted by name."""
+def test_agencies_and_counts(filled: tuple[Store, dict[str, str]]) -> None:
+    """Agencies come sorted by name; table counts include the outbox."""
     store, _ = filled
     with store.session() as s:
-        counts = q.outbox_counts(s)
         names = [a.name for a in q.agencies(s)]
         totals = q.counts(s)
-    assert counts["waiting"] == totals["outbox"] and counts["rejected"] == 0
-    assert set(counts) >= {"waiting", "sent", "applied", "duplicate", "rejected", "dismissed"}
-    assert names == sorted(names)
+    assert names == sorted(names) and totals["outbox"] > 0
 
 
 def test_find_unit_by_callsign(filled: tuple[Store, dict[str, str]]) -> None:
@@ -131,4 +128,3 @@ def test_find_unit_by_callsign(filled: tuple[Store, dict[str, str]]) -> None:
             q.find_unit_by_callsign(s, "alfa")
         assert str(err.value) == "2 units have the callsign alfa; name the agency to choose one."
         assert q.callsigns_by_id(s, [ids["a"], None]) == {ids["a"]: "Jaguar 1"}  # type: ignore[list-item]
-        assert q.unit_record(s, ids["a"])["field_hlcs"]["callsign"]

@@ -15,6 +15,8 @@ from fieldclient.store.export import csv_cell, export, export_to_path
 from fieldclient.store.writer import LocalWriter
 
 NASTY = 'Ñandú "comillas", coma;\nnueva línea\t<script>alert(1)</script> 🚓'
+# One-line text (a callsign may not hold line breaks or tabs), nasty otherwise.
+NASTY_LINE = 'Ñandú "comillas", coma; <script>alert(1)</script> 🚓'
 FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
 
 
@@ -22,7 +24,7 @@ FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
 def data(agencies: Store) -> tuple[Store, str, str]:
     w = LocalWriter(agencies)
     hq = w.create_unit({"callsign": "JEFE", "agency": "sedena", "kind": "command"})
-    uid = w.create_unit({"callsign": NASTY[:150], "agency": "sedena", "kind": "infantry",
+    uid = w.create_unit({"callsign": NASTY_LINE, "agency": "sedena", "kind": "infantry",
                          "notes": FORMULA, "parent_id": hq, "commander": "-1+2"})
     w.log_position(uid, 19.5, -99.25, source="radio", note=NASTY, accuracy_m=50)
     iid = w.create_incident({"title": "@SUM(A1)", "kind": "fire", "severity": 3,
@@ -43,7 +45,7 @@ def test_units_csv_keeps_text_and_guards_formulas(data: tuple[Store, str, str]) 
     store, uid, _ = data
     rows = {r["id"]: r for r in _csv(store, "units")}
     r = rows[uid]
-    assert r["callsign"] == NASTY[:150]
+    assert r["callsign"] == NASTY_LINE
     assert r["notes"] == "'" + FORMULA
     assert r["commander"] == "'-1+2"
     assert r["parent_callsign"] == "JEFE"
@@ -75,7 +77,7 @@ def test_geojson_shape_and_exact_text(data: tuple[Store, str, str]) -> None:
     feats = {f["id"]: f for f in json.loads(buf.getvalue())["features"]}
     assert feats[uid]["geometry"] == {"type": "Point", "coordinates": [-99.25, 19.5]}
     assert feats[uid]["properties"]["notes"] == FORMULA  # no guard needed in JSON
-    assert feats[uid]["properties"]["callsign"] == NASTY[:150]
+    assert feats[uid]["properties"]["callsign"] == NASTY_LINE
     jefe = [f for f in feats.values() if f["properties"]["callsign"] == "JEFE"][0]
     assert jefe["geometry"] is None  # no position yet
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from fieldclient.core.errors import InvalidInput, StoreWriteFailed
-from fieldclient.store import queries
+from fieldclient.store import outbox, queries
 from fieldclient.store.db import Store
 from fieldclient.store.models import Outbox, Position, Unit
 from fieldclient.store.writer import LocalWriter
+from sync.protocol import codec
 
 UNIT = {"callsign": "LOBO 1", "agency": "sedena", "kind": "infantry"}
 
@@ -28,34 +31,35 @@ def test_each_change_writes_one_outbox_row_in_wire_shape(agencies: Store) -> Non
     w = LocalWriter(store)
     uid = w.create_unit(UNIT)
     with store.session() as s:
-        seen = dict(queries.unit_record(s, uid)["field_hlcs"])
+        seen = dict(s.get(Unit, uid).field_hlcs)
     w.update_unit(uid, {"status": "engaged"}, seen=seen)
     pid = w.log_position(uid, 19.4, -99.1, source="gps")
     with store.session() as s:
-        rows = s.execute(select(Outbox).order_by(Outbox.seq)).scalars().all()
-        wire = [r.to_wire() for r in rows]
+        batch = outbox.pending_batch(s, 100)
+    wire = [json.loads(p.doc) for p in batch]
     assert [(c["entity"], c["op"]) for c in wire] == [
         ("unit", "upsert"), ("unit", "upsert"), ("position", "append")]
     assert wire[0]["base"] == {} and wire[0]["fields"]["callsign"] == "LOBO 1"
     assert wire[1]["fields"] == {"status": "engaged"}
     assert wire[1]["base"] == {"status": seen["status"]}
     assert wire[2]["entity_id"] == pid and wire[2]["fields"]["unit_id"] == uid
-    from sync.protocol import Change
-
-    for c in wire:
-        Change.model_validate(c)  # the replication engineer can send them as they are
+    # what the push sends is exactly what the server's decoder accepts, fields canonical
+    decoded = codec.decode_push(codec.push_body([msgspec.Raw(p.doc) for p in batch]))
+    assert all(isinstance(d, codec.Decoded) for d in decoded), decoded
+    sent = [{k: v for k, v in d.fields().items() if k not in d.entity.stamped} for d in decoded]
+    assert sent == [c["fields"] for c in wire]
 
 
 def _failing_outbox(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the outbox insert fail the way a full disk does, after the record was added."""
-    original = LocalWriter._outbox
+    original = outbox.add
 
-    def boom(self, s, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original(self, s, *args, **kwargs)
+    def boom(s, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(s, *args, **kwargs)
         s.flush()
         raise OperationalError("INSERT INTO outbox", {}, Exception("database or disk is full"))
 
-    monkeypatch.setattr(LocalWriter, "_outbox", boom)
+    monkeypatch.setattr(outbox, "add", boom)
 
 
 def test_failed_outbox_write_leaves_no_record(agencies: Store, monkeypatch: pytest.MonkeyPatch) -> None:

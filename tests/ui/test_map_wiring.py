@@ -20,6 +20,9 @@ class FakeMap(QWidget):
     logPositionRequested = Signal(float, float)
     newIncidentRequested = Signal(float, float)
     cursorMoved = Signal(float, float)
+    layersChanged = Signal()
+    importRequested = Signal()
+    helpRequested = Signal()
     instances: list[FakeMap] = []
 
     def __init__(self, store: Any, events: Any, parent: Any = None, stale_minutes: float = 30) -> None:
@@ -45,6 +48,15 @@ class FakeMap(QWidget):
 
     def restore_view_state(self, state: dict[str, Any]) -> None:
         self.calls.append(("restore_view_state", state))
+
+    def base_layers(self) -> list[dict[str, Any]]:
+        return []
+
+    def refresh_base_layers(self) -> None:
+        self.calls.append(("refresh_base_layers", None))
+
+    def show_layer(self, key: str) -> None:
+        self.calls.append(("show_layer", key))
 
 
 def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]

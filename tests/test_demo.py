@@ -10,9 +10,17 @@ import pytest
 from sqlalchemy import text
 
 from fieldclient.core.coords import format_mgrs
+from fieldclient.demo import AGENCIES, load_demo
 from fieldclient.store import queries as q
 from fieldclient.store.db import Store, open_store
-from fieldclient.store.demo import AGENCIES, load_bulk, load_demo
+from tests.benchmarks.bulk import load_bulk
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    st = open_store(tmp_path / "data")
+    yield st
+    st.close()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,7 @@ def test_load_bulk_writes_units_and_positions_without_outbox(store: Store) -> No
 
 def test_load_agencies_alone_is_idempotent(store: Store) -> None:
     """The reference agencies can be loaded without the demo, once, with no outbox rows."""
-    from fieldclient.store.demo import load_agencies
+    from fieldclient.demo import load_agencies
 
     assert load_agencies(store) == 11 and load_agencies(store) == 0
     with store.session() as s:

@@ -1,4 +1,4 @@
-"""The demo deployment, and bulk data for benchmarks.
+"""The demo deployment.
 
 ``load_demo(store)`` fills a data folder with a realistic joint operation in
 Jalisco, Guerrero and Nuevo León: 11 agencies, about 200 units in chains of
@@ -19,9 +19,7 @@ Choices, and why:
 - Times are laid out relative to the moment of the first load, so the roster
   looks live (some positions deliberately older than the 30-minute stale mark).
   The random layout uses a fixed seed, so coordinates are the same every time.
-
-``load_bulk(store, n_units, positions_per_unit)`` is for benchmarks only: it
-writes rows with ``executemany`` and no outbox, which the real app never does.
+- It lives outside the store: it is a user of the write path, not part of storage.
 """
 
 from __future__ import annotations
@@ -35,12 +33,12 @@ from typing import Any
 from sqlalchemy import select
 
 from fieldclient.core.sidc import default_sidc
+from fieldclient.store import meta
 from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Incident, IncidentEntry, Position, Unit
 from fieldclient.store.writer import LocalWriter
 
 NAMESPACE = uuid.UUID("3b0c7f4e-9a51-4d67-8f0e-5d1e2a6c9b10")
-META_DEMO_LOADED = "demo_loaded_at"
 
 AGENCIES: list[tuple[str, str, str]] = [
     ("sedena", "Secretaría de la Defensa Nacional (SEDENA)", "military"),
@@ -259,10 +257,6 @@ def load_agencies(store: Store) -> int:
     missing; returns how many were added. Agencies are server-managed reference data: no
     outbox rows. A laptop that starts empty (no demo, no server yet) can call this so the
     unit form has agencies to choose from; a later sync overwrites them with the server's."""
-    return _write_agencies(store)
-
-
-def _write_agencies(store: Store) -> int:
     with store.transaction() as s:
         have = set(s.execute(select(Agency.id)).scalars())
         new = [Agency(id=a, name=n, kind=k, field_hlcs={}) for a, n, k in AGENCIES if a not in have]
@@ -274,13 +268,13 @@ def load_demo(store: Store, now: datetime | None = None) -> dict[str, int]:
     """Load the demo deployment; returns how many records of each kind were added
     (all zero when it was already loaded). Safe to run any number of times."""
     writer = LocalWriter(store, actor="demo")
-    added = {"agency": _write_agencies(store), "unit": 0, "position": 0, "incident": 0,
+    added = {"agency": load_agencies(store), "unit": 0, "position": 0, "incident": 0,
              "incident_entry": 0}
     # The first load fixes the time base, so later runs lay out the same times.
-    base_text = store.get_meta(META_DEMO_LOADED)
+    base_text = store.get_meta(meta.DEMO_LOADED)
     if base_text is None:
         base = (now or datetime.now(UTC)).replace(microsecond=0)
-        store.set_meta(META_DEMO_LOADED, base.isoformat())
+        store.set_meta(meta.DEMO_LOADED, base.isoformat())
     else:
         base = datetime.fromisoformat(base_text)
     with store.session() as s:
@@ -424,56 +418,3 @@ def _entry_plan(
         words = {"responding": "en atención", "contained": "controlado", "closed": "cerrado"}
         plan.append(("status", f"Cambio de estado: {words[status]}.", {"status": status}))
     return plan
-
-
-# -- benchmarks only ------------------------------------------------------------------
-
-
-def load_bulk(store: Store, n_units: int, positions_per_unit: int = 5, seed: int = 1) -> None:
-    """Benchmark data: ``n_units`` units with ``positions_per_unit`` positions each,
-    written with DB-API executemany and **without outbox rows or HLC bookkeeping**.
-    Never use this for data a person will work with."""
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
-    agencies = [a for a, _, _ in AGENCIES]
-    kinds = ["infantry", "police", "motorized", "marines", "investigation"]
-    places = list(PLACES)
-    _write_agencies(store)
-    hlc = "0000000000001-0000-bulk"
-    now_text = now.isoformat(timespec="microseconds")
-    unit_sql = (
-        "INSERT INTO unit (id, callsign, name, agency, kind, echelon, sidc, parent_id, "
-        "commander, strength, status, visibility, notes, field_hlcs, updated_at, pos_id, "
-        "pos_lat, pos_lon, pos_observed_at, pos_source, pos_accuracy_m) "
-        "VALUES (?, ?, ?, ?, ?, 'squad', 'SFGPUCI----BMX-', NULL, NULL, ?, 'available', "
-        "'shared', NULL, '{}', ?, ?, ?, ?, ?, 'gps', 10.0)"
-    )
-    pos_sql = (
-        "INSERT INTO position (id, unit_id, lat, lon, accuracy_m, observed_at, source, note, "
-        "reported_by, hlc) VALUES (?, ?, ?, ?, 10.0, ?, 'gps', NULL, 'bulk', ?)"
-    )
-    chunk = 20_000
-    for start in range(0, n_units, chunk):
-        units: list[tuple[Any, ...]] = []
-        positions: list[tuple[Any, ...]] = []
-        for i in range(start, min(start + chunk, n_units)):
-            uid = str(uuid.UUID(int=rng.getrandbits(128)))
-            lat, lon = _jitter(rng, places[i % len(places)])
-            last: tuple[Any, ...] = (None, None, None, None)
-            for j in range(positions_per_unit):
-                observed = now - timedelta(minutes=10 * (positions_per_unit - j) + i % 60)
-                pid = str(uuid.UUID(int=rng.getrandbits(128)))
-                when = observed.isoformat(timespec="microseconds")
-                last = (pid, lat + j * 0.001, lon + j * 0.001, when)
-                positions.append((pid, uid, last[1], last[2], when, hlc))
-            units.append(
-                (uid, f"BULK {i:06d}", f"Unidad de prueba {i}", agencies[i % len(agencies)],
-                 kinds[i % len(kinds)], 4 + i % 20, now_text, *last)
-            )
-        with store.transaction() as s:
-            cur = s.connection().connection.cursor()
-            try:
-                cur.executemany(unit_sql, units)
-                cur.executemany(pos_sql, positions)
-            finally:
-                cur.close()

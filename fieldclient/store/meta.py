@@ -1,0 +1,37 @@
+"""Keys of the `meta` table the store itself reads, and who is signed in.
+
+Sign-in (fieldclient/replication/account.py) writes the account; the store
+reads it to apply the server's rules to local edits before they are queued
+(`signed_in_actor`). Keys of sync bookkeeping that only replication reads stay
+in replication.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldclient.store.models import Meta
+from sync.protocol.rules import Actor
+
+NODE = "node_id"  # this laptop's node id in its HLCs
+HLC = "hlc_last"  # the clock's high-water mark (a later edit sorts after it)
+USER = "username"  # who the local author fields name (kept after sign-out)
+DEMO_LOADED = "demo_loaded_at"  # the demo deployment was loaded here (fieldclient.demo)
+# The signed-in account (removed at sign-out): whose rules a local edit must pass.
+SIGNED_IN_USER = "sync_username"
+SIGNED_IN_ROLE = "sync_role"
+SIGNED_IN_AGENCY = "sync_agency"
+
+_ACTOR_KEYS = (SIGNED_IN_USER, SIGNED_IN_ROLE, SIGNED_IN_AGENCY)
+
+
+def signed_in_actor(s: Session) -> Actor | None:
+    """The signed-in user as the shared rules see them, or None when nobody is signed in
+    (demo, before the first sign-in, after sign-out): then only the field rules apply."""
+    values: dict[str, str] = {
+        k: v for k, v in s.execute(select(Meta.key, Meta.value).where(Meta.key.in_(_ACTOR_KEYS)))}
+    user, role = values.get(SIGNED_IN_USER), values.get(SIGNED_IN_ROLE)
+    if not user or not role:
+        return None
+    return Actor(user, role, values.get(SIGNED_IN_AGENCY) or None)
