@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import subprocess
-import sys
 import time
 import zlib
 from pathlib import Path
@@ -78,19 +76,6 @@ def test_push_body_is_capped_near_the_5000_change_limit(api: Api) -> None:
     assert r.status_code == 413 and r.json()["code"] == "too_large"
 
 
-_WATCH = """
-import sys, time, httpx
-base, seconds = sys.argv[1], float(sys.argv[2])
-stop = time.monotonic() + seconds
-with httpx.Client(base_url=base, timeout=30) as c:
-    while time.monotonic() < stop:
-        t = time.perf_counter()
-        assert c.get("/v1/health").status_code == 200
-        print(time.perf_counter() - t)
-        time.sleep(0.01)
-"""
-
-
 def _rss_mib(pid: int, key: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):
@@ -98,10 +83,11 @@ def _rss_mib(pid: int, key: str) -> float:
     raise AssertionError(key)
 
 
-def test_twenty_inflating_requests_keep_memory_and_health(tmp_path: Path) -> None:
+def test_twenty_inflating_requests_keep_memory_bounded(tmp_path: Path) -> None:
     """Proves 20 concurrent 63 KiB gzip bodies that inflate to 63 MiB of `{},` (sign-in,
-    push without a token, push with an observer's token) keep the real server's peak
-    memory under 400 MB and /v1/health answering within 100 ms (p99)."""
+    push without a token, push with an observer's token) are all refused and keep the real
+    server's peak memory under 400 MB (the /v1/health latency meanwhile is a benchmark:
+    hardening.bomb_health_p99_ms in tests/benchmarks/bench_hardening.py)."""
     url = f"sqlite:///{tmp_path / 'mem.sqlite3'}"
     seed(url)
     srv = ServerProcess(url).wait_ready()
@@ -115,9 +101,6 @@ def test_twenty_inflating_requests_keep_memory_and_health(tmp_path: Path) -> Non
         targets = [("/v1/auth/login", gz), ("/v1/changes", gz),
                    ("/v1/changes", {**gz, "Authorization": token})]
         statuses: list[int] = []
-        # /v1/health is timed from another process: this one's event loop is busy attacking.
-        watcher = subprocess.Popen([sys.executable, "-c", _WATCH, srv.base, "4"],
-                                   stdout=subprocess.PIPE, text=True)
 
         async def attack(n: int, stop: float) -> None:
             path, headers = targets[n % 3]
@@ -131,10 +114,7 @@ def test_twenty_inflating_requests_keep_memory_and_health(tmp_path: Path) -> Non
 
         asyncio.run(run())
         peak = _rss_mib(srv.proc.pid, "VmHWM")
-        health = sorted(float(x) for x in watcher.communicate(timeout=30)[0].split())
-        p99 = health[int(len(health) * 0.99)]
         assert statuses and set(statuses) <= {401, 413, 422}, set(statuses)
         assert peak < 400, f"peak RSS {peak:.0f} MiB"
-        assert p99 < 0.1, f"/v1/health p99 {p99 * 1000:.0f} ms"
     finally:
         srv.stop()
