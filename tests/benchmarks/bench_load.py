@@ -498,6 +498,8 @@ def main() -> int:
         for s in servers:
             s.stop()
         cluster.stop()
+        if not os.environ.get("BENCH_LOAD_DEBUG"):  # the servers' and HAProxy's logs
+            shutil.rmtree(folder, ignore_errors=True)
     in_outage = [e for e in load.errors if load.outage[0] <= e[0] <= load.outage[1]]
     outside = [e for e in load.errors if not load.outage[0] <= e[0] <= load.outage[1]]
     lat, dl = sorted(load.push_lat), sorted(load.deliveries)
