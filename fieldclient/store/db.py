@@ -209,14 +209,28 @@ def migrate(engine: Engine, path: Path) -> None:
         command.upgrade(cfg, "head")
 
 
+def _private(data: Path, path: Path) -> None:
+    """The data folder 0700 and the database 0600 (owner only), whatever the umask; SQLite
+    creates the -wal and -shm files with the database file's mode. Files an older
+    version left readable by others are tightened too (POSIX only)."""
+    if os.name != "posix":
+        return
+    os.chmod(data, 0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if f.exists():
+            os.chmod(f, 0o600)
+
+
 def open_store(data_dir: Path | str | None = None) -> Store:
     data = Path(data_dir) if data_dir else default_data_dir()
+    path = data / DB_NAME
     try:
-        data.mkdir(parents=True, exist_ok=True)
+        data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _check_file(path)
+        _private(data, path)
     except OSError as exc:
         raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
-    path = data / DB_NAME
-    _check_file(path)
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     try:
