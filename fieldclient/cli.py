@@ -56,6 +56,7 @@ from fieldclient.core.errors import (
     InvalidInput,
     NotFound,
     StoreCorrupt,
+    StoreLocked,
     StoreReadOnly,
     StoreTooNew,
     StoreWriteFailed,
@@ -64,6 +65,7 @@ from fieldclient.core.errors import (
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED, EXIT_WRITE = 0, 1, 2, 5, 6
+EXIT_LOCKED = 9  # the store's key could not be had (no passphrase, keyring, wrong key)
 
 StoreOpener = Callable[[], Any]
 log = logging.getLogger("fieldclient.cli")
@@ -83,7 +85,7 @@ class _Opener:
         if self.store is None:
             from fieldclient.store.db import open_store
 
-            self.store = open_store(self.data_dir)
+            self.store = open_store(self.data_dir, _ask_passphrase(self.data_dir, self.lang))
             if self.store.read_only:
                 _print_error(StoreReadOnly(str(self.data_dir), self.store.read_only),
                              self.lang, prefix="warning: ")
@@ -93,6 +95,37 @@ class _Opener:
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+def _ask_passphrase(data_dir: Path, lang: str | None) -> Any:
+    """What opens the store's key: the keyring, $ENLACE_STORE_PASSPHRASE, or (on a
+    terminal, only when the folder needs one) a passphrase typed without echo."""
+    from fieldclient.core.errors import PassphraseNeeded, StoreKeyMissing
+    from fieldclient.store import crypto
+
+    unlock = crypto.Unlock.from_env()
+    if unlock.passphrase or not sys.stdin.isatty():
+        return unlock
+    try:
+        kf = crypto.load(data_dir)
+    except StoreKeyMissing:
+        return unlock
+    new = kf is None and (crypto.passphrase_required(data_dir) or unlock.backend() is None)
+    needs = new or (kf is not None and "passphrase" in kf.kinds()
+                    and ("keyring" not in kf.kinds() or unlock.backend() is None))
+    if not needs:
+        return unlock
+    import getpass
+
+    from fieldclient.core.i18n import translate, translate_error
+
+    print(translate_error(PassphraseNeeded(str(data_dir), new), lang), file=sys.stderr)
+    prompt, again = QT_TRANSLATE_NOOP("errors", "Passphrase: "), QT_TRANSLATE_NOOP(
+        "errors", "Passphrase again: ")
+    phrase = getpass.getpass(translate("errors", prompt, lang))
+    if new and getpass.getpass(translate("errors", again, lang)) != phrase:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The two passphrases differ."))
+    return crypto.Unlock(passphrase=phrase)
 
 
 # -- parser ---------------------------------------------------------------------
@@ -110,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="fieldclient",
         description="Enlace field client. Without a command, opens the window.",
-        epilog="Exit codes: 0 ok, 1 failed, 2 bad input, 5 database refused, 6 could not save.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 bad input, 5 database refused, 6 could not save, "
+               "9 database locked (its key could not be had).",
     )
     ap.add_argument("--data-dir", metavar="D", help="data folder (default: $ENLACE_DATA_DIR or "
                     "the user data folder)")
@@ -405,6 +439,8 @@ def cmd_db_quarantine(args: argparse.Namespace, store_opener: StoreOpener) -> in
 
 
 def _exit_code(exc: UserFacingError) -> int:
+    if isinstance(exc, StoreLocked):
+        return EXIT_LOCKED
     if isinstance(exc, StoreCorrupt | StoreTooNew):
         return EXIT_REFUSED
     if isinstance(exc, StoreWriteFailed):

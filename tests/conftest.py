@@ -18,6 +18,12 @@ _DEFAULT_DATA = tempfile.mkdtemp(prefix="enlace-tests-")
 atexit.register(shutil.rmtree, _DEFAULT_DATA, True)
 os.environ["FIELDSYNC_DATA_DIR"] = os.path.join(_DEFAULT_DATA, "server")
 os.environ["ENLACE_DATA_DIR"] = os.path.join(_DEFAULT_DATA, "client")
+# Stores made by tests are wrapped by this passphrase (the keyring tests take it out of
+# their environment to exercise the keyring route), at Argon2's floor cost: hundreds of
+# stores are opened, each unwrapping its key.
+os.environ["ENLACE_STORE_PASSPHRASE"] = "tests-passphrase-long-enough"
+os.environ["ENLACE_KDF_MEMORY_KIB"] = "19456"
+os.environ["ENLACE_KDF_TIME_COST"] = "2"
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to run as root with its sandbox; tests and CI only.
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")

@@ -142,3 +142,80 @@ class StoreReadOnly(StoreWriteFailed):
 
 class SyncError(UserFacingError):
     pass
+
+
+class StoreLocked(StoreError):
+    """The store's data key could not be unwrapped (fieldclient.store.crypto): nothing
+    is shown and nothing is changed. Never answered by opening the file in the clear."""
+
+    path: str = ""
+
+
+class PassphraseNeeded(StoreLocked):
+    """The data key is wrapped by a passphrase and none was given (`new`: the folder has
+    no key yet and a passphrase must be chosen)."""
+
+    def __init__(self, path: str, new: bool) -> None:
+        if new:
+            message = QT_TRANSLATE_NOOP(
+                "errors",
+                "The data folder {path} needs a passphrase to encrypt its database (no secure "
+                "keyring is available, or the site profile asks for one). Choose one of at "
+                "least {min} characters; without it the data cannot be read again.")
+        else:
+            message = QT_TRANSLATE_NOOP(
+                "errors", "The database in {path} is encrypted: give its passphrase to open it.")
+        super().__init__(message, path=path, min=MIN_PASSPHRASE)
+        self.path, self.new = path, new
+
+
+class WrongPassphrase(StoreLocked):
+    def __init__(self, path: str, wait_s: int = 0) -> None:
+        if wait_s > 0:
+            message = QT_TRANSLATE_NOOP(
+                "errors", "Too many wrong attempts: try again in {seconds} seconds. "
+                "Nothing is shown until then.")
+        else:
+            message = QT_TRANSLATE_NOOP(
+                "errors", "The passphrase or password is wrong. Nothing is shown; try again.")
+        super().__init__(message, seconds=wait_s)
+        self.path, self.wait_s = path, wait_s
+
+
+class StoreKeyMissing(StoreLocked):
+    """The keyring that wraps the data key has no entry for it, or cannot be read."""
+
+    def __init__(self, path: str, why: str, passphrase_route: bool) -> None:
+        if passphrase_route:
+            message = QT_TRANSLATE_NOOP(
+                "errors",
+                "The key of the database in {path} cannot be taken from this computer's "
+                "keyring ({why}). Give the folder's recovery passphrase instead, or unlock "
+                "the keyring and start again. Nothing was changed.")
+        else:
+            message = QT_TRANSLATE_NOOP(
+                "errors",
+                "The key of the database in {path} cannot be taken from this computer's "
+                "keyring ({why}). Unlock the keyring (or restore it) and start again; the "
+                "database stays encrypted and nothing was changed. Your IT staff can help.")
+        super().__init__(message, path=path, why=why)
+        self.path, self.why, self.passphrase_route = path, why, passphrase_route
+
+
+class StoreWrongKey(StoreLocked):
+    """The data key unwraps, but the database does not open with it: a file copied here
+    from another laptop (or a damaged one). Moving it aside is never suggested."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The database {path} cannot be read with this laptop's key: it was encrypted "
+                "on another laptop (a copied file) or it is damaged. It was not changed. Open "
+                "it on the laptop it comes from, or put this laptop's own database back."),
+            path=path,
+        )
+        self.path = path
+
+
+MIN_PASSPHRASE = 12

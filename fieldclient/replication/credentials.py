@@ -3,8 +3,7 @@
 `CredentialStore` is the small interface the rest of replication uses. The
 default is `KeyringCredentialStore` (Secret Service / KWallet on Linux,
 Keychain on macOS, Credential Locker on Windows through `keyring`), which
-accepts only those backends, by exact class, and refuses every other one (a
-plain-text file backend may carry any name: keyrings.alt's JsonKeyring did).
+accepts only the backends fieldclient.core.keyrings names as secure.
 `MemoryCredentialStore` exists for unit tests only.
 """
 
@@ -13,19 +12,13 @@ from __future__ import annotations
 import threading
 from typing import Any, Protocol
 
+from fieldclient.core.keyrings import describe, is_refused_backend, secure_backend
 from fieldclient.replication.errors import CredentialStoreFailed, InsecureKeyring
 
-SERVICE_PREFIX = "enlace:"
+__all__ = ["CredentialStore", "KeyringCredentialStore", "MemoryCredentialStore",
+           "default_credentials", "is_refused_backend", "secure_backend", "service_name"]
 
-# The only backends that keep a secret in an OS-protected store.
-_SECURE = frozenset({
-    "keyring.backends.SecretService.Keyring",
-    "keyring.backends.libsecret.Keyring",
-    "keyring.backends.kwallet.DBusKeyring",
-    "keyring.backends.kwallet.DBusKeyringKWallet4",
-    "keyring.backends.macOS.Keyring",
-    "keyring.backends.Windows.WinVaultKeyring",
-})
+SERVICE_PREFIX = "enlace:"
 
 
 def service_name(server_url: str) -> str:
@@ -40,35 +33,6 @@ class CredentialStore(Protocol):
     def delete_token(self, server_url: str, username: str) -> None: ...
 
 
-def _describe(backend: Any) -> str:
-    cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def secure_backend(backend: Any) -> Any | None:
-    """The backend itself if it is one of the known secure stores and viable; for the
-    chainer, its best such member (never a member outside the list); else None."""
-    inner = getattr(backend, "backends", None)
-    if inner is not None and _describe(backend) == "keyring.backends.chainer.ChainerBackend":
-        members = [b for b in inner if secure_backend(b) is not None]
-        return max(members, key=_priority) if members else None
-    if _describe(backend) not in _SECURE or _priority(backend) <= 0:
-        return None
-    return backend
-
-
-def _priority(backend: Any) -> float:
-    try:
-        return float(backend.priority)
-    except Exception:  # noqa: BLE001 - a backend whose priority raises is not viable
-        return 0.0
-
-
-def is_refused_backend(backend: Any) -> bool:
-    """True for every backend but the known secure stores (null, fail, plain text, ...)."""
-    return secure_backend(backend) is None
-
-
 class KeyringCredentialStore:
     """Tokens in the OS keyring under service `enlace:<server-url>`, user = username."""
 
@@ -77,12 +41,12 @@ class KeyringCredentialStore:
 
     def backend(self) -> Any:
         if self._backend is None:
-            import keyring
+            from fieldclient.core.keyrings import default_backend
 
-            self._backend = keyring.get_keyring()
+            self._backend = default_backend()
         chosen = secure_backend(self._backend)
         if chosen is None:
-            raise InsecureKeyring(_describe(self._backend))
+            raise InsecureKeyring(describe(self._backend))
         return chosen
 
     def get_token(self, server_url: str, username: str) -> str | None:

@@ -1,4 +1,11 @@
-"""Opening the local store: data folder, SQLite in WAL mode, migrations, guards.
+"""Opening the local store: data folder, SQLCipher in WAL mode, migrations, guards.
+
+The database is encrypted (SQLCipher, through `sqlcipher3`) with the folder's data key
+(fieldclient.store.crypto); its write-ahead log is encrypted with it and temporary
+tables stay in memory. A plain database of an earlier version is encrypted at the
+first start (fieldclient.store.convert). Every read of the file goes through
+SQLCipher's own SQLite: a second SQLite library in the process (the standard
+`sqlite3`) closing a descriptor of the file would drop the locks this one holds.
 
 `open_store()` refuses (and never modifies) a file that is not an SQLite
 database, a damaged one, or one written by a newer schema; the UI offers to
@@ -25,14 +32,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlcipher3.dbapi2 as cipher
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
 from fieldclient.core import timefmt
-from fieldclient.core.errors import StoreCorrupt, StoreReadOnly, StoreTooNew, StoreWriteFailed
-from fieldclient.store import disk, meta
+from fieldclient.core.errors import (
+    StoreCorrupt,
+    StoreReadOnly,
+    StoreTooNew,
+    StoreWriteFailed,
+    StoreWrongKey,
+)
+from fieldclient.store import crypto, disk, meta
+from fieldclient.store.crypto import DataKey, Unlock
 from fieldclient.store.events import ChangeBus
 from fieldclient.store.models import Meta
 from sync.merge import HybridClock
@@ -41,6 +56,8 @@ if TYPE_CHECKING:  # alembic is imported where it is used, after the store file 
     from alembic.config import Config
 
 DB_NAME = "enlace.db"
+# Errors of either SQLite library (the standard one is still used for map packages).
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, cipher.OperationalError)
 ENV_DATA_DIR = "ENLACE_DATA_DIR"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
@@ -55,33 +72,33 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("enlace", "Enlace"))
 
 
-def _check_file(path: Path, uri: str | None = None) -> None:
-    """Raise StoreCorrupt unless `path` is absent, empty or a healthy SQLite file. A file
-    that cannot be read for want of disk space or write access raises `disk.Trouble`
-    (the file is not at fault)."""
+def _check_file(path: Path, uri: str | None = None) -> str:
+    """What the file is: "absent" (missing or empty), "plain" (a healthy SQLite database
+    of an earlier version, to be encrypted) or "sealed" (not readable without a key: an
+    encrypted store, or something else). Raises StoreCorrupt for a damaged or foreign
+    plain database and `disk.Trouble` when the disk, not the file, is at fault."""
     if not path.exists() or path.stat().st_size == 0:
-        return
-    # The file is read only through SQLite: closing any other descriptor of it would drop
-    # every POSIX lock this process holds on it (a store already open here would then
-    # look closed to other processes, which delete the write-ahead log it is using).
+        return "absent"
     # Reading the schema catches a damaged header or schema and a foreign database in
     # milliseconds. A full `PRAGMA quick_check` here cost 0.2 s warm and 3 s cold per start
     # at 100,000 units and grows with every position; SQLite still reports a damaged page
     # when it reads one.
     try:
-        con = sqlite3.connect(uri or f"file:{path}?mode=ro", uri=True)
+        con = cipher.connect(uri or f"file:{path}?mode=ro", uri=True)
         try:
+            con.execute("PRAGMA cipher_log_level = NONE")
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         if disk.is_disk_error(exc):
             raise disk.Trouble(str(exc)) from None
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
-            raise StoreCorrupt(str(path), "not an SQLite database") from None
+            return "sealed"
         raise StoreCorrupt(str(path), str(exc)) from None
     if tables and "alembic_version" not in tables:
         raise StoreCorrupt(str(path), "it belongs to another program")
+    return "plain" if tables else "absent"
 
 
 def quarantine(path: Path) -> Path:
@@ -96,7 +113,30 @@ def quarantine(path: Path) -> Path:
     return target
 
 
-def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
+def connect(target: str, key: DataKey, uri: bool = False) -> Any:
+    """A keyed SQLCipher connection (the key first: nothing can be read before it)."""
+    con = cipher.connect(target, uri=uri, check_same_thread=False)
+    try:
+        con.execute("PRAGMA cipher_log_level = NONE")  # its own log goes to stderr
+        con.execute(key.pragma())
+        con.execute("PRAGMA temp_store = MEMORY")  # no temporary file, encrypted or not
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except cipher.DatabaseError as exc:
+        con.close()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise StoreWrongKey(target.removeprefix("file:").split("?")[0]) from None
+        raise
+    return con
+
+
+def cipher_engine(path: Path, key: DataKey, *, uri_query: str = "", **kw: Any) -> Engine:
+    """An engine on the encrypted database at `path` (`uri_query`: SQLite URI options)."""
+    target = path.resolve().as_uri() + "?" + uri_query if uri_query else str(path)
+    return create_engine(f"sqlite:///{path}", module=cipher,
+                         creator=lambda: connect(target, key, uri=bool(uri_query)), **kw)
+
+
+def _on_connect(dbapi_con: Any, _record: object) -> None:
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -109,10 +149,12 @@ class Store:
     """The local database of one data folder: engine, sessions, the change bus and the
     hybrid clock every local edit and every pulled change goes through."""
 
-    def __init__(self, data_dir: Path, engine: Engine, read_only: str | None = None) -> None:
+    def __init__(self, data_dir: Path, engine: Engine, read_only: str | None = None,
+                 key: DataKey | None = None) -> None:
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
         self.engine = engine
+        self.key = key  # wiped by close(); a locked window closes its store
         # Why nothing can be written ("full", "read_only"), or None: see open_store.
         self.read_only = read_only
         # every session knows its store (store_of), e.g. for the clock of a re-sent change
@@ -203,7 +245,7 @@ class Store:
                     yield s
             except OperationalError as exc:
                 raise StoreWriteFailed(str(exc.orig)) from exc
-            except sqlite3.OperationalError as exc:
+            except DB_ERRORS as exc:
                 raise StoreWriteFailed(str(exc)) from exc
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -220,6 +262,8 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.key is not None:
+            self.key.wipe()
 
 
 def store_of(s: Session) -> Store:
@@ -237,17 +281,17 @@ def _alembic_config(engine_url: str) -> Config:
     return cfg
 
 
-def _migration_engine(path: Path) -> Engine:
+def _migration_engine(path: Path, key: DataKey) -> Engine:
     """An engine whose transactions include DDL. The sqlite3 module opens a transaction
     only before INSERT/UPDATE/DELETE, so each CREATE TABLE of a migration used to be
     committed on its own and a kill between two left half a schema ("table agency
     already exists" at every later start). Here the module's own transaction handling
     is off and every transaction starts with BEGIN IMMEDIATE: SQLite's DDL is
     transactional, so a migration commits whole or not at all."""
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    engine = cipher_engine(path, key, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_con: sqlite3.Connection, record: object) -> None:
+    def _connect(dbapi_con: Any, record: object) -> None:
         dbapi_con.isolation_level = None
         _on_connect(dbapi_con, record)
 
@@ -274,11 +318,11 @@ def _schema_state(engine: Engine, path: Path) -> bool:
     return False
 
 
-def migrate(path: Path) -> None:
+def migrate(path: Path, key: DataKey) -> None:
     """Bring the schema to head in one transaction; refuse a database from a newer schema."""
     from alembic import command
 
-    engine = _migration_engine(path)
+    engine = _migration_engine(path, key)
     try:
         if _schema_state(engine, path):
             return
@@ -309,33 +353,70 @@ def _private(data: Path, path: Path) -> None:
             os.chmod(f, 0o600)
 
 
-def open_store(data_dir: Path | str | None = None) -> Store:
-    """The store of a data folder (see the module docstring for what is refused)."""
+def open_store(data_dir: Path | str | None = None, unlock: Unlock | None = None) -> Store:
+    """The store of a data folder (see the module docstring for what is refused).
+    `unlock` gives what may open its key (default: the keyring, or the passphrase in
+    $ENLACE_STORE_PASSPHRASE); a store that cannot be unlocked raises StoreLocked."""
     data = Path(data_dir) if data_dir else default_data_dir()
     path = data / DB_NAME
+    unlock = unlock or Unlock.from_env()
     try:
         data.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
+    key: DataKey | None = None
     try:
-        _check_file(path)
+        if any(path.with_name(path.name + s).exists() for s in (".plain", ".encrypting")):
+            from fieldclient.store.convert import finish_interrupted
+
+            finish_interrupted(data)
+        kind = _check_file(path)
         _private(data, path)
-        return _open_writable(data, path)
-    except (disk.Trouble, DBAPIError, sqlite3.OperationalError, OSError) as exc:
+        key = _data_key(data, path, kind, unlock)
+        if kind == "plain":
+            from fieldclient.store.convert import encrypt_plain
+
+            encrypt_plain(data, key)
+        return _open_writable(data, path, key)
+    except (disk.Trouble, DBAPIError, OSError, sqlite3.OperationalError,
+            cipher.OperationalError) as exc:
         trouble: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
         if not isinstance(trouble, disk.Trouble | OSError) and not disk.is_disk_error(trouble):
             raise
         reason = disk.problem(data)
         if reason is None:
             raise StoreWriteFailed(str(trouble)) from exc
-        return _open_read_only(data, path, reason)
+        if key is None and crypto.load(data) is not None:
+            key = crypto.open_key(data, unlock)
+        if key is None:
+            if path.exists() and path.stat().st_size > 0:
+                raise _not_encrypted(data, reason) from exc  # a plain store, kept as it is
+            raise StoreReadOnly(str(data), reason) from exc  # nothing to read yet
+        return _open_read_only(data, path, reason, key)
 
 
-def _open_writable(data: Path, path: Path) -> Store:
-    migrate(path)
-    engine = create_engine(f"sqlite:///{path}", future=True)
+def _not_encrypted(data: Path, reason: str) -> StoreWriteFailed:
+    from fieldclient.store.convert import ConversionFailed
+
+    why = "the disk is full" if reason == "full" else "the disk cannot be written"
+    return ConversionFailed(str(data), why)
+
+
+def _data_key(data: Path, path: Path, kind: str, unlock: Unlock) -> DataKey:
+    """The folder's data key: unwrapped from its key file, or made for a new (or plain)
+    store. A sealed file with no key file here cannot be opened by anyone on this laptop."""
+    if crypto.load(data) is not None:
+        return crypto.open_key(data, unlock)
+    if kind == "sealed":
+        raise StoreCorrupt(str(path), "not an SQLite database, or encrypted on another laptop")
+    return crypto.create(data, unlock)[1]
+
+
+def _open_writable(data: Path, path: Path, key: DataKey) -> Store:
+    migrate(path, key)
+    engine = cipher_engine(path, key, future=True)
     event.listen(engine, "connect", _on_connect)
-    store = Store(data, engine)
+    store = Store(data, engine, key=key)
     try:
         with store.session() as s:
             s.execute(select(Meta).limit(1)).all()
@@ -345,23 +426,32 @@ def _open_writable(data: Path, path: Path) -> Store:
     return store
 
 
-def _open_read_only(data: Path, path: Path, reason: str) -> Store:
+def _open_read_only(data: Path, path: Path, reason: str, key: DataKey) -> Store:
     """The store of a healthy database on a disk that cannot be written: SQLite reads the
     file as it is, and the store refuses every write (StoreReadOnly). The write-ahead log
     needs a writable -shm file, so the database is read as immutable; changes still in
     the log (after a crash) show again once the disk can be written."""
     if not path.exists() or path.stat().st_size == 0:
         raise StoreReadOnly(str(data), reason)  # nothing to read yet
-    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
-    _check_file(path, uri)
-    engine = create_engine(
-        "sqlite://", poolclass=QueuePool,
-        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    query = "mode=ro&immutable=1"
+    if _check_file(path, path.resolve().as_uri() + "?" + query) == "plain":
+        raise _not_encrypted(data, reason)  # not encrypted yet, and it cannot be now
+    engine = cipher_engine(path, key, uri_query=query, poolclass=QueuePool)
     try:
         if not _schema_state(engine, path):
             raise StoreReadOnly(str(data), reason)  # an upgrade would have to write
     except Exception:
         engine.dispose()
         raise
-    log.info("data folder %s cannot be written (%s): opened read-only", data, reason)
-    return Store(data, engine, read_only=reason)
+    log.info("data folder cannot be written (%s): opened read-only", reason)
+    return Store(data, engine, read_only=reason, key=key)
+
+
+def connect_folder(data_dir: Path, unlock: Unlock | None = None) -> Any:
+    """A raw keyed connection to a data folder's database (tools and tests; the app goes
+    through open_store)."""
+    key = crypto.open_key(Path(data_dir), unlock or Unlock.from_env())
+    try:
+        return connect(str(Path(data_dir) / DB_NAME), key)
+    finally:
+        key.wipe()

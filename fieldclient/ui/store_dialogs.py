@@ -2,7 +2,9 @@
 written by a newer version) is explained, and only ever moved aside on request,
 never overwritten. A healthy database on a full or read-only disk is never offered
 to be moved aside (that would strand its unsent changes): the window opens it
-read-only and says why."""
+read-only and says why. An encrypted database whose key needs a passphrase asks for it
+(a new one is chosen); one whose key cannot be had, or that another laptop encrypted,
+is explained and never offered to be moved aside or deleted."""
 
 from __future__ import annotations
 
@@ -12,7 +14,17 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldclient.core.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
+from fieldclient.core.errors import (
+    InvalidInput,
+    PassphraseNeeded,
+    StoreCorrupt,
+    StoreError,
+    StoreKeyMissing,
+    StoreReadOnly,
+    StoreTooNew,
+    WrongPassphrase,
+)
+from fieldclient.store.crypto import Unlock
 from fieldclient.store.db import Store, open_store, quarantine
 from fieldclient.ui.errors import error_text, show_error
 
@@ -22,9 +34,22 @@ log = logging.getLogger(__name__)
 def open_store_interactive(data_dir: Path, parent: QWidget | None = None) -> Store | None:
     """Open the store; for a refused file ask whether to move it aside (never overwrite
     it). Returns the Store, or None when the user chose to quit."""
+    from fieldclient.ui.passphrase_dialog import ask_passphrase
+
+    unlock = Unlock.from_env()
     while True:
         try:
-            store = open_store(data_dir)
+            store = open_store(data_dir, unlock)
+        except (PassphraseNeeded, WrongPassphrase, StoreKeyMissing, InvalidInput) as err:
+            if isinstance(err, StoreKeyMissing) and not err.passphrase_route:
+                show_error(parent, err)
+                return None
+            new = isinstance(err, PassphraseNeeded) and err.new or \
+                (isinstance(err, InvalidInput) and unlock.passphrase is not None)
+            phrase = ask_passphrase(error_text(err), new, parent)
+            if phrase is None:
+                return None
+            unlock = Unlock(passphrase=phrase, keyring=unlock.keyring)
         except (StoreCorrupt, StoreTooNew) as err:
             if not _ask_move_aside(err, parent):
                 return None

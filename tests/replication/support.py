@@ -193,7 +193,8 @@ def downgrade(folder: Path, revision: str) -> None:
 
     from fieldclient.store import db as store_db
 
-    engine = store_db._migration_engine(folder / store_db.DB_NAME)
+    key = store_db.crypto.open_key(folder, store_db.Unlock.from_env())
+    engine = store_db._migration_engine(folder / store_db.DB_NAME, key)
     try:
         with engine.begin() as con:
             cfg = store_db._alembic_config(str(engine.url))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldclient.store.db import Store, open_store
+from tests.replication.conftest import secret_service  # noqa: F401 - keyring route tests
 
 
 @pytest.fixture

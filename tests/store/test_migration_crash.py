@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from fieldclient.store.db import DB_NAME, _alembic_config, open_store
+from fieldclient.store.db import DB_NAME, _alembic_config, connect_folder, open_store
 
 WAITING = ("c1", "unit", "u1", "upsert", '{"callsign": "ALFA"}', "{}",
            "1764400000000-0000-n", "2026-11-29T00:00:00.000000+00:00", "waiting", 0)
@@ -121,7 +120,7 @@ def test_kill_at_every_statement_of_every_migration_leaves_a_usable_store(
                     assert con.exec_driver_sql("SELECT callsign FROM unit").all() == [("ALFA",)]
         finally:
             store.close()
-        raw = sqlite3.connect(path)
+        raw = connect_folder(folder)
         try:
             assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         finally:

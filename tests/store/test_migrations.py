@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fieldclient.core.errors import StoreCorrupt, StoreTooNew
-from fieldclient.store.db import DB_NAME, MIGRATIONS, open_store, quarantine
+from fieldclient.store.db import DB_NAME, MIGRATIONS, connect_folder, open_store, quarantine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def test_fresh_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
     """A new data folder gets the current schema and WAL journaling."""
     store = open_store(tmp_path)
     store.close()
-    con = sqlite3.connect(tmp_path / DB_NAME)
+    con = connect_folder(tmp_path)
     try:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head()
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -60,7 +60,7 @@ def _make_too_new(folder: Path) -> Path:
     store = open_store(folder)
     store.close()
     path = folder / DB_NAME
-    con = sqlite3.connect(path)
+    con = connect_folder(folder)
     con.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
