@@ -53,7 +53,9 @@ SITE_KEYS = (META_NAME, META_SERIAL, META_SIGNER, META_KEY, META_AGENCY, META_DE
 
 _TOP = {"type", "format", "name", "serial", "server_url", "ca_cert", "default_agency",
         "device_name_pattern", "policies"}
-_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes"}
+# store_key: "passphrase" wraps a new store's data key by a passphrase even where a
+# keyring works (read before the database opens: fieldclient.store.crypto.site_policy).
+_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes", "store_key"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _PLACEHOLDERS = {"hostname", "user"}
 
@@ -121,6 +123,8 @@ def parse(raw: bytes) -> SiteProfile:
     wipe = pol.get("wipe_on_revoke", False)
     if not isinstance(wipe, bool):
         raise _bad(QT_TRANSLATE_NOOP("profile", "wipe_on_revoke must be true or false."))
+    if pol.get("store_key", "keyring") not in ("keyring", "passphrase"):
+        raise _bad(QT_TRANSLATE_NOOP("profile", "store_key must be keyring or passphrase."))
     hours = _whole(pol.get("offline_expiry_hours", 0), "offline_expiry_hours", 24 * 365)
     minutes = _whole(pol.get("idle_lock_minutes", 0), "idle_lock_minutes", 24 * 60)
     return SiteProfile(name.strip(), serial, url, ca, agency, pattern, wipe, hours, minutes)

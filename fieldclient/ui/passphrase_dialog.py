@@ -16,17 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Passphrase", text)
-
-
 class PassphraseDialog(QDialog):
     """`message` says why; with `new`, the passphrase is typed twice and must match."""
 
     def __init__(self, message: str, new: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
-        self.setWindowTitle(_tr("Database passphrase"))
+        self.setWindowTitle(QCoreApplication.translate("Passphrase", "Database passphrase"))
         self.new = new
         layout = QVBoxLayout(self)
         self.message = QLabel(message)
@@ -36,12 +32,12 @@ class PassphraseDialog(QDialog):
         self.first = QLineEdit()
         self.first.setObjectName("passphrase")
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(_tr("Passphrase:"), self.first)
+        form.addRow(QCoreApplication.translate("Passphrase", "Passphrase:"), self.first)
         self.second = QLineEdit()
         self.second.setObjectName("passphraseAgain")
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         if new:
-            form.addRow(_tr("Again:"), self.second)
+            form.addRow(QCoreApplication.translate("Passphrase", "Again:"), self.second)
         layout.addLayout(form)
         self.problem = QLabel("")
         self.problem.setObjectName("passphraseProblem")
@@ -56,7 +52,7 @@ class PassphraseDialog(QDialog):
 
     def _check(self) -> None:
         if self.new and self.first.text() != self.second.text():
-            self.problem.setText(_tr("The two passphrases differ."))
+            self.problem.setText(QCoreApplication.translate("Passphrase", "The two passphrases differ."))
             return
         self._value = self.first.text()
         self.first.clear()

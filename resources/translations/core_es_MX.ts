@@ -76,6 +76,34 @@
         <translation>No se puede escribir en la carpeta de datos {path} (disco o carpeta de solo lectura). Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada. No se perdió nada: permita la escritura en la carpeta y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
     </message>
     <message>
+        <source>The data folder {path} needs a passphrase to encrypt its database (no secure keyring is available, or the site profile asks for one). Choose one of at least {min} characters; without it the data cannot be read again.</source>
+        <translation>La carpeta de datos {path} necesita una frase de contraseña para cifrar su base de datos (no hay un llavero seguro disponible, o el perfil del sitio lo pide). Elija una de al menos {min} caracteres; sin ella los datos no se podrán volver a leer.</translation>
+    </message>
+    <message>
+        <source>The database in {path} is encrypted: give its passphrase to open it.</source>
+        <translation>La base de datos en {path} está cifrada: escriba su frase de contraseña para abrirla.</translation>
+    </message>
+    <message>
+        <source>Too many wrong attempts: try again in {seconds} seconds. Nothing is shown until then.</source>
+        <translation>Demasiados intentos incorrectos: vuelva a intentarlo en {seconds} segundos. No se muestra nada hasta entonces.</translation>
+    </message>
+    <message>
+        <source>The passphrase or password is wrong. Nothing is shown; try again.</source>
+        <translation>La frase de contraseña o la contraseña no es correcta. No se muestra nada; vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>The key of the database in {path} cannot be taken from this computer&apos;s keyring ({why}). Give the folder&apos;s recovery passphrase instead, or unlock the keyring and start again. Nothing was changed.</source>
+        <translation>La llave de la base de datos en {path} no se puede tomar del llavero de esta computadora ({why}). Escriba en su lugar la frase de contraseña de recuperación de la carpeta, o desbloquee el llavero y vuelva a iniciar. No se cambió nada.</translation>
+    </message>
+    <message>
+        <source>The key of the database in {path} cannot be taken from this computer&apos;s keyring ({why}). Unlock the keyring (or restore it) and start again; the database stays encrypted and nothing was changed. Your IT staff can help.</source>
+        <translation>La llave de la base de datos en {path} no se puede tomar del llavero de esta computadora ({why}). Desbloquee el llavero (o restáurelo) y vuelva a iniciar; la base de datos sigue cifrada y no se cambió nada. El personal de informática puede ayudarle.</translation>
+    </message>
+    <message>
+        <source>The database {path} cannot be read with this laptop&apos;s key: it was encrypted on another laptop (a copied file) or it is damaged. It was not changed. Open it on the laptop it comes from, or put this laptop&apos;s own database back.</source>
+        <translation>La base de datos {path} no se puede leer con la llave de esta laptop: se cifró en otra laptop (un archivo copiado) o está dañada. No se cambió. Ábrala en la laptop de la que proviene, o vuelva a poner la base de datos propia de esta laptop.</translation>
+    </message>
+    <message>
         <source>{time} does not exist in this time zone: the clocks jumped forward at that hour. Check the time, or write it with its UTC offset or in UTC (Z).</source>
         <translation>{time} no existe en esta zona horaria: los relojes se adelantaron a esa hora. Revise la hora, o escríbala con su desfase UTC o en UTC (Z).</translation>
     </message>
@@ -111,6 +139,18 @@
         <source>{count} units have the callsign {callsign}; name the agency to choose one.</source>
         <extracomment>Column order of a roster row (``roster_rows`` / ``unit_rows_by_ids``).</extracomment>
         <translation>{count} unidades tienen el indicativo {callsign}; indique la dependencia para elegir una.</translation>
+    </message>
+    <message>
+        <source>Passphrase: </source>
+        <translation>Frase de contraseña: </translation>
+    </message>
+    <message>
+        <source>Passphrase again: </source>
+        <translation>Frase de contraseña otra vez: </translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Las dos frases de contraseña no coinciden.</translation>
     </message>
     <message>
         <source>No unit has the callsign {callsign}.</source>
@@ -155,6 +195,14 @@
     <message>
         <source>Conflict not found.</source>
         <translation>No se encontró el conflicto.</translation>
+    </message>
+    <message>
+        <source>The database in {path} could not be encrypted ({why}). It was left as it was and nothing was lost; start Enlace again once that is put right.</source>
+        <translation>La base de datos en {path} no se pudo cifrar ({why}). Se dejó como estaba y no se perdió nada; vuelva a iniciar Enlace cuando eso se haya corregido.</translation>
+    </message>
+    <message>
+        <source>The passphrase must have at least {min} characters.</source>
+        <translation>La frase de contraseña debe tener al menos {min} caracteres.</translation>
     </message>
 </context>
 </TS>

@@ -81,6 +81,10 @@ Servidor: {server}</translation>
         <translation>wipe_on_revoke debe ser true o false.</translation>
     </message>
     <message>
+        <source>store_key must be keyring or passphrase.</source>
+        <translation>store_key debe ser keyring o passphrase.</translation>
+    </message>
+    <message>
         <source>{field} must be a whole number from 0 to {top}.</source>
         <translation>{field} debe ser un entero de 0 a {top}.</translation>
     </message>

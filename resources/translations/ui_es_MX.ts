@@ -446,6 +446,25 @@
     </message>
 </context>
 <context>
+    <name>Passphrase</name>
+    <message>
+        <source>Database passphrase</source>
+        <translation>Frase de contraseña de la base de datos</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>Frase de contraseña:</translation>
+    </message>
+    <message>
+        <source>Again:</source>
+        <translation>Otra vez:</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Las dos frases de contraseña no coinciden.</translation>
+    </message>
+</context>
+<context>
     <name>PositionDialog</name>
     <message>
         <source>Log position</source>
