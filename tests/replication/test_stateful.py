@@ -224,7 +224,8 @@ def make_machine(server, seen: Counter[str]):  # type: ignore[no-untyped-def]
             c = self.clients[i]
             c.engine.close()
             c.store.close()
-            store = store_db._open_read_only(c.folder, c.folder / DB_NAME, "full")
+            key = store_db.crypto.open_key(c.folder, store_db.Unlock.from_env())
+            store = store_db._open_read_only(c.folder, c.folder / DB_NAME, "full", key)
             c.store, c.writer = store, LocalWriter(store)
             c.engine = SyncEngine(store, c.creds)
             seen["disk full"] += 1
