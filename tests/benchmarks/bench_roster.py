@@ -31,7 +31,7 @@ NEEDLES = ["bulk 0421", "sedena", "99", "zzz-none", "bulk 07"]
 NEEDLES_ES = ["policía", "halcón", "Guardia Nacional", "marina", "en operación"]
 
 
-def _child(data_dir: str, with_map: bool = False) -> None:
+def _child(data_dir: str, with_map: bool = False, plain: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if not with_map:
         os.environ["ENLACE_NO_MAP"] = "1"
@@ -54,7 +54,12 @@ def _child(data_dir: str, with_map: bool = False) -> None:
     app = create_application()
     translations = Translations()
     translations.install("en")
-    store = open_store(data_dir)
+    if plain:  # bench_atrest's baseline: the same window on a store in the clear
+        from bulk import plain_store
+
+        store = plain_store(data_dir)
+    else:
+        store = open_store(data_dir)
     window = open_main_window(store, translations)  # the same path as run_gui
     window.show()
     app.processEvents()
@@ -125,7 +130,7 @@ def _run_with_map(data: Path) -> dict | None:
 
 def main() -> int:
     if len(sys.argv) >= 3 and sys.argv[1] == "--child":
-        _child(sys.argv[2], with_map=sys.argv[3:] == ["--with-map"])
+        _child(sys.argv[2], with_map="--with-map" in sys.argv[3:], plain="--plain" in sys.argv[3:])
         return 0
     from bulk import load_bulk
 

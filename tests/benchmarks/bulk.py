@@ -12,6 +12,27 @@ from fieldclient.demo import AGENCIES, PLACES, _jitter, load_agencies
 from fieldclient.store.db import Store
 
 
+def plain_store(folder: Any) -> Store:
+    """A store in the clear, as versions before issue 14 kept it: for the benchmarks'
+    plain baseline and conversion source only (the app never opens one but to encrypt it)."""
+    from pathlib import Path
+
+    from alembic import command
+    from sqlalchemy import create_engine, event
+
+    from fieldclient.store import db
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{folder / db.DB_NAME}")
+    event.listen(engine, "connect", db._on_connect)
+    with engine.begin() as con:
+        cfg = db._alembic_config(str(engine.url))
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "head")
+    return Store(folder, engine)
+
+
 def load_bulk(store: Store, n_units: int, positions_per_unit: int = 5, seed: int = 1) -> None:
     """Benchmark data: ``n_units`` units with ``positions_per_unit`` positions each,
     written with DB-API executemany and **without outbox rows or HLC bookkeeping**.
