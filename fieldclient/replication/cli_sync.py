@@ -119,6 +119,10 @@ CLOCK_AHEAD = QT_TRANSLATE_NOOP(
 CLOCK_BEHIND = QT_TRANSLATE_NOOP(
     "errors", "warning: this computer's clock is {amount} behind the sync server's. "
     "Correct the date, time and time zone.")
+ERASED = QT_TRANSLATE_NOOP(
+    "errors", "On the server's order this laptop's data was erased: its key was destroyed "
+    "and the database removed ({pushed} waiting change(s) were sent first, {unsent} could "
+    "not be).")
 REJECTED = QT_TRANSLATE_NOOP(
     "errors", "{n} change(s) were rejected by the server and are not on it; see "
     "`fieldclient status` or the Sync panel (dismiss them or send them again).")
@@ -184,8 +188,15 @@ def _sync(store: Store) -> int:
     try:
         res = engine.round()
     except DeviceRevoked as exc:
-        wipe = engine.sign_out_revoked()
         _err(exc)
+        if exc.wipe:
+            from fieldclient.replication.wipe import wipe_store
+
+            done = wipe_store(engine, exc)
+            _err(translate("errors", ERASED, _lang).format(pushed=done.pushed,
+                                                           unsent=done.unsent))
+            return EXIT_AUTH
+        wipe = engine.sign_out_revoked()
         if wipe:
             _err("site policy: erasing local data of this revoked device")
             engine.wipe()

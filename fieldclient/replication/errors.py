@@ -42,13 +42,17 @@ class AuthFailed(SyncError):
 
 
 class DeviceRevoked(SyncError):
-    def __init__(self, detail: str) -> None:
+    """`wipe`: the server revoked this device with the wipe policy ("now" or
+    "after_push"): its local data is to be erased (replication/wipe.py)."""
+
+    def __init__(self, detail: str, wipe: str | None = None) -> None:
         super().__init__(
             QT_TRANSLATE_NOOP(
                 "errors", "This device was revoked by the server administrator: {detail}"
             ),
             detail=detail,
         )
+        self.wipe = wipe
 
 
 class ServerRefused(SyncError):

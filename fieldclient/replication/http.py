@@ -42,7 +42,13 @@ from fieldclient.replication.errors import (
     Unreachable,
 )
 from sync.protocol import ERR_DEVICE_REVOKED, MAX_WAIT_S, codec
-from sync.protocol.envelope import SERVER_TIME_HEADER, HealthResponse, PushResponse
+from sync.protocol.envelope import (
+    SERVER_TIME_HEADER,
+    WIPE_POLICIES,
+    HealthResponse,
+    PushResponse,
+    WipeReport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +173,10 @@ class SyncHttp:
 
     def me(self) -> dict[str, Any]:
         return self._call("GET", "/v1/me")
+
+    def wiped(self, report: WipeReport) -> None:
+        """Tell the server this revoked device erased its data (protocol revision 4)."""
+        self._send("POST", "/v1/device/wiped", raw_body=codec.encode(report))
 
     def health(self, timeout: float = CONNECT_TIMEOUT_S) -> dict[str, Any]:
         return self._call("GET", "/v1/health", auth=False, timeout=(timeout, timeout))
@@ -348,7 +358,8 @@ def _error(resp: requests.Response, payload: Any) -> Exception:
         detail = str(payload.get("detail") or detail)[:500]
     status = resp.status_code
     if code == ERR_DEVICE_REVOKED:
-        return DeviceRevoked(detail)
+        wipe = payload.get("wipe") if isinstance(payload, dict) else None
+        return DeviceRevoked(detail, wipe if wipe in WIPE_POLICIES else None)
     if status == 401:
         return AuthFailed(detail)
     retry = status == 429 or status >= 500 or status == 408

@@ -177,6 +177,15 @@ class SyncLoop:
             self._online()
         except DeviceRevoked as exc:
             self._poller.cancel()
+            if exc.wipe:  # the server's order: erase (sending first if it says so), then stop
+                from fieldclient.replication.wipe import wipe_store
+
+                self._on_event("revoked", {"wipe": True, "erase": True,
+                                           "detail": exc.params.get("detail", "")})
+                done = wipe_store(self.engine, exc)
+                self._on_event("erased", {"pushed": done.pushed, "unsent": done.unsent})
+                self._stop.set()
+                return
             self.engine.note_error(exc)
             wipe = self.engine.sign_out_revoked()
             # Tell the person first, then erase (a revoked laptop may be in the wrong hands).

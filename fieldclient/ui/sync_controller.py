@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -233,11 +233,28 @@ class SyncController(QObject):
         self.statusChanged.emit(dict(status))
 
     def _on_worker_event(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "erased":  # the server's wipe order was carried out: nothing to show
+            self._tell_erased(int(data.get("pushed", 0)), int(data.get("unsent", 0)))
+            return
+        if kind == "revoked" and data.get("erase"):
+            return  # the erasure follows at once; it is said when done
         if kind == "revoked":
             wipe = bool(data.get("wipe"))
             self.deviceRevoked.emit(wipe)
             if self.notify_revoked:
                 self._tell_revoked(wipe)
+
+    def _tell_erased(self, pushed: int, unsent: int) -> None:
+        """Every window closes (their models held records), then Enlace quits."""
+        app = QApplication.instance()
+        for window in QApplication.topLevelWidgets():
+            window.hide()
+        QMessageBox.warning(None, self.tr("Device revoked"), self.tr(
+            "On the server's order, this laptop's data was erased: its key was destroyed and "
+            "the database removed ({pushed} waiting changes were sent first, {unsent} could "
+            "not be). Enlace will now close.").format(pushed=pushed, unsent=unsent))
+        if app is not None:
+            app.quit()
 
     def _tell_revoked(self, wipe: bool) -> None:
         owner = self.parent()

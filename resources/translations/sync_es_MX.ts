@@ -94,6 +94,10 @@
 <context>
     <name>SyncController</name>
     <message>
+        <source>On the server&apos;s order, this laptop&apos;s data was erased: its key was destroyed and the database removed ({pushed} waiting changes were sent first, {unsent} could not be). Enlace will now close.</source>
+        <translation>Por orden del servidor se borraron los datos de esta laptop: se destruyó su llave y se eliminó la base de datos (antes se enviaron {pushed} cambios en espera; {unsent} no se pudieron enviar). Enlace se cerrará ahora.</translation>
+    </message>
+    <message>
         <source>The server says this device was revoked. You have been signed out.</source>
         <translation>El servidor indica que este equipo fue revocado. Se cerró su sesión.</translation>
     </message>
@@ -242,6 +246,10 @@
     <message>
         <source>warning: this computer&apos;s clock is {amount} behind the sync server&apos;s. Correct the date, time and time zone.</source>
         <translation>aviso: el reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria.</translation>
+    </message>
+    <message>
+        <source>On the server&apos;s order this laptop&apos;s data was erased: its key was destroyed and the database removed ({pushed} waiting change(s) were sent first, {unsent} could not be).</source>
+        <translation>Por orden del servidor se borraron los datos de esta laptop: se destruyó su llave y se eliminó la base de datos (antes se enviaron {pushed} cambio(s) en espera; {unsent} no se pudieron enviar).</translation>
     </message>
     <message>
         <source>{n} change(s) were rejected by the server and are not on it; see `fieldclient status` or the Sync panel (dismiss them or send them again).</source>

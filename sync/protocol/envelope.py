@@ -189,14 +189,30 @@ class HealthResponse(Struct, kw_only=True):
 SERVER_TIME_HEADER = "X-Server-Time"
 
 
-class ErrorBody(Struct, kw_only=True):
+class ErrorBody(Struct, kw_only=True, omit_defaults=True):
     code: str
     detail: str
+    # With `device_revoked` (revision 4): the laptop must erase its local data, "now" or
+    # "after_push" (first sending what it holds). Older clients ignore it and sign out.
+    wipe: str | None = None
 
 
 # Error codes of whole requests the client reacts to (others are shown as they are).
 ERR_UNAUTHENTICATED = "unauthenticated"
 ERR_DEVICE_REVOKED = "device_revoked"
+# How a device revoked with the wipe policy erases its data (ErrorBody.wipe).
+WIPE_NOW = "now"
+WIPE_AFTER_PUSH = "after_push"
+WIPE_POLICIES = (WIPE_NOW, WIPE_AFTER_PUSH)
+
+
+class WipeReport(Struct, kw_only=True):
+    """POST /v1/device/wiped (revision 4): the laptop erased its data key and database;
+    how many waiting changes it sent first and how many it could not."""
+
+    pushed: Annotated[int, Meta(ge=0)] = 0
+    unsent: Annotated[int, Meta(ge=0)] = 0
+    locked: bool = False  # erased while locked: the outbox could not be read or sent
 ERR_FORBIDDEN = "forbidden"
 ERR_INVALID = "invalid_request"
 ERR_TOO_LARGE = "too_large"

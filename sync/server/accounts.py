@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from sync.merge import HybridClock
 from sync.protocol import ERR_RATE_LIMITED, SLUG_RE, codec
-from sync.protocol.envelope import UserInfo
+from sync.protocol.envelope import WIPE_POLICIES, UserInfo
 from sync.protocol.vocab import AGENCY_KIND, ROLE
 from sync.server import changelog, db
 from sync.server.audit import digest as audit_digest
@@ -103,15 +103,37 @@ def logout(engine: Engine, who: Principal) -> None:
     revoke_device(engine, who.device_id or "", actor=who.username, action="logout")
 
 
-def revoke_device(engine: Engine, device_id: str, *, actor: str, action: str = "device.revoke") -> None:
+def revoke_device(engine: Engine, device_id: str, *, actor: str, action: str = "device.revoke",
+                  wipe: str | None = None) -> None:
+    """Revoke a device; with `wipe` ("now" or "after_push") its laptop is told at its
+    next contact to erase its data key and database (sending what it holds first)."""
+    if wipe is not None and wipe not in WIPE_POLICIES:
+        raise AccountError(f"wipe must be one of {', '.join(WIPE_POLICIES)}")
     with db.write_tx(engine) as conn:
         row = conn.execute(select(db.devices).where(db.devices.c.id == device_id)).first()
         if row is None:
             raise AccountError(f"no device {device_id!r}")
+        values: dict[str, Any] = {}
         if row.revoked_at is None:
-            conn.execute(db.devices.update().where(db.devices.c.id == device_id)
-                         .values(revoked_at=now_iso()))
-        changelog.insert_and_audit(conn, [], action, actor=actor, device_id=device_id, subject=row.name)
+            values["revoked_at"] = now_iso()
+        if wipe is not None and row.wiped_at is None:
+            values["wipe"] = wipe
+        if values:
+            conn.execute(db.devices.update().where(db.devices.c.id == device_id).values(**values))
+        changelog.insert_and_audit(conn, [], action, actor=actor, device_id=device_id,
+                                   subject=row.name, extra={"wipe": wipe} if wipe else None)
+
+
+def device_wiped(engine: Engine, who: Principal, pushed: int, unsent: int,
+                 locked: bool = False) -> None:
+    """The laptop of a device revoked with the wipe policy says it erased its data: kept
+    in the audit trail (`device.wiped`), and its token now answers nothing at all."""
+    with db.write_tx(engine) as conn:
+        conn.execute(db.devices.update().where(db.devices.c.id == who.device_id)
+                     .values(wiped_at=now_iso()))
+        changelog.insert_and_audit(conn, [], "device.wiped", actor=who.username,
+                                   device_id=who.device_id,
+                                   extra={"pushed": pushed, "unsent": unsent, "locked": locked})
 
 
 def _server_clock() -> HybridClock:
@@ -221,7 +243,8 @@ def set_password(engine: Engine, passwords: Passwords, username: str, password: 
 
 def list_devices(engine: Engine, username: str | None = None) -> list[dict[str, Any]]:
     q = (select(db.devices.c.id, db.users.c.username, db.devices.c.name, db.devices.c.created_at,
-                db.devices.c.last_seen_at, db.devices.c.revoked_at)
+                db.devices.c.last_seen_at, db.devices.c.revoked_at, db.devices.c.wipe,
+                db.devices.c.wiped_at)
          .join(db.users, db.users.c.id == db.devices.c.user_id)
          .order_by(db.devices.c.created_at))
     if username:

@@ -44,7 +44,7 @@ from sync.protocol import (
     envelope,
     protocol_info,
 )
-from sync.server import accounts, anchor, audit, bodylimit, db, openapi, pages, pull
+from sync.server import accounts, anchor, audit, auth, bodylimit, db, openapi, pages, pull
 from sync.server.auth import Passwords, Principal, authenticate
 from sync.server.errors import ApiError, invalid, unauthenticated
 from sync.server.group_commit import DECODE_ON_LOOP, GroupCommit
@@ -136,8 +136,9 @@ def _respond_page(request: Request, page: pull.Page) -> Response:
     return Response(page.body, 200, media_type=JSON)
 
 
-def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> Response:
-    body = codec.encode(envelope.ErrorBody(code=code, detail=detail))
+def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None,
+           wipe: str | None = None) -> Response:
+    body = codec.encode(envelope.ErrorBody(code=code, detail=detail, wipe=wipe))
     return Response(body, status, {**_clock_header(), **(headers or {})}, media_type=JSON)
 
 
@@ -153,7 +154,7 @@ def _endpoint(fn: Handler) -> Handler:
             # A body left unread is discarded by the server as it arrives, within the
             # header deadline of the next request (serving.py); the connection is not
             # closed under a client still sending, which could lose it this answer.
-            return _error(exc.status, exc.code, exc.detail, exc.headers)
+            return _error(exc.status, exc.code, exc.detail, exc.headers, exc.wipe)
         except Exception:
             log.exception("unhandled error in %s %s", request.method, request.url.path)
             return _error(500, "internal_error", "internal server error (logged)")
@@ -259,6 +260,26 @@ async def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def device_wiped(request: Request) -> Response:
+    """A laptop of a device revoked with the wipe policy erased its data (revision 4)."""
+    svc = _services(request)
+    raw = await bodylimit.read_body(request.receive, bodylimit.precheck(request.headers,
+                                                                         bodylimit.LOGIN),
+                                    bodylimit.LOGIN, idle_s=svc.settings.body_idle_s,
+                                    total_s=svc.settings.body_total_s)
+    try:
+        report = msgspec.json.decode(raw or b"{}", type=envelope.WipeReport)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise invalid(f"wipe report: {exc}") from None
+
+    def run() -> None:
+        who = authenticate(svc.engine, request.headers.get("authorization"), auth.WIPE_ACK)
+        accounts.device_wiped(svc.engine, who, report.pushed, report.unsent, report.locked)
+
+    await svc.run(run)
+    return Response(status_code=204, headers=_clock_header())
+
+
 async def me(request: Request) -> Response:
     svc = _services(request)
     who: Principal = await svc.run(authenticate, svc.engine, request.headers.get("authorization"))
@@ -281,7 +302,7 @@ async def push_changes(request: Request) -> Response:
     # request proved valid, else one look-up. The group-commit thread authenticates
     # again (the real check, in one look-up for every waiting push) before applying.
     if svc.valid_tokens.get(authorization or "", 0.0) < time.monotonic():
-        await svc.run(authenticate, svc.engine, authorization)
+        await svc.run(authenticate, svc.engine, authorization, auth.PUSH)
     gzipped = bodylimit.precheck(request.headers, bodylimit.PUSH)
     length = request.headers.get("content-length", "")
     small = length.isdigit() and int(length) <= (DECODE_ON_LOOP // 8 if gzipped else DECODE_ON_LOOP)
@@ -415,6 +436,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         Route("/v1/auth/login", _endpoint(login), methods=["POST"]),
         Route("/v1/auth/logout", _endpoint(logout), methods=["POST"]),
         Route("/v1/me", _endpoint(me), methods=["GET"]),
+        Route("/v1/device/wiped", _endpoint(device_wiped), methods=["POST"]),
         Route("/v1/changes", _endpoint(changes), methods=["GET", "POST"]),
         Route("/v1/audit", _endpoint(audit_feed), methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),

@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
 from sync.protocol import ERR_DEVICE_REVOKED
+from sync.protocol.envelope import WIPE_AFTER_PUSH, WIPE_POLICIES
 from sync.protocol.rules import Actor
 from sync.server.errors import ApiError, unauthenticated
 from sync.server.settings import Settings
@@ -45,6 +46,8 @@ class _Device(NamedTuple):
     role: str
     display_name: str | None
     disabled: bool
+    wipe: str | None
+    wiped_at: str | None
 
 
 class Passwords:
@@ -84,7 +87,8 @@ def _digest(secret: str) -> str:
 
 _BY_DEVICE = (
     "SELECT d.token_hash, d.expires_at, d.revoked_at, u.id, u.username, u.agency, u.role,"
-    " u.display_name, u.disabled, d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id"
+    " u.display_name, u.disabled, d.wipe, d.wiped_at, d.id"
+    " FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id"
 )
 
 
@@ -103,14 +107,24 @@ def _token(authorization: str | None) -> tuple[str, str]:
     return device_id, secret
 
 
-def _principal(device_id: str, secret: str, found: tuple[Any, ...] | None) -> Principal:
+# What a request authenticates for: anything, a push, or the wipe acknowledgement. A
+# device revoked with the wipe policy may still push ("after_push") until it says it
+# has erased its data, and acknowledge that; every other request answers 401.
+ANY, PUSH, WIPE_ACK = "any", "push", "wipe_ack"
+
+
+def _principal(device_id: str, secret: str, found: tuple[Any, ...] | None,
+               purpose: str = ANY) -> Principal:
     if found is None or not hmac.compare_digest(found[0], _digest(secret)):
         raise unauthenticated("invalid token")
     row = _Device(*found)
-    if row.revoked_at is not None:
+    if row.revoked_at is not None and not _still_allowed(row, purpose):
+        wiping = row.wipe if row.wipe in WIPE_POLICIES and row.wiped_at is None else None
         raise ApiError(
-            401, ERR_DEVICE_REVOKED, "this device has been signed out; sign in again",
-            {"WWW-Authenticate": "Bearer"},
+            401, ERR_DEVICE_REVOKED,
+            "this device has been revoked; erase its local data" if wiping
+            else "this device has been signed out; sign in again",
+            {"WWW-Authenticate": "Bearer"}, wipe=wiping,
         )
     if row.expires_at < time.time():
         raise unauthenticated("token expired; sign in again")
@@ -136,15 +150,21 @@ def _devices(engine: Engine, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     return out
 
 
-def authenticate(engine: Engine, authorization: str | None) -> Principal:
+def _still_allowed(row: _Device, purpose: str) -> bool:
+    if row.wipe not in WIPE_POLICIES or row.wiped_at is not None:
+        return False
+    return purpose == WIPE_ACK or (purpose == PUSH and row.wipe == WIPE_AFTER_PUSH)
+
+
+def authenticate(engine: Engine, authorization: str | None, purpose: str = ANY) -> Principal:
     """The Principal for an `Authorization: Bearer` header, or a 401 ApiError."""
     device_id, secret = _token(authorization)
-    return _principal(device_id, secret, _devices(engine, [device_id]).get(device_id))
+    return _principal(device_id, secret, _devices(engine, [device_id]).get(device_id), purpose)
 
 
-def authenticate_many(engine: Engine,
-                      authorizations: list[str | None]) -> list[Principal | ApiError]:
-    """`authenticate` for several requests with one look-up (a group of pushes)."""
+def authenticate_many(engine: Engine, authorizations: list[str | None],
+                      purpose: str = ANY) -> list[Principal | ApiError]:
+    """`authenticate` for several requests with one look-up (a group of pushes or pulls)."""
     tokens: list[tuple[str, str] | ApiError] = []
     for header in authorizations:
         try:
@@ -155,7 +175,8 @@ def authenticate_many(engine: Engine,
     out: list[Principal | ApiError] = []
     for t in tokens:
         try:
-            out.append(t if isinstance(t, ApiError) else _principal(t[0], t[1], found.get(t[0])))
+            out.append(t if isinstance(t, ApiError)
+                       else _principal(t[0], t[1], found.get(t[0]), purpose))
         except ApiError as exc:
             out.append(exc)
     return out

@@ -5,7 +5,7 @@
     fieldsync agency add SLUG --name NAME --kind KIND
     fieldsync user add USERNAME --role ROLE [--agency SLUG]   (password: prompt or stdin)
     fieldsync user list | user disable USERNAME [--enable] | user passwd USERNAME
-    fieldsync device list [--user U] | device revoke DEVICE_ID
+    fieldsync device list [--user U] | device revoke DEVICE_ID [--wipe [--push-first]]
     fieldsync audit verify [--export FILE] [--checkpoint FILE ...] [--public-key B64]
     fieldsync audit export [--out FILE] [--key PEM] [--checkpoints FILE]
     fieldsync audit checkpoint [--out FILE] [--key PEM]
@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from sync.protocol import envelope
 from sync.protocol.vocab import AGENCY_KIND, ROLE
 from sync.server import accounts, anchor, audit, db
 from sync.server.auth import Passwords
@@ -95,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     dl.add_argument("--user")
     dr = dv.add_parser("revoke")
     dr.add_argument("device_id")
+    dr.add_argument("--wipe", action="store_true",
+                    help="the laptop erases its data key and database at its next contact")
+    dr.add_argument("--push-first", action="store_true",
+                    help="with --wipe: the laptop first sends the changes it holds")
 
     au = sub.add_parser("audit", help="verify or export the audit trail").add_subparsers(
         dest="sub", required=True)
@@ -160,11 +165,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.sub == "list":
             for d in accounts.list_devices(engine, args.user):
                 state = f"revoked {d['revoked_at']}" if d["revoked_at"] else "active"
+                if d["wiped_at"]:
+                    state += f", wiped {d['wiped_at']}"
+                elif d["wipe"]:
+                    state += f", wipe pending ({d['wipe']})"
                 print(f"{d['id']}  {d['username']:<20} {d['name']:<24} "
                       f"last seen {d['last_seen_at'] or '-'}  {state}")
         else:
-            accounts.revoke_device(engine, args.device_id, actor="admin-cli")
-            print(f"device {args.device_id} revoked")
+            if args.push_first and not args.wipe:
+                print("--push-first goes with --wipe", file=sys.stderr)
+                return 2
+            wipe = (envelope.WIPE_AFTER_PUSH if args.push_first else envelope.WIPE_NOW) \
+                if args.wipe else None
+            accounts.revoke_device(engine, args.device_id, actor="admin-cli", wipe=wipe)
+            print(f"device {args.device_id} revoked" + (f" (wipe: {wipe})" if wipe else ""))
     elif args.cmd == "audit":
         return _audit(args, engine)
     elif args.cmd == "demo-seed":

@@ -69,6 +69,10 @@ devices = Table(
     Column("expires_at", BigInteger, nullable=False),  # unix seconds
     Column("last_seen_at", String(40), nullable=True),
     Column("revoked_at", String(40), nullable=True),
+    # Revoked with the wipe policy: "now" or "after_push" (sync.protocol WIPE_*), and
+    # when the laptop said it had erased its data.
+    Column("wipe", String(20), nullable=True),
+    Column("wiped_at", String(40), nullable=True),
 )
 
 # The change log: one row per accepted change, in seq (= commit) order. `doc`

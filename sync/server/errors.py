@@ -9,13 +9,15 @@ class ApiError(Exception):
     """An error whose code and detail are fit to send to the client as they are."""
 
     def __init__(
-        self, status: int, code: str, detail: str, headers: dict[str, str] | None = None
+        self, status: int, code: str, detail: str, headers: dict[str, str] | None = None,
+        wipe: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers
+        self.wipe = wipe  # device_revoked under the wipe policy (ErrorBody.wipe)
 
 
 def unauthenticated(detail: str) -> ApiError:

@@ -37,7 +37,7 @@ from sync.merge import HybridClock
 from sync.protocol import ERR_INVALID, ERR_TOO_LARGE, codec
 from sync.server import db
 from sync.server.applier import Batch, Outcome, Push
-from sync.server.auth import authenticate_many
+from sync.server.auth import PUSH, authenticate_many
 from sync.server.errors import ApiError
 from sync.server.push import check, decode
 
@@ -145,7 +145,7 @@ class GroupCommit:
         if not jobs:
             return
         try:
-            callers = authenticate_many(self.engine, [j.authorization for j in jobs])
+            callers = authenticate_many(self.engine, [j.authorization for j in jobs], PUSH)
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down: these pushes fail
             log.exception("authentication failed")
             for job in jobs:

@@ -34,9 +34,9 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 def document(title: str, version: str, description: str) -> dict[str, Any]:
     types = [envelope.LoginRequest, envelope.LoginResponse, envelope.MeResponse,
              envelope.HealthResponse, envelope.PushRequest, envelope.PushResponse,
-             envelope.PullResponse, envelope.ErrorBody, AuditPage]
+             envelope.PullResponse, envelope.ErrorBody, AuditPage, envelope.WipeReport]
     refs, components = msgspec.json.schema_components(types, ref_template=_REF)
-    login_req, login, me, health, push_req, push, pull, _error, audit = refs
+    login_req, login, me, health, push_req, push, pull, _error, audit, wiped = refs
     bearer: list[dict[str, list[str]]] = [{"bearer": []}]
     cursor = {"type": "integer", "minimum": 0, "maximum": MAX_SEQ, "default": 0}
     paths: dict[str, Any] = {
@@ -57,6 +57,11 @@ def document(title: str, version: str, description: str) -> dict[str, Any]:
         "/v1/me": {"get": {
             "summary": "Who this token belongs to, and the server's clock", "tags": ["auth"],
             "security": bearer, "responses": {"200": _json(me), **_errors(401)}}},
+        "/v1/device/wiped": {"post": {
+            "summary": "A device revoked with the wipe policy erased its local data (audited)",
+            "tags": ["auth"], "security": bearer,
+            "requestBody": {"required": False, "content": {"application/json": {"schema": wiped}}},
+            "responses": {"204": {"description": "recorded"}, **_errors(401, 413, 422)}}},
         "/v1/changes": {
             "post": {
                 "summary": "Push a batch; one result per change, in order", "tags": ["sync"],
