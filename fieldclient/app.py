@@ -76,22 +76,36 @@ def run_gui(args: Any) -> int:
 
     translations = Translations()
     translations.install(_language(getattr(args, "lang", None), data_dir))
+    _acknowledge_wipe(data_dir)
     store = open_store_interactive(data_dir)
     if store is None:
         return 2
-    window = open_main_window(store, translations)
-    window.show()
+    from fieldclient.ui.idle_lock import Session
+
+    session = Session(data_dir, store, translations, open_main_window)
+    if not session.show():  # offline too long and no online sign-in: nothing shown
+        session.close()
+        return 2
     log.info("main window shown")
-    stop_on_sigterm(app, window)
+    stop_on_sigterm(app, session)
     try:
         return int(app.exec())
     finally:
         wait_idle(10_000)
-        store.close()
+        session.close()
+
+
+def _acknowledge_wipe(data_dir: Path) -> None:
+    """A remote wipe the server has not heard of yet (the link failed): told again."""
+    from fieldclient.replication import wipe
+
+    if (data_dir / wipe.MARKER).exists():
+        wipe.retry_ack(data_dir)
 
 
 def stop_on_sigterm(app: Any, window: Any) -> None:
-    """Close `window` (saving its layout) and quit when the process gets SIGTERM.
+    """Close `window` (saving its layout; a Session closes its window and store) and quit
+    when the process gets SIGTERM.
 
     A Python signal handler runs only when the interpreter gets control, which a Qt
     event loop waiting for events never gives it: the signal is written to a socket

@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from fieldclient.replication.apply import META_CURSOR
 from fieldclient.replication.credentials import CredentialStore, default_credentials
 from fieldclient.replication.errors import NotSignedIn, SyncError
 from fieldclient.replication.http import SyncHttp, normalise_server_url
-from fieldclient.store import meta
+from fieldclient.store import crypto, meta
 from fieldclient.store.db import Store
 from fieldclient.store.models import (
     SYNCED_MODELS,
@@ -46,6 +47,7 @@ META_ROLE = meta.SIGNED_IN_ROLE
 META_AGENCY = meta.SIGNED_IN_AGENCY
 META_CURSOR_OWNER = "sync_cursor_owner"
 META_LAST_OK = "sync_last_ok"
+META_SIGNED_IN_AT = "sync_signed_in_at"  # the last online sign-in (offline expiry counts from it)
 META_LAST_ERROR = "sync_last_error"
 META_STATE = "sync_state"  # what the last sync found: online or offline (for `status`)
 META_WIPE_POLICY = "site_wipe_on_revoke"
@@ -161,6 +163,8 @@ def login(
             QT_TRANSLATE_NOOP("errors", "The server's answer to the sign-in was not understood.")
         ) from None
     creds.set_token(url, resp.user.username, resp.token)
+    # the idle lock checks this password offline from now on (store.crypto verifier)
+    crypto.set_verifier(store.data_dir, resp.user.username, password)
     owner = f"{url}|{resp.user.username}"
     with store.transaction() as s:
         prev_owner = s.get(Meta, META_CURSOR_OWNER)
@@ -183,6 +187,7 @@ def login(
             (meta.USER, resp.user.username),
             (META_LAST_ERROR, ""),
             (META_REVOKED, ""),
+            (META_SIGNED_IN_AT, datetime.now(UTC).isoformat(timespec="seconds")),
         ):
             s.merge(Meta(key=key, value=value))
     return current_account(store)  # type: ignore[return-value]

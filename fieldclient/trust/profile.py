@@ -55,7 +55,9 @@ _TOP = {"type", "format", "name", "serial", "server_url", "ca_cert", "default_ag
         "device_name_pattern", "policies"}
 # store_key: "passphrase" wraps a new store's data key by a passphrase even where a
 # keyring works (read before the database opens: fieldclient.store.crypto.site_policy).
-_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes", "store_key"}
+# sync_while_locked: background sync goes on under the idle lock (replication/locking.py).
+_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes", "store_key",
+             "sync_while_locked"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _PLACEHOLDERS = {"hostname", "user"}
 
@@ -123,6 +125,8 @@ def parse(raw: bytes) -> SiteProfile:
     wipe = pol.get("wipe_on_revoke", False)
     if not isinstance(wipe, bool):
         raise _bad(QT_TRANSLATE_NOOP("profile", "wipe_on_revoke must be true or false."))
+    if not isinstance(pol.get("sync_while_locked", False), bool):
+        raise _bad(QT_TRANSLATE_NOOP("profile", "sync_while_locked must be true or false."))
     if pol.get("store_key", "keyring") not in ("keyring", "passphrase"):
         raise _bad(QT_TRANSLATE_NOOP("profile", "store_key must be keyring or passphrase."))
     hours = _whole(pol.get("offline_expiry_hours", 0), "offline_expiry_hours", 24 * 365)

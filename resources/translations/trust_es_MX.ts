@@ -81,6 +81,10 @@ Servidor: {server}</translation>
         <translation>wipe_on_revoke debe ser true o false.</translation>
     </message>
     <message>
+        <source>sync_while_locked must be true or false.</source>
+        <translation>sync_while_locked debe ser true o false.</translation>
+    </message>
+    <message>
         <source>store_key must be keyring or passphrase.</source>
         <translation>store_key debe ser keyring o passphrase.</translation>
     </message>

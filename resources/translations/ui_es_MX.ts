@@ -36,6 +36,37 @@
     </message>
 </context>
 <context>
+    <name>IdleLock</name>
+    <message>
+        <source>Enlace is locked</source>
+        <translation>Enlace está bloqueado</translation>
+    </message>
+    <message>
+        <source>Type the data folder&apos;s passphrase to unlock.</source>
+        <translation>Escriba la frase de contraseña de la carpeta de datos para desbloquear.</translation>
+    </message>
+    <message>
+        <source>Type the password of {user} to unlock.</source>
+        <translation>Escriba la contraseña de {user} para desbloquear.</translation>
+    </message>
+    <message>
+        <source>Unlock with this computer&apos;s keyring (no one has signed in here yet).</source>
+        <translation>Desbloquee con el llavero de esta computadora (aquí todavía no ha iniciado sesión nadie).</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Desbloquear</translation>
+    </message>
+    <message>
+        <source>This laptop has not reached the sync server for longer than the site allows. Sign in online to see the data again; changes waiting to be sent are kept and sent after the sign-in.</source>
+        <translation>Esta laptop lleva sin comunicarse con el servidor de sincronización más tiempo del que permite el sitio. Inicie sesión en línea para volver a ver los datos; los cambios en espera de envío se conservan y se envían después de iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>On the server&apos;s order, this laptop&apos;s data was erased while it was locked. Enlace will now close.</source>
+        <translation>Por orden del servidor se borraron los datos de esta laptop mientras estaba bloqueada. Enlace se cerrará ahora.</translation>
+    </message>
+</context>
+<context>
     <name>IncidentDialog</name>
     <message>
         <source>New incident</source>
