@@ -110,10 +110,11 @@ def _keep_ca(store: Store, ca_cert: str | None) -> str | None:
             QT_TRANSLATE_NOOP("errors", "The CA file holds no PEM certificate."), field="ca_cert"
         )
     dest_dir = store.data_dir / TRUST_DIR
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     dest = dest_dir / "server-ca.pem"
     if src.resolve() != dest.resolve():
         shutil.copyfile(src, dest)
+        dest.chmod(0o600)
     return str(dest)
 
 

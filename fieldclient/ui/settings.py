@@ -6,6 +6,7 @@ keeps its layout, and tests using a temporary folder never leak settings.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -20,7 +21,17 @@ TIME_STYLE_KEY = "view/timeStyle"
 
 
 def open_settings(data_dir: Path | str) -> QSettings:
-    return QSettings(str(Path(data_dir) / FILE_NAME), QSettings.Format.IniFormat)
+    """The window's settings (layout, last map view: where people were looking is
+    operational too), in a file readable by this user only like the rest of the folder;
+    Qt keeps an existing file's permissions when it rewrites it."""
+    path = Path(data_dir) / FILE_NAME
+    if os.name == "posix" and path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
+        except OSError:
+            pass  # a read-only folder: Qt reads what is there
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def stale_minutes(settings: QSettings) -> int:
