@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from fieldclient.core.sidc import default_sidc
@@ -37,6 +38,8 @@ INCIDENT_COLS = (
 INCIDENT_ON_MAP = "lat IS NOT NULL AND lon IS NOT NULL AND status != 'voided'"
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 TRACK_LIMIT = 1000
+TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
+TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s
 
 
 
@@ -80,6 +83,56 @@ def snapshot_json(store: Store) -> tuple[bytes, int]:
     body = (f'{{"units":{units_arr},"incidents":{incidents_arr},'
             f'"sidcs":{json.dumps(sidcs)}}}')
     return body.encode("utf-8"), int(count)
+
+
+def units_on_map(store: Store) -> list[tuple[str, str, str]]:
+    """(id, callsign, agency name) of every unit on the map, by callsign (to pick trails)."""
+    rows = _query(store, "SELECT id, COALESCE(callsign, ''), COALESCE((SELECT name FROM agency "
+                         "WHERE agency.id = unit.agency), agency, '') "
+                         f"FROM unit WHERE {UNIT_ON_MAP} ORDER BY callsign, id")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def agencies(store: Store) -> list[tuple[str, str]]:
+    """(slug, name) of every agency, by name."""
+    return [(r[0], r[1] or r[0]) for r in _query(store, "SELECT id, name FROM agency ORDER BY name, id")]
+
+
+def units_of_agency(store: Store, agency: str, limit: int = TRAIL_UNITS + 1) -> list[str]:
+    """Units of an agency that are on the map, by callsign (for its trails)."""
+    rows = _query(store, f"SELECT id FROM unit WHERE agency = ? AND {UNIT_ON_MAP} "
+                         "ORDER BY callsign, id LIMIT ?", (agency, limit))
+    return [r[0] for r in rows]
+
+
+def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: int) -> bytes:
+    """Each unit's reports observed since `since_ms`, oldest first, as one JSON document
+    encoded by SQLite: {"from", "to", "units": [[id, callsign, [[lat, lon, ms], ...]]]}.
+
+    Units by callsign (a stable colour order); at most TRAIL_POINTS reports per unit, the
+    latest.
+    """
+    ids = list(dict.fromkeys(unit_ids))[:TRAIL_UNITS]
+    since = datetime.fromtimestamp(since_ms / 1000, UTC).isoformat(timespec="microseconds")
+    if not ids:
+        return json.dumps({"from": since_ms, "to": now_ms, "units": []}).encode()
+    marks = ",".join("?" * len(ids))
+    # The stored times are UTC ISO text that sorts as text, so the window uses the
+    # (unit_id, observed_at) index; the newest TRAIL_POINTS are taken, then put in order.
+    points = (
+        "SELECT COALESCE(json_group_array(json_array(lat, lon, ms)), '[]') FROM ("
+        "SELECT * FROM (SELECT ROUND(p.lat, 6) AS lat, ROUND(p.lon, 6) AS lon, "
+        + _MS.format("p.observed_at") + " AS ms, p.observed_at AS t, p.id AS pid "
+        "FROM position p WHERE p.unit_id = u.id AND p.observed_at >= ? "
+        "ORDER BY p.observed_at DESC, p.id DESC LIMIT ?) ORDER BY t, pid)"
+    )
+    sql = (
+        "SELECT COALESCE(json_group_array(json_array(u.id, COALESCE(u.callsign, ''), "
+        f"json(({points})))), '[]') FROM (SELECT id, callsign FROM unit WHERE id IN ({marks}) "
+        "ORDER BY callsign, id) AS u"
+    )
+    units = _query(store, sql, (since, TRAIL_POINTS, *ids))[0][0]
+    return f'{{"from":{int(since_ms)},"to":{int(now_ms)},"units":{units}}}'.encode()
 
 
 class Reader:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from fieldclient.demo import load_demo
 from fieldclient.map.import_ui import MapImport
+from fieldclient.map.tools_ui import MapTools
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Unit
@@ -149,6 +150,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self)
         self.addToolBar(self.toolbar)
         self.map_import = MapImport(self, store.data_dir)  # File ▸ Import map…
+        self.map_tools = MapTools(self, store, self.settings)  # Map menu, map tools bar
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.act_find = QAction(self)
@@ -228,6 +230,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _wire_map(self, m: MapView) -> None:
         self.map_import.attach(m)
+        self.map_tools.attach(m)
         m.unitSelected.connect(self.roster.select_unit)
         m.logPositionRequested.connect(self._log_position_at)
         m.newIncidentRequested.connect(self._new_incident_at)
