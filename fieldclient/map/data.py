@@ -93,9 +93,12 @@ def units_on_map(store: Store) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def agencies(store: Store) -> list[tuple[str, str]]:
-    """(slug, name) of every agency, by name."""
-    return [(r[0], r[1] or r[0]) for r in _query(store, "SELECT id, name FROM agency ORDER BY name, id")]
+def agencies_on_map(store: Store) -> list[tuple[str, str]]:
+    """(slug, name) of every agency with units on the map, by name (the slug if unnamed)."""
+    rows = _query(store, "SELECT agency, COALESCE((SELECT name FROM agency WHERE agency.id = "
+                         f"unit.agency), agency) AS n FROM unit WHERE {UNIT_ON_MAP} "
+                         "AND agency IS NOT NULL GROUP BY agency ORDER BY n, agency")
+    return [(r[0], r[1]) for r in rows]
 
 
 def units_of_agency(store: Store, agency: str, limit: int = TRAIL_UNITS + 1) -> list[str]:

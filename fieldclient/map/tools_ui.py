@@ -114,7 +114,6 @@ class MapTools(QObject):
         self.message = QLabel()
         self.message.setObjectName("gotoMessage")
         self.message.setStyleSheet("color: #b00020; padding: 0 6px;")
-        self.message.hide()
 
         def action(name: str, checkable: bool = False) -> QAction:
             act = QAction(self)
@@ -143,7 +142,9 @@ class MapTools(QObject):
         self.box_label = QLabel()
         self.toolbar.addWidget(self.box_label)
         self.toolbar.addWidget(self.box)
-        self.toolbar.addWidget(self.message)
+        # A widget in a toolbar is shown and hidden through its action (Qt's rule).
+        self._message_action = self.toolbar.addWidget(self.message)
+        self._message_action.setVisible(False)
         for act in (self.act_grid, self.act_crosshair, self.act_measure, self.act_trails):
             self.toolbar.addAction(act)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -275,7 +276,7 @@ class MapTools(QObject):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setToolTip(text)
-        self.message.setVisible(bool(text))
+        self._message_action.setVisible(bool(text))
 
     # -- the other tools ----------------------------------------------------------------------
 

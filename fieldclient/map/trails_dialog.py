@@ -75,7 +75,7 @@ class TrailsDialog(QDialog):
         self.list.itemChanged.connect(self._ticked)
         self.agency.currentIndexChanged.connect(self._update_ok)
         self._update_ok()
-        run_task(lambda: (data.units_on_map(store), data.agencies(store)), self._loaded)
+        run_task(lambda: (data.units_on_map(store), data.agencies_on_map(store)), self._loaded)
 
     def _loaded(self, result: object, error: BaseException | None) -> None:
         if error is not None or not isinstance(result, tuple):

@@ -7,14 +7,14 @@
  * is hidden. Hovering a symbol still shows its details in the info box.
  *
  * Sources (map.js, map-trails.js) hand over candidates: the label element, the
- * symbol's anchor in container pixels and its box. Widths are measured once per text
+ * symbol's anchor in container pixels (rounded, as Leaflet places markers) and its box. Widths are measured once per text
  * with a canvas (no layout reads per label); cluster bubbles are obstacles too.
  */
 (function () {
   "use strict";
 
   var X = (window.EnlaceLabels = {});
-  var LABEL_H = 15, MAX_W = 180, PAD = 6, GAP = 2, CELL = 64;
+  var LABEL_H = 15, MAX_W = 180, PAD = 6, GAP = 2, AIR = 1, CELL = 64;
   var FONT = "11px 'DejaVu Sans', sans-serif", BOLD = "bold " + FONT;
   var map, minZoom = 11, sources = [], pending = false, ctx = null;
   var widths = new Map();
@@ -36,8 +36,8 @@
   // A uniform grid of boxes: "does this box touch any placed box?" without a scan of all.
   function Grid() { this.cells = new Map(); }
   Grid.prototype.each = function (b, fn) {
-    var x0 = Math.floor(b.x / CELL), x1 = Math.floor((b.x + b.w) / CELL);
-    var y0 = Math.floor(b.y / CELL), y1 = Math.floor((b.y + b.h) / CELL);
+    var x0 = Math.floor((b.x - AIR) / CELL), x1 = Math.floor((b.x + b.w + AIR) / CELL);
+    var y0 = Math.floor((b.y - AIR) / CELL), y1 = Math.floor((b.y + b.h + AIR) / CELL);
     for (var i = x0; i <= x1; i++) for (var j = y0; j <= y1; j++) if (fn(i + "," + j)) return true;
     return false;
   };
@@ -58,7 +58,10 @@
       for (var n = 0; n < list.length; n++) {
         var o = list[n];
         if (o.owner !== undefined && o.owner === except) continue;
-        if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) return true;
+        // One pixel of air: positions on screen are rounded, and a label touching a symbol
+        // reads as part of it.
+        if (b.x < o.x + o.w + AIR && o.x < b.x + b.w + AIR && b.y < o.y + o.h + AIR &&
+            o.y < b.y + b.h + AIR) return true;
       }
       return false;
     });
@@ -80,7 +83,8 @@
     var far = map.getZoom() < minZoom;
     var size = map.getSize();
     var cands = [];
-    sources.forEach(function (src) { src(cands, far); });
+    var push = function (c) { cands.push(c); };
+    sources.forEach(function (src) { src(push, far); });
     var obstacles = new Grid(), placed = new Grid();
     var inView = [];
     cands.forEach(function (c) {

@@ -180,7 +180,7 @@
         if (far) return;
         trails.forEach(function (tr) {
           if (tr.shownIndex < 0 || !layer.hasLayer(tr.head)) return;
-          var p = map.latLngToContainerPoint(tr.headLatLng);
+          var p = map.latLngToContainerPoint(tr.headLatLng).round();
           push({ el: tr.labelEl, x: p.x, y: p.y, sym: { w: 10, h: 10, ax: 5, ay: 5 }, text: tr.call,
             rank: -1 });
         });

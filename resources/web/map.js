@@ -549,6 +549,8 @@
       send("unitClicked", { id: rec.id });
     });
     clusters.on("mouseover", function (e) { showInfo(e.layer && e.layer.enlRec); });
+    // Markers fly out of their cluster for a moment after a zoom: place labels where they land.
+    clusters.on("animationend", Labels.schedule);
     clusters.on("mouseout", function () { showInfo(null); });
   }
 
@@ -595,7 +597,7 @@
         if (rec.labelEl.classList.contains("enl-label-on")) rec.labelEl.classList.remove("enl-label-on");
         return;
       }
-      var p = map.latLngToContainerPoint(rec.marker.getLatLng());
+      var p = map.latLngToContainerPoint(rec.marker.getLatLng()).round(); // as Leaflet places it
       push({ el: rec.labelEl, x: p.x, y: p.y, sym: rec.sym, text: rec.label.slice(0, 60) || " ",
         rank: rank, force: force });
     };
@@ -663,6 +665,7 @@
     units.forEach(function (rec) { if (clusters.hasLayer(rec.marker)) placed++; });
     return { units: units.size, placed: placed, incidents: incidents.size, loads: loads,
       selected: selectedId, track: trackLayer.getLayers().length, geo: !!geo(),
+      animating: !!clusters._inZoomAnimation || map.getPane("mapPane").classList.contains("leaflet-cluster-anim"),
       gotoPins: gotoLayer.getLayers().length };
   };
   E.unit = function (id) {
