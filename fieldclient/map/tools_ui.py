@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QObject,
+    QPoint,
     QSettings,
     QStringListModel,
     Qt,
@@ -111,9 +112,14 @@ class MapTools(QObject):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.box.setCompleter(self.completer)
-        self.message = QLabel()
+        # Under the box, over the map: a toolbar would push a long message out of sight.
+        self.message = QLabel(window)
         self.message.setObjectName("gotoMessage")
-        self.message.setStyleSheet("color: #b00020; padding: 0 6px;")
+        self.message.setWordWrap(True)
+        self.message.setMaximumWidth(460)
+        self.message.setStyleSheet("color: #8a0016; background: #fff4f4; border: 1px solid #b00020;"
+                                   " border-radius: 3px; padding: 4px 8px;")
+        self.message.hide()
 
         def action(name: str, checkable: bool = False) -> QAction:
             act = QAction(self)
@@ -142,9 +148,6 @@ class MapTools(QObject):
         self.box_label = QLabel()
         self.toolbar.addWidget(self.box_label)
         self.toolbar.addWidget(self.box)
-        # A widget in a toolbar is shown and hidden through its action (Qt's rule).
-        self._message_action = self.toolbar.addWidget(self.message)
-        self._message_action.setVisible(False)
         for act in (self.act_grid, self.act_crosshair, self.act_measure, self.act_trails):
             self.toolbar.addAction(act)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -275,8 +278,13 @@ class MapTools(QObject):
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setToolTip(text)
-        self._message_action.setVisible(bool(text))
+        if not text:
+            self.message.hide()
+            return
+        self.message.adjustSize()
+        self.message.move(self.box.mapTo(self._window, QPoint(0, self.box.height() + 2)))
+        self.message.raise_()
+        self.message.show()
 
     # -- the other tools ----------------------------------------------------------------------
 

@@ -541,6 +541,8 @@ class MapView(Retranslatable, QWidget):
             # map tools
             "measureStart": self.tr("Click the start point: a place or a unit (Esc clears)"),
             "measureEnd": self.tr("Click the end point"),
+            "measureFrom": self.tr("From {name}"),
+            "measureTo": self.tr("To {name}"),
             "mils": self.tr("mils"),
             "play": self.tr("Replay"),
             "pause": self.tr("Pause"),

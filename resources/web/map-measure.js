@@ -31,6 +31,10 @@
     return text + " · " + String(mils).padStart(4, "0") + " " + (texts.mils || "mils");
   }
 
+  function fill(template, name) {
+    return (typeof template === "string" && template ? template : "{name}").split("{name}").join(name);
+  }
+
   function point(lat, lon, unit, name) {
     return { lat: lat, lon: lon, unit: unit || null, name: typeof name === "string" ? name : "" };
   }
@@ -68,11 +72,12 @@
     g.textContent = fmtBearing(r.bearing);
     labelEl.appendChild(d);
     labelEl.appendChild(g);
-    var names = [a.name, end.name].filter(Boolean);
-    if (names.length) {
+    var names = a.name && end.name ? a.name + " → " + end.name
+      : a.name ? fill(texts.measureFrom, a.name) : end.name ? fill(texts.measureTo, end.name) : "";
+    if (names) {
       var n = document.createElement("div");
       n.className = "enl-measure-names";
-      n.textContent = (a.name || "·") + " → " + (end.name || "·");
+      n.textContent = names;
       labelEl.appendChild(n);
     }
     labelMarker.setLatLng(pts[Math.floor(pts.length / 2)]);

@@ -177,7 +177,11 @@
     buildBar();
     if (window.EnlaceLabels) {
       window.EnlaceLabels.addSource(function (push, far) {
-        if (far) return;
+        // Live, each head sits on its unit, whose own label names it.
+        if (far || (live && !playing)) {
+          trails.forEach(function (tr) { tr.labelEl.classList.remove("enl-label-on"); });
+          return;
+        }
         trails.forEach(function (tr) {
           if (tr.shownIndex < 0 || !layer.hasLayer(tr.head)) return;
           var p = map.latLngToContainerPoint(tr.headLatLng).round();

@@ -23,6 +23,10 @@ class FakeMap(QWidget):
     layersChanged = Signal()
     importRequested = Signal()
     helpRequested = Signal()
+    unitsChanged = Signal()  # the map tools (fieldclient/map/tools_ui.py) listen to these
+    trailsShown = Signal(int, int)
+    trailsClosed = Signal()
+    trailsRefused = Signal(int)
     instances: list[FakeMap] = []
 
     def __init__(self, store: Any, events: Any, parent: Any = None, stale_minutes: float = 30) -> None:
@@ -57,6 +61,15 @@ class FakeMap(QWidget):
 
     def show_layer(self, key: str) -> None:
         self.calls.append(("show_layer", key))
+
+    def set_grid(self, on: bool) -> None:
+        self.calls.append(("set_grid", on))
+
+    def set_crosshair(self, on: bool) -> None:
+        self.calls.append(("set_crosshair", on))
+
+    def set_measuring(self, on: bool) -> None:
+        self.calls.append(("set_measuring", on))
 
 
 def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]
