@@ -3,7 +3,8 @@
  *
  * Python sends a one-time URL (like the full load) whose JSON holds, per unit, its
  * reports of the last hours, oldest first: {"from": ms, "to": ms, "units": [[id,
- * callsign, [[lat, lon, ms], ...]], ...]}. Each unit gets a line in its own colour and a
+ * callsign, [lat, lon, dt, lat, lon, dt, ...]], ...]}, lat/lon in micro-degrees and dt
+ * in ms after "from". Each unit gets a line in its own colour and a
  * head (a dot and its callsign) at the replay time; the slider moves that time from the
  * start of the window to now, and Play runs it through in REPLAY_MS. At the right end
  * the trails follow live reports (the position deltas the map already receives).
@@ -68,8 +69,11 @@
         return;
       }
       var head = headAt(tr, i, t);
-      var pts = tr.latlngs.slice(0, i + 1);
-      if (head !== tr.latlngs[i]) pts.push(head);
+      var pts = tr.latlngs;
+      if (i + 1 < pts.length || head !== pts[i]) {
+        pts = pts.slice(0, i + 1);
+        if (head !== tr.latlngs[i]) pts.push(head);
+      }
       tr.line.setLatLngs(pts);
       tr.head.setLatLng(head);
       tr.shownIndex = i;
@@ -221,13 +225,21 @@
     to = typeof doc.to === "number" ? doc.to : 0;
     list.forEach(function (u, n) {
       if (!Array.isArray(u) || !ID_RE.test(String(u[0])) || !Array.isArray(u[2])) return;
-      var pts = u[2].filter(function (p) {
-        return Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number" &&
-          typeof p[2] === "number" && isFinite(p[0]) && isFinite(p[1]);
-      });
-      if (!pts.length) return;
-      for (var k = 1; k < pts.length; k++) {
-        if (pts[k][2] < pts[k - 1][2]) { pts.sort(function (x, y) { return x[2] - y[2]; }); break; }
+      // Flat [lat, lon, dt, ...]: micro-degrees and ms after "from" (data.trails_json).
+      var flat = u[2], times = [], latlngs = [], sorted = true;
+      for (var k = 0; k + 2 < flat.length; k += 3) {
+        var lat = flat[k] / 1e6, lon = flat[k + 1] / 1e6, ms = from + flat[k + 2];
+        if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && isFinite(ms))) continue;
+        if (times.length && ms < times[times.length - 1]) sorted = false;
+        times.push(ms);
+        latlngs.push(L.latLng(lat, lon));
+      }
+      if (!times.length) return;
+      if (!sorted) {
+        var order = times.map(function (_, i) { return i; });
+        order.sort(function (x, y) { return times[x] - times[y]; });
+        latlngs = order.map(function (i) { return latlngs[i]; });
+        times = order.map(function (i) { return times[i]; });
       }
       var colour = COLOURS[n % COLOURS.length];
       var call = typeof u[1] === "string" ? u[1].slice(0, 200) : "";
@@ -243,14 +255,14 @@
       headEl.appendChild(labelEl);
       var tr = {
         id: u[0], call: call, colour: colour,
-        times: pts.map(function (p) { return p[2]; }),
-        latlngs: pts.map(function (p) { return L.latLng(p[0], p[1]); }),
+        times: times,
+        latlngs: latlngs,
         line: L.polyline([], { renderer: renderer, color: colour, weight: 3, opacity: 0.85,
           interactive: false, smoothFactor: 1.5 }),
-        head: L.marker(pts[0], { pane: "enlTrailHeads", interactive: false, keyboard: false,
+        head: L.marker(latlngs[0], { pane: "enlTrailHeads", interactive: false, keyboard: false,
           icon: L.divIcon({ html: headEl, className: "enl-trail-icon", iconSize: [10, 10],
             iconAnchor: [5, 5] }) }),
-        headEl: headEl, labelEl: labelEl, shownIndex: -1, headLatLng: L.latLng(pts[0][0], pts[0][1])
+        headEl: headEl, labelEl: labelEl, shownIndex: -1, headLatLng: latlngs[0]
       };
       to = Math.max(to, tr.times[tr.times.length - 1]);
       from = from || tr.times[0];

@@ -122,3 +122,26 @@ def test_trails_dialog_picks_units_and_an_agency(qtbot, store, tracked) -> None:
     dlg.agency.setCurrentIndex(dlg.agency.findData("semar"))
     dlg.hours.setCurrentIndex(dlg.hours.findData(24))
     assert dlg.chosen_agency() == "semar" and dlg.chosen_hours() == 24
+
+
+def test_trails_document_keeps_the_latest_reports_in_order(store, writer, monkeypatch) -> None:
+    """The trails document holds each unit's reports of the window, oldest first, in
+    micro-degrees and ms after "from"; past TRAIL_POINTS only the latest are kept."""
+    from fieldclient.map import data
+
+    monkeypatch.setattr(data, "TRAIL_POINTS", 4)
+    now = datetime.now(UTC).replace(microsecond=0)
+    uid = writer.create_unit({"callsign": "DOC-1", "agency": "gn", "kind": "police"})
+    for k in range(6):  # 6 h ago .. 1 h ago; the first falls outside a 5.5 h window
+        writer.log_position(uid, 19.5 + k * 0.001, -99.25, observed_at=now - timedelta(hours=6 - k))
+    since_ms = int((now - timedelta(hours=5.5)).timestamp() * 1000)
+    now_ms = int(now.timestamp() * 1000)
+    doc = json.loads(data.trails_json(store, [uid, uid], since_ms, now_ms))
+    assert doc["from"] == since_ms and doc["to"] == now_ms and len(doc["units"]) == 1
+    unit_id, call, flat = doc["units"][0]
+    assert (unit_id, call) == (uid, "DOC-1")
+    triples = [flat[i : i + 3] for i in range(0, len(flat), 3)]
+    assert [t[0] for t in triples] == [19_502_000, 19_503_000, 19_504_000, 19_505_000]
+    assert {t[1] for t in triples} == {-99_250_000}
+    assert [since_ms + t[2] for t in triples] == [
+        int((now - timedelta(hours=h)).timestamp() * 1000) for h in (4, 3, 2, 1)]
