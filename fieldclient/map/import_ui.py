@@ -88,7 +88,9 @@ class MapImport(QObject):
     finished = Signal(bool, str)  # installed?, the package's layer key or the message shown
     progressed = Signal(int)  # per mille copied (tests; the dialog shows it)
 
-    def __init__(self, window: QMainWindow, data_dir: Path) -> None:
+    def __init__(
+        self, window: QMainWindow, data_dir: Path, before: QAction | None = None
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._data_dir = Path(data_dir)
@@ -104,8 +106,8 @@ class MapImport(QObject):
         self.help_action = QAction(self)
         self.help_action.setObjectName("mapHelpAction")
         self.help_action.triggered.connect(self.show_help)
-        self.menu.addAction(self.action)
-        self.menu.addAction(self.help_action)
+        # In the File menu above `before` (the window's Quit group), else at its end.
+        self.menu.insertActions(before, [self.action, self.help_action])  # type: ignore[arg-type]
         window.installEventFilter(self)  # LanguageChange reaches windows, not QObjects
         self.retranslate()
 

@@ -32,7 +32,7 @@ from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import field_name, labels_of
+from fieldclient.ui.labels import agency_names, field_name, labels_of
 from fieldclient.ui.tasks import run_task, serial_pool
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ class MapView(Retranslatable, QWidget):
         self.acked_seq = -1
         self.page_units = 0
         self._menu: QMenu | None = None
+        self._night = False
 
         profile, handler, self._interceptor = map_profile()
         if not handler.page_html:
@@ -227,6 +228,32 @@ class MapView(Retranslatable, QWidget):
         if self._page_ready:
             self._send_track()
 
+    def pan_to(self, lat: float, lon: float, min_zoom: int | None = None) -> None:
+        """Centre the map on a point (an incident chosen in the log), zooming in to
+        `min_zoom` if the map is further out; the current zoom otherwise."""
+        zoom = int(self._view_state.get("zoom", ZOOM))
+        if min_zoom is not None:
+            zoom = max(zoom, min_zoom)
+        self.restore_view_state({**self._view_state, "lat": lat, "lon": lon, "zoom": zoom})
+
+    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "") -> None:
+        """Show only the units of this agency, kind and status ("" = any): the roster's
+        filter. The page is reloaded through the usual snapshot; deltas follow it."""
+        chosen = (agency, kind, status) if any((agency, kind, status)) else None
+        if chosen == self._reader.unit_filter:
+            return
+        self._reader.unit_filter = chosen
+        if self._page_ready:
+            self._start_full_load()
+        else:
+            self._prefetch = None  # the snapshot read at start-up has every unit
+
+    def set_night_mode(self, on: bool) -> None:
+        """Dim, red-tinted map for night use (the page applies a CSS filter)."""
+        self._night = bool(on)
+        if self._page_ready:
+            self._bridge.send({"type": "theme", "night": self._night})
+
     def set_stale_minutes(self, minutes: float) -> None:
         self._stale_minutes = max(1.0, float(minutes))
         if self._page_ready:
@@ -311,6 +338,7 @@ class MapView(Retranslatable, QWidget):
         self._ready_sent = False
         self._inflight = None
         self._send_config()
+        self._bridge.send({"type": "theme", "night": self._night})
         if self._pending_view is not None:
             self._bridge.send({"type": "view", **self._pending_view})
             self._pending_view = None
@@ -346,6 +374,7 @@ class MapView(Retranslatable, QWidget):
         self._generation += 1
         gen = self._generation
         store = self._store
+        unit_filter = self._reader.unit_filter
         # Changes from now on are re-sent after the reset, so none is lost in between.
         self._dirty_units.clear()
         self._dirty_positions.clear()
@@ -355,7 +384,7 @@ class MapView(Retranslatable, QWidget):
             # Query and JSON encoding both happen here, off the UI thread.
             t = time.perf_counter()
             try:
-                return data.snapshot_json(store), t
+                return data.snapshot_json(store, unit_filter), t
             except Exception:
                 log.exception("map: loading units and incidents failed")
                 return (b'{"units":[],"incidents":[],"sidcs":{}}', 0), t
@@ -425,6 +454,8 @@ class MapView(Retranslatable, QWidget):
         incidents = changes.get("incident")
         if changes.get("agency"):
             self._reader.agencies_changed()
+            if self._page_ready:
+                self._send_config()  # agency names in the hover box
         if not (units or positions or incidents):
             return
         if units:
@@ -553,4 +584,6 @@ class MapView(Retranslatable, QWidget):
 
     def _labels(self) -> dict[str, dict[str, str]]:
         # The same vocabulary, in the same words, as the roster, the log and the dialogs.
-        return {key: labels_of(group) for key, group in MARKER_GROUPS.items()}
+        out = {key: labels_of(group) for key, group in MARKER_GROUPS.items()}
+        out["agency"] = agency_names()  # agencies by name, as everywhere else
+        return out

@@ -83,6 +83,10 @@
         <translation>Iniciando sesión…</translation>
     </message>
     <message>
+        <source>This computer has no secure place to keep the sign-in, so nothing was saved. On Linux, install GNOME Keyring (package gnome-keyring) or KWallet, sign in to the desktop so it is unlocked, and try again. Windows and macOS have one built in.</source>
+        <translation>Este equipo no tiene un lugar seguro donde guardar el inicio de sesión, así que no se guardó nada. En Linux, instale GNOME Keyring (paquete gnome-keyring) o KWallet, inicie sesión en el escritorio para que quede desbloqueado e inténtelo de nuevo. Windows y macOS ya traen uno.</translation>
+    </message>
+    <message>
         <source>Sign-in failed: {why}</source>
         <translation>No se pudo iniciar sesión: {why}</translation>
     </message>
@@ -159,6 +163,14 @@
     <message>
         <source>Server&apos;s reason</source>
         <translation>Motivo del servidor</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Iniciar sesión…</translation>
     </message>
     <message>
         <source>Not yet confirmed: {pending} · Rejected: {rejected}</source>

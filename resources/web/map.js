@@ -461,6 +461,7 @@
       case "tools": applyTools(msg); break;
       case "goto": applyGoto(msg); break;
       case "trails": applyTrails(msg); break;
+      case "theme": document.documentElement.classList.toggle("enl-night", msg.night === true); break;
       default: console.error("enlace: unknown message type");
     }
   }
@@ -477,7 +478,8 @@
     var labels = cfg.labels || {};
     if (rec.kind === "unit") {
       if (rec.name) infoBox.appendChild(el("div", null, rec.name));
-      var line = [rec.agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
+      var agency = (labels.agency || {})[rec.agency] || rec.agency;
+      var line = [agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
       infoBox.appendChild(el("div", null, line.join(" · ")));
     } else {
       var kinds = labels.incidentKind || {};

@@ -43,8 +43,8 @@ def test_geodesy_module_agrees_with_the_python_mgrs(make_view, units, js) -> Non
     assert js(view, "EnlaceMap.stats().geo") is True
     points = [ZOCALO, GDL_CATHEDRAL, (25.6866, -100.3161), (16.8634, -99.8901),
               (32.5, -117.0), (14.9, -92.3), (21.16, -86.85), (27.48, -109.93)]
-    page = json.loads(js(view, "JSON.stringify(%s.map(function (p) {"
-                               " return EnlaceGeo.mgrs(p[0], p[1]); }))" % json.dumps(points)))
+    page = json.loads(js(view, "JSON.stringify(" + json.dumps(points) + ".map(function (p) {"
+                               " return EnlaceGeo.mgrs(p[0], p[1]); }))"))
     for (lat, lon), ref in zip(points, page, strict=True):
         py = coords.format_mgrs(lat, lon)
         assert ref[:9] == py[:9], (ref, py)  # zone, band, square
