@@ -70,10 +70,13 @@ def _not_found(text: str) -> InvalidInput:
     )
 
 
+# (population at least, zoom): a city fills the window, a village shows its streets.
+PLACE_ZOOMS = ((10**6, 11), (10**5, 12), (10**4, 13))
+
+
 def place_zoom(place: Place) -> int:
-    """A city fills the window, a village shows its streets."""
-    people = place.population
-    return 11 if people >= 1_000_000 else 12 if people >= 100_000 else 13 if people >= 10_000 else 14
+    """The zoom that shows a place whole: closer for smaller places."""
+    return next((zoom for people, zoom in PLACE_ZOOMS if place.population >= people), 14)
 
 
 def mgrs_target(text: str) -> Target | None:
