@@ -106,6 +106,7 @@ class MapTools(QObject):
         self.box.setObjectName("gotoBox")
         self.box.setClearButtonEnabled(True)
         self.box.setMinimumWidth(220)
+        self.box.setMaximumWidth(380)  # the tools stay next to it, not pushed to the edge
         self.box.setMaxLength(200)
         self._model = QStringListModel(self)
         self.completer = QCompleter(self._model, self)
@@ -150,6 +151,9 @@ class MapTools(QObject):
         self.toolbar.addWidget(self.box)
         for act in (self.act_grid, self.act_crosshair, self.act_measure, self.act_trails):
             self.toolbar.addAction(act)
+        # A row of its own: beside the window's toolbar at 1366 px the go-to box fell into
+        # the overflow menu, out of sight.
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.menu = map_menu(window)
         self.menu.addAction(self.act_goto)

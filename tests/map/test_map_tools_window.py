@@ -1,6 +1,7 @@
 """The map tools in the real main window, as a user meets them: 1366x768, Spanish, the demo
 deployment; screenshots with the grid, a measurement and trails are saved for review in
-$ENLACE_TEST_ARTEFACTS (outside the repository) or a temporary folder."""
+$ENLACE_TEST_ARTEFACTS/map-tools or build/test-artefacts/map-tools (git-ignored), next to
+the window's own (tests/ui)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from fieldclient.ui.i18n import Translations
 
 
 @pytest.fixture
-def artefacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ENLACE_TEST_ARTEFACTS") or tmp_path) / "map-tools"
+def artefacts() -> Path:
+    root = Path(__file__).resolve().parents[2]
+    folder = Path(os.environ.get("ENLACE_TEST_ARTEFACTS") or root / "build" / "test-artefacts")
+    folder = folder / "map-tools"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -42,11 +45,8 @@ def spanish_window(qtbot, store, monkeypatch):  # type: ignore[no-untyped-def]
         w.show()
     with qtbot.waitSignal(w.map.ready, timeout=30_000):
         pass
-    # The panels closed, as the map-first window (redesigned on another branch) opens: the
-    # tools are judged on the map a user gets, not on today's 367 px strip.
-    for dock in (w.roster_dock, w.incident_dock, w.sync_dock, w.conflicts_dock, w.track_dock):
-        dock.hide()
-    qtbot.waitUntil(lambda: w.map.width() > 1300, timeout=10_000)
+    # The map-first layout a user gets at 1366x768 (side panel open, bottom panels closed).
+    qtbot.waitUntil(lambda: w.map.width() > 0.6 * w.width(), timeout=10_000)
     yield w
     w.close()
     wait_idle(10_000)
@@ -84,6 +84,10 @@ def test_map_tools_in_the_spanish_window(spanish_window, js, qtbot, artefacts) -
     assert [a.text() for a in (tools.act_grid, tools.act_crosshair, tools.act_measure,
                                tools.act_trails)] == ["Cuadrícula MGRS", "Centro", "Medir",
                                                       "Trayectorias…"]
+    # Every tool on screen at 1366 px, none folded into the toolbar's overflow menu.
+    assert tools.box.isVisible() and all(
+        tools.toolbar.widgetForAction(a).isVisible()
+        for a in (tools.act_grid, tools.act_crosshair, tools.act_measure, tools.act_trails))
     tools.box.insert("Guadalajara")
     qtbot.keyClick(tools.box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: abs(view.centre()[0] - 20.67) < 0.05, timeout=15_000)
