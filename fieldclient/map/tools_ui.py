@@ -1,4 +1,5 @@
-"""The map tools in the window: the Map menu and the map tools bar.
+"""The map tools in the window: the Map menu and the map tools bar (at the right of the
+menu bar, which has the room: no row of its own is taken from the map).
 
 - "Go to" box: an MGRS reference, coordinates (DD or DMS), a callsign or a town
   (fieldclient/map/goto.py resolves it off the UI thread); suggestions of
@@ -105,7 +106,6 @@ class MapTools(QObject):
         self.box = QLineEdit()
         self.box.setObjectName("gotoBox")
         self.box.setClearButtonEnabled(True)
-        self.box.setMinimumWidth(220)
         self.box.setMaximumWidth(380)  # the tools stay next to it, not pushed to the edge
         self.box.setMaxLength(200)
         self._model = QStringListModel(self)
@@ -151,10 +151,11 @@ class MapTools(QObject):
         self.toolbar.addWidget(self.box)
         for act in (self.act_grid, self.act_crosshair, self.act_measure, self.act_trails):
             self.toolbar.addAction(act)
-        # A row of its own: beside the window's toolbar at 1366 px the go-to box fell into
-        # the overflow menu, out of sight.
-        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        # In the menu bar's empty right-hand side: beside the window's toolbar at 1366 px
+        # the go-to box fell into the overflow menu, and a row of its own took the map's
+        # height.
+        self.toolbar.setMovable(False)
+        window.menuBar().setCornerWidget(self.toolbar, Qt.Corner.TopRightCorner)
         self.menu = map_menu(window)
         self.menu.addAction(self.act_goto)
         self.menu.addSeparator()
@@ -182,13 +183,22 @@ class MapTools(QObject):
         self.act_sources.triggered.connect(self.show_sources)
         self._set_enabled(False)
         window.installEventFilter(self)  # LanguageChange reaches windows, not QObjects
+        self.box.installEventFilter(self)
         self.retranslate()
         run_task(self.locator.gazetteer, None, self._pool)  # index the places in the background
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif watched is self.box and event.type() == QEvent.Type.FontChange:
+            self._fit_box()  # large-targets mode
         return False
+
+    def _fit_box(self) -> None:
+        # Wide enough for the hint in either language and font size (plus the clear
+        # button), no wider.
+        hint = self.box.fontMetrics().horizontalAdvance(self.box.placeholderText())
+        self.box.setMinimumWidth(min(hint + 48, self.box.maximumWidth()))
 
     def retranslate(self) -> None:
         if self.menu.objectName() == MAP_MENU and self.menu.parent() is self._window.menuBar():
@@ -196,6 +206,7 @@ class MapTools(QObject):
         self.toolbar.setWindowTitle(self.tr("Map tools"))
         self.box_label.setText(" " + self.tr("Go to:") + " ")
         self.box.setPlaceholderText(self.tr("MGRS, coordinates, callsign or town"))
+        self._fit_box()
         self.box.setToolTip(self.tr(
             "Type an MGRS reference (14Q MG 86 48), coordinates (19.43, -99.13 or "
             "19°25'57\"N 99°07'59\"W), a unit's callsign or a town, then press Enter"))
