@@ -28,7 +28,9 @@ Exit codes:
     2  bad input, unknown unit/agency, or a usage error (message on stderr)
     5  the database was refused (not an Enlace database, damaged, or written by a
        newer version); the file was not changed
-    6  the change could not be saved (read-only or full disk); nothing was written
+    6  the change could not be saved (read-only or full disk); nothing was written.
+       On such a disk the database opens read-only: reading commands still work (with
+       a warning on stderr), every command that writes exits 6
 Sub-commands of other areas may use 1-4 with their own documented meanings (sync: 3
 network, 4 sign-in refused).
 
@@ -45,7 +47,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,6 +56,7 @@ from fieldclient.core.errors import (
     InvalidInput,
     NotFound,
     StoreCorrupt,
+    StoreReadOnly,
     StoreTooNew,
     StoreWriteFailed,
     UserFacingError,
@@ -68,10 +70,13 @@ log = logging.getLogger("fieldclient.cli")
 
 
 class _Opener:
-    """Opens the store on first use only, so `--help` and bad arguments touch no file."""
+    """Opens the store on first use only, so `--help` and bad arguments touch no file.
+    A store that opened read-only (full or read-only disk) is said so on stderr: reads
+    go on, and a command that writes fails with the same message (exit 6)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, lang: str | None = None) -> None:
         self.data_dir = data_dir
+        self.lang = lang
         self.store: Any = None
 
     def __call__(self) -> Any:
@@ -79,6 +84,9 @@ class _Opener:
             from fieldclient.store.db import open_store
 
             self.store = open_store(self.data_dir)
+            if self.store.read_only:
+                _print_error(StoreReadOnly(str(self.data_dir), self.store.read_only),
+                             self.lang, prefix="warning: ")
         return self.store
 
     def close(self) -> None:
@@ -232,11 +240,11 @@ def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
     return out
 
 
-def _print_error(exc: UserFacingError, lang: str | None) -> None:
+def _print_error(exc: UserFacingError, lang: str | None, prefix: str = "") -> None:
     from fieldclient.core.i18n import translate
 
     message = exc.render(lambda context, text: translate(context, text, lang))
-    print(f"fieldclient: {message}", file=sys.stderr)
+    print(f"fieldclient: {prefix}{message}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------
@@ -362,11 +370,11 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
     from fieldclient.store.writer import LocalWriter
 
     if args.latlon is not None:
-        lat, lon = coords.parse_dd(args.latlon)
+        lat, lon, square = coords.locate(args.latlon, "dd")
     elif args.mgrs is not None:
-        lat, lon = coords.parse_mgrs(args.mgrs)
+        lat, lon, square = coords.locate(args.mgrs, "mgrs")
     else:
-        lat, lon = coords.parse_dms(args.dms)
+        lat, lon, square = coords.locate(args.dms, "dms")
     store = store_opener()
     with store.session() as s:
         uid = _unit_id(s, args.callsign, args.agency)
@@ -376,7 +384,7 @@ def cmd_position_log(args: argparse.Namespace, store_opener: StoreOpener) -> int
     }, creating=True)
     pid = LocalWriter(store).log_position(
         uid, clean["lat"], clean["lon"], observed_at=clean["observed_at"], source=clean["source"],
-        accuracy_m=clean["accuracy_m"], note=clean["note"])
+        accuracy_m=coords.accuracy_for(clean["accuracy_m"], square), note=clean["note"])
     print(f"{pid}\t{coords.format_dd(clean['lat'], clean['lon'])}\t"
           f"{coords.format_mgrs(clean['lat'], clean['lon'])}")
     return EXIT_OK
@@ -421,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(app.run_gui(args))
 
     args.data_dir = str(data_dir)
-    opener = _Opener(data_dir)
+    opener = _Opener(data_dir, lang)
     try:
         return int(args.func(args, opener) or 0)
     except UserFacingError as exc:
@@ -442,11 +450,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _env_lang() -> str | None:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "es" if value.lower().startswith("es") else "en"
-    return None
+    from fieldclient.core.i18n import env_lang
+
+    return env_lang()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import re
 import warnings
 from typing import Literal
 
-import mgrs as _mgrs
+import mgrs as mgrs_lib
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
@@ -42,7 +42,7 @@ _COLUMN_LETTERS = set("ABCDEFGHJKLMNPQRSTUVWXYZ")
 _ROW_LETTERS = set("ABCDEFGHJKLMNPQRSTUV")
 _MGRS_UTM = re.compile(r"^(\d{1,2})([A-Z])([A-Z])([A-Z])(\d*)$")
 _MGRS_UPS = re.compile(r"^([ABYZ])([A-Z])([A-Z])(\d*)$")
-_converter = _mgrs.MGRS()
+_converter = mgrs_lib.MGRS()
 
 
 def _num(value: float) -> str:
@@ -245,10 +245,17 @@ def _band_range(band: str) -> tuple[float, float]:
 
 
 def parse_mgrs(text: str) -> tuple[float, float]:
-    """An MGRS reference (spaces allowed) -> (lat, lon) of its south-west corner at the
-    given precision. Malformed strings, a zone outside 1-60, an invalid band or 100 km
-    square, an odd or out-of-range digit count and a reference whose band does not
-    match its position are all refused."""
+    """An MGRS reference (spaces allowed) -> (lat, lon) of the centre of the square it
+    names (`locate` also gives its size): a 10 km reference is a 10 km square, and its
+    south-west corner would put the unit up to 14 km from where it is. Malformed
+    strings, a zone outside 1-60, an invalid band or 100 km square, an odd or
+    out-of-range digit count and a reference whose band does not match its position are
+    all refused."""
+    lat, lon, _ = _square(text)
+    return lat, lon
+
+
+def _square(text: str) -> tuple[float, float, float]:
     raw = text.strip()
     s = re.sub(r"\s+", "", raw.upper())
     if not s:
@@ -303,9 +310,11 @@ def parse_mgrs(text: str) -> tuple[float, float]:
             field=FIELD,
             count=len(digits),
         )
+    size = 10.0 ** (5 - len(digits) // 2)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # GeoTrans decodes a reference to the centre of its square (checked by the tests)
             lat, lon = _converter.toLatLon(s)
     except Exception:  # the C library raises its own error type for any bad reference
         raise _no_such_place(raw) from None
@@ -319,11 +328,11 @@ def parse_mgrs(text: str) -> tuple[float, float]:
         if not lo - precision_deg <= lat <= hi + precision_deg:
             raise _no_such_place(raw)
         special = 56 <= lat < 64 or lat >= 72  # Norway and Svalbard zone exceptions
-        centre = zone * 6 - 183
-        delta = (lon - centre + 180) % 360 - 180
+        meridian = zone * 6 - 183
+        delta = (lon - meridian + 180) % 360 - 180
         if not special and abs(delta) > 3 + 1.0:
             raise _no_such_place(raw)
-    return check_lat(lat), check_lon(lon)
+    return check_lat(lat), check_lon(lon), size
 
 
 def _no_such_place(text: str) -> InvalidInput:
@@ -349,6 +358,23 @@ def parse_coord(text: str, fmt: str) -> tuple[float, float]:
     if fmt == "mgrs":
         return parse_mgrs(text)
     raise ValueError(f"unknown coordinate format {fmt!r}")
+
+
+def locate(text: str, fmt: str) -> tuple[float, float, float | None]:
+    """Like `parse_coord`, with how precise the reference itself is: for MGRS the size of
+    its square in metres (what `accuracy_m` should say at least), else None."""
+    if fmt == "mgrs":
+        return _square(text)
+    lat, lon = parse_coord(text, fmt)
+    return lat, lon, None
+
+
+def accuracy_for(given: float | None, reference_m: float | None) -> float | None:
+    """The accuracy to store: never better than the reference itself carries (a 1 km MGRS
+    square is 1 km whatever was typed), else what the person gave."""
+    if reference_m is None:
+        return given
+    return max(given or 0.0, reference_m)
 
 
 def format_dd(lat: float, lon: float, decimals: int = 5) -> str:

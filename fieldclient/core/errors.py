@@ -116,5 +116,29 @@ class StoreWriteFailed(StoreError):
         )
 
 
+class StoreReadOnly(StoreWriteFailed):
+    """The data folder cannot be written at all (a full disk, a read-only file system or
+    folder): the store opened read-only, so everything can be read and nothing saved. The
+    database is healthy; moving it aside would only strand its unsent changes."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        if reason == "full":
+            message = QT_TRANSLATE_NOOP(
+                "errors",
+                "The disk that holds {path} is full. Enlace shows what it holds but cannot "
+                "save or sync anything until space is freed. Nothing was lost: free some space "
+                "and start Enlace again (do not move the database aside).",
+            )
+        else:
+            message = QT_TRANSLATE_NOOP(
+                "errors",
+                "The data folder {path} cannot be written (read-only disk or folder). Enlace "
+                "shows what it holds but cannot save or sync anything. Nothing was lost: make "
+                "the folder writable and start Enlace again (do not move the database aside).",
+            )
+        UserFacingError.__init__(self, message, path=path)
+        self.path, self.reason = path, reason
+
+
 class SyncError(UserFacingError):
     pass

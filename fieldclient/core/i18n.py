@@ -55,6 +55,17 @@ def load_catalog(lang: str, ts_dir: Path | None = None) -> dict[tuple[str, str],
     return catalog
 
 
+def env_lang() -> str | None:
+    """The language of the environment (LC_ALL, LC_MESSAGES, LANG): "es" or "en"."""
+    import os
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return None
+
+
 def translate(context: str, text: str, lang: str | None) -> str:
     """``text`` in ``lang`` when a translation exists, else ``text`` unchanged."""
     if not lang:

@@ -49,16 +49,27 @@ def parse_int(value: Any, field: str) -> int | None:
     )
 
 
+# Commas grouping thousands, as es-MX and English write them: 1,500 · 12,500.5 · 1,000,000
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def parse_float(value: Any, field: str) -> float | None:
-    """A finite number (a decimal comma is accepted); blank -> None."""
+    """A finite number; blank -> None. Commas are read as people in Mexico write them:
+    grouping thousands (1,500 is fifteen hundred, never 1.5), and otherwise a single
+    comma as a decimal comma (19,43). Anything else with a comma (1.500,5) is refused
+    rather than guessed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
-        text = str(value).strip().replace(",", ".")
+        text = str(value).strip()
+        if _GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        elif text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
         try:
-            number = float(text)
+            number = float(text) if "," not in text else math.nan
         except ValueError:
             number = math.nan
     if not math.isfinite(number):
@@ -76,7 +87,7 @@ def parse_time(value: Any, field: str) -> datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return to_utc(value)
+        return to_utc(value)  # a naive one is local wall-clock time (gaps refused)
     text = str(value)
     try:
         return parse_iso(text, field=field)

@@ -26,7 +26,14 @@ from fieldclient.replication.errors import NotSignedIn, SyncError
 from fieldclient.replication.http import SyncHttp, normalise_server_url
 from fieldclient.store import meta
 from fieldclient.store.db import Store
-from fieldclient.store.models import SYNCED_MODELS, HeldChange, Meta, Outbox
+from fieldclient.store.models import (
+    SYNCED_MODELS,
+    HeldChange,
+    Meta,
+    Outbox,
+    Reveal,
+    ServerRecord,
+)
 from sync.protocol.envelope import LoginResponse
 
 log = logging.getLogger(__name__)
@@ -40,8 +47,13 @@ META_AGENCY = meta.SIGNED_IN_AGENCY
 META_CURSOR_OWNER = "sync_cursor_owner"
 META_LAST_OK = "sync_last_ok"
 META_LAST_ERROR = "sync_last_error"
+META_STATE = "sync_state"  # what the last sync found: online or offline (for `status`)
 META_WIPE_POLICY = "site_wipe_on_revoke"
 META_REVOKED = "sync_revoked"
+# What the last sync learnt about the server (its protocol, its clock, what it found);
+# the keys are those of versions.py, clock.py and META_STATE.
+SERVER_FACTS = ("sync_server_revision", "sync_min_client_revision", "sync_server_entities",
+                "sync_clock_offset_ms", META_STATE)
 SITE_PROFILE = "site-profile.json"
 TRUST_DIR = "trust"
 
@@ -158,6 +170,9 @@ def login(
             s.merge(Meta(key=META_CURSOR, value="0"))
             s.merge(Meta(key=META_CURSOR_OWNER, value=owner))
             s.execute(delete(HeldChange))
+            s.execute(delete(Reveal))
+            # what the other server speaks and its clock say nothing about this one
+            s.execute(delete(Meta).where(Meta.key.in_(SERVER_FACTS)))
         for key, value in (
             (META_SERVER, url),
             (META_USERNAME, resp.user.username),
@@ -251,6 +266,8 @@ def wipe_local_data(store: Store) -> None:
             s.execute(delete(model))
         s.execute(delete(Outbox))
         s.execute(delete(HeldChange))
+        s.execute(delete(ServerRecord))
+        s.execute(delete(Reveal))
         s.execute(delete(Meta).where(Meta.key.like("sync_%")))
     with store.engine.connect() as con:
         con.exec_driver_sql("VACUUM")

@@ -27,10 +27,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldclient.core.timefmt import from_wire
-from fieldclient.store import latest
+from fieldclient.replication import visibility
+from fieldclient.store import latest, meta
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.store.models import Agency, Conflict, HeldChange, Incident, Unit
+from fieldclient.store.models import (
+    Agency,
+    Conflict,
+    HeldChange,
+    Incident,
+    ServerRecord,
+    Unit,
+    placeholders,
+)
 from sync.merge import merge_upsert
 from sync.protocol import codec
 from sync.protocol.entity import ENTITIES
@@ -39,7 +48,7 @@ from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
 
-META_CURSOR = "sync_cursor"
+META_CURSOR = meta.CURSOR
 _CHUNK = 500
 # The cursor only moves forward (a page answered for an older cursor never moves it back).
 _CURSOR_SQL = (
@@ -80,20 +89,11 @@ _COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERG
 
 
 def _placeholders(entity: str, change: Any) -> dict[str, Any]:
-    """Values for NOT NULL columns of a record first seen through a partial upsert.
-
-    They carry no HLC, so the first real value for the field replaces them.
-    """
-    if entity == "unit":
-        return {"callsign": "", "agency": "", "kind": "other", "status": "available",
-                "visibility": "shared"}
-    if entity == "incident":
-        when = datetime.fromtimestamp(int(change.hlc[:13]) / 1000, UTC)
-        return {"title": "", "kind": "other", "severity": 3, "status": "open",
-                "occurred_at": when, "agency": "", "agencies": [], "visibility": "shared"}
+    """Values for NOT NULL columns of a record first seen through a partial upsert."""
+    values = placeholders(entity, datetime.fromtimestamp(int(change.hlc[:13]) / 1000, UTC))
     if entity == "agency":
-        return {"name": str(change.entity_id), "kind": "civil"}
-    return {}
+        values["name"] = str(change.entity_id)
+    return values
 
 
 def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> list[str]:
@@ -104,17 +104,22 @@ def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> li
     times = {n for n, f in definition.fields.items() if isinstance(f.kind, Time)}
     ids = list(dict.fromkeys(str(ch.entity_id) for ch in group))
     rows: dict[str, Any] = {}
+    copies: dict[str, ServerRecord] = {}
     for chunk in _chunks(ids):
         for found in s.scalars(select(model).where(model.id.in_(chunk))):
             rows[found.id] = found
+        for copy in s.scalars(select(ServerRecord).where(
+                ServerRecord.entity == entity, ServerRecord.id.in_(chunk))):
+            copies[copy.id] = copy
     created: list[str] = []
     now = datetime.now(UTC)
     for ch in group:
         eid = str(ch.entity_id)
+        fields = definition.wire_fields(ch.fields)
+        _keep_server_copy(s, copies, entity, eid, fields, ch)
         row = rows.get(eid)
         hlcs = dict(row.field_hlcs or {}) if row is not None else {}
-        merged = merge_upsert({}, hlcs, definition.wire_fields(ch.fields), ch.base, ch.hlc,
-                              exists=row is not None)
+        merged = merge_upsert({}, hlcs, fields, ch.base, ch.hlc, exists=row is not None)
         if not merged.applied:
             continue
         if row is None:
@@ -131,6 +136,21 @@ def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> li
         result.changed += 1
         result.changes.add(entity, eid)
     return created
+
+
+def _keep_server_copy(s: Session, copies: dict[str, ServerRecord], entity: str, eid: str,
+                      fields: dict[str, Any], ch: Any) -> None:
+    """The record as the server has it (what a rejected local edit is undone to): the
+    same merge, without the local edits that wait for the server."""
+    copy = copies.get(eid)
+    merged = merge_upsert(copy.fields if copy else {}, copy.hlcs if copy else {}, fields,
+                          ch.base, ch.hlc, exists=copy is not None)
+    if not merged.applied:
+        return
+    if copy is None:
+        copy = copies[eid] = ServerRecord(entity=entity, id=eid)
+        s.add(copy)
+    copy.fields, copy.hlcs = merged.values, merged.hlcs
 
 
 # -- append-only records: insert if absent, in bulk ----------------------------------
@@ -257,15 +277,23 @@ def hold(s: Session, held: Sequence[codec.Held]) -> None:
                          params=wire["params"], reason=str(h.problem), held_at=now))
 
 
-def apply_page(store: Store, page: codec.PulledPage) -> ApplyResult:
-    """Merge one decoded page, keep back what cannot be applied, and advance the cursor,
-    in one transaction; publish the changed records after the commit."""
+def apply_page(store: Store, page: codec.PulledPage, cursor: bool = True) -> ApplyResult:
+    """Merge one decoded page, keep back what cannot be applied, remove what the user may
+    no longer see, note what turned visible, and advance the cursor, in one transaction;
+    publish the changed records after the commit. `cursor=False`: a record's history
+    (replication/visibility.py), which leaves the cursor where it is."""
     result = ApplyResult(received=len(page.changes) + len(page.held))
     max_hlc = max((ch.hlc for ch in page.changes), default="")
     with store.transaction() as s:
         held = [*page.held, *apply_changes(s, page.changes, result)]
         hold(s, held)
-        s.connection().exec_driver_sql(_CURSOR_SQL, (META_CURSOR, str(page.next)))
+        if page.withdrawn:
+            s.flush()
+            visibility.withdraw(s, page.withdrawn, result.changes)
+        if page.revealed:
+            visibility.note_reveals(s, page.revealed)
+        if cursor:
+            s.connection().exec_driver_sql(_CURSOR_SQL, (META_CURSOR, str(page.next)))
         if max_hlc:
             store.observe(s, max_hlc)
     if held:

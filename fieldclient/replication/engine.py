@@ -5,6 +5,12 @@ with it, and the background loop (worker.py) drives it on the sync thread.
 Every step commits before the next network call, so a crash at any point
 loses nothing: unanswered pushes stay `sent` and are replayed (the server
 answers `duplicate`), and the cursor moves only with the changes it covers.
+
+A round first asks the server what it speaks and what time it is
+(versions.py, clock.py): a client too old for the server stops there, and once
+the laptop's clock is right the changes a wrong clock stamped are re-stamped
+before they are sent. After the pull, records that turned visible get their
+history (visibility.py).
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from fieldclient.replication import held
+from fieldclient.replication import clock, held, versions, visibility
 from fieldclient.replication.account import (
     META_LAST_ERROR,
     META_LAST_OK,
+    META_STATE,
     Account,
     current_account,
     mark_revoked,
@@ -28,7 +35,13 @@ from fieldclient.replication.account import (
 )
 from fieldclient.replication.apply import ApplyResult, apply_page, get_cursor
 from fieldclient.replication.credentials import CredentialStore, default_credentials
-from fieldclient.replication.errors import DeviceRevoked, NotSignedIn, ServerRefused
+from fieldclient.replication.errors import (
+    DeviceRevoked,
+    NotSignedIn,
+    ServerRefused,
+    TlsFailure,
+    Unreachable,
+)
 from fieldclient.replication.http import SyncHttp
 from fieldclient.store import outbox
 from fieldclient.store.db import Store
@@ -49,10 +62,12 @@ PULL_PAGE = 1000
 @dataclass
 class RoundResult:
     pushed: int = 0
-    rejected: int = 0
+    rejected: int = 0  # rejected in this round
     pulled: int = 0
-    waiting: int = 0
+    waiting: int = 0  # pending after the round (not confirmed by the server)
     caught_up: bool = False
+    still_rejected: int = 0  # rejected changes a person has not dismissed or re-sent
+    clock_offset_ms: int | None = None  # the server's clock minus this laptop's
 
     @property
     def complete(self) -> bool:
@@ -75,6 +90,7 @@ class SyncEngine:
         self.pull_page = max(1, min(pull_page, MAX_PULL_LIMIT))
         self._http: SyncHttp | None = None
         self._http_key: tuple[str, str | None, str, str] | None = None
+        self.hlc_ahead = 0  # changes the server rejected only for their clock, since reset
 
     # -- connection -----------------------------------------------------------
 
@@ -126,11 +142,25 @@ class SyncEngine:
                 return self.push_batch_once(max_seq)
             raise
         with self.store.transaction() as s:
-            tally = outbox.record_results(s, batch, resp.results)
+            verdicts = outbox.record_results(s, batch, resp.results)
         self.store.bus.publish(_outbox_changeset())
+        self.store.bus.publish(verdicts.changed)  # records a rejection took back
+        tally = verdicts.tally
         if tally["rejected"]:
             log.warning("server rejected %d change(s)", tally["rejected"])
+        self.hlc_ahead += tally["hlc_ahead"]
         return len(batch), tally["rejected"]
+
+    def push_everything(self) -> tuple[int, int]:
+        """Push all pending; if the server rejected changes only for a clock running ahead
+        while this laptop's clock is right (they were stamped before it was corrected),
+        re-stamp them and push once more. Returns (sent, rejected)."""
+        self.hlc_ahead = 0
+        sent, rejected = self.push_all()
+        if self.hlc_ahead and self.heal_clock():
+            more, rejected = self.push_all()
+            sent += more
+        return sent, rejected
 
     def push_all(self) -> tuple[int, int]:
         """Push everything pending when the call started; returns (sent, rejected)."""
@@ -162,6 +192,35 @@ class SyncEngine:
         result: ApplyResult = apply_page(self.store, page)
         return result.received, page.more
 
+    def fetch_revealed(self) -> int:
+        """The history of records that turned visible, where this laptop lacks it."""
+        return visibility.fetch(self.store, self.http(),
+                                lambda page: apply_page(self.store, page, cursor=False).received)
+
+    # -- the server's version and clock -------------------------------------------
+
+    def check_server(self) -> None:
+        """What the server speaks and its time; raises ClientTooOld when it no longer
+        serves this version (nothing is sent or pulled then)."""
+        http = self.http()
+        info = http.protocol()
+        clock.note(self.store, http.clock_offset_ms)
+        versions.note(self.store, info)
+
+    def note_clock(self) -> None:
+        """Keep the server's time as its latest answer told it."""
+        if self._http is not None:
+            clock.note(self.store, self._http.clock_offset_ms)
+
+    def heal_clock(self) -> bool:
+        """After a wrong clock: wind the hybrid clock back and re-stamp what it stamped, if
+        the laptop's clock is right now. Returns whether anything was re-stamped."""
+        offset = self._http.clock_offset_ms if self._http is not None else None
+        changed = clock.heal(self.store, offset if offset is not None
+                             else clock.offset(self.store))
+        self.store.bus.publish(changed)
+        return bool(changed)
+
     def pull_all(self, http: SyncHttp | None = None) -> int:
         total = 0
         after = get_cursor(self.store)
@@ -184,22 +243,29 @@ class SyncEngine:
         newer, so a complete round is caught up with everything pushed in it."""
         res = RoundResult()
         try:
+            self.check_server()  # too old: stop before sending or pulling anything
             held.retry(self.store)  # an upgraded client first applies what it kept back
+            self.heal_clock()  # a clock that was wrong and is right again
             with ThreadPoolExecutor(1, thread_name_prefix="enlace-pull") as pool:
                 pulling = pool.submit(self._pull_alongside)
                 try:
-                    res.pushed, res.rejected = self.push_all()
+                    res.pushed, res.rejected = self.push_everything()
                 finally:
                     res.pulled = pulling.result()  # waits; re-raises a failed pull
             res.pulled += self.pull_all()
+            self.fetch_revealed()
             res.caught_up = True
         except DeviceRevoked:
             raise  # the caller signs out and tells the person first (handle_revoked)
         except Exception as exc:
             self.note_error(exc)
             raise
+        finally:
+            self.note_clock()
         with self.store.session() as s:
-            res.waiting = outbox.counts(s).pending
+            counts = outbox.counts(s)
+        res.waiting, res.still_rejected = counts.pending, counts.rejected
+        res.clock_offset_ms = clock.offset(self.store)
         with self.store.transaction() as s:
             outbox.prune(s)
         self.note_success()
@@ -213,15 +279,20 @@ class SyncEngine:
             http.close()
 
     def note_success(self) -> None:
-        self.store.set_meta(META_LAST_OK, datetime.now(UTC).isoformat(timespec="seconds"))
-        self.store.set_meta(META_LAST_ERROR, "")
+        with self.store.transaction() as s:
+            for key, value in ((META_LAST_OK, datetime.now(UTC).isoformat(timespec="seconds")),
+                               (META_LAST_ERROR, ""), (META_STATE, "online")):
+                self.store.set_meta(key, value, session=s)
 
     def note_error(self, exc: BaseException) -> None:
         # str(exc) of our errors never holds the token (it is only ever in a header)
         try:
-            self.store.set_meta(META_LAST_ERROR, str(exc)[:500])
+            with self.store.transaction() as s:
+                self.store.set_meta(META_LAST_ERROR, str(exc)[:500], session=s)
+                if isinstance(exc, Unreachable | TlsFailure):
+                    self.store.set_meta(META_STATE, "offline", session=s)
         except Exception:  # noqa: BLE001 - a full disk must not mask the sync error
-            log.exception("could not record the sync error")
+            log.warning("could not record the sync error", exc_info=True)
 
     def sign_out_revoked(self) -> bool:
         """Sign out after a revoked answer; returns whether site policy asks for a wipe."""
@@ -245,6 +316,7 @@ def _outbox_changeset() -> ChangeSet:
 
 def _everything_changeset() -> ChangeSet:
     cs = ChangeSet("sync")
-    for entity in ("unit", "position", "incident", "incident_entry", "conflict", "outbox"):
+    for entity in ("unit", "position", "incident", "incident_entry", "conflict", "outbox",
+                   "held"):
         cs.add(entity, "*")
     return cs

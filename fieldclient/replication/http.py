@@ -8,6 +8,11 @@ OpenSSL was built with, read directly so SSL_CERT_FILE cannot add trust; on macO
 and Windows the platform verifier through `truststore`.
 Bodies are gzip both ways. The bearer token lives only in the session's
 headers in memory; it is never logged or written anywhere by this module.
+
+Every answer tells the server's time (`X-Server-Time`, to the millisecond, or the
+standard `Date` header of any HTTP server, to the second): `clock_offset_ms` is how
+far the server's clock is ahead of this laptop's, measured at the middle of the
+request, so a wrong laptop clock is noticed on the first answer.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import logging
 import os
 import ssl
 import sys
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +32,7 @@ import msgspec
 import requests
 from requests.adapters import HTTPAdapter
 
+from fieldclient.core import timefmt
 from fieldclient.replication.errors import (
     AuthFailed,
     DeviceRevoked,
@@ -34,7 +42,7 @@ from fieldclient.replication.errors import (
     Unreachable,
 )
 from sync.protocol import ERR_DEVICE_REVOKED, MAX_WAIT_S, codec
-from sync.protocol.envelope import PushResponse
+from sync.protocol.envelope import SERVER_TIME_HEADER, HealthResponse, PushResponse
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +142,10 @@ class SyncHttp:
         )
         if token:
             self.set_token(token)
+        # How far the server's clock is ahead of this laptop's (ms), from the last answer
+        # that said; None before any. Long-polls are measured at their end: a parked
+        # request's middle says nothing about when the server answered.
+        self.clock_offset_ms: int | None = None
 
     def set_token(self, token: str | None) -> None:
         if token:
@@ -159,6 +171,15 @@ class SyncHttp:
     def health(self, timeout: float = CONNECT_TIMEOUT_S) -> dict[str, Any]:
         return self._call("GET", "/v1/health", auth=False, timeout=(timeout, timeout))
 
+    def protocol(self) -> HealthResponse:
+        """What the server speaks (`/v1/health`): its revision of the protocol, the
+        oldest client revision it serves and the kinds of record it knows; a server
+        older than revision 2 sends none of them (read as None)."""
+        try:
+            return msgspec.convert(self.health(), HealthResponse)
+        except msgspec.ValidationError:
+            raise Unreachable("incomplete or malformed answer") from None
+
     def push(self, changes: list[Any]) -> PushResponse:
         """Push changes in wire form (dicts, or `msgspec.Raw` wire documents as the outbox
         holds them); the answer decoded, each result with its `code`/`params` if any."""
@@ -178,6 +199,17 @@ class SyncHttp:
         content = self._send(
             "GET", "/v1/changes", params=params, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S + wait)
         )
+        try:
+            return codec.decode_pull(content)
+        except codec.BodyError as exc:
+            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+
+    def pull_scope(self, scope: str, after: int, before: int, limit: int) -> codec.PulledPage:
+        """The history of one record (its changes and those that inherit its visibility)
+        in the log window (after, before], for a record that turned visible (revision 3)."""
+        params = {"scope": scope, "after": str(after), "before": str(before),
+                  "limit": str(limit)}
+        content = self._send("GET", "/v1/changes", params=params)
         try:
             return codec.decode_pull(content)
         except codec.BodyError as exc:
@@ -228,6 +260,7 @@ class SyncHttp:
         # change_id and pull is a read; login is not retried (it would mint a 2nd device).
         attempts = 2 if path != "/v1/auth/login" else 1
         for attempt in range(attempts):
+            started = timefmt.wall_ms()
             try:
                 resp = self.session.request(
                     method,
@@ -241,6 +274,7 @@ class SyncHttp:
                 # Read fully here, so a cut body raises here; in large chunks (requests'
                 # own `.content` inflates a page of thousands of changes 10 KiB at a time).
                 content = b"".join(resp.iter_content(_READ_CHUNK))
+                self._note_clock(resp, started, parked=bool(params and "wait" in params))
                 break
             except requests.exceptions.SSLError as exc:
                 raise TlsFailure(_short(exc)) from None
@@ -256,6 +290,34 @@ class SyncHttp:
         if resp.status_code >= 400:
             raise _error(resp, _decode(content))
         return b"" if resp.status_code == 204 else content
+
+
+    def _note_clock(self, resp: requests.Response, started: int, parked: bool) -> None:
+        server = server_time_ms(resp.headers)
+        if server is None:
+            return
+        now = timefmt.wall_ms()
+        # The server stamped its answer somewhere between sending and receiving; the
+        # middle is the best guess (half the round trip at most off, well under the
+        # minutes that matter). A long-poll was answered near its end.
+        local = now if parked else (started + now) // 2
+        self.clock_offset_ms = server - local
+
+
+def server_time_ms(headers: Any) -> int | None:
+    """The server's clock from an answer's headers: `X-Server-Time` (ISO 8601, ms), else
+    `Date` (RFC 7231, whole seconds, which every HTTP server sends); None if neither."""
+    text = headers.get(SERVER_TIME_HEADER)
+    try:
+        if text:
+            return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+        text = headers.get("Date")
+        if text:
+            # a Date is truncated to the second: its middle is the best estimate
+            return int(parsedate_to_datetime(text).timestamp() * 1000) + 500
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return None
 
 
 def _decode(content: bytes) -> Any:

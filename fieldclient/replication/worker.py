@@ -18,9 +18,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from fieldclient.replication import clock, versions
 from fieldclient.replication.account import (
     META_LAST_ERROR,
     META_LAST_OK,
+    META_STATE,
     current_account,
 )
 from fieldclient.replication.apply import get_cursor
@@ -36,6 +38,7 @@ from fieldclient.replication.errors import (
 from fieldclient.replication.http import SyncHttp
 from fieldclient.store import outbox
 from fieldclient.store.events import ChangeSet
+from sync.protocol import PROTOCOL_REVISION
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,7 @@ class SyncLoop:
         self._poller = _Poller(self._events)
         self.state = "offline"
         self.failed_probes = 0  # observable by tests and diagnostics
+        self._poll_http: SyncHttp | None = None  # of the poll in flight (its clock reading)
         self._unsubscribe = self.store.bus.subscribe(self._on_store_change)
 
     # -- called from any thread ----------------------------------------------
@@ -186,6 +190,13 @@ class SyncLoop:
             self.engine.note_error(exc)
             self._set_state("signed_out")
             self._wait_for({"now", "signin", "stop"}, None)
+        except versions.ClientTooOld as exc:
+            # Nothing is sent or pulled until Enlace is updated; the server is asked again
+            # now and then (it may be rolled back) and at "sync now".
+            self._poller.cancel()
+            self.engine.note_error(exc)
+            self._set_state("too_old")
+            self._wait_offline(BACKOFF_CAP_S, probe=False)
         except (Unreachable, TlsFailure) as exc:
             self._poller.cancel()
             self.engine.note_error(exc)
@@ -221,7 +232,8 @@ class SyncLoop:
             if kind == "local":
                 self._drain({"local"})
                 self._set_state("syncing")
-                self.engine.push_all()
+                self.engine.push_everything()
+                self.engine.note_clock()
                 self.engine.note_success()
                 self._set_state("online")
             elif kind == "poll":
@@ -231,14 +243,20 @@ class SyncLoop:
                 if isinstance(out, BaseException):
                     raise out
                 _, more = self.engine.apply_pull(out)
+                clock.note(self.store, self._poll_http.clock_offset_ms if self._poll_http
+                           else None)
+                if out.revealed:
+                    self.engine.fetch_revealed()
                 self.engine.note_success()
                 self._set_state("online")
                 gen = self._start_poll(0.0 if more else self.long_poll_s)
         del gen
 
     def _start_poll(self, wait: float | None = None) -> int:
+        http = self.engine.new_http()
+        self._poll_http = http
         return self._poller.start(
-            self.engine.new_http(),
+            http,
             get_cursor(self.store),
             self.engine.pull_page,
             self.long_poll_s if wait is None else wait,
@@ -320,18 +338,45 @@ class SyncLoop:
             log.exception("status listener failed")
 
 
+STATES = ("online", "offline", "syncing", "signed_out", "clock_skew", "too_old")
+
+
+def _state(store: Any, acct: Any, state: str | None, skewed: bool) -> str:
+    """One word for the status bar and `status --json` (STATES). Without a live loop
+    (`state` None, the command line) it is what the last sync found. Not signed in and
+    too old for the server outrank everything (nothing syncs); a wrong clock outranks
+    "online" and "syncing" (sync goes on, but the person must fix the clock)."""
+    if acct is None:
+        return "signed_out"
+    if versions.too_old(store):
+        return "too_old"
+    if state is None:
+        state = store.get_meta(META_STATE) or "offline"
+    if skewed and state in ("online", "syncing"):
+        return "clock_skew"
+    return state
+
+
 def status_snapshot(engine: SyncEngine, state: str | None = None) -> dict[str, Any]:
     """What the status bar and `status --json` show (no secrets). `pending` is every local
     change the server has not confirmed (fieldclient.store.outbox); `waiting` is the same
-    number under its first name."""
+    number under its first name. `clock_offset_s`: how far the server's clock is ahead of
+    this laptop's, as last measured; `clock_skew` when that is more than a few minutes."""
     store = engine.store
     acct = current_account(store)
     with store.session() as s:
         c = outbox.counts(s)
-    if state is None:
-        state = "signed_out" if acct is None else "unknown"
+    offset = clock.offset(store)
+    skewed = clock.skewed(offset)
     return {
-        "state": state,
+        "state": _state(store, acct, state, skewed),
+        "clock_skew": skewed,
+        "clock_offset_s": None if offset is None else round(offset / 1000, 1),
+        "protocol_revision": PROTOCOL_REVISION,
+        "server_revision": versions.server_revision(store),
+        "too_old": versions.too_old(store),
+        "unknown_entities": versions.unknown_entities(store),
+        "read_only": store.read_only,
         "pending": c.pending,
         "waiting": c.pending,
         "rejected": c.rejected,

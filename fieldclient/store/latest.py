@@ -72,6 +72,26 @@ def advance(s: Session, reports: Sequence[Report]) -> set[str]:
     return {row[-1] for row in rows}
 
 
+_FORGET = (
+    "UPDATE unit SET pos_id = NULL, pos_lat = NULL, pos_lon = NULL, pos_observed_at = NULL, "
+    "pos_source = NULL, pos_accuracy_m = NULL WHERE id IN (SELECT value FROM json_each(?))"
+)
+
+
+def recompute(s: Session, unit_ids: Sequence[str]) -> set[str]:
+    """After reports were removed (a rejected or withdrawn one): each unit's latest from
+    the reports it still has (none: no position)."""
+    if not unit_ids:
+        return set()
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(_FORGET, (_ids_param(unit_ids),))
+    finally:
+        cursor.close()
+    from_tracks(s, unit_ids)
+    return set(unit_ids)
+
+
 def from_tracks(s: Session, unit_ids: Sequence[str]) -> set[str]:
     """For units that arrived after their reports (a visibility change): take their
     latest from the reports already stored."""

@@ -217,6 +217,48 @@ class HeldChange(Base):
     __table_args__ = (Index("ix_held_seq", "seq"),)
 
 
+class ServerRecord(Base):
+    """A mergeable record as the server last sent it: per field its value (wire form) and
+    HLC, kept by every pull. The local row may differ where this laptop has edits the
+    server has not confirmed; when the server rejects one, its fields are restored from
+    here (fieldclient/store/rejections.py), so a laptop never keeps a value nobody else has."""
+
+    __tablename__ = "server_record"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Reveal(Base):
+    """A record this laptop may see now but may have passed while it could not (it turned
+    visible): the server's pull said so with the seq of the reveal and how many
+    append-only records (positions, entries) it had then. Kept until its history is
+    fetched (replication/reveal.py); `after` is how far that fetch got."""
+
+    __tablename__ = "reveal"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    after: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def placeholders(entity: str, when: datetime) -> dict[str, Any]:
+    """Values for the NOT NULL columns of a record known only in part (a pulled partial
+    upsert, a re-sent edit of a record not here). They carry no HLC, so the first real
+    value for the field replaces them."""
+    if entity == "unit":
+        return {"callsign": "", "agency": "", "kind": "other", "status": "available",
+                "visibility": "shared"}
+    if entity == "incident":
+        return {"title": "", "kind": "other", "severity": 3, "status": "open",
+                "occurred_at": when, "agency": "", "agencies": [], "visibility": "shared"}
+    if entity == "agency":
+        return {"name": "", "kind": "civil"}
+    return {}
+
+
 SYNCED_MODELS: dict[str, type[Base]] = {
     "agency": Agency,
     "unit": Unit,

@@ -8,7 +8,10 @@ States: `waiting` (not sent yet) -> `sent` (pushed, no answer committed) ->
 `applied` / `duplicate` (confirmed by the server, with its seq) or `rejected`
 (with the server's reason, and its `code`/`params` so the UI can say it in the
 user's language). A rejected row stays until a person dismisses it
-(`dismissed`) or sends it again (`waiting`).
+(`dismissed`) or sends it again (`waiting`); its local effect is undone when the
+rejection is recorded and done again when it is sent again (store/rejections.py).
+A change rejected only because a wrong clock stamped it goes back to `waiting`
+by itself once the clock is right (`restamp`).
 
 **Pending** means every change the server has not confirmed: `waiting` and
 `sent` (a sent change may never have arrived). It is the one number the status
@@ -26,11 +29,16 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from fieldclient.core import timefmt
+from fieldclient.store import rejections
+from fieldclient.store.db import store_of
+from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import OUTBOX_STATES, Conflict, HeldChange, Outbox
 from sync.protocol.ids import new_id
 from sync.protocol.problems import Translate, render
 
 PENDING = ("waiting", "sent")  # not confirmed by the server
+HLC_AHEAD = "hlc_ahead"  # the rejection code of a change stamped by a clock running ahead
 DONE = ("applied", "duplicate")  # confirmed
 OUTBOX = cast(Table, Outbox.__table__)
 
@@ -73,7 +81,7 @@ def add(s: Session, entity: str, entity_id: str, op: str, fields: dict[str, Any]
         base: dict[str, str], hlc: str) -> None:
     """Queue one change (in the caller's transaction, the one that writes the edit)."""
     s.add(Outbox(change_id=str(new_id()), entity=entity, entity_id=entity_id, op=op,
-                 fields=fields, base=base, hlc=hlc, created_at=datetime.now(UTC),
+                 fields=fields, base=base, hlc=hlc, created_at=timefmt.utcnow(),
                  state="waiting"))
 
 
@@ -130,12 +138,24 @@ _RESULT_SQL = (
 )
 
 
-def record_results(s: Session, batch: Iterable[Pending], results: Iterable[Any]) -> dict[str, int]:
+@dataclass
+class Verdicts:
+    """What a push answer did: how many changes got each status, how many were rejected
+    only for a clock running ahead (`hlc_ahead`), and the records a rejection changed back."""
+
+    tally: dict[str, int]
+    changed: ChangeSet
+
+
+def record_results(s: Session, batch: Iterable[Pending], results: Iterable[Any]) -> Verdicts:
     """Store the server's verdict per change (`PushResult`s); changes it did not mention
-    stay `sent`. Only rows still pending change: a person may have dismissed one meanwhile."""
+    stay `sent`. Only rows still pending change: a person may have dismissed one meanwhile.
+    A rejected change's local effect is undone in the same transaction
+    (`rejections.undo`): the laptop goes back to what the server knows."""
     by_id = {r.change_id: r for r in results}
     rows: list[tuple[Any, ...]] = []
-    tally = {"applied": 0, "duplicate": 0, "rejected": 0, "unanswered": 0}
+    refused: list[rejections.Change] = []
+    tally = {"applied": 0, "duplicate": 0, "rejected": 0, "unanswered": 0, "hlc_ahead": 0}
     for p in batch:
         res = by_id.get(p.change_id)
         if res is None:
@@ -145,13 +165,16 @@ def record_results(s: Session, batch: Iterable[Pending], results: Iterable[Any])
         if res.status == "rejected":
             rows.append(("rejected", res.seq, str(res.reason or "rejected")[:2000], res.code,
                          None if res.params is None else json.dumps(res.params), p.seq))
+            refused.append(rejections.Change.from_doc(p.seq, p.doc))
+            tally["hlc_ahead"] += res.code == HLC_AHEAD
         else:
             rows.append((res.status, res.seq, None, None, None, p.seq))
     if rows:
         # Straight to the driver: SQLAlchemy's per-row parameter handling costs more than
         # SQLite's update at 1,000 rows.
         s.connection().exec_driver_sql(_RESULT_SQL, rows)
-    return tally
+    changed = rejections.undo(s, refused) if refused else ChangeSet("sync")
+    return Verdicts(tally, changed)
 
 
 # -- what a person does with a rejected change ------------------------------------
@@ -176,14 +199,34 @@ def dismiss(s: Session, seq: int) -> bool:
     return bool(getattr(res, "rowcount", 0))
 
 
-def requeue(s: Session, seq: int) -> bool:
-    """Send a rejected change again (e.g. after an administrator granted the right)."""
-    res = s.execute(
-        update(Outbox)
-        .where(Outbox.seq == seq, Outbox.state == "rejected")
-        .values(state="waiting", reason=None, code=None, params=None)
-    )
-    return bool(getattr(res, "rowcount", 0))
+def requeue(s: Session, seq: int) -> ChangeSet | None:
+    """Send a rejected change again (e.g. after an administrator granted the right): it is
+    applied locally once more and queued under a new change id and HLC
+    (`rejections.redo`). Returns the records it changed (None: no such rejected change)."""
+    row = s.scalars(select(Outbox).where(Outbox.seq == seq, Outbox.state == "rejected")).first()
+    if row is None:
+        return None
+    return rejections.redo(s, row, store_of(s).tick(s))
+
+
+def restamp(s: Session, server_ms: int, limit_ms: int) -> ChangeSet:
+    """Give changes a wrong clock stamped a new HLC, in their order, and queue them: those
+    the server rejected only for their HLC (`hlc_ahead`), and those not sent yet whose HLC
+    is more than `limit_ms` ahead of the server's time `server_ms` (they would be).
+    Their observed or written times stay as the person gave them."""
+    cs = ChangeSet("local")
+    ahead = f"{server_ms + limit_ms:013d}"
+    rows = s.scalars(select(Outbox).where(
+        ((Outbox.state == "rejected") & (Outbox.code == HLC_AHEAD))
+        | ((Outbox.state == "waiting") & (Outbox.attempts == 0) & (Outbox.hlc > ahead)))
+        .order_by(Outbox.seq)).all()
+    store = store_of(s)
+    for row in rows:
+        done = rejections.redo(s, row, store.tick(s))
+        for entity, ids in done.ids.items():
+            for i in ids:
+                cs.add(entity, i)
+    return cs
 
 
 # -- housekeeping ----------------------------------------------------------------------

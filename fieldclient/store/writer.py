@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from fieldclient.core import timefmt
 from fieldclient.core.errors import InvalidInput, NotFound, NotPermitted
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.core.timefmt import from_wire
@@ -47,7 +48,7 @@ _NOT_FOUND = {
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return timefmt.utcnow()  # this laptop's clock, as its HLCs read it
 
 
 def _checked(check: Any) -> Any:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Conflict, Incident, Unit
@@ -207,6 +208,7 @@ class ConflictsPanel(Retranslatable, QWidget):
                 self._value(r, r["loser_value"]), r["loser_by"] or "",
                 times.when(r["loser_at"]),
             ]
+            cells = [isolate(c) for c in cells]  # record text isolated (core.bidi)
             tips = list(cells)
             tips[4], tips[7] = times.other(r["winner_at"]), times.other(r["loser_at"])
             for col, text in enumerate(cells):

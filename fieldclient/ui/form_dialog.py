@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
-from PySide6.QtCore import QDateTime, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -14,11 +15,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldclient.core.errors import InvalidInput, UserFacingError
+from fieldclient.core.timefmt import AmbiguousLocalTime, local_to_utc
 from fieldclient.ui.errors import error_text, show_error
 from fieldclient.ui.labels import label
 
@@ -120,6 +123,15 @@ class FormDialog(QDialog):
         self.clear_errors()
         try:
             self.saved_id = self.save()
+        except AmbiguousLocalTime as err:
+            # asked, never guessed: the person says which of the two, then save again
+            fold = ask_which(self, err) if isinstance(err.source, QDateTimeEdit) else None
+            if fold is None:
+                self.set_field_error(self._field_for(err.field), refusal_text(err))
+                return False
+            assert isinstance(err.source, QDateTimeEdit)
+            err.source.setProperty(_FOLD, fold)
+            return self.submit()
         except InvalidInput as err:
             self.set_field_error(self._field_for(err.field), refusal_text(err))
             return False
@@ -189,18 +201,64 @@ def select_code(combo: QComboBox, code: str | None) -> None:
         combo.setCurrentIndex(at)
 
 
+# A time edit holds the local wall-clock time as typed, in a zone without daylight saving
+# time (UTC), so Qt never moves a time the clocks skip or repeat; `read_time` reads it as
+# local time with the same function the command line uses (core.timefmt.local_to_utc).
+_FOLD = "enlaceFold"  # which of a repeated hour the person chose (0, 1), or None
+
+
 def time_edit(now: datetime | None = None) -> QDateTimeEdit:
     edit = QDateTimeEdit()
+    edit.setTimeZone(QTimeZone.utc())
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     set_time(edit, now or datetime.now(UTC))
+    edit.dateTimeChanged.connect(lambda _when: edit.setProperty(_FOLD, None))
     return edit
 
 
 def set_time(edit: QDateTimeEdit, when: datetime) -> None:
-    edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+    """Show an instant as this computer's wall-clock time."""
+    local = when.astimezone()
+    edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                               QTime(local.hour, local.minute), QTimeZone.utc()))
+    edit.setProperty(_FOLD, local.fold)
 
 
-def read_time(edit: QDateTimeEdit) -> datetime:
-    """The UTC instant shown (the widget shows local time, storage is UTC)."""
-    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
+def read_time(edit: QDateTimeEdit, field: str = "time") -> datetime:
+    """The UTC instant of the wall-clock time shown. A time the clocks skipped is refused;
+    one they repeated raises AmbiguousLocalTime (the form asks which) unless the person
+    already chose."""
+    d, t = edit.date(), edit.time()
+    wall = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+    fold = edit.property(_FOLD)
+    try:
+        return local_to_utc(wall, fold=fold if fold in (0, 1) else None, field=field)
+    except AmbiguousLocalTime as err:
+        err.source = edit
+        raise
+
+
+def ask_which(parent: QWidget, err: AmbiguousLocalTime) -> int | None:
+    """For a wall-clock time that happened twice, ask which one was meant: 0 (the first),
+    1 (the second) or None (the person cancelled)."""
+    box = QMessageBox(parent)
+    box.setObjectName("ambiguousTime")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(QCoreApplication.translate("FormDialog", "Which time?"))
+    box.setText(QCoreApplication.translate(
+        "FormDialog", "{time} happened twice: the clocks went back at that hour. Which one "
+                      "do you mean?").format(time=err.params["time"]))
+    buttons: list[Any] = []
+    for when, text in zip(err.choices, (
+            QCoreApplication.translate("FormDialog", "The first (UTC{offset})"),
+            QCoreApplication.translate("FormDialog", "The second (UTC{offset})")), strict=True):
+        offset = err.params["first" if not buttons else "second"]
+        b = box.addButton(text.format(offset=offset), QMessageBox.ButtonRole.AcceptRole)
+        b.setObjectName(f"fold{len(buttons)}")
+        b.setToolTip(when.strftime("%Y-%m-%d %H:%M UTC"))
+        buttons.append(b)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None

@@ -30,6 +30,13 @@ def parse(text: str, fmt: str) -> tuple[float, float]:
     return coords.parse_coord(text, fmt)
 
 
+def locate(text: str, fmt: str) -> tuple[float, float, float | None]:
+    """Like `parse`, with an MGRS reference's square size (metres; None for degrees)."""
+    if not text.strip():
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Enter a location."), field="coordinates")
+    return coords.locate(text, fmt)
+
+
 @lru_cache(maxsize=8192)
 def format_latlon(lat: float, lon: float, fmt: str) -> str:
     if fmt == "dms":

@@ -94,7 +94,7 @@ class IncidentDialog(FormDialog):
             "kind": self.kind.currentData(),
             "severity": self.severity.value(),
             "status": self.status.currentData(),
-            "occurred_at": read_time(self.occurred),
+            "occurred_at": read_time(self.occurred, "occurred_at"),
             "agency": agency_slug(self.agency),
             "agencies": [
                 self.agencies.item(i).data(Qt.ItemDataRole.UserRole)

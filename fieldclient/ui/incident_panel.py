@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldclient.core import vocab
+from fieldclient.core.bidi import isolate
 from fieldclient.core.errors import InvalidInput, UserFacingError
 from fieldclient.store import queries
 from fieldclient.store.db import Store
@@ -277,11 +278,11 @@ class IncidentPanel(Retranslatable, QWidget):
         zone = times.zone_now()
         for r in self._rows:
             item = QTreeWidgetItem([
-                times.short(r.occurred_at, zone), str(r.severity), r.title,
+                times.short(r.occurred_at, zone), str(r.severity), isolate(r.title),
                 label(r.status, "incident_status"), label(r.kind, "incident_kind"),
             ])
             item.setIcon(L_TIME, icons.severity_icon(r.severity))
-            item.setToolTip(L_TITLE, f"{r.title}\n{label(r.kind, 'incident_kind')}")
+            item.setToolTip(L_TITLE, f"{isolate(r.title)}\n{label(r.kind, 'incident_kind')}")
             item.setToolTip(L_TIME, "\n".join((
                 f"{field_name('incident', 'severity')}: {severity_label(r.severity)}",
                 times.when(r.occurred_at), times.other(r.occurred_at))))
@@ -350,7 +351,10 @@ class IncidentPanel(Retranslatable, QWidget):
 
     def _fill_detail(self) -> None:
         rec = self._record
-        e = html.escape
+
+        def e(text: str) -> str:  # record text isolated (core.bidi), then escaped
+            return html.escape(isolate(text))
+
         self.add_button.setEnabled(rec is not None)
         if rec is None:
             self.header.setText("<i>{}</i>".format(e(self.tr("Select an incident."))))
@@ -381,8 +385,9 @@ class IncidentPanel(Retranslatable, QWidget):
             if entry.kind == "assignment" and entry.unit_id:
                 cs = self._callsigns.get(entry.unit_id, "?")
                 text = f"[{cs}] {text}"
+            text = isolate(text)
             item = QTreeWidgetItem([
-                times.short(entry.created_at, zone), entry.author or "",
+                times.short(entry.created_at, zone), isolate(entry.author or ""),
                 label(entry.kind, "entry_kind"), text,
             ])
             item.setData(0, ID_ROLE, entry.id)

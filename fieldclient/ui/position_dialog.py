@@ -10,6 +10,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from fieldclient.core import coords
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.validation import input_problems
 from fieldclient.store.db import Store
@@ -60,6 +61,11 @@ class CoordinateInput(QWidget):
     def value(self) -> tuple[float, float]:
         """Latitude, longitude; raises InvalidInput saying exactly what is wrong."""
         return geo.parse(self.text.text(), self.fmt())
+
+    def located(self) -> tuple[float, float, float | None]:
+        """Latitude, longitude and how precise the reference is (an MGRS square's size in
+        metres; None for degrees): the same reading as the command line's."""
+        return geo.locate(self.text.text(), self.fmt())
 
 
 class PositionDialog(FormDialog):
@@ -145,13 +151,14 @@ class PositionDialog(FormDialog):
 
     def save(self) -> str | None:
         raw = {
-            "unit_id": self.unit_id, "observed_at": read_time(self.observed),
+            "unit_id": self.unit_id, "observed_at": read_time(self.observed, "observed_at"),
             "source": self.source.currentData(), "accuracy_m": self.accuracy.text(),
             "note": self.note.text(),
         }
         coords_ok = True
+        square: float | None = None
         try:
-            raw["lat"], raw["lon"] = self.coords.value()
+            raw["lat"], raw["lon"], square = self.coords.located()
         except InvalidInput as err:
             self.set_field_error("coords", refusal_text(err))
             coords_ok = False
@@ -163,5 +170,6 @@ class PositionDialog(FormDialog):
             return None
         return self.writer.log_position(
             self.unit_id, clean["lat"], clean["lon"], observed_at=clean["observed_at"],
-            source=clean["source"], accuracy_m=clean["accuracy_m"], note=clean["note"],
+            source=clean["source"], accuracy_m=coords.accuracy_for(clean["accuracy_m"], square),
+            note=clean["note"],
         )

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.ui import geo
@@ -192,10 +193,22 @@ class RosterModel(QAbstractTableModel):
         wanted = set(ids)
 
         def finished(rows: Any, error: BaseException | None) -> None:
-            if error is None and rows:
+            if error is not None:
+                return
+            if rows:
                 self.apply_rows(rows)
+            gone = wanted - {r[ID] for r in rows or ()}
+            if gone:
+                self.remove_units(gone)
 
         run_task(lambda: load_rows_by_ids(store, wanted), finished, self._pool)
+
+    def remove_units(self, ids: Iterable[str]) -> None:
+        """Drop units that are no longer in the store: withdrawn (the user may no longer see
+        them) or a creation the server rejected. Rare, so a plain reset."""
+        gone = {i for i in ids if i in self._by_id}
+        if gone:
+            self.set_rows([r for r in self.rows if r[ID] not in gone])
 
     def apply_rows(self, rows: Iterable[Row]) -> None:
         """Replace or add rows, keep selection (persistent indexes) and re-filter."""
@@ -462,10 +475,12 @@ class RosterModel(QAbstractTableModel):
         return None
 
     def _display(self, row: Row, col: int) -> Any:
+        # Record text is isolated (core.bidi): a direction control in it cannot turn the
+        # cell around, nor pass a unit off as another.
         if col == COL_CALLSIGN:
-            return row[CALLSIGN]
+            return isolate(row[CALLSIGN])
         if col == COL_PARENT:
-            return self._parent_callsign(row)
+            return isolate(self._parent_callsign(row))
         if col == COL_AGENCY:
             return agency_name(row[AGENCY])
         if col in COLUMN_GROUPS:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
 from fieldclient.ui import geo
@@ -343,7 +344,10 @@ class RosterPanel(Retranslatable, QWidget):
                     break
                 chain.append(parent.callsign)
                 cursor = parent.parent_id
-        e = html.escape
+
+        def e(text: str) -> str:  # record text isolated (core.bidi), then escaped
+            return html.escape(isolate(text))
+
         if unit.pos_lat is not None and unit.pos_lon is not None:
             where = geo.format_latlon(unit.pos_lat, unit.pos_lon, self._coord_format)
         else:

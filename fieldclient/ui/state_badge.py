@@ -1,7 +1,10 @@
 """The sync state at a glance, always on screen (in the status bar): a coloured badge with
 a symbol and words - signed out, online, offline, syncing, clock wrong, version too
-old - then the changes the server has not confirmed yet, the rejected ones and the open
-conflicts (each a button opening its panel) and the time of the last successful sync.
+old - then the changes the server has not confirmed yet, the rejected ones, the open
+conflicts and the pulled changes kept for an update (each a button opening its panel;
+the counts are `store.outbox.counts`, the same the Sync and Conflicts panels and
+`status --json` show) and the time of the last successful sync. A wrong clock says in
+its tooltip by how much and which way.
 
 Colour is never the only signal: each state has its own words and symbol, so a
 colour-blind user, a grey-scale screenshot or night mode still tell them apart.
@@ -15,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from fieldclient.core import timefmt
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.ui import times
 from fieldclient.ui.i18n import Retranslatable
@@ -62,16 +66,17 @@ class StateBadge(Retranslatable, QWidget):
         self.pending_button = self._count_button("changesWaiting", self.syncPanelRequested)
         self.rejected_button = self._count_button("rejectedCount", self.syncPanelRequested)
         self.conflicts_button = self._count_button("conflictsCount", self.conflictsPanelRequested)
+        self.held_button = self._count_button("heldCount", self.syncPanelRequested)
         self.last_sync_label = QLabel(self)
         self.last_sync_label.setObjectName("lastSync")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         for w in (self.state_label, self.pending_button, self.rejected_button,
-                  self.conflicts_button, self.last_sync_label):
+                  self.conflicts_button, self.held_button, self.last_sync_label):
             row.addWidget(w)
         self._status: dict[str, Any] = {"state": "signed_out"}
-        self._pending = self._rejected = self._conflicts = 0
+        self._pending = self._rejected = self._conflicts = self._held = 0
         self._night = False
         self.retranslateUi()
 
@@ -100,16 +105,20 @@ class StateBadge(Retranslatable, QWidget):
             self._rejected = int(status["rejected"])
         if status.get("conflicts") is not None:
             self._conflicts = int(status["conflicts"])
+        if status.get("held") is not None:
+            self._held = int(status["held"])
         self.retranslateUi()
 
     def set_counts(self, pending: int, rejected: int | None = None,
-                   conflicts: int | None = None) -> None:
+                   conflicts: int | None = None, held: int | None = None) -> None:
         """Counts read from the outbox (after a local change, between worker reports)."""
         self._pending = int(pending)
         if rejected is not None:
             self._rejected = int(rejected)
         if conflicts is not None:
             self._conflicts = int(conflicts)
+        if held is not None:
+            self._held = int(held)
         self.retranslateUi()
 
     def set_night(self, night: bool) -> None:
@@ -129,6 +138,9 @@ class StateBadge(Retranslatable, QWidget):
             f"QLabel {{ background: {night if self._night else day}; color: {fg};"
             " font-weight: bold; border-radius: 4px; padding: 2px 8px; }")
         tip = [_tr(meaning)]
+        clock = self._clock_text()
+        if clock:
+            tip.append(clock)
         if st.get("server"):
             who = st.get("username")
             tip.append(self.tr("Server: {server}").format(server=st["server"]) +
@@ -153,6 +165,11 @@ class StateBadge(Retranslatable, QWidget):
         self.conflicts_button.setToolTip(self.tr(
             "Fields two people changed at the same time. Click to open the Conflicts panel."))
         self.conflicts_button.setVisible(self._conflicts > 0)
+        self.held_button.setText(self.tr("⏸ %n kept for an update", "", self._held))
+        self.held_button.setToolTip(self.tr(
+            "Changes from the server this version of Enlace cannot show yet; they are kept "
+            "and applied once Enlace is updated. Click to open the Sync panel."))
+        self.held_button.setVisible(self._held > 0)
         alert = "#ff8a80" if self._night else "#b00020"
         for b in (self.rejected_button, self.conflicts_button):
             b.setStyleSheet(f"QToolButton {{ color: {alert}; font-weight: bold; }}")
@@ -164,6 +181,20 @@ class StateBadge(Retranslatable, QWidget):
         else:
             self.last_sync_label.setText(self.tr("Never synced"))
             self.last_sync_label.setToolTip("")
+
+    def _clock_text(self) -> str:
+        """By how much and which way this computer's clock is off, when it is."""
+        offset = self._status.get("clock_offset_s")
+        if not (self.state == "clock_skew" or self._status.get("clock_skew")) or offset is None:
+            return ""
+        amount = timefmt.apart(float(offset) * 1000)
+        if offset < 0:
+            text = self.tr("This computer's clock is {amount} ahead of the sync server's.")
+        else:
+            text = self.tr("This computer's clock is {amount} behind the sync server's.")
+        return text.format(amount=amount) + " " + self.tr(
+            "Changes refused because of the clock are sent again by themselves once it is "
+            "right.")
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -1,6 +1,8 @@
 """Opening the store from the window: a file the store refuses (damaged, foreign, or
 written by a newer version) is explained, and only ever moved aside on request,
-never overwritten."""
+never overwritten. A healthy database on a full or read-only disk is never offered
+to be moved aside (that would strand its unsent changes): the window opens it
+read-only and says why."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldclient.core.errors import StoreCorrupt, StoreError, StoreTooNew
+from fieldclient.core.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
 from fieldclient.store.db import Store, open_store, quarantine
 from fieldclient.ui.errors import error_text, show_error
 
@@ -22,7 +24,7 @@ def open_store_interactive(data_dir: Path, parent: QWidget | None = None) -> Sto
     it). Returns the Store, or None when the user chose to quit."""
     while True:
         try:
-            return open_store(data_dir)
+            store = open_store(data_dir)
         except (StoreCorrupt, StoreTooNew) as err:
             if not _ask_move_aside(err, parent):
                 return None
@@ -33,9 +35,21 @@ def open_store_interactive(data_dir: Path, parent: QWidget | None = None) -> Sto
                 QCoreApplication.translate("StartUp", "The old file was moved to {path}.")
                 .format(path=str(target)),
             )
-        except StoreError as err:
+        except StoreError as err:  # a disk that cannot be written, and nothing to show
             show_error(parent, err)
             return None
+        else:
+            if store.read_only:
+                _tell_read_only(StoreReadOnly(str(data_dir), store.read_only), parent)
+            return store
+
+
+def _tell_read_only(err: StoreReadOnly, parent: QWidget | None) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      QCoreApplication.translate("StartUp", "Changes cannot be saved"),
+                      error_text(err), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("storeReadOnly")
+    box.exec()
 
 
 def _ask_move_aside(err: StoreCorrupt | StoreTooNew, parent: QWidget | None) -> bool:

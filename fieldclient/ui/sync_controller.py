@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from fieldclient.replication import account
@@ -28,7 +29,7 @@ from fieldclient.replication.errors import InsecureKeyring
 from fieldclient.replication.http import is_loopback_host
 from fieldclient.replication.worker import SyncLoop, status_snapshot
 from fieldclient.store import outbox as _outbox
-from fieldclient.store.db import Store
+from fieldclient.store.db import Store, store_of
 from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.labels import readable_params
@@ -55,8 +56,14 @@ def dismiss_rejected(session: Session, seq: int) -> bool:
 
 
 def requeue_rejected(session: Session, seq: int) -> bool:
-    """Send a rejected change again (after its cause was fixed)."""
-    return _outbox.requeue(session, seq)
+    """Send a rejected change again (after its cause was fixed): it shows again at once
+    (the records it changes are announced once the caller's transaction commits)."""
+    changed = _outbox.requeue(session, seq)
+    if changed is None:
+        return False
+    store = store_of(session)
+    event.listen(session, "after_commit", lambda _s: store.bus.publish(changed), once=True)
+    return True
 
 
 def rejection_text(code: str | None, params: dict[str, Any] | None, reason: str | None) -> str:

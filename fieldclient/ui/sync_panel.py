@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Outbox
@@ -118,7 +119,7 @@ def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
             rejection_text(r["code"], r["params"], r["reason"]),
         ]
         items = []
-        for col, text in enumerate(cells):
+        for col, text in enumerate(map(isolate, cells)):  # record text isolated (core.bidi)
             item = QStandardItem(text)
             item.setEditable(False)
             item.setToolTip(times.other(r["created_at"]) if col == 0 else text)

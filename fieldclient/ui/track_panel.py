@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldclient.core.bidi import isolate
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
@@ -98,8 +99,8 @@ class TrackPanel(Retranslatable, QWidget):
                 geo.format_latlon(p.lat, p.lon, self._coord_format),
                 "" if p.accuracy_m is None else f"{p.accuracy_m:g}",
                 label(p.source, "position_source"),
-                p.reported_by or "",
-                p.note or "",
+                isolate(p.reported_by or ""),
+                isolate(p.note or ""),
             ]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))

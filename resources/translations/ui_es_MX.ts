@@ -17,6 +17,25 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <source>Which time?</source>
+        <translation>¿Cuál hora?</translation>
+    </message>
+    <message>
+        <source>{time} happened twice: the clocks went back at that hour. Which one do you mean?</source>
+        <translation>{time} ocurrió dos veces: los relojes se atrasaron a esa hora. ¿A cuál se refiere?</translation>
+    </message>
+    <message>
+        <source>The first (UTC{offset})</source>
+        <translation>La primera (UTC{offset})</translation>
+    </message>
+    <message>
+        <source>The second (UTC{offset})</source>
+        <translation>La segunda (UTC{offset})</translation>
+    </message>
+</context>
+<context>
     <name>IncidentDialog</name>
     <message>
         <source>New incident</source>
@@ -602,6 +621,10 @@
 <context>
     <name>StartUp</name>
     <message>
+        <source>Changes cannot be saved</source>
+        <translation>No se pueden guardar cambios</translation>
+    </message>
+    <message>
         <source>The database cannot be opened</source>
         <translation>No se puede abrir la base de datos</translation>
     </message>
@@ -737,6 +760,17 @@
         <source>Fields two people changed at the same time. Click to open the Conflicts panel.</source>
         <translation>Campos que dos personas cambiaron al mismo tiempo. Haga clic para abrir el panel Conflictos.</translation>
     </message>
+    <message numerus="yes">
+        <source>⏸ %n kept for an update</source>
+        <translation>
+            <numerusform>⏸ %n retenido hasta actualizar</numerusform>
+            <numerusform>⏸ %n retenidos hasta actualizar</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes from the server this version of Enlace cannot show yet; they are kept and applied once Enlace is updated. Click to open the Sync panel.</source>
+        <translation>Cambios del servidor que esta versión de Enlace aún no puede mostrar; se conservan y se aplican cuando Enlace se actualice. Haga clic para abrir el panel Sincronización.</translation>
+    </message>
     <message>
         <source>Last sync: {when}</source>
         <translation>Última sincronización: {when}</translation>
@@ -744,6 +778,18 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>Changes refused because of the clock are sent again by themselves once it is right.</source>
+        <translation>Los cambios rechazados por el reloj se vuelven a enviar solos cuando la hora es correcta.</translation>
     </message>
 </context>
 <context>

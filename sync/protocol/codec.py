@@ -82,6 +82,8 @@ class _LoosePull(msgspec.Struct):
     changes: list[msgspec.Raw]
     next: int
     more: bool
+    withdrawn: list[envelope.Withdrawal] = msgspec.field(default_factory=list)
+    revealed: list[envelope.Reveal] = msgspec.field(default_factory=list)
 
 
 _decoders: dict[tuple[str, Any], msgspec.json.Decoder[Any]] = {}
@@ -256,10 +258,18 @@ def change_doc(entity: str, change_id: str, entity_id: str, fields: dict[str, An
     return body[:-1] + b',"seq":' + str(seq).encode() + tail
 
 
-def pull_body(docs: list[bytes], next_seq: int, more: bool) -> bytes:
-    """A pull response from stored documents, without decoding them."""
+def pull_body(docs: list[bytes], next_seq: int, more: bool,
+              withdrawn: Sequence[envelope.Withdrawal] = (),
+              revealed: Sequence[envelope.Reveal] = ()) -> bytes:
+    """A pull response from stored documents, without decoding them (withdrawals and
+    reveals only when there are some: older clients never see the keys otherwise)."""
+    extra = b""
+    if withdrawn:
+        extra += b',"withdrawn":' + encode(list(withdrawn))
+    if revealed:
+        extra += b',"revealed":' + encode(list(revealed))
     return (b'{"changes":[' + b",".join(docs) + b'],"next":' + str(next_seq).encode()
-            + (b',"more":true}' if more else b',"more":false}'))
+            + (b',"more":true' if more else b',"more":false') + extra + b"}")
 
 
 @dataclass
@@ -278,6 +288,8 @@ class PulledPage:
     held: list[Held] = field(default_factory=list)
     next: int = 0
     more: bool = False
+    withdrawn: list[envelope.Withdrawal] = field(default_factory=list)
+    revealed: list[envelope.Reveal] = field(default_factory=list)
 
 
 def decode_pull(raw: bytes) -> PulledPage:
@@ -286,7 +298,8 @@ def decode_pull(raw: bytes) -> PulledPage:
         resp = _decoder("pull", envelope.PullResponse).decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return _decode_pull_slowly(raw)
-    page = PulledPage(next=resp.next, more=resp.more)
+    page = PulledPage(next=resp.next, more=resp.more, withdrawn=resp.withdrawn,
+                      revealed=resp.revealed)
     for ch in resp.changes:
         _keep(page, ch, None)
     return page
@@ -306,7 +319,8 @@ def _decode_pull_slowly(raw: bytes) -> PulledPage:
         loose = _decoder("loose_pull", _LoosePull).decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise BodyError(502, f"malformed pull answer: {exc}") from None
-    page = PulledPage(next=loose.next, more=loose.more)
+    page = PulledPage(next=loose.next, more=loose.more, withdrawn=loose.withdrawn,
+                      revealed=loose.revealed)
     one = _decoder("pulled", envelope.PULLED)
     for item in loose.changes:
         try:

@@ -83,12 +83,39 @@ def build() -> None:
     PullResponse = msgspec.defstruct(
         "PullResponse",
         [("changes", Annotated[list[PULLED], Meta(max_length=MAX_PULL_LIMIT)]), ("next", int),
-         ("more", bool)],
+         ("more", bool),
+         ("withdrawn", list[Withdrawal], msgspec.field(default_factory=list)),
+         ("revealed", list[Reveal], msgspec.field(default_factory=list))],
         kw_only=True,
     )
 
 
 # -- fixed bodies ------------------------------------------------------------------
+
+
+class Withdrawal(Struct, kw_only=True):
+    """In a pull page (revision 3): a record the caller may no longer see, as of log
+    position `seq`. The client removes it and everything that inherits its visibility
+    (a unit's positions, an incident's entries, conflicts about it). Sent to every
+    caller who cannot see the record when they pull, so a caller who never had it
+    removes nothing."""
+
+    entity: str
+    id: str
+    seq: int
+
+
+class Reveal(Struct, kw_only=True):
+    """In a pull page (revision 3): a record the caller may see now that turned visible
+    at log position `seq`, when it had `count` append-only records (positions,
+    entries). A caller that holds fewer fetches the record's history up to `seq`
+    (`GET /v1/changes?scope=ID&before=SEQ`): only laptops that lack it pay for a long
+    track, never the whole operation."""
+
+    entity: str
+    id: str
+    seq: int
+    count: int = 0
 
 PushStatus = Literal["applied", "duplicate", "rejected"]
 
@@ -155,6 +182,11 @@ class HealthResponse(Struct, kw_only=True):
     revision: int | None = None
     min_client_revision: int | None = None
     entities: dict[str, int] | None = None
+
+
+# Every answer of a revision-3 server carries its clock (ISO 8601, UTC, ms) in this
+# header, so a client notices a wrong clock; older servers send only HTTP's `Date`.
+SERVER_TIME_HEADER = "X-Server-Time"
 
 
 class ErrorBody(Struct, kw_only=True):

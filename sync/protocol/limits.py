@@ -8,7 +8,10 @@ PROTOCOL_VERSION = 1
 # Additive revisions within v1. A server advertises its revision and the oldest
 # client revision it still serves (/v1/health); each entity records the revision
 # that introduced it, so a client knows which record types it cannot apply yet.
-PROTOCOL_REVISION = 2
+# 2: {code, params} in push results, revision/entities in health and me.
+# 3: withdrawals and reveals in pull pages, a record's history by `scope`, the
+#    server's clock in an X-Server-Time header on every answer.
+PROTOCOL_REVISION = 3
 
 MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000

@@ -50,6 +50,23 @@ def sees(actor: Actor, record: Holder | None, entity: str | None = None) -> bool
             and can_see(actor, record.agency, record.visibility))
 
 
+def audience_change(before: Holder, after: Holder) -> tuple[bool, bool]:
+    """Whether a change of a record's visibility (its owner and visibility before and
+    after) took sight of it from someone (narrowed) and gave it to someone (widened).
+    The server then tells those who lost it to remove it (a withdrawal) and those who
+    gained it to fetch its history (a reveal), see docs/protocol.md. A new kind of
+    visibility (participants of an operation) answers here from its own rule; an
+    unknown pair answers both, which is always safe: a withdrawal goes only to whoever
+    cannot see the record now, a reveal only to whoever can."""
+    if (before.agency, before.visibility) == (after.agency, after.visibility):
+        return False, False
+    known = {"shared", "agency"}
+    if before.visibility in known and after.visibility in known \
+            and before.agency == after.agency:
+        return before.visibility == "shared", after.visibility == "shared"
+    return True, True
+
+
 def role_problem(actor: Actor, entity: Entity) -> Problem | None:
     """Why this role may never write this kind of record (None: it may, state permitting).
     Needs no state, so the server checks it before touching the database."""

@@ -107,11 +107,17 @@ def _services(request: Request) -> Services:
     return svc
 
 
+def _clock_header() -> dict[str, str]:
+    """The server's time on every answer, to the millisecond: a client compares it with
+    its own clock and warns about a wrong one (docs/protocol.md)."""
+    return {envelope.SERVER_TIME_HEADER: codec.encode(_now()).decode().strip('"')}
+
+
 def _respond(request: Request, body: bytes, status: int = 200,
              headers: dict[str, str] | None = None) -> Response:
     """A JSON answer, gzip-compressed (ISA-L, several times faster than zlib) when
     the client accepts it and it is worth it."""
-    out = dict(headers or {})
+    out = {**_clock_header(), **(headers or {})}
     if len(body) > GZIP_MIN and "gzip" in request.headers.get("accept-encoding", ""):
         body = isal_zlib.compress(body, _services(request).settings.gzip_level, wbits=31)
         out["content-encoding"] = "gzip"
@@ -132,7 +138,7 @@ def _respond_page(request: Request, page: pull.Page) -> Response:
 
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = codec.encode(envelope.ErrorBody(code=code, detail=detail))
-    return Response(body, status, headers, media_type=JSON)
+    return Response(body, status, {**_clock_header(), **(headers or {})}, media_type=JSON)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -292,11 +298,26 @@ async def push_changes(request: Request) -> Response:
     return _respond(request, reply.body)
 
 
+def _auth_and_history(engine: Engine, authorization: str | None, scope: str, after: int,
+                      before: int, limit: int) -> pull.Page:
+    return pull.history_page(engine, authenticate(engine, authorization), scope, after, before,
+                             limit)
+
+
 async def pull_changes(request: Request) -> Response:
     svc = _services(request)
     q = request.query_params
     after = _int_param(q, "after", 0, 0, MAX_SEQ)
     limit = _int_param(q, "limit", DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT)
+    scope = q.get("scope")
+    if scope is not None:  # one record's history (a record that turned visible)
+        if not 0 < len(scope) <= 64:
+            raise invalid("scope: must be a record id")
+        before = _int_param(q, "before", MAX_SEQ, 0, MAX_SEQ)
+        svc.metrics["pulls"] += 1
+        page = await svc.run(_auth_and_history, svc.engine,
+                             request.headers.get("authorization"), scope, after, before, limit)
+        return _respond(request, page.body)
     wait = _wait_param(q)
     deadline = time.monotonic() + min(wait, svc.settings.long_poll_cap_s)
     svc.metrics["pulls"] += 1
@@ -355,7 +376,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         settings, engine, Passwords(settings), throttle,
         clock, notifier, GroupCommit(engine, clock, notifier.bump),
         ThreadPoolExecutor(settings.io_threads, thread_name_prefix="fieldsync-io"),
-        protocol_info(),
+        protocol_info(settings.min_client_revision),
     )
     doc = openapi.document("fieldsync", f"{PROTOCOL_VERSION}",
                            "Enlace sync protocol v1. See docs/protocol.md.")

@@ -24,12 +24,13 @@ from sqlalchemy import Connection, bindparam, select
 from sync.merge import FieldConflict, HybridClock, merge_upsert
 from sync.protocol import ENTITIES, Problem, codec
 from sync.protocol.entity import Entity
-from sync.protocol.envelope import PushResult
-from sync.protocol.rules import Holder, sees, write_problem
+from sync.protocol.envelope import PushResult, Reveal, Withdrawal
+from sync.protocol.rules import Holder, audience_change, sees, write_problem
 from sync.server import audit, changelog, db
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
+from sync.server.pull import REVEAL, WITHDRAW
 from sync.server.push import Item, rejected, same_change, same_record, stored_change
 from sync.server.records import Record, load_records, save_records
 
@@ -358,7 +359,7 @@ class _Applier:
                 b.records[eid] = rec
             scope = eid
         creates = rec.new and not rec.in_db
-        was_visibility = rec.visibility
+        was = rec.holder
         result = merge_upsert(rec.values, rec.hlcs, fields, ch.base, ch.hlc, exists=not rec.new)
         authors_before = dict(rec.authors)
         rec.values, rec.hlcs = result.values, result.hlcs
@@ -367,12 +368,17 @@ class _Applier:
         rec.dirty = True
         if entity.name != "conflict":  # two people resolving one conflict: last writer wins
             rec.visibility = rec.values.get("visibility", rec.visibility)
-            if rec.visibility != was_visibility:
+            if rec.visibility != was.visibility:
                 self.verdicts.clear()
             for fc in result.conflicts:
                 self._conflict(entity.name, eid, ch.hlc, fc, authors_before)
-            if was_visibility == "agency" and rec.visibility == "shared" and not rec.new:
-                self._reveal(rec)
+            if not rec.new:
+                narrowed, widened = audience_change(was, rec.holder)
+                if widened:
+                    self._reveal(rec)
+                if narrowed:
+                    self._marker(WITHDRAW, rec, Withdrawal(entity=rec.entity, id=rec.id,
+                                                           seq=self.b.seq + 1))
         rec.new = False
         return scope, None, creates
 
@@ -408,14 +414,29 @@ class _Applier:
         self._server_change("conflict", cid, fields, server_hlc, entity_id, creates=True)
 
     def _reveal(self, rec: Record) -> None:
-        """A record that turns shared is re-sent whole, one change per distinct HLC,
-        so other agencies get every field with its true HLC (merging stays exact;
-        for laptops that already have the record these are no-ops)."""
+        """A record that turns visible to more people is re-sent whole, one change per
+        distinct HLC, so they get every field with its true HLC (merging stays exact;
+        for laptops that already have the record these are no-ops). Then a reveal
+        marker says how many positions or entries it has: a laptop holding fewer
+        fetches the record's history (sync.server.pull.history_page), so a long track
+        is sent only to those who lack it, not written into the log again."""
         groups: dict[str, dict[str, Any]] = {}
         for name, hlc in rec.hlcs.items():
             groups.setdefault(hlc, {})[name] = rec.values.get(name)
         for hlc in sorted(groups):
             self._server_change(rec.entity, rec.id, groups[hlc], hlc, rec.id)
+        count = changelog.count_appends(self.b.conn, rec.id) + sum(
+            1 for r in self.b.rows if r[5] == rec.id and r[4] == "append")
+        self._marker(REVEAL, rec, Reveal(entity=rec.entity, id=rec.id, seq=self.b.seq + 1,
+                                         count=count))
+
+    def _marker(self, op: str, rec: Record, marker: Any) -> None:
+        """A withdrawal or reveal in the log (sync.server.pull hands it to the callers
+        it concerns)."""
+        b = self.b
+        b.seq += 1
+        b.rows.append(changelog.marker_row(b.seq, str(uuid.uuid4()), op, rec.entity, rec.id,
+                                           marker))
 
     def _finish(self) -> None:
         who, conn = self.who, self.b.conn

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from sync.protocol import ENTITIES, codec
 from sync.server import audit, db
@@ -26,6 +26,15 @@ def max_seq(conn: Connection) -> int:
     return int(conn.execute(_MAX_SEQ).scalar_one())
 
 
+_APPENDS = select(func.count()).select_from(db.changes).where(
+    db.changes.c.scope == bindparam("scope"), db.changes.c.op == "append")
+
+
+def count_appends(conn: Connection, scope: str) -> int:
+    """How many append-only records (positions, entries) the log holds for a record."""
+    return int(conn.execute(_APPENDS, {"scope": scope}).scalar_one())
+
+
 def make_row(seq: int, change_id: str, entity: str, entity_id: str, scope: str | None,
              doc: bytes, creates: bool = False) -> Row:
     """A log row around a document from `codec.pulled_doc` or `codec.change_doc`;
@@ -39,6 +48,13 @@ def server_row(seq: int, change_id: str, entity: str, entity_id: str, fields: Ma
     """The row of a change the server makes itself (conflicts, reveals, agencies)."""
     doc = codec.change_doc(entity, change_id, entity_id, dict(fields), {}, hlc, seq, tail)
     return make_row(seq, change_id, entity, entity_id, scope, doc, creates)
+
+
+def marker_row(seq: int, change_id: str, op: str, entity: str, record_id: str,
+               marker: Any) -> Row:
+    """A log row that is not a change: a withdrawal or reveal of a record (op `withdraw` or
+    `reveal`, its `scope` the record, its `doc` the marker a pull page hands out)."""
+    return (seq, change_id, entity, record_id, op, record_id, codec.encode(marker).decode())
 
 
 def insert_rows(conn: Connection, rows: list[Row]) -> None:

@@ -93,6 +93,9 @@ CREATES = "op IN ('append', 'create')"
 Index("uq_changes_record_id", changes.c.entity_id, unique=True,
       sqlite_where=text(CREATES), postgresql_where=text(CREATES))
 
+# A record's history (sync.server.pull.history_page, the count of a reveal).
+Index("ix_changes_scope_seq", changes.c.scope, changes.c.seq)
+
 # Materialised current state of mergeable records (unit, incident, conflict):
 # per-field values, HLCs and authors, plus the columns visibility needs.
 records = Table(

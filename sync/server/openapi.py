@@ -73,6 +73,10 @@ def document(title: str, version: str, description: str) -> dict[str, Any]:
                                      "default": DEFAULT_PULL_LIMIT}, "page size"),
                     _query("wait", {"type": "number", "minimum": 0, "maximum": MAX_WAIT_S,
                                     "default": 0}, "long-poll seconds"),
+                    _query("scope", {"type": "string", "minLength": 1, "maxLength": 64},
+                           "only this record's history (a record that turned visible); "
+                           "no long-poll"),
+                    _query("before", cursor, "with scope: the last seq of the history"),
                 ],
                 "responses": {"200": _json(pull), **_errors(401, 422)}}},
         "/v1/audit": {"get": {

@@ -92,6 +92,10 @@ class Settings:
     sqlite_recheck_s: float = 1.0
     # Threads for blocking work off the event loop (pulls, sign-ins, audit).
     io_threads: int = 32
+    # The oldest client protocol revision served (/v1/health, /v1/me): an older client
+    # says "update" instead of syncing half the data. Raise it when a change of the
+    # protocol needs every laptop updated ($FIELDSYNC_MIN_CLIENT_REVISION).
+    min_client_revision: int = 1
 
     @classmethod
     def from_env(cls, database_url: str) -> Settings:
@@ -116,6 +120,7 @@ class Settings:
             max_connections=env_int("FIELDSYNC_MAX_CONNECTIONS", 0),
             trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
             checkpoint_every_s=env_float("FIELDSYNC_CHECKPOINT_EVERY_S", 300.0),
+            min_client_revision=max(env_int("FIELDSYNC_MIN_CLIENT_REVISION", 1), 1),
         )
 
     @property

@@ -7,17 +7,26 @@ Modes (switchable while running; each new connection reads the current mode):
 - "stall":     forward the request; hold the reply (never deliver it) until the client gives up
 - "half_open": accept and read, never connect upstream, never answer, never close
 - "drop_reply": forward the request, wait for the server's reply to start (the commit is done),
-               call `on_reply` (e.g. kill -9 the server), drop the reply and reset the client;
-               with `drop_only` set (e.g. b"POST /v1/changes"), only replies to requests that
-               start so (a client pulls while it pushes; the pull's reply passes)
+               call `on_reply` (e.g. kill -9 the server), drop the reply and reset the client
+With `only` set (e.g. b"POST /v1/changes"), a fault hits only requests that start so and
+every other request passes: a client asks the server's version before it pushes, and
+pulls while it pushes.
+`clock_shift_ms` moves the server's clock as its answers tell it (`X-Server-Time` and
+`Date` headers), so a test can show a client a server whose clock differs from the
+client's own without touching either process's clock.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+_TIME_HEADER = re.compile(rb"(?im)^(x-server-time|date): ([^\r\n]+)\r$")
 
 
 def _rst(sock: socket.socket) -> None:
@@ -34,7 +43,8 @@ class FaultProxy:
         self.mode = "pass"
         self.cut_after = 200
         self.on_reply: Callable[[], None] | None = None
-        self.drop_only: bytes | None = None
+        self.only: bytes | None = None
+        self.clock_shift_ms = 0
         self.connections = 0
         self._lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -82,11 +92,24 @@ class FaultProxy:
             self.connections += 1
             threading.Thread(target=self._serve, args=(client, self.mode), daemon=True).start()
 
+    def _shifted(self, m: re.Match[bytes]) -> bytes:
+        name, value = m.group(1), m.group(2).decode()
+        shift = timedelta(milliseconds=self.clock_shift_ms)
+        if name.lower() == b"date":
+            when = parsedate_to_datetime(value) + shift
+            return name + b": " + format_datetime(when.astimezone(UTC), usegmt=True).encode() + b"\r"
+        when = datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
+        return name + b": " + when.isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z").encode() + b"\r"
+
+    def _hits(self, request: bytes) -> bool:
+        return self.only is None or request.startswith(self.only)
+
     def _serve(self, client: socket.socket, mode: str) -> None:
-        if mode == "reset":
+        if mode == "reset" and self.only is None:
             _rst(client)
             return
-        if mode == "half_open":
+        if mode == "half_open" and self.only is None:
             self._hold(client)
             try:
                 while client.recv(65536):
@@ -114,11 +137,11 @@ class FaultProxy:
                 if data[:4] in (b"GET ", b"POST", b"PUT ", b"HEAD"):
                     request[0] = data[:64]
                 # pooled keep-alive connections see a mode switch at their next request
-                if self.mode == "reset":
+                if self.mode == "reset" and self._hits(request[0]):
                     _rst(client)
                     _rst(up)
                     return
-                if self.mode == "half_open":
+                if self.mode == "half_open" and self._hits(request[0]):
                     self._hold(client, up)
                     while client.recv(65536):
                         pass
@@ -137,17 +160,18 @@ class FaultProxy:
                     client.close()
                     up.close()
                     return
-                if mode == "stall":
+                if mode == "stall" and self._hits(request[0]):
                     self._hold(client, up)
                     return
-                if mode == "drop_reply" and (
-                        self.drop_only is None or request[0].startswith(self.drop_only)):
+                if mode == "drop_reply" and self._hits(request[0]):
                     if self.on_reply:
                         self.on_reply()
                     _rst(client)
                     _rst(up)
                     return
-                if mode == "cut":
+                if self.clock_shift_ms:
+                    data = _TIME_HEADER.sub(self._shifted, data)
+                if mode == "cut" and self._hits(request[0]):
                     room = self.cut_after - sent
                     if room <= len(data):
                         client.sendall(data[: max(room, 0)])

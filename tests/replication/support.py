@@ -46,7 +46,8 @@ def free_port() -> int:
 class Server:
     """A real fieldsync process on loopback with SQLite in a temporary folder."""
 
-    def __init__(self, folder: Path, tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(self, folder: Path, tls: tuple[Path, Path] | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.db = f"sqlite:///{folder / 'server.db'}"
@@ -58,6 +59,7 @@ class Server:
             "FIELDSYNC_KDF_MEMORY_KIB": "19456",
             "FIELDSYNC_KDF_TIME_COST": "2",
             "FIELDSYNC_DATA_DIR": str(folder),
+            **(env or {}),
         }
         self.log = folder / "server.log"
 
@@ -183,6 +185,22 @@ def snapshot(store: Store) -> dict[str, Any]:
         "incident_entry": rows(IncidentEntry),
         "conflict": rows(Conflict),
     }
+
+
+def downgrade(folder: Path, revision: str) -> None:
+    """The data folder as an older version left it (schema `revision`)."""
+    from alembic import command
+
+    from fieldclient.store import db as store_db
+
+    engine = store_db._migration_engine(folder / store_db.DB_NAME)
+    try:
+        with engine.begin() as con:
+            cfg = store_db._alembic_config(str(engine.url))
+            cfg.attributes["connection"] = con
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
 
 
 def requests_session() -> requests.Session:

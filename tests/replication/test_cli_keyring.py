@@ -138,6 +138,7 @@ def test_client_killed_mid_push_loses_and_doubles_nothing(server, secret_service
         uid = w.create_unit({"callsign": "KILL-9", "agency": "sedena", "kind": "infantry"})
         pids = [w.log_position(uid, 21 + i / 10_000, -101) for i in range(1500)]
         # the server commits the first batch, its reply is held: the client is mid-push
+        proxy.only = b"POST /v1/changes"
         proxy.set_mode("stall")
         proc = _cli(env, data, "sync", wait=False)
         with store.session() as s:
@@ -149,6 +150,7 @@ def test_client_killed_mid_push_loses_and_doubles_nothing(server, secret_service
         proc.wait(10)
         proxy.release()
         proxy.set_mode("pass")
+        proxy.only = None
         s2 = _cli(env, data, "sync")
         assert s2.returncode == 0, s2.stderr
         with store.session() as s:

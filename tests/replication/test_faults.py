@@ -66,6 +66,7 @@ def test_push_through_a_faulty_link_recovers_without_loss_or_duplicates(
     c.engine.push_batch = 10  # several batches, so a fault hits in the middle of the queue
     c.engine.close()  # fresh connections see the new mode
     proxy.cut_after = 60
+    proxy.only = b"POST /v1/changes"  # the push (the version check before it passes)
     proxy.set_mode(mode)
     with pytest.raises(Unreachable):
         c.sync()
@@ -73,6 +74,7 @@ def test_push_through_a_faulty_link_recovers_without_loss_or_duplicates(
         pending = s.query(Outbox).filter(Outbox.state.in_(["waiting", "sent"])).count()
     assert pending > 0  # the unanswered batch is still queued, not marked done
     proxy.set_mode("pass")
+    proxy.only = None
     proxy.release()
     c.engine.close()
     _assert_converged_without_duplicates(server, obs, c, uid, pids)
@@ -89,6 +91,7 @@ def test_cut_pull_does_not_move_the_cursor(server, proxy, make_client, short_tim
     assert src.sync().complete
     c.engine.close()
     proxy.cut_after = 2000
+    proxy.only = b"GET /v1/changes"
     proxy.set_mode("cut")
     with pytest.raises(Unreachable):
         c.sync()
@@ -110,7 +113,7 @@ def test_server_killed_between_commit_and_reply(fresh_server, make_client, short
         uid, pids = _queue_work(c, 40)
         killed = []
         proxy.on_reply = lambda: (server.kill(), killed.append(True))
-        proxy.drop_only = b"POST /v1/changes"  # the push's reply (the pull goes on beside it)
+        proxy.only = b"POST /v1/changes"  # the push's reply (the pull goes on beside it)
         proxy.set_mode("drop_reply")
         c.engine.close()
         with pytest.raises(Unreachable):

@@ -49,10 +49,10 @@ def test_rejection_keeps_code_and_params_until_requeued(agencies: Store) -> None
     params = {"agency": "sedena", "entity": "unit"}
     with agencies.transaction() as s:
         outbox.mark_sent(s, [batch[0].seq])
-        tally = outbox.record_results(s, batch, [PushResult(
+        verdicts = outbox.record_results(s, batch, [PushResult(
             change_id=batch[0].change_id, status="rejected", reason="only a commander",
             code="not_owner", params=params)])
-    assert tally["rejected"] == 1
+    assert verdicts.tally["rejected"] == 1
     with agencies.session() as s:
         row = s.get(Outbox, batch[0].seq)
         assert (row.state, row.reason, row.code, row.params) == (
@@ -67,10 +67,11 @@ def test_rejection_keeps_code_and_params_until_requeued(agencies: Store) -> None
         assert outbox.rejection_message(None, None, "only a commander") == "only a commander"
         assert outbox.counts(s).rejected == 1
     with agencies.transaction() as s:
-        assert outbox.requeue(s, batch[0].seq)
+        assert outbox.requeue(s, batch[0].seq) is not None
     with agencies.session() as s:
         row = s.get(Outbox, batch[0].seq)
         assert (row.state, row.reason, row.code, row.params) == ("waiting", None, None, None)
+        assert row.change_id != batch[0].change_id  # the refused id is never sent again
 
 
 def test_a_dismissed_change_is_not_overwritten_by_a_late_answer(agencies: Store) -> None:

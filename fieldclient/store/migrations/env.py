@@ -12,13 +12,15 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=True, transactional_ddl=True)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.begin() as con:
-        context.configure(connection=con, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=con, target_metadata=target_metadata, render_as_batch=True,
+                          transactional_ddl=True)
         with context.begin_transaction():
             context.run_migrations()
 
