@@ -38,19 +38,6 @@ META_OFFSET = "sync_clock_offset_ms"
 _NOTE_STEP_MS = 1000  # a new offset is saved when it moved this much (not at every answer)
 
 
-def apart(ms: float) -> str:
-    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it (the
-    command line's warning and the state badge's tooltip)."""
-    minutes = int(abs(ms) // 60_000)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
-
-
 def skewed(offset_ms: int | None) -> bool:
     return offset_ms is not None and abs(offset_ms) > SKEW_WARN_MS
 

@@ -337,9 +337,9 @@ def migrate(path: Path, key: DataKey) -> None:
 def _private(data: Path, path: Path) -> None:
     """The data folder 0700 and the database 0600 (owner only), whatever the umask; SQLite
     creates the -wal and -shm files with the database file's mode. Files an older
-    version left readable by others are tightened too (POSIX only). An existing
-    database is never opened here: closing a descriptor of it would drop the locks this
-    process holds on it (see _check_file)."""
+    version left readable by others are tightened too (POSIX only). An existing file is
+    only chmod-ed, never opened: closing another descriptor of it would drop this
+    process's SQLite locks on it (see _check_file)."""
     if os.name != "posix":
         return
     os.chmod(data, 0o700)

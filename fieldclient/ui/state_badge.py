@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from fieldclient.core import timefmt
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
-from fieldclient.replication import clock
 from fieldclient.ui import times
 from fieldclient.ui.i18n import Retranslatable
 
@@ -187,7 +187,7 @@ class StateBadge(Retranslatable, QWidget):
         offset = self._status.get("clock_offset_s")
         if not (self.state == "clock_skew" or self._status.get("clock_skew")) or offset is None:
             return ""
-        amount = clock.apart(float(offset) * 1000)
+        amount = timefmt.apart(float(offset) * 1000)
         if offset < 0:
             text = self.tr("This computer's clock is {amount} ahead of the sync server's.")
         else:

@@ -358,8 +358,8 @@ class _Applier:
                              fields.get("visibility"), {}, {}, {}, new=True)
                 b.records[eid] = rec
             scope = eid
-        was = rec.holder
         creates = rec.new and not rec.in_db
+        was = rec.holder
         result = merge_upsert(rec.values, rec.hlcs, fields, ch.base, ch.hlc, exists=not rec.new)
         authors_before = dict(rec.authors)
         rec.values, rec.hlcs = result.values, result.hlcs
