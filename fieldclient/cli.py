@@ -295,6 +295,11 @@ def cmd_demo(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     return EXIT_OK
 
 
+EXPORTED = QT_TRANSLATE_NOOP(
+    "errors", "{n} {what} written to {path}. The file is NOT encrypted (only the database "
+    "is): keep it on this laptop or a protected medium, and delete it when done.")
+
+
 def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.store.export import export, export_to_path
 
@@ -307,7 +312,11 @@ def cmd_export(args: argparse.Namespace, store_opener: StoreOpener) -> int:
                 QT_TRANSLATE_NOOP("errors", "Cannot write {path}: {why}"), field="output", path=args.output,
                 why=exc.strerror or str(exc),
             ) from None
-        print(f"{n} {args.what} written to {args.output}", file=sys.stderr)
+        from fieldclient.core.i18n import translate
+
+        said = translate("errors", EXPORTED, getattr(args, "lang", None) or _env_lang())
+        print(said.format(n=n, what=args.what, path=str(Path(args.output).resolve())),
+              file=sys.stderr)
     else:
         out = sys.stdout
         if hasattr(out, "reconfigure"):

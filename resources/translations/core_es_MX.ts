@@ -157,6 +157,10 @@
         <translation>Ninguna unidad tiene el indicativo {callsign}.</translation>
     </message>
     <message>
+        <source>{n} {what} written to {path}. The file is NOT encrypted (only the database is): keep it on this laptop or a protected medium, and delete it when done.</source>
+        <translation>{n} {what} escritos en {path}. El archivo NO está cifrado (solo la base de datos lo está): consérvelo en esta laptop o en un medio protegido, y bórrelo cuando termine.</translation>
+    </message>
+    <message>
         <source>Cannot write {path}: {why}</source>
         <translation>No se puede escribir {path}: {why}</translation>
     </message>
