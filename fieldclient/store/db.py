@@ -265,6 +265,12 @@ class Store:
         if self.key is not None:
             self.key.wipe()
 
+    @property
+    def closed(self) -> bool:
+        """Closed: its key is gone, and every new connection would fail (a window that
+        outlives its store, after the idle lock, must not read it)."""
+        return self.key is not None and not self.key.present
+
 
 def store_of(s: Session) -> Store:
     """The store a session belongs to."""

@@ -54,6 +54,8 @@ class SiteProfileLabel(QLabel):
         super().changeEvent(event)
 
     def refresh(self) -> None:
+        if getattr(self.store, "closed", False):
+            return  # a window outliving its store (idle lock): it shows nothing more
         current = profile.active(self.store)
         self.setVisible(current is not None)
         if current is None:
