@@ -97,7 +97,7 @@ def run_gui(args: Any) -> int:
 
 def _acknowledge_wipe(data_dir: Path) -> None:
     """A remote wipe the server has not heard of yet (the link failed): told again."""
-    from fieldclient.replication import wipe
+    from fieldclient.ui.sync_controller import remote_wipe as wipe
 
     if (data_dir / wipe.MARKER).exists():
         wipe.retry_ack(data_dir)

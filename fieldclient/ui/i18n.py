@@ -46,8 +46,13 @@ class Retranslatable:
     before the Qt class: `class RosterPanel(Retranslatable, QWidget)`."""
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslateUi()
+        if event.type() == QEvent.Type.LanguageChange \
+                and not getattr(getattr(self, "store", None), "closed", False):
+            # (a widget outliving its store, after the idle lock, relabels nothing)
+            try:
+                self.retranslateUi()
+            except Exception:  # noqa: BLE001 - raised inside Qt's virtual call it would
+                log.exception("relabelling %s failed", type(self).__name__)  # crash the app
         super().changeEvent(event)  # type: ignore[misc]
 
     def retranslateUi(self) -> None:

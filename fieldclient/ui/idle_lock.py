@@ -33,11 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldclient.core.errors import UserFacingError
-from fieldclient.replication import locking, wipe
-from fieldclient.replication.account import Account, current_account
 from fieldclient.store.db import Store
 from fieldclient.ui.errors import error_text
+from fieldclient.ui.sync_controller import SyncEngine, account, locking
+from fieldclient.ui.sync_controller import remote_wipe as wipe
 from fieldclient.ui.tasks import run_task
+
+Account = account.Account
+current_account = account.current_account
 
 log = logging.getLogger(__name__)
 
@@ -225,8 +228,6 @@ class Session(QObject):
     # -- while locked ---------------------------------------------------------------
 
     def _start_background(self, store: Store) -> None:
-        from fieldclient.replication.engine import SyncEngine
-
         self._stop_background.clear()
 
         def loop() -> None:

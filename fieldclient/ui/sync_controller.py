@@ -22,7 +22,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from fieldclient.replication import account
+# the idle lock (ui/idle_lock.py) and start-up (app.py) reach replication through here
+from fieldclient.replication import account, locking  # noqa: F401 - locking re-exported
+from fieldclient.replication import wipe as remote_wipe  # noqa: F401 - re-exported
 from fieldclient.replication.credentials import CredentialStore
 from fieldclient.replication.engine import SyncEngine
 from fieldclient.replication.errors import InsecureKeyring

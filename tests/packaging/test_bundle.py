@@ -28,14 +28,19 @@ def dist(tmp_path_factory: pytest.TempPathFactory, keys: KeySet, trust: Path) ->
 
 
 def test_bundle_self_test_passes_without_python(dist: Dist, tmp_path: Path) -> None:
-    """Proves `enlace --self-test` opens a store, writes and reads records and renders the map
-    from the bundle alone: fresh HOME, `env -i`, and every Python interpreter hidden."""
+    """Proves `enlace --self-test` opens an encrypted store, writes and reads records and
+    renders the map from the bundle alone: fresh HOME, `env -i`, and every Python interpreter
+    hidden."""
     assert namespaces_work(), "unshare -m is needed to hide Python from the bundle"
-    env = clean_env(tmp_path / "home")
+    # no keyring in `env -i`: the store's key is wrapped by a passphrase, as on a relay,
+    # which also proves SQLCipher and Argon2 are in the bundle
+    env = clean_env(tmp_path / "home", ENLACE_STORE_PASSPHRASE="bundle-self-test-phrase")
     res = run_clean([str(dist.bundle / "enlace"), "--self-test"], env)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
     assert "self-test ok" in res.stdout
-    assert (tmp_path / "home" / ".local" / "share" / "enlace" / "enlace.db").exists()
+    data = tmp_path / "home" / ".local" / "share" / "enlace"
+    assert (data / "enlace.key").exists()
+    assert not (data / "enlace.db").read_bytes().startswith(b"SQLite format 3")
 
 
 def test_release_verifies_with_standard_tools_and_itself(dist: Dist, keys: KeySet) -> None:
