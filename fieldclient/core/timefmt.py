@@ -217,3 +217,17 @@ def from_wire(value: datetime | str | None) -> datetime | None:
     if when.tzinfo is None:
         raise ValueError(f"time without an offset: {value!r}")
     return when if when.tzinfo is UTC else when.astimezone(UTC)
+
+
+def clock_gap(ms: float) -> str:
+    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it. To the
+    nearest minute: a measured offset is off by the request's time either way, and three
+    days less half a second is still three days."""
+    minutes = round(abs(ms) / 60_000)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"

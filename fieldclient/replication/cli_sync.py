@@ -34,6 +34,7 @@ from typing import Any
 
 from fieldclient.core.errors import InvalidInput, StoreReadOnly, UserFacingError
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP, env_lang, translate, translate_error
+from fieldclient.core.timefmt import clock_gap
 from fieldclient.replication import account, clock
 from fieldclient.replication.engine import SyncEngine
 from fieldclient.replication.errors import (
@@ -129,19 +130,8 @@ def _clock_warning(offset_ms: int | None) -> None:
         return
     assert offset_ms is not None
     template = CLOCK_AHEAD if offset_ms < 0 else CLOCK_BEHIND
-    _err(translate("errors", template, _lang).format(amount=_duration(abs(offset_ms))))
+    _err(translate("errors", template, _lang).format(amount=clock_gap(offset_ms)))
 
-
-def _duration(ms: int) -> str:
-    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it."""
-    minutes = ms // 60_000
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
 
 
 def read_password(prompt: str = "Password: ") -> str:

@@ -68,6 +68,22 @@
         <translation>No se pudo guardar el cambio ({why}). No se escribió nada; revise el espacio libre en disco y los permisos de la carpeta de datos.</translation>
     </message>
     <message>
+        <source>The disk that holds {path} is full. Enlace shows what it holds but cannot save or sync anything until space is freed. Nothing was lost: free some space and start Enlace again (do not move the database aside).</source>
+        <translation>El disco que contiene {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio e inicie Enlace de nuevo (no aparte la base de datos).</translation>
+    </message>
+    <message>
+        <source>The data folder {path} cannot be written (read-only disk or folder). Enlace shows what it holds but cannot save or sync anything. Nothing was lost: make the folder writable and start Enlace again (do not move the database aside).</source>
+        <translation>No se puede escribir en la carpeta de datos {path} (disco o carpeta de solo lectura). Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada. No se perdió nada: permita escribir en la carpeta e inicie Enlace de nuevo (no aparte la base de datos).</translation>
+    </message>
+    <message>
+        <source>{time} does not exist in this time zone: the clocks jumped forward at that hour. Check the time, or write it with its UTC offset or in UTC (Z).</source>
+        <translation>{time} no existe en esta zona horaria: los relojes se adelantaron a esa hora. Revise la hora, o escríbala con su desfase UTC o en UTC (Z).</translation>
+    </message>
+    <message>
+        <source>{time} happens twice in this time zone: the clocks went back at that hour. Say which: write it with its UTC offset ({first} for the first, {second} for the second) or in UTC (Z).</source>
+        <translation>{time} ocurre dos veces en esta zona horaria: los relojes se atrasaron a esa hora. Indique cuál: escríbala con su desfase UTC ({first} para la primera, {second} para la segunda) o en UTC (Z).</translation>
+    </message>
+    <message>
         <source>“{text}” is not a date-time group; write for example 291730Z NOV 26.</source>
         <translation>“{text}” no es un grupo fecha-hora; escriba por ejemplo 291730Z NOV 26.</translation>
     </message>
