@@ -4,7 +4,8 @@
 - `vocab`: controlled vocabularies with their labels;
 - `fields`, `entity`: kinds of field and the `Entity` definition, from which the
   wire types, validation, labels and required fields are derived;
-- `roster`, `incidents`, `conflicts`: the entity definitions, one module per family;
+- `roster`, `incidents`, `conflicts`, `operations`: the entity definitions, one module
+  per family (`checks`: rules over several fields they share);
 - `envelope`: the change envelope and every request/response body;
 - `codec`: decoding and encoding (msgspec), fast and descriptive paths;
 - `rules`: who may see and write what (server and client);
@@ -16,7 +17,7 @@ It imports neither Qt nor SQL. See docs/protocol.md and docs/architecture.md.
 
 from __future__ import annotations
 
-from sync.protocol import conflicts, envelope, incidents, roster
+from sync.protocol import conflicts, envelope, incidents, operations, roster
 from sync.protocol.entity import ENTITIES, Entity, Field, Writers, entity_label, field_label
 from sync.protocol.envelope import (
     ERR_DEVICE_REVOKED,
@@ -54,9 +55,12 @@ AGENCY = roster.AGENCY
 INCIDENT = incidents.INCIDENT
 INCIDENT_ENTRY = incidents.INCIDENT_ENTRY
 CONFLICT = conflicts.CONFLICT
+OPERATION = operations.OPERATION
+ASSIGNMENT = operations.ASSIGNMENT
+HANDOVER = operations.HANDOVER
 
 __all__ = [
-    "AGENCY", "CONFLICT", "DEFAULT_PULL_LIMIT", "ENTITIES", "ERR_DEVICE_REVOKED",
+    "AGENCY", "ASSIGNMENT", "CONFLICT", "HANDOVER", "OPERATION", "DEFAULT_PULL_LIMIT", "ENTITIES", "ERR_DEVICE_REVOKED",
     "ERR_FORBIDDEN", "ERR_INVALID", "ERR_RATE_LIMITED", "ERR_TOO_LARGE",
     "ERR_UNAUTHENTICATED", "FUTURE_TOLERANCE", "HLC_RE", "INCIDENT", "INCIDENT_ENTRY",
     "MAX_HLC_AHEAD_MS", "MAX_PULL_LIMIT", "MAX_PUSH_CHANGES", "MAX_SHORT", "MAX_TEXT",

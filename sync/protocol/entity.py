@@ -13,7 +13,7 @@ revision that introduced it. From that one definition come:
   record, and the authorisation rules in `sync.protocol.rules`.
 
 Families of entities are declared in their own modules (`roster`, `incidents`,
-`conflicts`) and registered here; `ENTITIES` is the registry.
+`conflicts`, `operations`) and registered here; `ENTITIES` is the registry.
 """
 
 from __future__ import annotations
@@ -68,10 +68,18 @@ class Entity:
     id_kind: Kind = field(default_factory=Ref)
     since: int = 1  # protocol revision that introduced it
     checks: tuple[RecordCheck, ...] = ()  # rules over several fields of a whole record
+    # The visibility of every record of this kind when it has no `visibility` field
+    # (an operation and what belongs to it: "operation", seen by its participants).
+    visibility: str | None = None
+    must_see: tuple[str, ...] = ()  # reference fields naming records the author must see
+    fixed: tuple[str, ...] = ()  # fields set at creation only (an edit may not carry them)
+    # fields naming agencies that must exist (checked where the list of agencies is known)
+    agency_refs: tuple[str, ...] = ()
     fields_type: Any = None  # msgspec Struct of the fields (built by `register`)
     _times: tuple[str, ...] = ()
     _event_times: tuple[str, ...] = ()
     _extras: tuple[tuple[str, Kind], ...] = ()
+    _tuples: tuple[tuple[str, Kind], ...] = ()  # fields decoded with tuples (points)
 
     @property
     def op(self) -> str:
@@ -181,6 +189,9 @@ class Entity:
         for name in self._times:
             if isinstance(out.get(name), str):
                 out[name] = out[name].replace("+00:00", "Z")
+        for name, kind in self._tuples:
+            if out.get(name) is not None:
+                out[name] = kind.wire(out[name])
         return out
 
     # -- derived once ------------------------------------------------------------
@@ -190,6 +201,8 @@ class Entity:
         self._event_times = tuple(
             n for n, f in self.fields.items() if isinstance(f.kind, Time) and f.kind.event)
         self._extras = tuple((n, f.kind) for n, f in self.fields.items() if f.kind.has_extra)
+        self._tuples = tuple((n, f.kind) for n, f in self.fields.items()
+                             if f.kind.form == "polygon")
         spec: list[tuple[Any, ...]] = []
         for name, f in self.fields.items():
             ann: Any = f.kind.annotation
@@ -214,6 +227,9 @@ def register(entity: Entity) -> Entity:
         raise ValueError(f"entity {entity.name!r} defined twice")
     if entity.scope is not None and entity.scope not in entity.fields:
         raise ValueError(f"{entity.name}: scope field {entity.scope!r} is not a field")
+    for name in entity.must_see + entity.fixed + entity.agency_refs:
+        if name not in entity.fields:
+            raise ValueError(f"{entity.name}: {name!r} is not a field")
     entity.build()
     ENTITIES[entity.name] = entity
     return entity

@@ -113,6 +113,8 @@ VISIBILITY = vocab(
     "visibility",
     ("shared", N("vocab", "Shared with all agencies")),
     ("agency", N("vocab", "Own agency only")),
+    # protocol revision 4: the participants of the record's operation (and its owner)
+    ("operation", N("vocab", "Agencies in the operation")),
 )
 
 POSITION_SOURCE = vocab(
@@ -180,4 +182,51 @@ CONFLICT_RESOLUTION = vocab(
     "conflict_resolution",
     ("kept", N("vocab", "Kept the value that stands")),
     ("reapplied", N("vocab", "Re-applied the overwritten value")),
+)
+
+# -- joint operations (protocol revision 4) ------------------------------------------
+
+AUTHORITY = vocab(
+    "authority",
+    ("civil", N("vocab", "Civil authority")),
+    ("military", N("vocab", "Military command")),
+)
+
+LEGAL_BASIS = vocab(
+    "legal_basis",
+    ("coordination_agreement", N("vocab", "Coordination agreement")),
+    ("request_for_support", N("vocab", "Request for support")),
+    ("emergency_declaration", N("vocab", "Emergency declaration")),
+    ("other", N("vocab", "Other legal basis")),
+)
+
+OPERATION_STATUS = vocab(
+    "operation_status",
+    ("planned", N("vocab", "Planned")),
+    ("active", N("vocab", "Active")),
+    ("suspended", N("vocab", "Suspended")),
+    ("closed", N("vocab", "Concluded")),
+)
+
+ASSIGNMENT_ROLE = vocab(
+    "assignment_role",
+    ("cordon", N("vocab", "Cordon")),
+    ("patrol", N("vocab", "Patrol")),
+    ("escort", N("vocab", "Escort")),
+    ("reserve", N("vocab", "Reserve")),
+    ("command_post", N("vocab", "Command post")),
+    ("other", N("vocab", "Other role")),
+)
+
+HANDOVER_KIND = vocab(
+    "handover_kind",
+    ("handover", N("vocab", "Hand-over of command")),
+    ("acknowledgement", N("vocab", "Acknowledgement")),
+)
+
+HANDOVER_SUBJECT = vocab(
+    "handover_subject",
+    ("unit", N("vocab", "Unit")),
+    ("incident", N("vocab", "Incident")),
+    ("scene", N("vocab", "Scene")),
 )
