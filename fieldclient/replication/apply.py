@@ -33,9 +33,12 @@ from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
     Agency,
+    Assignment,
     Conflict,
+    Handover,
     HeldChange,
     Incident,
+    Operation,
     ServerRecord,
     Unit,
     placeholders,
@@ -84,6 +87,7 @@ def _ids_param(ids: Sequence[str]) -> str:
 
 MERGEABLE_MODELS: dict[str, type[Any]] = {
     "agency": Agency, "unit": Unit, "incident": Incident, "conflict": Conflict,
+    "operation": Operation, "assignment": Assignment,
 }
 _COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERGEABLE_MODELS.items()}
 
@@ -226,6 +230,25 @@ def _append_entries(s: Session, group: list[Any], result: ApplyResult) -> None:
         result.changes.add("incident", r[1])
 
 
+def _append_handovers(s: Session, group: list[Any], result: ApplyResult) -> None:
+    """Hand-overs and acknowledgements (a few per operation): through the ORM."""
+    definition = ENTITIES["handover"]
+    times = {n for n, f in definition.fields.items() if isinstance(f.kind, Time)}
+    cursor = s.connection().connection.cursor()
+    try:
+        new = _new_only(cursor, "handover", group)
+    finally:
+        cursor.close()
+    for rid, ch in new:
+        values = {k: from_wire(v) if k in times else v
+                  for k, v in definition.wire_fields(ch.fields).items()}
+        values["recorded_by"] = values.get("recorded_by") or ch.author
+        s.add(Handover(id=rid, hlc=ch.hlc, **values))
+        result.changed += 1
+        result.changes.add("handover", rid)
+        result.changes.add("operation", str(values["operation_id"]))
+
+
 # -- what this version applies, in this order ------------------------------------------
 
 Applier = Callable[[Session, list[Any], ApplyResult], None]
@@ -245,11 +268,14 @@ def _merger(entity: str) -> Applier:
 # kind of record adds its applier here (with its model and migration).
 APPLIERS: dict[str, Applier] = {
     "agency": _merger("agency"),
+    "operation": _merger("operation"),
     "unit": _merger("unit"),
     "incident": _merger("incident"),
+    "assignment": _merger("assignment"),
     "conflict": _merger("conflict"),
     "position": _append_positions,
     "incident_entry": _append_entries,
+    "handover": _append_handovers,
 }
 
 

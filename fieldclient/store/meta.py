@@ -19,6 +19,10 @@ HLC = "hlc_last"  # the clock's high-water mark (a later edit sorts after it)
 HLC_SEEN = "hlc_seen"  # the greatest HLC pulled from the server (what the clock may not go below)
 USER = "username"  # who the local author fields name (kept after sign-out)
 DEMO_LOADED = "demo_loaded_at"  # the demo deployment was loaded here (fieldclient.demo)
+# Site policy (fieldclient/trust/profile.py): a hand-over of command not acknowledged
+# within this many minutes is flagged (store/operations.py); 30 without a profile.
+HANDOVER_ACK_MINUTES = "site_handover_ack_minutes"
+DEFAULT_HANDOVER_ACK_MINUTES = 30
 # The signed-in account (removed at sign-out): whose rules a local edit must pass.
 SIGNED_IN_USER = "sync_username"
 SIGNED_IN_ROLE = "sync_role"

@@ -6,7 +6,8 @@ with `minisign -S` or `packaging/signing.py profile-sign`):
     {"type": "enlace-site-profile", "format": 1, "name": "CP Guadalajara", "serial": 3,
      "server_url": "https://cp-gdl.example:8443", "ca_cert": "-----BEGIN CERTIFICATE-----…",
      "default_agency": "sedena", "device_name_pattern": "GDL-{hostname}",
-     "policies": {"wipe_on_revoke": true, "offline_expiry_hours": 72, "idle_lock_minutes": 10}}
+     "policies": {"wipe_on_revoke": true, "offline_expiry_hours": 72, "idle_lock_minutes": 10,
+                  "handover_ack_minutes": 30}}
 
 The signing key must be a deployment key of the build's root metadata or the one pinned in
 this data folder at first provisioning (`--trust-key`). Provisioning writes where the
@@ -29,6 +30,7 @@ from typing import Any
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.replication import account
 from fieldclient.replication.http import normalise_server_url
+from fieldclient.store import meta
 from fieldclient.store.db import Store
 from fieldclient.trust.minisign import BadSignature, MinisignError, PublicKey, Signature
 from fieldclient.trust.root import Key
@@ -49,11 +51,13 @@ META_DEVICE_PATTERN = "site_device_name_pattern"
 META_OFFLINE_HOURS = "site_offline_expiry_hours"
 META_IDLE_MINUTES = "site_idle_lock_minutes"
 SITE_KEYS = (META_NAME, META_SERIAL, META_SIGNER, META_KEY, META_AGENCY, META_DEVICE_PATTERN,
-             META_OFFLINE_HOURS, META_IDLE_MINUTES, account.META_WIPE_POLICY)
+             META_OFFLINE_HOURS, META_IDLE_MINUTES, account.META_WIPE_POLICY,
+             meta.HANDOVER_ACK_MINUTES)
 
 _TOP = {"type", "format", "name", "serial", "server_url", "ca_cert", "default_agency",
         "device_name_pattern", "policies"}
-_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes"}
+_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes",
+             "handover_ack_minutes"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _PLACEHOLDERS = {"hostname", "user"}
 
@@ -77,6 +81,7 @@ class SiteProfile:
     wipe_on_revoke: bool
     offline_expiry_hours: int
     idle_lock_minutes: int
+    handover_ack_minutes: int = meta.DEFAULT_HANDOVER_ACK_MINUTES
 
 
 def _bad(template: str, **params: Any) -> ProfileRefused:
@@ -123,7 +128,9 @@ def parse(raw: bytes) -> SiteProfile:
         raise _bad(QT_TRANSLATE_NOOP("profile", "wipe_on_revoke must be true or false."))
     hours = _whole(pol.get("offline_expiry_hours", 0), "offline_expiry_hours", 24 * 365)
     minutes = _whole(pol.get("idle_lock_minutes", 0), "idle_lock_minutes", 24 * 60)
-    return SiteProfile(name.strip(), serial, url, ca, agency, pattern, wipe, hours, minutes)
+    ack = _whole(pol.get("handover_ack_minutes", meta.DEFAULT_HANDOVER_ACK_MINUTES),
+                 "handover_ack_minutes", 24 * 60)
+    return SiteProfile(name.strip(), serial, url, ca, agency, pattern, wipe, hours, minutes, ack)
 
 
 def _whole(value: Any, field: str, top: int) -> int:
@@ -257,6 +264,7 @@ def apply(store: Store, prof: SiteProfile, signer: Key, raw: bytes, sig_text: st
         META_OFFLINE_HOURS: str(prof.offline_expiry_hours),
         META_IDLE_MINUTES: str(prof.idle_lock_minutes),
         account.META_WIPE_POLICY: "1" if prof.wipe_on_revoke else "0",
+        meta.HANDOVER_ACK_MINUTES: str(prof.handover_ack_minutes),
     }
     with store.transaction() as s:
         for key, value in values.items():
