@@ -261,6 +261,11 @@ def _merger(entity: str) -> Applier:
             s.flush()  # the new unit rows must exist for the SQL below
             for uid in latest.from_tracks(s, created):
                 result.changes.add("unit", uid)
+        if entity == "assignment":  # the unit's operational chain changed: views refresh it
+            for aid in result.changes.get("assignment"):
+                row = s.get(Assignment, aid)
+                if row is not None and row.unit_id:
+                    result.changes.add("unit", row.unit_id)
     return apply
 
 

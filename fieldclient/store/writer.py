@@ -278,13 +278,20 @@ class LocalWriter:
             record = model(id=rid, field_hlcs={})
             self._edit(s, entity, record, clean)
             s.add(record)  # after its fields are set: the HLC write autoflushes the session
-        self._publish(name, rid)
+        also = (("unit", clean["unit_id"]),) if name == "assignment" else ()
+        self._publish(name, rid, *also)  # an assignment changes its unit's chain
         return rid
 
     def update_record(self, name: str, record_id: str, changes: Mapping[str, Any],
                       seen: Mapping[str, str] | None = None) -> list[str]:
         """Edit fields of a mergeable record (`seen` as for `update_unit`)."""
-        return self._update(ENTITIES[name], SYNCED_MODELS[name], record_id, changes, seen)
+        changed = self._update(ENTITIES[name], SYNCED_MODELS[name], record_id, changes, seen)
+        if changed and name == "assignment":  # its unit's operational chain changed
+            with self.store.session() as s:
+                unit_id = getattr(s.get(SYNCED_MODELS[name], record_id), "unit_id", None)
+            if unit_id:
+                self._publish("unit", unit_id)
+        return changed
 
     def hand_over(self, fields: Mapping[str, Any], handover_id: str | None = None) -> str:
         """Record a hand-over of command, or (kind "acknowledgement") its acknowledgement by

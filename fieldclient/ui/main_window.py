@@ -40,6 +40,7 @@ from fieldclient.ui.i18n import Retranslatable, Translations
 from fieldclient.ui.incident_dialog import IncidentDialog
 from fieldclient.ui.incident_panel import IncidentPanel
 from fieldclient.ui.menus import MainMenuBar
+from fieldclient.ui.operation_selector import OperationSelector
 from fieldclient.ui.position_dialog import PositionDialog
 from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
@@ -58,6 +59,7 @@ from fieldclient.ui.toolbar import MainToolBar
 from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
+from fieldclient.ui.window_operations import OperationActions
 from fieldclient.ui.window_settings import ViewSettings
 from fieldclient.ui.window_sync import SyncActions
 
@@ -80,7 +82,7 @@ def _map_view_class() -> type[MapView]:
     return widget.MapView
 
 
-class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
+class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QMainWindow):
     rosterReady = Signal()  # first roster load finished (benchmarks, self-test)
     mapInstalled = Signal()  # the map widget took its place (it then loads its page)
 
@@ -113,6 +115,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self._incident_from_map: str | None = None
         self._signed_in = False
         self._collapsed: list[QDockWidget] = []  # panels "Map only" hid
+        self._operation = ""  # the joint operation the views are narrowed to ("": all)
 
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
@@ -154,6 +157,18 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
 
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self, times.style())
         self.addToolBar(self.toolbar)
+        self.operation_selector = OperationSelector(self)
+        self._operation_action = self.toolbar.add_operation_selector(self.operation_selector)
+        self._operation_action.setVisible(False)  # until this laptop knows an operation
+        # a burst of changes costs one read; overdue hand-overs age with the clock
+        self._operations_timer = QTimer(self)
+        self._operations_timer.setSingleShot(True)
+        self._operations_timer.setInterval(300)
+        self._operations_timer.timeout.connect(self.refresh_operations)
+        self._operations_clock = QTimer(self)
+        self._operations_clock.setInterval(60_000)
+        self._operations_clock.timeout.connect(self.refresh_operations)
+        self._operations_clock.start()
         self.menus = MainMenuBar(self.docks(), self)
         self.menus.set_time_style(times.style())
         self.setMenuBar(self.menus)
@@ -180,6 +195,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         else:
             self.centre.setCurrentWidget(self.welcome)
         self.incidents.reload()
+        self.refresh_operations()
         self._refresh_waiting()
         site_profile.install(self)  # provisioning on first run; active profile in status bar
 
@@ -254,7 +270,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         m.incidentSelected.connect(self._incident_clicked_on_map)
         m.set_coord_format(self.coord_format)
         m.set_night_mode(self.theme.night)
-        m.set_unit_filter(*self.roster.filters())
+        self.apply_map_filter()
         view = self.settings.value("map/view")
         if view:
             try:
@@ -278,6 +294,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         tb.languageChosen.connect(self.set_language)
         tb.act_night.toggled.connect(self.set_night_mode)
         tb.act_large.toggled.connect(self.set_large_targets)
+        self.operation_selector.operationChosen.connect(self.choose_operation)
         mb.act_sign_in.triggered.connect(self.sign_in)
         mb.act_sign_out.triggered.connect(lambda: self.sign_out())
         mb.act_quit.triggered.connect(self.close)
@@ -377,6 +394,8 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
             self.model.reload_units(units)
         self.track.on_changes(changes)
         self.incidents.on_changes(changes)
+        if self.operations_changed(changes):
+            self._operations_timer.start()
         self._waiting_timer.start()
 
     def _after_roster_update(self) -> None:
@@ -410,8 +429,10 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
             self.map.pan_to(where[0], where[1], min_zoom=INCIDENT_ZOOM)
 
     def _on_roster_filters(self, agency: str, status: str, kind: str) -> None:
-        if self.map is not None:
-            self.map.set_unit_filter(agency, kind, status)
+        self.apply_map_filter()
+
+    def show_operation_selector(self, shown: bool) -> None:
+        self._operation_action.setVisible(shown)
 
     def _find(self) -> None:
         self.show_panel(self.roster_dock)

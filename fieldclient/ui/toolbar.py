@@ -97,6 +97,10 @@ class MainToolBar(Retranslatable, QToolBar):
         self.set_theme(self._theme)
         self.retranslateUi()
 
+    def add_operation_selector(self, selector: QWidget) -> QAction:
+        """Place the operation selector after sync and sign-in (its action hides it)."""
+        return self.insertWidget(self._title_actions[0], selector)
+
     def set_coord_format(self, fmt: str) -> None:
         """Show `fmt` as chosen (no signal: the caller already knows)."""
         _choose(self.coord_combo, fmt)
