@@ -137,6 +137,14 @@
         <translation>No se encontró la unidad.</translation>
     </message>
     <message>
+        <source>Operation not found.</source>
+        <translation>No se encontró el operativo.</translation>
+    </message>
+    <message>
+        <source>Assignment not found.</source>
+        <translation>No se encontró la asignación.</translation>
+    </message>
+    <message>
         <source>A unit cannot be placed under itself or its own subordinate.</source>
         <translation>Una unidad no puede quedar bajo sí misma ni bajo una de sus subordinadas.</translation>
     </message>
@@ -153,8 +161,44 @@
         <translation>La entrada a enmendar no pertenece a este incidente.</translation>
     </message>
     <message>
+        <source>A record with this id already exists.</source>
+        <translation>Ya existe un registro con este identificador.</translation>
+    </message>
+    <message>
         <source>Conflict not found.</source>
         <translation>No se encontró el conflicto.</translation>
+    </message>
+    <message>
+        <source>No operation has the code {code}.</source>
+        <translation>Ningún operativo tiene la clave {code}.</translation>
+    </message>
+    <message>
+        <source>Several operations have the code {code}; give the id of one: {ids}.</source>
+        <translation>Varios operativos tienen la clave {code}; indique el identificador de uno: {ids}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {why}</source>
+        <translation>No se puede leer {path}: {why}</translation>
+    </message>
+    <message>
+        <source>The area is not GeoJSON ({why}).</source>
+        <translation>El área no es GeoJSON ({why}).</translation>
+    </message>
+    <message>
+        <source>The area must be one GeoJSON Polygon (got {kind}).</source>
+        <translation>El área debe ser un solo polígono GeoJSON (se recibió {kind}).</translation>
+    </message>
+    <message>
+        <source>Nothing to change: give at least one field, e.g. --status active.</source>
+        <translation>Nada que cambiar: indique al menos un campo, por ejemplo --status active.</translation>
+    </message>
+    <message>
+        <source>Say which operation: --operation CODE.</source>
+        <translation>Indique el operativo: --operation CLAVE.</translation>
+    </message>
+    <message>
+        <source>No hand-over has the id {id}.</source>
+        <translation>Ninguna entrega de mando tiene el identificador {id}.</translation>
     </message>
 </context>
 </TS>

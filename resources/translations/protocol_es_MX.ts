@@ -16,6 +16,18 @@
         <translation>Anotación de bitácora</translation>
     </message>
     <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
+        <source>Assignment</source>
+        <translation>Asignación</translation>
+    </message>
+    <message>
+        <source>Hand-over of command</source>
+        <translation>Entrega de mando</translation>
+    </message>
+    <message>
         <source>Agency</source>
         <translation>Dependencia</translation>
     </message>
@@ -119,6 +131,10 @@
         <translation>Motivo de la anulación</translation>
     </message>
     <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
         <source>Incident</source>
         <translation>Incidente</translation>
     </message>
@@ -147,8 +163,104 @@
         <translation>Autor</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>Clave</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Lead agency</source>
+        <translation>Dependencia coordinadora</translation>
+    </message>
+    <message>
+        <source>Participating agencies</source>
+        <translation>Dependencias participantes</translation>
+    </message>
+    <message>
+        <source>Authority</source>
+        <translation>Autoridad</translation>
+    </message>
+    <message>
+        <source>Legal basis</source>
+        <translation>Fundamento legal</translation>
+    </message>
+    <message>
+        <source>Legal reference</source>
+        <translation>Referencia del fundamento</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Área</translation>
+    </message>
+    <message>
+        <source>Starts at</source>
+        <translation>Inicia</translation>
+    </message>
+    <message>
+        <source>Ends at</source>
+        <translation>Termina</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Instrucciones</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Función</translation>
+    </message>
+    <message>
+        <source>Commanding agency</source>
+        <translation>Dependencia al mando</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Hasta</translation>
+    </message>
+    <message>
+        <source>Handed over</source>
+        <translation>Se entrega</translation>
+    </message>
+    <message>
+        <source>Scene</source>
+        <translation>Escena</translation>
+    </message>
+    <message>
+        <source>From agency</source>
+        <translation>Dependencia que entrega</translation>
+    </message>
+    <message>
+        <source>From (person)</source>
+        <translation>Entrega (persona)</translation>
+    </message>
+    <message>
+        <source>To agency</source>
+        <translation>Dependencia que recibe</translation>
+    </message>
+    <message>
+        <source>To (person)</source>
+        <translation>Recibe (persona)</translation>
+    </message>
+    <message>
+        <source>Acknowledges</source>
+        <translation>Acusa recibo de</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Registrado por</translation>
     </message>
     <message>
         <source>Callsign</source>
@@ -302,6 +414,30 @@
         <translation>Los registros de tipo «{entity}» no tienen el campo «{name}».</translation>
     </message>
     <message>
+        <source>{field} must be a polygon: a list of rings, each a list of [longitude, latitude] points.</source>
+        <translation>{field} debe ser un polígono: una lista de anillos, cada uno una lista de puntos [longitud, latitud].</translation>
+    </message>
+    <message>
+        <source>{field} has too many points (at most {max} in all).</source>
+        <translation>{field} tiene demasiados puntos (como máximo {max} en total).</translation>
+    </message>
+    <message>
+        <source>{field}: ring {ring} has fewer than 4 points (a closed ring needs 4).</source>
+        <translation>{field}: el anillo {ring} tiene menos de 4 puntos (un anillo cerrado necesita 4).</translation>
+    </message>
+    <message>
+        <source>{field}: ring {ring} does not end at its first point.</source>
+        <translation>{field}: el anillo {ring} no termina en su primer punto.</translation>
+    </message>
+    <message>
+        <source>{field} is not a valid polygon: its boundary crosses itself near latitude {lat}, longitude {lon}.</source>
+        <translation>{field} no es un polígono válido: su contorno se cruza consigo mismo cerca de latitud {lat}, longitud {lon}.</translation>
+    </message>
+    <message>
+        <source>{field} is not a valid polygon ({reason}).</source>
+        <translation>{field} no es un polígono válido ({reason}).</translation>
+    </message>
+    <message>
         <source>Give both {field} and {other}, or neither.</source>
         <translation>Indique «{field}» y «{other}», o ninguno de los dos.</translation>
     </message>
@@ -328,6 +464,34 @@
     <message>
         <source>A new {entity} needs: {fields}.</source>
         <translation>Un registro nuevo de tipo «{entity}» requiere: {fields}.</translation>
+    </message>
+    <message>
+        <source>{field} is before {other}.</source>
+        <translation>{field} es anterior a {other}.</translation>
+    </message>
+    <message>
+        <source>Choose the operation whose agencies may see this record.</source>
+        <translation>Elija el operativo cuyas dependencias pueden ver este registro.</translation>
+    </message>
+    <message>
+        <source>Choose the {field} handed over.</source>
+        <translation>Indique qué se entrega: {field}.</translation>
+    </message>
+    <message>
+        <source>{field} does not fit a hand-over of this kind; leave it empty.</source>
+        <translation>{field} no corresponde a una entrega de este tipo; déjelo vacío.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement must name the hand-over it acknowledges.</source>
+        <translation>Un acuse de recibo debe indicar la entrega de mando que reconoce.</translation>
+    </message>
+    <message>
+        <source>Only an acknowledgement names another hand-over.</source>
+        <translation>Solo un acuse de recibo indica otra entrega de mando.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement carries no {field}: that is the hand-over&apos;s.</source>
+        <translation>Un acuse de recibo no lleva {field}: eso corresponde a la entrega de mando.</translation>
     </message>
     <message>
         <source>The change is malformed: {detail}</source>
@@ -400,6 +564,34 @@
     <message>
         <source>Only a conflict&apos;s status and resolution may be changed.</source>
         <translation>De un conflicto solo se pueden cambiar el estado y la resolución.</translation>
+    </message>
+    <message>
+        <source>{field}: “{value}” is not an agency of this deployment.</source>
+        <translation>{field}: «{value}» no es una dependencia de este despliegue.</translation>
+    </message>
+    <message>
+        <source>{field}: {agency} does not take part in this operation.</source>
+        <translation>{field}: {agency} no participa en este operativo.</translation>
+    </message>
+    <message>
+        <source>Only a commander of the lead agency ({lead}) or of the unit&apos;s own agency ({agency}) may assign this unit.</source>
+        <translation>Solo un comandante de la dependencia coordinadora ({lead}) o de la dependencia de la unidad ({agency}) puede asignar esta unidad.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be changed once set; make a new {entity} instead.</source>
+        <translation>{field} no se puede cambiar una vez fijado; cree un registro nuevo ({entity}).</translation>
+    </message>
+    <message>
+        <source>Only the agency handing over ({agency}) records a hand-over.</source>
+        <translation>Solo la dependencia que entrega ({agency}) registra una entrega de mando.</translation>
+    </message>
+    <message>
+        <source>Only {agency}, which receives this hand-over, may acknowledge it.</source>
+        <translation>Solo {agency}, que recibe esta entrega de mando, puede acusar recibo.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement must answer a hand-over of the same operation.</source>
+        <translation>Un acuse de recibo debe responder a una entrega de mando del mismo operativo.</translation>
     </message>
 </context>
 <context>
@@ -585,6 +777,10 @@
         <translation>Solo la propia dependencia</translation>
     </message>
     <message>
+        <source>Agencies in the operation</source>
+        <translation>Dependencias del operativo</translation>
+    </message>
+    <message>
         <source>GPS</source>
         <translation>GPS</translation>
     </message>
@@ -731,6 +927,86 @@
     <message>
         <source>Re-applied the overwritten value</source>
         <translation>Se volvió a aplicar el valor sobrescrito</translation>
+    </message>
+    <message>
+        <source>Civil authority</source>
+        <translation>Autoridad civil</translation>
+    </message>
+    <message>
+        <source>Military command</source>
+        <translation>Mando militar</translation>
+    </message>
+    <message>
+        <source>Coordination agreement</source>
+        <translation>Convenio de coordinación</translation>
+    </message>
+    <message>
+        <source>Request for support</source>
+        <translation>Solicitud de apoyo</translation>
+    </message>
+    <message>
+        <source>Emergency declaration</source>
+        <translation>Declaratoria de emergencia</translation>
+    </message>
+    <message>
+        <source>Other legal basis</source>
+        <translation>Otro fundamento</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Planeado</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Suspendido</translation>
+    </message>
+    <message>
+        <source>Concluded</source>
+        <translation>Concluido</translation>
+    </message>
+    <message>
+        <source>Cordon</source>
+        <translation>Cerco</translation>
+    </message>
+    <message>
+        <source>Patrol</source>
+        <translation>Patrullaje</translation>
+    </message>
+    <message>
+        <source>Escort</source>
+        <translation>Escolta</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>Reserva</translation>
+    </message>
+    <message>
+        <source>Other role</source>
+        <translation>Otra función</translation>
+    </message>
+    <message>
+        <source>Hand-over of command</source>
+        <translation>Entrega de mando</translation>
+    </message>
+    <message>
+        <source>Acknowledgement</source>
+        <translation>Acuse de recibo</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Scene</source>
+        <translation>Escena</translation>
     </message>
 </context>
 </TS>

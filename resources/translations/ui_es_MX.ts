@@ -446,6 +446,17 @@
     </message>
 </context>
 <context>
+    <name>OperationSelector</name>
+    <message>
+        <source>All operations</source>
+        <translation>Todos los operativos</translation>
+    </message>
+    <message>
+        <source>Show only the units, incidents and map of one joint operation</source>
+        <translation>Mostrar solo las unidades, los incidentes y el mapa de un operativo conjunto</translation>
+    </message>
+</context>
+<context>
     <name>PositionDialog</name>
     <message>
         <source>Log position</source>
@@ -495,6 +506,14 @@
 <context>
     <name>RosterModel</name>
     <message>
+        <source>Command of this unit was handed over and the receiving agency has not acknowledged it in time.</source>
+        <translation>Se entregó el mando de esta unidad y la dependencia que lo recibe no ha acusado recibo a tiempo.</translation>
+    </message>
+    <message>
+        <source>{operation}: {role}, commanded by {agency}</source>
+        <translation>{operation}: {role}, al mando de {agency}</translation>
+    </message>
+    <message>
         <source>No position report for more than {n} minutes</source>
         <translation>Sin reporte de posición desde hace más de {n} minutos</translation>
     </message>
@@ -521,6 +540,10 @@
     <message>
         <source>Age</source>
         <translation>Antigüedad</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
     </message>
 </context>
 <context>
@@ -616,6 +639,14 @@
     <message>
         <source>top level</source>
         <translation>nivel superior</translation>
+    </message>
+    <message>
+        <source>In {operation} ({role}), commanded by {agency}</source>
+        <translation>En {operation} ({role}), al mando de {agency}</translation>
+    </message>
+    <message>
+        <source>Hand-over of command not acknowledged in time.</source>
+        <translation>Entrega de mando sin acuse de recibo a tiempo.</translation>
     </message>
 </context>
 <context>
