@@ -158,8 +158,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self, times.style())
         self.addToolBar(self.toolbar)
         self.operation_selector = OperationSelector(self)
-        self._operation_action = self.toolbar.add_operation_selector(self.operation_selector)
-        self._operation_action.setVisible(False)  # until this laptop knows an operation
+        self.toolbar.add_operation_selector(self.operation_selector)  # shown once there are some
         # a burst of changes costs one read; overdue hand-overs age with the clock
         self._operations_timer = QTimer(self)
         self._operations_timer.setSingleShot(True)
@@ -432,7 +431,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self.apply_map_filter()
 
     def show_operation_selector(self, shown: bool) -> None:
-        self._operation_action.setVisible(shown)
+        self.toolbar.show_operation_selector(shown)
 
     def _find(self) -> None:
         self.show_panel(self.roster_dock)

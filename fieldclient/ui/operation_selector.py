@@ -4,7 +4,7 @@ narrows the roster, the map and the incident log to what that operation covers
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from fieldclient.core.bidi import isolate
@@ -18,7 +18,6 @@ class OperationSelector(Retranslatable, QComboBox):
         super().__init__(parent)
         self.setObjectName("operationSelector")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setMaximumWidth(260)
         self._operations: list[tuple[str, str, str]] = []  # (id, code, name)
         self.addItem("", "")
         self.currentIndexChanged.connect(lambda _i: self.operationChosen.emit(self.chosen()))
@@ -37,8 +36,10 @@ class OperationSelector(Retranslatable, QComboBox):
         self.blockSignals(True)
         while self.count() > 1:
             self.removeItem(1)
-        for op_id, code, name in operations:
-            self.addItem(isolate(f"{code} — {name}"), op_id)
+        for op_id, code, name in operations:  # the code: the toolbar has little room
+            self.addItem(isolate(code), op_id)
+            self.setItemData(self.count() - 1, isolate(f"{code} — {name}"),
+                             Qt.ItemDataRole.ToolTipRole)
         at = self.findData(was) if was else 0
         self.setCurrentIndex(max(at, 0))
         self.blockSignals(False)

@@ -929,14 +929,6 @@
         <translation>Se volvió a aplicar el valor sobrescrito</translation>
     </message>
     <message>
-        <source>Civil authority</source>
-        <translation>Autoridad civil</translation>
-    </message>
-    <message>
-        <source>Military command</source>
-        <translation>Mando militar</translation>
-    </message>
-    <message>
         <source>Coordination agreement</source>
         <translation>Convenio de coordinación</translation>
     </message>
@@ -949,10 +941,6 @@
         <translation>Declaratoria de emergencia</translation>
     </message>
     <message>
-        <source>Other legal basis</source>
-        <translation>Otro fundamento</translation>
-    </message>
-    <message>
         <source>Planned</source>
         <translation>Planeado</translation>
     </message>
@@ -963,10 +951,6 @@
     <message>
         <source>Suspended</source>
         <translation>Suspendido</translation>
-    </message>
-    <message>
-        <source>Concluded</source>
-        <translation>Concluido</translation>
     </message>
     <message>
         <source>Cordon</source>
@@ -983,10 +967,6 @@
     <message>
         <source>Reserve</source>
         <translation>Reserva</translation>
-    </message>
-    <message>
-        <source>Other role</source>
-        <translation>Otra función</translation>
     </message>
     <message>
         <source>Hand-over of command</source>

@@ -186,10 +186,12 @@ CONFLICT_RESOLUTION = vocab(
 
 # -- joint operations (protocol revision 4) ------------------------------------------
 
+# A value that is in several vocabularies reads the same in each (civil, military,
+# closed, other): one word per value in both languages (tests/ui/test_labels.py).
 AUTHORITY = vocab(
     "authority",
-    ("civil", N("vocab", "Civil authority")),
-    ("military", N("vocab", "Military command")),
+    ("civil", N("vocab", "Civil")),
+    ("military", N("vocab", "Military")),
 )
 
 LEGAL_BASIS = vocab(
@@ -197,7 +199,7 @@ LEGAL_BASIS = vocab(
     ("coordination_agreement", N("vocab", "Coordination agreement")),
     ("request_for_support", N("vocab", "Request for support")),
     ("emergency_declaration", N("vocab", "Emergency declaration")),
-    ("other", N("vocab", "Other legal basis")),
+    ("other", N("vocab", "Other")),
 )
 
 OPERATION_STATUS = vocab(
@@ -205,7 +207,7 @@ OPERATION_STATUS = vocab(
     ("planned", N("vocab", "Planned")),
     ("active", N("vocab", "Active")),
     ("suspended", N("vocab", "Suspended")),
-    ("closed", N("vocab", "Concluded")),
+    ("closed", N("vocab", "Closed")),
 )
 
 ASSIGNMENT_ROLE = vocab(
@@ -215,7 +217,7 @@ ASSIGNMENT_ROLE = vocab(
     ("escort", N("vocab", "Escort")),
     ("reserve", N("vocab", "Reserve")),
     ("command_post", N("vocab", "Command post")),
-    ("other", N("vocab", "Other role")),
+    ("other", N("vocab", "Other")),
 )
 
 HANDOVER_KIND = vocab(
