@@ -4,8 +4,9 @@
 # shared libraries QtWebEngine loads, PostgreSQL server binaries for the
 # multi-server tests, Node/npm to fetch the pinned web assets, for the release
 # bundle (packaging/): minisign (installers' signature check), binutils (strip),
-# desktop-file-utils (checks the .deb's menu entry), and GEOS for the shapely
-# that rio-mbtiles (a test tool for map packages) pins.
+# desktop-file-utils (checks the .deb's menu entry), GEOS for the shapely that
+# rio-mbtiles (a test tool for map packages) pins, and HAProxy, the load balancer the
+# load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers.
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 PKGS=(
@@ -15,6 +16,7 @@ PKGS=(
   libxcb-cursor0 fonts-dejavu-core
   postgresql-15 npm libgeos-c1v5
   minisign binutils desktop-file-utils
+  haproxy
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -32,9 +32,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from fieldclient.core import timefmt
 from fieldclient.core.errors import InvalidInput, StoreReadOnly, UserFacingError
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP, env_lang, translate, translate_error
-from fieldclient.core.timefmt import clock_gap
 from fieldclient.replication import account, clock
 from fieldclient.replication.engine import SyncEngine
 from fieldclient.replication.errors import (
@@ -130,8 +130,7 @@ def _clock_warning(offset_ms: int | None) -> None:
         return
     assert offset_ms is not None
     template = CLOCK_AHEAD if offset_ms < 0 else CLOCK_BEHIND
-    _err(translate("errors", template, _lang).format(amount=clock_gap(offset_ms)))
-
+    _err(translate("errors", template, _lang).format(amount=timefmt.apart(offset_ms)))
 
 
 def read_password(prompt: str = "Password: ") -> str:

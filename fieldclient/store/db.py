@@ -289,16 +289,36 @@ def migrate(path: Path) -> None:
         engine.dispose()
 
 
+def _private(data: Path, path: Path) -> None:
+    """The data folder 0700 and the database 0600 (owner only), whatever the umask; SQLite
+    creates the -wal and -shm files with the database file's mode. Files an older
+    version left readable by others are tightened too (POSIX only). An existing file is
+    only chmod-ed, never opened: closing another descriptor of it would drop this
+    process's SQLite locks on it (see _check_file)."""
+    if os.name != "posix":
+        return
+    os.chmod(data, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if f.exists():
+            os.chmod(f, 0o600)
+
+
 def open_store(data_dir: Path | str | None = None) -> Store:
     """The store of a data folder (see the module docstring for what is refused)."""
     data = Path(data_dir) if data_dir else default_data_dir()
-    try:
-        data.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
     path = data / DB_NAME
     try:
+        data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
+    try:
         _check_file(path)
+        try:
+            _private(data, path)
+        except OSError as exc:
+            raise disk.Trouble(str(exc)) from exc
         return _open_writable(data, path)
     except (disk.Trouble, DBAPIError, sqlite3.OperationalError) as exc:
         trouble: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc

@@ -208,11 +208,12 @@ class ConflictsPanel(Retranslatable, QWidget):
                 self._value(r, r["loser_value"]), r["loser_by"] or "",
                 times.when(r["loser_at"]),
             ]
+            cells = [isolate(c) for c in cells]  # record text isolated (core.bidi)
             tips = list(cells)
             tips[4], tips[7] = times.other(r["winner_at"]), times.other(r["loser_at"])
-            for col, text in enumerate(map(isolate, cells)):  # isolated (core.bidi)
+            for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(isolate(tips[col]))  # names and values may be longer than the column
+                item.setToolTip(tips[col])  # names and values may be longer than the column
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
                 if r["status"] != "open":
                     item.setForeground(Qt.GlobalColor.gray)

@@ -1,9 +1,6 @@
 """The status bar: the sync state badge (state, changes not confirmed, rejected, open
-conflicts, changes kept for an update, last successful sync; see state_badge.py) and the
-coordinates under the mouse on the map.
-
-The counts are those of `fieldclient.store.outbox.counts` (the Sync and Conflicts tabs
-and `status --json` show the same numbers)."""
+conflicts, last successful sync; see state_badge.py) and the coordinates under the
+mouse on the map."""
 
 from __future__ import annotations
 
@@ -33,10 +30,6 @@ class StatusBar(QStatusBar):
     def set_sync_status(self, status: dict[str, Any]) -> None:
         """A status report of the sync controller (see SyncController.statusChanged)."""
         self.badge.set_status(status)
-
-    def set_counts(self, counts: Any) -> None:
-        """The outbox's counts (`store.outbox.Counts`), read after a local change."""
-        self.badge.set_counts(counts.pending, counts.rejected, counts.conflicts, counts.held)
 
     def show_cursor(self, lat: float, lon: float, fmt: str) -> None:
         self.cursor_label.setText(geo.format_latlon(round(lat, 5), round(lon, 5), fmt))

@@ -50,7 +50,8 @@ class SyncActions:
 
         def done(counts: Any, error: BaseException | None) -> None:
             if error is None:
-                self.status.set_counts(counts)
+                self.status.badge.set_counts(counts.pending, counts.rejected, counts.conflicts,
+                                              counts.held)
 
         run_task(fetch, done)
 

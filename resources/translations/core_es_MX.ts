@@ -69,11 +69,11 @@
     </message>
     <message>
         <source>The disk that holds {path} is full. Enlace shows what it holds but cannot save or sync anything until space is freed. Nothing was lost: free some space and start Enlace again (do not move the database aside).</source>
-        <translation>El disco que contiene {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio e inicie Enlace de nuevo (no aparte la base de datos).</translation>
+        <translation>El disco que contiene {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
     </message>
     <message>
         <source>The data folder {path} cannot be written (read-only disk or folder). Enlace shows what it holds but cannot save or sync anything. Nothing was lost: make the folder writable and start Enlace again (do not move the database aside).</source>
-        <translation>No se puede escribir en la carpeta de datos {path} (disco o carpeta de solo lectura). Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada. No se perdió nada: permita escribir en la carpeta e inicie Enlace de nuevo (no aparte la base de datos).</translation>
+        <translation>No se puede escribir en la carpeta de datos {path} (disco o carpeta de solo lectura). Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada. No se perdió nada: permita la escritura en la carpeta y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
     </message>
     <message>
         <source>{time} does not exist in this time zone: the clocks jumped forward at that hour. Check the time, or write it with its UTC offset or in UTC (Z).</source>

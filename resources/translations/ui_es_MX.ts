@@ -20,7 +20,7 @@
     <name>FormDialog</name>
     <message>
         <source>Which time?</source>
-        <translation>¿Qué hora?</translation>
+        <translation>¿Cuál hora?</translation>
     </message>
     <message>
         <source>{time} happened twice: the clocks went back at that hour. Which one do you mean?</source>
@@ -747,14 +747,6 @@
         <translation>Esperando la primera respuesta del servidor.</translation>
     </message>
     <message>
-        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
-        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
-        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
-    </message>
-    <message>
         <source>Server: {server}</source>
         <translation>Servidor: {server}</translation>
     </message>
@@ -802,13 +794,13 @@
     <message numerus="yes">
         <source>⏸ %n kept for an update</source>
         <translation>
-            <numerusform>⏸ %n en espera de actualización</numerusform>
-            <numerusform>⏸ %n en espera de actualización</numerusform>
+            <numerusform>⏸ %n retenido hasta actualizar</numerusform>
+            <numerusform>⏸ %n retenidos hasta actualizar</numerusform>
         </translation>
     </message>
     <message>
-        <source>Changes from the server this version cannot apply yet; they are kept and applied after Enlace is updated. Click to open the Sync panel.</source>
-        <translation>Cambios del servidor que esta versión aún no puede aplicar; se conservan y se aplican al actualizar Enlace. Haga clic para abrir el panel Sincronización.</translation>
+        <source>Changes from the server this version of Enlace cannot show yet; they are kept and applied once Enlace is updated. Click to open the Sync panel.</source>
+        <translation>Cambios del servidor que esta versión de Enlace aún no puede mostrar; se conservan y se aplican cuando Enlace se actualice. Haga clic para abrir el panel Sincronización.</translation>
     </message>
     <message>
         <source>Last sync: {when}</source>
@@ -817,6 +809,18 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>Changes refused because of the clock are sent again by themselves once it is right.</source>
+        <translation>Los cambios rechazados por el reloj se vuelven a enviar solos cuando la hora es correcta.</translation>
     </message>
 </context>
 <context>

@@ -36,16 +36,18 @@ def count_appends(conn: Connection, scope: str) -> int:
 
 
 def make_row(seq: int, change_id: str, entity: str, entity_id: str, scope: str | None,
-             doc: bytes) -> Row:
-    """A log row around a document from `codec.pulled_doc` or `codec.change_doc`."""
-    return (seq, change_id, entity, entity_id, ENTITIES[entity].op, scope, doc.decode())
+             doc: bytes, creates: bool = False) -> Row:
+    """A log row around a document from `codec.pulled_doc` or `codec.change_doc`;
+    `creates`: the change that creates a mergeable record (op 'create', see db.CREATES)."""
+    op = "create" if creates else ENTITIES[entity].op
+    return (seq, change_id, entity, entity_id, op, scope, doc.decode())
 
 
 def server_row(seq: int, change_id: str, entity: str, entity_id: str, fields: Mapping[str, Any],
-               hlc: str, scope: str | None, tail: bytes) -> Row:
+               hlc: str, scope: str | None, tail: bytes, creates: bool = False) -> Row:
     """The row of a change the server makes itself (conflicts, reveals, agencies)."""
     doc = codec.change_doc(entity, change_id, entity_id, dict(fields), {}, hlc, seq, tail)
-    return make_row(seq, change_id, entity, entity_id, scope, doc)
+    return make_row(seq, change_id, entity, entity_id, scope, doc, creates)
 
 
 def marker_row(seq: int, change_id: str, op: str, entity: str, record_id: str,

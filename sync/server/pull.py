@@ -38,6 +38,14 @@ class Page:
     count: int
     next: int
     more: bool
+    gzipped: bytes | None = None  # the body compressed, once, for every pull it serves
+
+
+def audience(who: Actor) -> tuple[str, ...]:
+    """Who sees the same page: `sync.protocol.rules.can_see` depends on nothing else."""
+    if who.role in ("observer", "admin"):
+        return (who.role,)
+    return ("agency", who.agency or "")
 
 
 def _mark(dialect: str) -> str:

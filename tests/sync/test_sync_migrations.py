@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
@@ -22,12 +21,10 @@ def test_migrations_create_exactly_the_declared_schema(tmp_path: Path) -> None:
 
 
 def test_migrate_is_idempotent(tmp_path: Path) -> None:
-    """Proves running migrations on every start is harmless (and ends at the newest one)."""
+    """Proves running migrations on every start is harmless."""
     engine = db.make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
     db.migrate(engine)
     db.migrate(engine)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(db.MIGRATIONS))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == head
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+    assert version == ScriptDirectory(str(db.MIGRATIONS)).get_current_head()

@@ -5,15 +5,15 @@ operation's participants finds its records without a scan.
 The new kinds of record (operation, assignment, hand-over) need no table of their own:
 they live in the change log and, the mergeable ones, in `records`.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
