@@ -390,3 +390,32 @@ def test_an_older_client_holds_the_new_kinds_and_applies_them_after_an_upgrade(
         assert unit is not None and (unit.visibility, unit.operation_id) == ("operation", op)
     assert _count(jal, Operation, id=op) == 1 and _count(jal, Assignment, id=aid) == 1
     assert _count(jal, Handover, id=hid) == 1
+
+
+def test_an_agency_that_joins_gets_the_operations_records_whole(
+        ops_server: Server, make_client: Any) -> None:
+    """Proves an agency added to an operation receives, at its next sync, the operation, its
+    assignments and hand-overs, and its units of visibility "operation" with their whole
+    tracks (logged before it joined), while before joining it had none of them."""
+    ana = make_client("ana-j", ops_server.url, "ana")
+    jal = make_client("jal-j", ops_server.url, "jal")
+    gdl = make_client("gdl-j", ops_server.url, "gdl")
+    _sync(ana, jal, gdl)
+    op = _operation(ana, code="OP-JOIN", agencies=["pol-jal"])
+    _sync(ana, jal)
+    uid = _unit(jal, "JAGUAR 7", "pol-jal", op)
+    t0 = datetime.now(UTC) - timedelta(minutes=30)
+    for i in range(4):
+        jal.writer.log_position(uid, 20.66 + i / 1000, -103.35, observed_at=t0 + timedelta(minutes=i))
+    jal.writer.create_record("assignment", {"operation_id": op, "unit_id": uid, "role": "patrol",
+                                            "commanding_agency": "sedena"})
+    jal.writer.hand_over({"operation_id": op, "subject": "unit", "unit_id": uid,
+                          "from_agency": "pol-jal", "to_agency": "sedena"})
+    _sync(jal, gdl)
+    assert _count(gdl, Operation, id=op) == 0 and _count(gdl, Unit, id=uid) == 0
+
+    ana.writer.update_record("operation", op, {"agencies": ["pol-jal", "mun-gdl"]})
+    _sync(ana, gdl)
+    assert _count(gdl, Operation, id=op) == 1 and _count(gdl, Assignment, unit_id=uid) == 1
+    assert _count(gdl, Handover, operation_id=op) == 1
+    assert _count(gdl, Unit, id=uid) == 1 and _count(gdl, Position, unit_id=uid) == 4
