@@ -60,10 +60,8 @@ def _page_sql(dialect: str) -> str:
 
 def _history_sql(dialect: str) -> str:
     mark = _mark(dialect)
-    # every change of the record ('create' is the upsert that made a mergeable record)
     return (f"SELECT seq, scope, doc, op FROM changes WHERE scope = {mark} AND seq > {mark} "
-            f"AND seq <= {mark} AND op IN ('create', 'upsert', 'append') "
-            f"ORDER BY seq LIMIT {mark}")
+            f"AND seq <= {mark} AND op IN ('create', 'upsert', 'append') ORDER BY seq LIMIT {mark}")
 
 
 def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any], list[Any]]:
