@@ -11,7 +11,9 @@ PROTOCOL_VERSION = 1
 # 2: {code, params} in push results, revision/entities in health and me.
 # 3: withdrawals and reveals in pull pages, a record's history by `scope`, the
 #    server's clock in an X-Server-Time header on every answer.
-PROTOCOL_REVISION = 3
+# 4: detentions and use-of-force reports (sync.protocol.accountability), personal data
+#    withheld in pulls by anyone but the author, GET /v1/records/{id} to open one.
+PROTOCOL_REVISION = 4
 
 MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000

@@ -181,3 +181,54 @@ CONFLICT_RESOLUTION = vocab(
     ("kept", N("vocab", "Kept the value that stands")),
     ("reapplied", N("vocab", "Re-applied the overwritten value")),
 )
+
+# -- accountability records (sync.protocol.accountability, revision 4) --------------
+
+DETENTION_ENTRY = vocab(
+    "detention_entry",
+    ("record", N("vocab", "Detention record")),
+    ("handover", N("vocab", "Hand-over")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+FORCE_ENTRY = vocab(
+    "force_entry",
+    ("report", N("vocab", "Use-of-force report")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+# Grounds the Constitution (art. 16) and the Ley Nacional del Registro de Detenciones
+# recognise for depriving someone of liberty.
+LEGAL_GROUND = vocab(
+    "legal_ground",
+    ("warrant", N("vocab", "Arrest warrant")),
+    ("flagrancy", N("vocab", "Caught in the act (flagrancy)")),
+    ("urgent_case", N("vocab", "Urgent case")),
+    ("administrative", N("vocab", "Administrative arrest")),
+)
+
+# Who a detained person is handed to (puesta a disposición).
+CUSTODY_AUTHORITY = vocab(
+    "custody_authority",
+    ("federal_prosecutor", N("vocab", "Federal public prosecutor")),
+    ("local_prosecutor", N("vocab", "State public prosecutor")),
+    ("civic_judge", N("vocab", "Civic judge")),
+)
+
+SEX = vocab(
+    "sex",
+    ("female", N("vocab", "Female")),
+    ("male", N("vocab", "Male")),
+    ("not_recorded", N("vocab", "Not recorded")),
+)
+
+# The five levels of the Ley Nacional sobre el Uso de la Fuerza (art. 11), stored as
+# the integers 1-5; the keys here are their text form (as `severity`).
+FORCE_LEVEL = vocab(
+    "force_level",
+    ("1", N("vocab", "1 - Presence of authority")),
+    ("2", N("vocab", "2 - Verbal persuasion or deterrence")),
+    ("3", N("vocab", "3 - Physical reduction of movement")),
+    ("4", N("vocab", "4 - Less-lethal incapacitating weapons")),
+    ("5", N("vocab", "5 - Firearms or lethal force")),
+)

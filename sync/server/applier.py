@@ -26,7 +26,7 @@ from sync.protocol import ENTITIES, Problem, codec
 from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult, Reveal, Withdrawal
 from sync.protocol.rules import Holder, audience_change, write_problem
-from sync.server import audit, changelog, db
+from sync.server import accountable, audit, changelog, db
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
@@ -62,13 +62,25 @@ class Push:
     # per Decoded, as text: [change_id, entity_id, the record its scope names, the entry
     # it amends] (converted in one call: str(UUID) and UUID hashing are slow in Python)
     ids: list[Any] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # records accountability records name
 
     def __post_init__(self) -> None:
         self.ids = _to_str([
-            (d.change.change_id, d.change.entity_id,
-             getattr(d.change.fields, d.entity.scope or "") if d.entity.record == "append" else None,
-             getattr(d.change.fields, "amends", None))
+            (d.change.change_id, d.change.entity_id, _scope(d), getattr(d.change.fields, "amends", None))
             for d in self.items if isinstance(d, codec.Decoded)])
+        self.links = _to_str([v for d in self.items if isinstance(d, codec.Decoded)
+                              and d.entity.original for v in accountable.link_ids(d)])
+
+
+def _scope(d: codec.Decoded) -> Any:
+    """The record whose visibility governs an append: its scope field's (a position's
+    unit), or for an accountability record its original (itself, for an original)."""
+    e = d.entity
+    if e.record != "append":
+        return None
+    if e.original is None:
+        return getattr(d.change.fields, e.scope or "")
+    return getattr(d.change.fields, e.original) or d.change.entity_id
 
 
 def _lookup_sql(dialect: str, want: str, column: str) -> str:
@@ -122,6 +134,7 @@ class Batch:
                         append_ids.append(amends)
                 else:
                     wanted.add(eid)
+            wanted.update(p.links)
         for cid, seq, doc in self._lookup("change_id, seq, doc", "change_id", cids):
             self.stored[cid] = (seq, doc)
         for eid, seq, ent, scope in self._lookup("entity_id, seq, entity, scope", "entity_id",
@@ -233,7 +246,13 @@ class _Applier:
         b, ch, entity = self.b, d.change, d.entity
         if cid in b.in_tx or cid in b.stored:
             return self._replay(ch, cid)
-        if entity.record == "append":
+        if entity.original is not None:  # detentions, use of force: their own visibility
+            scope, problem = accountable.apply(b.records, self.who, d, eid, ch.hlc,
+                                               eid in b.appended)
+            if problem is None:
+                for name in _stamped(entity):
+                    setattr(ch.fields, name, self.who.username)
+        elif entity.record == "append":
             if eid in b.appended:
                 return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
                                   reason="record already exists")

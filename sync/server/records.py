@@ -2,15 +2,16 @@
 
 The change log is the truth; the `records` table is what authorisation,
 visibility filtering and conflict detection need without replaying the log:
-per-field values, HLCs and authors of each unit, incident and conflict, plus
-the owning agency and visibility as columns so a pull can filter cheaply.
+per-field values, HLCs and authors of each unit, incident and conflict (and of
+each detention and use-of-force report as it stands, sync.server.accountable),
+plus the owning agency and visibility as columns so a pull can filter cheaply.
 Who may see what is decided by `sync.protocol.rules`, the same rules the
 client applies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -23,10 +24,11 @@ _CHUNK = 900  # ids per statement (SQLite's default limit on bound parameters is
 _encode = msgspec.json.Encoder().encode
 
 
-class _State(msgspec.Struct):
+class _State(msgspec.Struct, omit_defaults=True):
     v: dict[str, Any]  # field -> value
     h: dict[str, str]  # field -> HLC of that value
     a: dict[str, str]  # field -> username that wrote it
+    l: dict[str, list[str]] = {}  # noqa: E741 - kind -> ids of records naming this one
 
 
 _decode_state = msgspec.json.Decoder(_State).decode
@@ -44,6 +46,8 @@ class Record:
     new: bool = False  # not yet created by any change (merge treats it as absent)
     dirty: bool = False
     in_db: bool = False
+    # kind -> ids of records that name this one (the use-of-force reports of a detention)
+    links: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def holder(self) -> Holder:
@@ -69,13 +73,13 @@ def load_records(conn: Connection, ids: list[str]) -> dict[str, Record]:
     for i in range(0, len(ids), _CHUNK):
         for rid, entity, agency, vis, state in conn.execute(_LOAD, {"ids": ids[i:i + _CHUNK]}):
             s = _decode_state(state)
-            out[rid] = Record(rid, entity, agency, vis, s.v, s.h, s.a, in_db=True)
+            out[rid] = Record(rid, entity, agency, vis, s.v, s.h, s.a, in_db=True, links=s.l)
     return out
 
 
 def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
     def row(rec: Record) -> dict[str, Any]:
-        state = _encode(_State(rec.values, rec.hlcs, rec.authors)).decode()
+        state = _encode(_State(rec.values, rec.hlcs, rec.authors, rec.links)).decode()
         return {"rid": rec.id, "entity": rec.entity, "agency": rec.agency,
                 "visibility": rec.visibility, "state": state, "updated_seq": seq}
 
@@ -98,3 +102,16 @@ def visible_scopes(conn: Connection, actor: Actor, scopes: set[str]) -> set[str]
             if can_see(actor, agency, vis):
                 ok.add(rid)
     return ok
+
+
+_STATES = select(_r.id, _r.state).where(_r.id.in_(bindparam("ids", expanding=True)))
+
+
+def record_authors(conn: Connection, ids: set[str]) -> dict[str, str | None]:
+    """Who wrote each of these records (accountability records keep `author`)."""
+    out: dict[str, str | None] = {}
+    wanted = sorted(ids)
+    for i in range(0, len(wanted), _CHUNK):
+        for rid, state in conn.execute(_STATES, {"ids": wanted[i:i + _CHUNK]}):
+            out[rid] = _decode_state(state).v.get("author")
+    return out

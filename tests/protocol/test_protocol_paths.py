@@ -15,6 +15,7 @@ from sync.protocol import ENTITIES, Problem, codec, envelope
 from sync.protocol.entity import Entity
 from sync.protocol.fields import (
     AnyValue,
+    Bool,
     Choice,
     Int,
     Number,
@@ -47,6 +48,8 @@ def _bad(kind: Any) -> st.SearchStrategy[Any]:
         edges += [["gn", "gn"], ["Bad"], "gn", ["gn"] * 51]
     if isinstance(kind, Text):
         edges += ["x" * (kind.max_len + 1), "x" * kind.max_len]
+    if isinstance(kind, Bool):
+        edges += [0, 1, "true"]
     return st.sampled_from(edges) | _ANY
 
 
@@ -77,6 +80,8 @@ def _good(kind: Any) -> st.SearchStrategy[Any]:
         return st.lists(st.sampled_from(["sedena", "gn", "pol-jal"]), max_size=3, unique=True)
     if isinstance(kind, AnyValue):
         return _ANY
+    if isinstance(kind, Bool):
+        return st.booleans()
     raise AssertionError(kind)
 
 

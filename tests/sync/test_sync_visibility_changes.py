@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sync_helpers import entry, incident, position, unit
 
+from sync.protocol import PROTOCOL_REVISION
+
 
 def _page(api, who, after=0):  # type: ignore[no-untyped-def]
     return api.pull(who, after)
@@ -71,4 +73,4 @@ def test_every_answer_carries_the_server_time_and_health_the_minimum_client(clie
         when = datetime.fromisoformat(r.headers["x-server-time"].replace("Z", "+00:00"))
         assert abs((when - datetime.now(UTC)).total_seconds()) < 60
     body = client.get("/v1/health").json()
-    assert body["revision"] == 3 and body["min_client_revision"] == 1
+    assert body["revision"] == PROTOCOL_REVISION and body["min_client_revision"] == 1
