@@ -1,0 +1,126 @@
+"""Accountability records (`make bench`): logging a detention, filtering the oversight view.
+
+Figures (one JSON line each):
+- records.log_detention_ms: median of 300 `LocalWriter.append_record("detention", ...)`
+  calls with a signed-in commander (definition checks, the shared rules with the unit
+  looked up, the row and its outbox row in one transaction) in a store already holding
+  100,000 detentions; budget 5 ms, like a position.
+- oversight.load_100k_s: building the oversight view's rows (each record as it stands,
+  custody clock, order) from 50,000 detentions and 50,000 use-of-force reports in the
+  store; reported, not judged (the view does it off the UI thread).
+- oversight.filter_100k_ms: the slowest of the view's filters (agency, level, operation,
+  overdue only, text search), median of 20 runs each over those 100,000 rows; budget 100 ms.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from common import emit, median
+
+from fieldclient.core.oversight import Criteria, select
+from fieldclient.store import accountable, meta
+from fieldclient.store.db import open_store
+from fieldclient.store.writer import LocalWriter
+from sync.protocol.ids import new_id
+
+N = 100_000
+LOGS = 300
+AGENCIES = ("sedena", "semar", "gn", "pol-jal")
+
+
+def _bulk(store, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """n/2 detentions (a third handed over) and n/2 reports, straight into SQLite."""
+    rng = random.Random(3)
+    now = datetime.now(UTC)
+    units = [str(new_id()) for _ in range(200)]
+    operations = [str(new_id()) for _ in range(20)]
+    det, force = [], []
+    for i in range(n // 2):
+        at = now - timedelta(minutes=rng.randint(5, 60 * 24 * 30))
+        handed = (at + timedelta(minutes=rng.randint(20, 400))).isoformat() if i % 3 == 0 else None
+        rid = str(new_id())
+        agency = AGENCIES[i % len(AGENCIES)]
+        det.append((rid, "record", agency, rng.choice(units), rng.choice(operations),
+                    f"Persona {i} Apellido", rng.randint(16, 80), at.isoformat(), "flagrancy",
+                    "Motivo", "civic_judge" if handed else None, handed, now.isoformat(),
+                    "bench", f"{i:013d}-0000-bench"))
+        force.append((str(new_id()), "report", agency, rng.choice(units), rng.choice(operations),
+                      at.isoformat(), rng.randint(1, 5), rng.randint(0, 3), 0, "c", "n",
+                      rid if i % 4 == 0 else None, now.isoformat(), "bench",
+                      f"{i:013d}-0001-bench"))
+    with store.transaction() as s:
+        con = s.connection()
+        con.exec_driver_sql(
+            "INSERT INTO detention (id, kind, agency, unit_id, operation_id, person_name, age, "
+            "detained_at, legal_ground, motive, authority, handed_over_at, created_at, author, "
+            "hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", det)
+        con.exec_driver_sql(
+            "INSERT INTO use_of_force (id, kind, agency, unit_id, operation_id, occurred_at, "
+            "level, injured, deaths, circumstances, necessity, detention_id, created_at, author, "
+            "hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", force)
+    return operations
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "records")
+        t = time.perf_counter()
+        operations = _bulk(store, N * 2)  # 100,000 detentions for the logging figure
+        setup_s = time.perf_counter() - t
+        writer = LocalWriter(store)
+        uid = writer.create_unit({"callsign": "HALCON-3", "agency": "sedena", "kind": "infantry"})
+        with store.transaction() as s:
+            for key, value in ((meta.SIGNED_IN_USER, "ana"), (meta.SIGNED_IN_ROLE, "commander"),
+                               (meta.SIGNED_IN_AGENCY, "sedena")):
+                store.set_meta(key, value, session=s)
+        samples = []
+        for i in range(LOGS + 20):
+            fields = {"kind": "record", "agency": "sedena", "unit_id": uid,
+                      "person_name": f"Juan Pérez {i}", "age": 30, "sex": "male",
+                      "detained_at": datetime.now(UTC) - timedelta(minutes=5),
+                      "legal_ground": "flagrancy", "motive": "Portación de arma de fuego",
+                      "officers": "Sgto. Ramírez"}
+            t = time.perf_counter()
+            writer.append_record("detention", fields)
+            if i >= 20:  # the first ones warm caches and the clock
+                samples.append((time.perf_counter() - t) * 1000)
+        emit("records.log_detention_ms", median(samples), "ms", 5.0, runs=LOGS,
+             p90=round(sorted(samples)[int(LOGS * 0.9)], 3), detentions=N,
+             setup_s=round(setup_s, 1))
+        store.close()
+
+        store = open_store(Path(tmp) / "oversight")
+        operations = _bulk(store, N)
+        t = time.perf_counter()
+        with store.session() as s:
+            rows = accountable.oversight_rows(s, accountable.thresholds(store), datetime.now(UTC))
+        emit("oversight.load_100k_s", time.perf_counter() - t, "s", None, rows=len(rows))
+        assert len(rows) == N
+        criteria = {
+            "agency": Criteria(agency="gn"),
+            "level": Criteria(entity="use_of_force", level=3),
+            "operation": Criteria(operation_id=operations[4]),
+            "overdue": Criteria(entity="detention", overdue_only=True),
+            "text": Criteria(text="persona 4"),
+        }
+        medians = {}
+        for name, c in criteria.items():
+            runs = []
+            for _ in range(20):
+                t = time.perf_counter()
+                select(rows, c)
+                runs.append((time.perf_counter() - t) * 1000)
+            medians[name] = round(median(runs), 2)
+        worst = max(medians, key=lambda k: medians[k])
+        emit("oversight.filter_100k_ms", medians[worst], "ms", 100.0, slowest=worst,
+             per_filter=medians, rows=len(rows))
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
