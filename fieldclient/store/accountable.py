@@ -114,23 +114,31 @@ class Summary:
 
 def summaries(s: Session, entity: str, *, incident_id: str | None = None,
               unit_id: str | None = None, ids: Iterable[str] | None = None) -> list[Summary]:
-    """Every original of one kind as it stands (optionally those of one incident or unit)."""
-    model, definition = MODELS[entity], ENTITIES[entity]
-    q = select(model).where(model.amends.is_(None))
+    """Every original of one kind as it stands (optionally those of one incident or unit).
+    Read as plain rows, not ORM objects: the oversight view loads 100,000 of them."""
+    table = MODELS[entity].__table__
+    names = [c.key for c in table.columns]
+    fields = set(ENTITIES[entity].fields)
+    c = table.c
+    q = select(table).where(c.amends.is_(None))
     if incident_id is not None:
-        q = q.where(model.incident_id == incident_id)
+        q = q.where(c.incident_id == incident_id)
     if unit_id is not None:
-        q = q.where(model.unit_id == unit_id)
+        q = q.where(c.unit_id == unit_id)
     if ids is not None:
-        q = q.where(model.id.in_(list(ids)))
-    originals = list(s.scalars(q))
+        q = q.where(c.id.in_(list(ids)))
+    originals = [dict(zip(names, r, strict=True)) for r in s.execute(q)]
     if not originals:
         return []
-    later: dict[str, list[Any]] = {}
-    wanted = [o.id for o in originals]
-    for i in range(0, len(wanted), 500):
-        for r in s.scalars(select(model).where(model.amends.in_(wanted[i:i + 500]))):
-            later.setdefault(str(r.amends), []).append(r)
+    later: dict[str, list[dict[str, Any]]] = {}
+    everything = incident_id is None and unit_id is None and ids is None
+    wanted = [o["id"] for o in originals]
+    chunks = [None] if everything else [wanted[i:i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        q = select(table).where(c.amends.is_not(None) if chunk is None else c.amends.in_(chunk))
+        for r in s.execute(q):
+            row = dict(zip(names, r, strict=True))
+            later.setdefault(row["amends"], []).append(row)
     reports: dict[str, int] = {}
     if entity == "detention":
         for det, n in s.execute(select(UseOfForce.detention_id, func.count())
@@ -139,11 +147,13 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
             reports[str(det)] = int(n)
     out = []
     for o in originals:
-        after = [values(definition, r) for r in later.get(o.id, [])]
-        now = overlay(values(definition, o),
-                      [(r.hlc, v) for r, v in zip(later.get(o.id, []), after, strict=True)])
-        out.append(Summary(o.id, entity, o.agency, now, tuple(amended_fields(after)), len(after),
-                           reports.get(o.id, 0), o.author))
+        after = later.get(o["id"], [])
+        now = overlay({k: v for k, v in o.items() if k in fields},
+                      [(r["hlc"], r) for r in after]) if after else \
+            {k: v for k, v in o.items() if k in fields}
+        out.append(Summary(o["id"], entity, o["agency"], now,
+                           tuple(amended_fields(after)), len(after), reports.get(o["id"], 0),
+                           o["author"]))
     return out
 
 

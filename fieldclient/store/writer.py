@@ -271,7 +271,7 @@ class LocalWriter:
         rid = record_id or str(new_id())
         model = accountable.MODELS[entity.name]
         with self.store.transaction() as s:
-            if s.get(model, rid) is not None:
+            if record_id is not None and s.get(model, rid) is not None:  # (a new id is new)
                 raise NotPermitted.of(Problem("original_immutable", entity=entity.name))
             original_id = clean.get(entity.original)
             original = accountable.holder(s, entity.name, original_id)
@@ -280,7 +280,11 @@ class LocalWriter:
                 missing = entity.original if original_id and original is None else next(
                     n for n, v in links.items() if v is None)
                 raise NotFound.of(Problem("unknown_record", missing, entity.name))
-            _permit(s, entity, clean, existing=original, links=links)
+            author, actor = meta.author_and_actor(s)
+            if actor is not None:
+                problem = write_problem(actor, entity, clean, existing=original, links=links)
+                if problem is not None:
+                    raise NotPermitted.of(problem)
             if original_id:
                 standing = accountable.standing(s, entity.name, original_id)
                 assert standing is not None  # an original is here (holder above)
@@ -291,7 +295,7 @@ class LocalWriter:
             hlc = self.store.tick(s)
             stored = {k: from_wire(v) if isinstance(entity.fields[k].kind, Time) else v
                       for k, v in clean.items() if k not in entity.stamped}
-            s.add(model(id=rid, **stored, author=self.actor, hlc=hlc))
+            s.add(model(id=rid, **stored, author=self._actor or author, hlc=hlc))
             outbox.add(s, entity.name, rid, "append", _outbox_fields(entity, clean), {}, hlc)
         also = [(t, str(clean[n])) for n, t in (("amends", entity.name), ("unit_id", "unit"),
                                                ("incident_id", "incident"),
