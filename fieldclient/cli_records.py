@@ -9,7 +9,7 @@ the command line (registered by fieldclient.cli; no Qt).
     fieldclient detention amend ID --reason TEXT [any field of add]
     fieldclient detention handover ID --to AUTHORITY [--at TIME]
     fieldclient detention list [--json]
-    fieldclient force add CALLSIGN --level 1-5 --circumstances T --necessity T [--at TIME]
+    fieldclient force add CALLSIGN --level 1-5|NAME --circumstances T --necessity T [--at TIME]
                       [--affected N] [--injured N] [--deaths N] [--medical-aid-at TIME]
                       [--medical-aid-by WHO] [--detention ID] ...
     fieldclient force amend ID --reason TEXT [any field of add]
@@ -57,7 +57,7 @@ FORCE_OPTIONS = {
 
 
 def register(sub: Any) -> None:
-    from sync.protocol.vocab import CUSTODY_AUTHORITY, LEGAL_GROUND, SEX
+    from sync.protocol.vocab import CUSTODY_AUTHORITY, FORCE_LEVEL, LEGAL_GROUND, SEX
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -94,8 +94,9 @@ def register(sub: Any) -> None:
         place(p)
 
     def force_fields(p: argparse.ArgumentParser, adding: bool) -> None:
-        p.add_argument("--level", required=adding, metavar="1-5",
-                       help="level of force (Ley Nacional sobre el Uso de la Fuerza, art. 11)")
+        p.add_argument("--level", required=adding, metavar="LEVEL",
+                       help="level of force, 1-5 or its name (Ley Nacional sobre el Uso de la "
+                       f"Fuerza, art. 11): {', '.join(FORCE_LEVEL.values)}")
         p.add_argument("--at", metavar="TIME", help="time of the use of force (default now)"
                        if adding else "time of the use of force")
         p.add_argument("--means", help="weapons or means used")
@@ -150,6 +151,12 @@ def _given(args: argparse.Namespace, kind: str) -> dict[str, Any]:
     options = DETENTION_OPTIONS if kind == "detention" else FORCE_OPTIONS
     out = {field: getattr(args, opt) for opt, field in options.items()
            if getattr(args, opt, None) is not None}
+    level = out.get("level")
+    if isinstance(level, str) and level.strip().isdigit():  # 3 is the third level's name
+        from sync.protocol.vocab import FORCE_LEVEL
+
+        n = int(level)
+        out["level"] = FORCE_LEVEL.values[n - 1] if 1 <= n <= len(FORCE_LEVEL.values) else level
     flag = "force" if kind == "detention" else "medical_aid"
     if getattr(args, flag, None) is not None:
         out["force_used" if kind == "detention" else "medical_aid"] = getattr(args, flag)

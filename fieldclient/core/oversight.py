@@ -25,7 +25,7 @@ class Row:
     unit: str  # callsign of the unit (or its id when unknown here)
     person: str  # detained person's initials ("" for reports)
     when: datetime | None  # detained / force used at
-    level: int | None  # force level (reports)
+    level: str | None  # level of force (reports), a value of vocab.FORCE_LEVEL
     state: str  # custody state (core.custody) of a detention; "" for reports
     open: bool  # a detention not handed over yet
     elapsed_min: int  # custody minutes (detentions)
@@ -58,7 +58,7 @@ class Criteria:
     entity: str | None = None
     agency: str | None = None
     operation_id: str | None = None
-    level: int | None = None
+    level: str | None = None
     overdue_only: bool = False
     open_only: bool = False
     text: str = ""

@@ -225,7 +225,7 @@ class UseOfForce(_Accountable, Base):
 
     __tablename__ = "use_of_force"
     occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    level: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(20))
     means: Mapped[str | None] = mapped_column(Text)
     people_affected: Mapped[int | None] = mapped_column(Integer)
     injured: Mapped[int | None] = mapped_column(Integer)

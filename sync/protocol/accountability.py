@@ -35,6 +35,7 @@ from sync.protocol.vocab import (
     CUSTODY_AUTHORITY,
     DETENTION_ENTRY,
     FORCE_ENTRY,
+    FORCE_LEVEL,
     LEGAL_GROUND,
     SEX,
 )
@@ -239,7 +240,7 @@ USE_OF_FORCE = register(Entity(
         "officers": Field("officers", _long(2000), N("fields", "Officers involved")),
         "occurred_at": Field("occurred_at", Time(), N("fields", "Occurred at")),
         **_place(),
-        "level": Field("level", Int(1, 5), N("fields", "Level of force")),
+        "level": Field("level", Choice(FORCE_LEVEL), N("fields", "Level of force")),
         "means": Field("means", _long(2000), N("fields", "Weapons or means used")),
         "people_affected": Field("people_affected", Int(0, MAX_PEOPLE),
                                  N("fields", "People affected")),

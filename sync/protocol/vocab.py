@@ -222,13 +222,18 @@ SEX = vocab(
     ("not_recorded", N("vocab", "Not recorded")),
 )
 
-# The five levels of the Ley Nacional sobre el Uso de la Fuerza (art. 11), stored as
-# the integers 1-5; the keys here are their text form (as `severity`).
+# The five levels of the Ley Nacional sobre el Uso de la Fuerza (art. 11), in order:
+# level n is the n-th value (`force_level_number`).
 FORCE_LEVEL = vocab(
     "force_level",
-    ("1", N("vocab", "1 - Presence of authority")),
-    ("2", N("vocab", "2 - Verbal persuasion or deterrence")),
-    ("3", N("vocab", "3 - Physical reduction of movement")),
-    ("4", N("vocab", "4 - Less-lethal incapacitating weapons")),
-    ("5", N("vocab", "5 - Firearms or lethal force")),
+    ("presence", N("vocab", "1 - Presence of authority")),
+    ("persuasion", N("vocab", "2 - Verbal persuasion or deterrence")),
+    ("reduction", N("vocab", "3 - Physical reduction of movement")),
+    ("less_lethal", N("vocab", "4 - Less-lethal incapacitating weapons")),
+    ("lethal", N("vocab", "5 - Firearms or lethal force")),
 )
+
+
+def force_level_number(value: str | None) -> int | None:
+    """1-5 for a level of force (None for none or an unknown one)."""
+    return FORCE_LEVEL.values.index(value) + 1 if value in FORCE_LEVEL else None

@@ -27,6 +27,7 @@ from fieldclient.store import accountable, meta
 from fieldclient.store.db import open_store
 from fieldclient.store.writer import LocalWriter
 from sync.protocol.ids import new_id
+from sync.protocol.vocab import FORCE_LEVEL
 
 N = 100_000
 LOGS = 300
@@ -50,7 +51,8 @@ def _bulk(store, n: int) -> list[str]:  # type: ignore[no-untyped-def]
                     "Motivo", "civic_judge" if handed else None, handed, now.isoformat(),
                     "bench", f"{i:013d}-0000-bench"))
         force.append((str(new_id()), "report", agency, rng.choice(units), rng.choice(operations),
-                      at.isoformat(), rng.randint(1, 5), rng.randint(0, 3), 0, "c", "n",
+                      at.isoformat(), rng.choice(FORCE_LEVEL.values), rng.randint(0, 3), 0,
+                      "c", "n",
                       rid if i % 4 == 0 else None, now.isoformat(), "bench",
                       f"{i:013d}-0001-bench"))
     with store.transaction() as s:
@@ -103,7 +105,7 @@ def main() -> None:
         assert len(rows) == N
         criteria = {
             "agency": Criteria(agency="gn"),
-            "level": Criteria(entity="use_of_force", level=3),
+            "level": Criteria(entity="use_of_force", level="reduction"),
             "operation": Criteria(operation_id=operations[4]),
             "overdue": Criteria(entity="detention", overdue_only=True),
             "text": Criteria(text="persona 4"),

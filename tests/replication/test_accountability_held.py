@@ -59,7 +59,7 @@ def test_an_older_client_holds_the_new_kinds_and_applies_them_after_upgrading(
         "kind": "record", "agency": "sedena", "unit_id": uid, "person_name": "Luis Ortiz",
         "age": 27, "detained_at": at, "legal_ground": "flagrancy", "motive": "Robo a mano armada"})
     ana.writer.append_record("use_of_force", {
-        "kind": "report", "agency": "sedena", "unit_id": uid, "occurred_at": at, "level": 3,
+        "kind": "report", "agency": "sedena", "unit_id": uid, "occurred_at": at, "level": "reduction",
         "circumstances": "Resistencia al arresto", "necessity": "Asegurar al detenido",
         "detention_id": did})
     assert ana.sync().complete

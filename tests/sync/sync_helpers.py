@@ -276,7 +276,7 @@ def follow_up(entity: str, original: str, kind: str = "amendment", *, agency: st
 def force(unit_id: str, *, agency: str = "sedena", **extra: Any) -> dict[str, Any]:
     """A use-of-force report (the original)."""
     f: dict[str, Any] = {"kind": "report", "agency": agency, "unit_id": unit_id,
-                         "occurred_at": now_iso(), "level": 3, "people_affected": 1,
+                         "occurred_at": now_iso(), "level": "reduction", "people_affected": 1,
                          "injured": 1, "deaths": 0, "medical_aid": True,
                          "circumstances": "El detenido opuso resistencia al ser asegurado",
                          "necessity": "Evitar que se diera a la fuga", "created_at": now_iso()}

@@ -100,13 +100,13 @@ def test_names_reach_only_the_author_and_an_opening_is_audited(api, client, sede
     (lambda u: detention(u, age=121), "out_of_range", "age"),
     (lambda u: detention(u, age=-1), "out_of_range", "age"),
     (lambda u: detention(u, person_name=None), "name_or_description", "person_name"),
-    (lambda u: force(u, level=6), "out_of_range", "level"),
-    (lambda u: force(u, level=0), "out_of_range", "level"),
+    (lambda u: force(u, level="6"), "unknown_value", "level"),
+    (lambda u: force(u, level=3), "unknown_value", "level"),
     (lambda u: force(u, injured=-1), "out_of_range", "injured"),
     (lambda u: force(u, people_affected=1, injured=2), "more_than_affected", "injured"),
     (lambda u: detention(u, agency="gn"), "own_agency_only", "agency"),
 ], ids=["future", "handover-before", "no-legal-ground", "age-121", "age-negative",
-        "no-name", "level-6", "level-0", "injured-negative", "injured-over-affected",
+        "no-name", "level-6", "level-number", "injured-negative", "injured-over-affected",
         "other-agency"])
 def test_bad_input_is_refused_with_its_reason_and_nothing_stored(api, sedena_unit, change,  # type: ignore[no-untyped-def]
                                                                 code, field):

@@ -60,7 +60,7 @@ DETENTION = [
 ]
 USE_OF_FORCE = [
     sa.Column('occurred_at', sa.String(length=32), nullable=True),
-    sa.Column('level', sa.Integer(), nullable=True),
+    sa.Column('level', sa.String(length=20), nullable=True),
     sa.Column('means', sa.Text(), nullable=True),
     sa.Column('people_affected', sa.Integer(), nullable=True),
     sa.Column('injured', sa.Integer(), nullable=True),
