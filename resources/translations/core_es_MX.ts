@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
+    <name>custody</name>
+    <message>
+        <source>Within the thresholds</source>
+        <translation>Dentro de los umbrales</translation>
+    </message>
+    <message>
+        <source>Past the warning threshold</source>
+        <translation>Rebasó el umbral de aviso</translation>
+    </message>
+    <message>
+        <source>Past the alert threshold</source>
+        <translation>Rebasó el umbral de alerta</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
@@ -66,6 +81,22 @@
     <message>
         <source>The change could not be saved ({why}). Nothing was written; check free disk space and permissions of the data folder.</source>
         <translation>No se pudo guardar el cambio ({why}). No se escribió nada; revise el espacio libre en disco y los permisos de la carpeta de datos.</translation>
+    </message>
+    <message>
+        <source>The disk that holds {path} is full. Enlace shows what it holds but cannot save or sync anything until space is freed. Nothing was lost: free some space and start Enlace again (do not move the database aside).</source>
+        <translation>El disco donde está {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
+    </message>
+    <message>
+        <source>The data folder {path} cannot be written (read-only disk or folder). Enlace shows what it holds but cannot save or sync anything. Nothing was lost: make the folder writable and start Enlace again (do not move the database aside).</source>
+        <translation>No se puede escribir en la carpeta de datos {path} (disco o carpeta de solo lectura). Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada. No se perdió nada: permita la escritura en la carpeta y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
+    </message>
+    <message>
+        <source>{time} does not exist in this time zone: the clocks jumped forward at that hour. Check the time, or write it with its UTC offset or in UTC (Z).</source>
+        <translation>{time} no existe en esta zona horaria: los relojes se adelantaron a esa hora. Revise la hora o escríbala con su desfase UTC o en UTC (Z).</translation>
+    </message>
+    <message>
+        <source>{time} happens twice in this time zone: the clocks went back at that hour. Say which: write it with its UTC offset ({first} for the first, {second} for the second) or in UTC (Z).</source>
+        <translation>{time} ocurre dos veces en esta zona horaria: los relojes se atrasaron a esa hora. Indique cuál: escríbala con su desfase UTC ({first} para la primera, {second} para la segunda) o en UTC (Z).</translation>
     </message>
     <message>
         <source>“{text}” is not a date-time group; write for example 291730Z NOV 26.</source>
@@ -139,6 +170,14 @@
     <message>
         <source>Conflict not found.</source>
         <translation>No se encontró el conflicto.</translation>
+    </message>
+    <message>
+        <source>Give at least the first 8 characters of the record&apos;s id.</source>
+        <translation>Escriba al menos los primeros 8 caracteres del identificador del registro.</translation>
+    </message>
+    <message>
+        <source>No single record has the id {id}.</source>
+        <translation>No hay un único registro con el identificador {id}.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
+    <name>CustodyList</name>
+    <message>
+        <source>Held for {time}</source>
+        <translation>En custodia desde hace {time}</translation>
+    </message>
+    <message>
+        <source>Handed over after {time}</source>
+        <translation>Puesta a disposición tras {time}</translation>
+    </message>
+    <message>
+        <source>Warning at {warn}, alert at {alert}: this deployment&apos;s configuration, not legal advice.</source>
+        <translation>Aviso al cumplirse {warn}, alerta al cumplirse {alert}: configuración de este despliegue, no asesoría legal.</translation>
+    </message>
+    <message>
+        <source>In custody</source>
+        <translation>En custodia</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Persona</translation>
+    </message>
+    <message>
+        <source>Detained</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Custody</source>
+        <translation>Custodia</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Amended: {fields}</source>
+        <translation>Enmendado: {fields}</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Enlace</source>
@@ -14,6 +53,25 @@
     <message>
         <source>Nothing was lost. The details were written to the log.</source>
         <translation>No se perdió nada. Los detalles quedaron en el registro.</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>Which time?</source>
+        <translation>¿Cuál hora?</translation>
+    </message>
+    <message>
+        <source>{time} happened twice: the clocks went back at that hour. Which one do you mean?</source>
+        <translation>{time} ocurrió dos veces: los relojes se atrasaron a esa hora. ¿Cuál quiere decir?</translation>
+    </message>
+    <message>
+        <source>The first (UTC{offset})</source>
+        <translation>La primera (UTC{offset})</translation>
+    </message>
+    <message>
+        <source>The second (UTC{offset})</source>
+        <translation>La segunda (UTC{offset})</translation>
     </message>
 </context>
 <context>
@@ -289,6 +347,153 @@
     </message>
 </context>
 <context>
+    <name>OversightView</name>
+    <message>
+        <source>Records</source>
+        <translation>Registros</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>Bitácora de auditoría</translation>
+    </message>
+    <message>
+        <source>Detentions</source>
+        <translation>Detenciones</translation>
+    </message>
+    <message>
+        <source>Use of force</source>
+        <translation>Uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Custody</source>
+        <translation>Custodia</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Persona</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Dependencia</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Detained</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Amendments</source>
+        <translation>Enmiendas</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivel</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
+        <source>Occurred</source>
+        <translation>Ocurrió</translation>
+    </message>
+    <message>
+        <source>Injured</source>
+        <translation>Lesionados</translation>
+    </message>
+    <message>
+        <source>Deaths</source>
+        <translation>Fallecidos</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>Solo vencidas</translation>
+    </message>
+    <message>
+        <source>In custody only</source>
+        <translation>Solo en custodia</translation>
+    </message>
+    <message>
+        <source>Find by initials, unit, agency or id</source>
+        <translation>Buscar por iniciales, unidad, dependencia o identificador</translation>
+    </message>
+    <message>
+        <source>Open full record…</source>
+        <translation>Abrir registro completo…</translation>
+    </message>
+    <message>
+        <source>Asks the server for the record with personal data. The server writes the opening to the audit trail; nothing is stored on this computer.</source>
+        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en esta computadora.</translation>
+    </message>
+    <message>
+        <source>Load the audit trail</source>
+        <translation>Cargar la bitácora de auditoría</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Quién</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Anything</source>
+        <translation>Cualquier texto</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
+        <source>All agencies</source>
+        <translation>Todas las dependencias</translation>
+    </message>
+    <message>
+        <source>Any level</source>
+        <translation>Cualquier nivel</translation>
+    </message>
+    <message>
+        <source>All operations</source>
+        <translation>Todos los operativos</translation>
+    </message>
+    <message>
+        <source>Personal data withheld: open the full record to see it (the opening is recorded in the audit trail).</source>
+        <translation>Datos personales reservados: abra el registro completo para verlos (la consulta queda asentada en la bitácora de auditoría).</translation>
+    </message>
+    <message>
+        <source>Full record from the server (not stored).</source>
+        <translation>Registro completo del servidor (no se guarda).</translation>
+    </message>
+    <message>
+        <source>Sign in to read the audit trail.</source>
+        <translation>Inicie sesión para consultar la bitácora de auditoría.</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} audit rows</source>
+        <translation>{shown} de {total} asientos de auditoría</translation>
+    </message>
+</context>
+<context>
     <name>PositionDialog</name>
     <message>
         <source>Log position</source>
@@ -321,6 +526,41 @@
     <message>
         <source>optional</source>
         <translation>opcional</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>The record to correct is not on this computer.</source>
+        <translation>El registro por corregir no está en esta computadora.</translation>
+    </message>
+    <message>
+        <source>New {entity}</source>
+        <translation>{entity}: nuevo</translation>
+    </message>
+    <message>
+        <source>Correct {entity}</source>
+        <translation>{entity}: enmienda</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>(unchanged)</source>
+        <translation>(sin cambio)</translation>
+    </message>
+    <message>
+        <source>Place (coordinates)</source>
+        <translation>Lugar (coordenadas)</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Sí</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
     </message>
 </context>
 <context>
@@ -440,6 +680,10 @@
 <context>
     <name>StartUp</name>
     <message>
+        <source>Changes cannot be saved</source>
+        <translation>No se pueden guardar los cambios</translation>
+    </message>
+    <message>
         <source>The database cannot be opened</source>
         <translation>No se puede abrir la base de datos</translation>
     </message>
@@ -486,6 +730,14 @@
         <source>Not signed in</source>
         <translation>Sin sesión iniciada</translation>
     </message>
+    <message>
+        <source>Clock is wrong</source>
+        <translation>Reloj equivocado</translation>
+    </message>
+    <message>
+        <source>Update Enlace</source>
+        <translation>Actualice Enlace</translation>
+    </message>
     <message numerus="yes">
         <source>%n change(s) waiting</source>
         <translation>
@@ -500,6 +752,20 @@
             <numerusform>%n rechazados</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflicto</numerusform>
+            <numerusform>%n conflictos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept for an update</source>
+        <translation>
+            <numerusform>%n guardado para una actualización</numerusform>
+            <numerusform>%n guardados para una actualización</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Last sync: {when}</source>
         <translation>Última sincronización: {when}</translation>
@@ -507,6 +773,22 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>Correct the date, time and time zone; changes refused because of the clock are sent again by themselves once it is right.</source>
+        <translation>Corrija la fecha, la hora y la zona horaria; los cambios rechazados por el reloj se vuelven a enviar solos cuando esté bien.</translation>
+    </message>
+    <message>
+        <source>This version of Enlace is too old for the sync server: nothing is sent or received until it is updated. Your changes are kept on this computer.</source>
+        <translation>Esta versión de Enlace es demasiado antigua para el servidor de sincronización: no se envía ni se recibe nada hasta que se actualice. Sus cambios se conservan en esta computadora.</translation>
     </message>
 </context>
 <context>
@@ -631,6 +913,49 @@
     <message>
         <source>Loading the demo deployment…</source>
         <translation>Cargando el despliegue de demostración…</translation>
+    </message>
+</context>
+<context>
+    <name>WindowRecords</name>
+    <message>
+        <source>Oversight</source>
+        <translation>Supervisión</translation>
+    </message>
+    <message>
+        <source>Detention…</source>
+        <translation>Detención…</translation>
+    </message>
+    <message>
+        <source>Record a detention by the selected unit</source>
+        <translation>Registrar una detención de la unidad seleccionada</translation>
+    </message>
+    <message>
+        <source>Use of force…</source>
+        <translation>Uso de la fuerza…</translation>
+    </message>
+    <message>
+        <source>Report a use of force by the selected unit</source>
+        <translation>Informar un uso de la fuerza de la unidad seleccionada</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>Enmendar…</translation>
+    </message>
+    <message>
+        <source>Hand-over…</source>
+        <translation>Puesta a disposición…</translation>
+    </message>
+    <message>
+        <source>Use-of-force report…</source>
+        <translation>Informe de uso de la fuerza…</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Historial…</translation>
+    </message>
+    <message>
+        <source>Record and its amendments</source>
+        <translation>Registro y sus enmiendas</translation>
     </message>
 </context>
 <context>
