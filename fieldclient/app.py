@@ -4,12 +4,17 @@ its QApplication in `ui/application.py`, the operator's log in `logfile.py`, the
 store's refusal dialogs in `ui/store_dialogs.py`, the self-test in `ui/selftest.py`.
 
 `fieldclient.cli` imports this module lazily, so headless commands never load Qt.
+
+SIGTERM (a shutdown, a service manager, `kill`) closes the window as Quit does, so the
+layout and the map view are saved and the store is closed cleanly.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +81,49 @@ def run_gui(args: Any) -> int:
         return 2
     window = open_main_window(store, translations)
     window.show()
+    log.info("main window shown")
+    stop_on_sigterm(app, window)
     try:
         return int(app.exec())
     finally:
         wait_idle(10_000)
         store.close()
+
+
+def stop_on_sigterm(app: Any, window: Any) -> None:
+    """Close `window` (saving its layout) and quit when the process gets SIGTERM.
+
+    A Python signal handler runs only when the interpreter gets control, which a Qt
+    event loop waiting for events never gives it: the signal is written to a socket
+    (signal.set_wakeup_fd) that a QSocketNotifier watches, which wakes the loop."""
+    if not hasattr(signal, "SIGTERM"):
+        return
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        reader.close()
+        writer.close()
+        return
+    signal.signal(signal.SIGTERM, lambda *_: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        try:
+            got = reader.recv(64)
+        except OSError:
+            return
+        if signal.SIGTERM in got:
+            log.info("SIGTERM: closing the window (layout saved)")
+            window.close()
+            app.quit()
+
+    notifier.activated.connect(woken)
+    app._enlace_sigterm = (notifier, reader, writer)  # kept alive with the application
 
 
 def run_self_test(data_dir: str | None, lang: str | None) -> int:

@@ -2,9 +2,11 @@
 # Installs the Debian packages Enlace needs that a fresh machine lacks:
 # the Secret Service keyring (gnome-keyring + D-Bus) for credentials, the
 # shared libraries QtWebEngine loads, PostgreSQL server binaries for the
-# multi-server tests, Node/npm to fetch the pinned web assets, and for the release
+# multi-server tests, Node/npm to fetch the pinned web assets, for the release
 # bundle (packaging/): minisign (installers' signature check), binutils (strip),
-# desktop-file-utils (checks the .deb's menu entry).
+# desktop-file-utils (checks the .deb's menu entry), GEOS for the shapely that
+# rio-mbtiles (a test tool for map packages) pins, and HAProxy, the load balancer the
+# load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers.
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 PKGS=(
@@ -12,8 +14,9 @@ PKGS=(
   libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcomposite1 libxdamage1 libxrandr2
   libgbm1 libasound2 libxtst6 libxshmfence1 libegl1 libgl1 libfontconfig1
   libxcb-cursor0 fonts-dejavu-core
-  postgresql-15 npm
+  postgresql-15 npm libgeos-c1v5
   minisign binutils desktop-file-utils
+  haproxy
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -65,16 +65,25 @@ class Criteria:
 
 
 def select(rows: Sequence[Row], c: Criteria) -> list[Row]:
-    """The rows that meet every criterion given, in their order."""
+    """The rows that meet every criterion given, in their order: one pass per criterion
+    given, each over what the one before left (a criterion not given costs nothing)."""
+    out = list(rows)
+    if c.entity is not None:
+        out = [r for r in out if r.entity == c.entity]
+    if c.agency is not None:
+        out = [r for r in out if r.agency == c.agency]
+    if c.operation_id is not None:
+        out = [r for r in out if r.operation_id == c.operation_id]
+    if c.level is not None:
+        out = [r for r in out if r.level == c.level]
+    if c.open_only or c.overdue_only:
+        out = [r for r in out if r.open]
+    if c.overdue_only:
+        out = [r for r in out if r.state != "ok"]
     text = c.text.strip().lower()
-    return [r for r in rows
-            if (c.entity is None or r.entity == c.entity)
-            and (c.agency is None or r.agency == c.agency)
-            and (c.operation_id is None or r.operation_id == c.operation_id)
-            and (c.level is None or r.level == c.level)
-            and (not c.overdue_only or (r.open and r.state != "ok"))
-            and (not c.open_only or r.open)
-            and (not text or text in r.search)]
+    if text:
+        out = [r for r in out if text in r.search]
+    return out
 
 
 def counts_by(rows: Iterable[Row], key: str) -> dict[object, int]:

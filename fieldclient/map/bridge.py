@@ -1,7 +1,7 @@
 """The one object the map page sees through QWebChannel, and the only door into Python.
 
 Python -> page: the `push` signal carries one JSON message (config, reset,
-delta, select, track, view). Page -> Python: a handful of slots, each taking
+delta, select, track, view, showLayer). Page -> Python: a handful of slots, each taking
 one JSON string. Every argument is parsed and checked here (types, ranges,
 lengths, known ids) before anything else sees it; a malformed call is logged
 and dropped, counted in `rejected`, and never raises into the page.
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 BASE_RE = re.compile(r"^(plain|mbt-[a-z0-9-]{1,60})$")
 MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
+PAGE_ACTIONS = frozenset({"import-map", "map-help"})
 
 
 class BadCall(ValueError):
@@ -79,10 +80,11 @@ class BridgeEvents(QObject):
     contextMenu = Signal(float, float)
     cursorMoved = Signal(float, float)
     viewChanged = Signal(float, float, int, str)  # lat, lon, zoom, base layer key
+    action = Signal(str)  # a link in a map notice: one of PAGE_ACTIONS
 
 
 class MapBridge(QObject):
-    """Registered on the page's QWebChannel as "enlace": one signal out, six slots in."""
+    """Registered on the page's QWebChannel as "enlace": one signal out, eight slots in."""
 
     push = Signal(str)  # to the page: one JSON message
 
@@ -167,3 +169,14 @@ class MapBridge(QObject):
             self._reject("viewChanged", exc)
             return
         self.events.viewChanged.emit(lat, lon, zoom, base)
+
+    @Slot(str)
+    def action(self, raw: str) -> None:  # the name the page calls
+        try:
+            name = _obj(raw, {"name"})["name"]
+            if not isinstance(name, str) or name not in PAGE_ACTIONS:
+                raise BadCall("unknown action")
+        except BadCall as exc:
+            self._reject("action", exc)
+            return
+        self.events.action.emit(name)

@@ -7,8 +7,9 @@ position, no join) and ships compact arrays whose order map.js mirrors:
 unit:     [id, callsign, sidc, lat, lon, observed_ms, status, name, agency]
 incident: [id, title, kind, severity, status, lat, lon, occurred_ms]
 
-A unit is on the map when it has a position and is not retired; an incident
-when it has a location and is not voided.
+A unit is on the map when it has a position and is not retired (and matches the
+roster's agency/kind/status filter, when one is set); an incident when it has a
+location and is not voided.
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ INCIDENT_COLS = (
 INCIDENT_ON_MAP = "lat IS NOT NULL AND lon IS NOT NULL AND status != 'voided'"
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 TRACK_LIMIT = 1000
+UnitFilter = tuple[str, str, str]  # agency, kind, status; "" = any
+
+
+def filter_sql(unit_filter: UnitFilter | None) -> tuple[str, list[str]]:
+    """' AND agency = ? ...' and its parameters for the roster's filter on the map."""
+    if not unit_filter:
+        return "", []
+    pairs = [(c, v) for c, v in zip(("agency", "kind", "status"), unit_filter, strict=True) if v]
+    return "".join(f" AND {c} = ?" for c, _ in pairs), [v for _, v in pairs]
 
 
 
@@ -60,7 +70,7 @@ def _query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[Sequence[
         con.close()
 
 
-def snapshot_json(store: Store) -> tuple[bytes, int]:
+def snapshot_json(store: Store, unit_filter: UnitFilter | None = None) -> tuple[bytes, int]:
     """Every unit and incident on the map as one JSON document, encoded by SQLite itself.
 
     50,000 units in a fraction of the time Python rows plus json.dumps take. Units
@@ -68,12 +78,13 @@ def snapshot_json(store: Store) -> tuple[bytes, int]:
     default symbol (a handful of entries), which map.js looks up.
     """
     kinds = _agency_kinds(store)
+    where, params = filter_sql(unit_filter)
     combos = _query(store, f"SELECT DISTINCT agency, kind, echelon FROM unit "
-                           f"WHERE (sidc IS NULL OR sidc = '') AND {UNIT_ON_MAP}")
+                           f"WHERE (sidc IS NULL OR sidc = '') AND {UNIT_ON_MAP}{where}", params)
     sidcs = {f"{a or ''}|{k or ''}|{e or ''}": default_sidc(kinds.get(a), k, e) for a, k, e in combos}
     units_sql = (f"SELECT count(*), COALESCE(json_group_array(json_array({UNIT_COLS})), '[]') "
-                 f"FROM unit WHERE {UNIT_ON_MAP}")
-    count, units_arr = _query(store, units_sql)[0]
+                 f"FROM unit WHERE {UNIT_ON_MAP}{where}")
+    count, units_arr = _query(store, units_sql, params)[0]
     inc_sql = (f"SELECT COALESCE(json_group_array(json_array({INCIDENT_COLS})), '[]') "
                f"FROM incident WHERE {INCIDENT_ON_MAP}")
     incidents_arr = _query(store, inc_sql)[0][0]
@@ -96,6 +107,7 @@ class Reader:
         self._con: Any = None
         self._kinds: dict[str, str] | None = None
         self._sidcs: dict[tuple, str] = {}
+        self.unit_filter: UnitFilter | None = None  # the roster's filter, set by MapView
 
     def close(self) -> None:
         if self._con is not None:
@@ -117,7 +129,8 @@ class Reader:
             cur.close()
         return json.loads(row[0]) if row and row[0] else []
 
-    def _by_ids(self, cols: str, table: str, where: str, ids: list[str]) -> list[list[Any]]:
+    def _by_ids(self, cols: str, table: str, where: str, ids: list[str],
+                params: Sequence[Any] = ()) -> list[list[Any]]:
         rows: list[list[Any]] = []
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i : i + CHUNK]
@@ -125,7 +138,7 @@ class Reader:
             rows += self._json(
                 f"SELECT json_group_array(json_array({cols})) FROM {table} "
                 f"WHERE id IN ({marks}) AND {where}",
-                chunk,
+                [*chunk, *params],
             )
         return rows
 
@@ -142,7 +155,8 @@ class Reader:
     def units(self, ids: Iterable[str]) -> tuple[list[list[Any]], list[str]]:
         """Rows of the given units that belong on the map, and the ids that no longer do."""
         wanted = sorted(set(ids))
-        rows = self._by_ids(UNIT_COLS, "unit", UNIT_ON_MAP, wanted)
+        where, params = filter_sql(self.unit_filter)
+        rows = self._by_ids(UNIT_COLS, "unit", UNIT_ON_MAP + where, wanted, params)
         for r in rows:
             if not r[2]:
                 r[2] = self._default_sidc(r[8], r[9], r[10])

@@ -42,6 +42,7 @@ JS = [
     ("markercluster", f"{APP_ORIGIN}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
     ("milsymbol", f"{APP_ORIGIN}/vendor/milsymbol/milsymbol.js"),
     ("qwebchannel", f"{APP_ORIGIN}/qwebchannel.js"),
+    ("enlace_tiles", f"{APP_ORIGIN}/web/map-tiles.js"),
     ("enlace_map", f"{APP_ORIGIN}/web/map.js"),
 ]
 CSS = [
@@ -90,6 +91,9 @@ def build_page_html() -> bytes:
         control_scale=True,
         prefer_canvas=False,
         world_copy_jump=False,
+        # Tiles appear at once instead of fading in over 200 ms: each fading frame is
+        # a frame QtWebEngine draws on the UI thread, a dozen per tile batch.
+        fade_animation=False,
     )
     # Instance attributes shadow folium's class-level CDN lists.
     m.default_js = JS

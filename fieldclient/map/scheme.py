@@ -8,8 +8,9 @@ network unplugged:
 - `enlace://app/web/map.js|map.css`  the project's own script and style
 - `enlace://app/vendor/<pkg>/<file>` pinned third-party files (scripts/fetch-web-assets.py)
 - `enlace://app/basemap/<file>`      shipped Natural Earth outlines
-- `enlace://app/tiles/<key>/<z>/<x>/<y>` raster tiles from an installed MBTiles package
-  (same origin as the page, so no CORS rules apply)
+- `enlace://app/tiles/<key>/<rev>/<z>/<x>/<y>` raster tiles from an installed MBTiles
+  package (same origin as the page, so no CORS rules apply); `rev` changes when the
+  file does, so a replaced package is never drawn from the page's memory cache
 - `enlace://app/data/<token>`        a one-time JSON snapshot (the full load of units and
   incidents): fetched and parsed natively instead of squeezed through the web channel
 
@@ -21,14 +22,25 @@ the page is a bug, never a silent leak.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import mimetypes
+import re
 import secrets
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QIODevice,
+    QObject,
+    QTimer,
+)
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -38,7 +50,8 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from fieldclient.map.mbtiles import TileSource
+from fieldclient.map.mbtiles import TileSource, mime_of
+from fieldclient.ui.tasks import run_task, serial_pool
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +60,7 @@ APP_ORIGIN = f"{SCHEME}://app"
 PAGE_URL = f"{APP_ORIGIN}/map.html"
 # Schemes a page may use without touching the network. data:/blob: are in-memory.
 LOCAL_SCHEMES = frozenset({SCHEME, "data", "blob"})
+REV_RE = re.compile(r"^[a-z0-9]{1,16}$")
 
 
 def resources_dir() -> Path:
@@ -102,6 +116,12 @@ class TileRegistry:
         with self._lock:
             return self._sources.get(key)
 
+    def drop(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            gone = [self._sources.pop(k) for k in keys if k in self._sources]
+        for source in gone:
+            source.close()
+
 
 class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
     """Answers every `enlace://` request from memory, the resources folder or MBTiles."""
@@ -112,19 +132,26 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         self.page_html: bytes = b""
         self._blobs: dict[str, bytes] = {}
         self._blob_lock = threading.Lock()
-        self.served: list[str] = []  # for tests: what the page asked for
+        self.served: list[str] = []  # for tests and benchmarks: what the page asked for
+        # Requests waiting for their bytes, by token; a job Qt deletes (the page no longer
+        # wants it) leaves this map at once and its answer is dropped.
+        self._waiting: dict[int, QWebEngineUrlRequestJob] = {}
+        self._tokens = itertools.count()
+        self._queue: list[tuple[int, Callable[[], bytes | None], Callable[[bytes], str]]] = []
+        self._flush_due = False
+        self._io = serial_pool(self)
         root = resources_dir()
         self._roots = {
             "vendor": root / "web" / "vendor",
             "web": root / "web",
             "basemap": root / "basemap",
         }
-        self._web_files = {"map.js", "map.css"}
+        self._web_files = {"map.js", "map-tiles.js", "map.css"}
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
         host, path = url.host(), url.path()
-        if len(self.served) < 10_000:
+        if len(self.served) < 100_000:
             self.served.append(url.toString())
         try:
             if job.requestMethod() != b"GET":
@@ -179,8 +206,7 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             log.warning("enlace:// not found: %s", path)
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        mime = _mime(file)
-        self._reply(job, mime, file.read_bytes())
+        self._answer_later(job, file.read_bytes, lambda _data: _mime(file))
 
     def _resolve(self, path: str) -> Path | None:
         parts = [p for p in path.split("/") if p]
@@ -190,7 +216,7 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         if root is None:
             return None
         if parts[0] == "web" and (len(parts) != 2 or parts[1] not in self._web_files):
-            return None  # web/ holds node_modules and package files: serve only our two
+            return None  # web/ holds node_modules and package files: serve only ours
         file = root.joinpath(*parts[1:])
         try:
             file.resolve().relative_to(root.resolve())
@@ -200,16 +226,60 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
 
     def _serve_tile(self, job: QWebEngineUrlRequestJob, path: str) -> None:
         parts = [p for p in path.split("/") if p]
-        source = self.tiles.get(parts[0]) if len(parts) == 4 else None
-        if source is None or not all(p.isdigit() for p in parts[1:]):
+        source = self.tiles.get(parts[0]) if len(parts) == 5 else None
+        if (source is None or not REV_RE.match(parts[1])
+                or not all(p.isdigit() and len(p) < 9 for p in parts[2:])):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        z, x, y = (int(p) for p in parts[1:])
-        data = source.tile(z, x, y)
-        if data is None:
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
-        self._reply(job, source.mime, data)
+        z, x, y = (int(p) for p in parts[2:])
+        # Each tile says what it is: some packages mix PNG and JPEG tiles.
+        self._answer_later(job, lambda: source.tile(z, x, y), mime_of)
+
+    def _answer_later(self, job: QWebEngineUrlRequestJob, read: Callable[[], bytes | None],
+                      mime: Callable[[bytes], str]) -> None:
+        """Read on the worker; answer on the UI thread if the page still wants it. Requests
+        Chromium hands over in one burst (the tiles of a pan) share one task and one reply
+        pass, so the UI thread is woken once per burst, not once per tile."""
+        token = next(self._tokens)
+        self._waiting[token] = job
+        job.destroyed.connect(lambda *_: self._waiting.pop(token, None))
+        self._queue.append((token, read, mime))
+        if not self._flush_due:
+            self._flush_due = True
+            QTimer.singleShot(0, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        batch, self._queue = self._queue, []
+        waiting = self._waiting
+
+        def work() -> list[tuple[int, bytes | None, Callable[[bytes], str]]]:
+            out = []
+            for token, read, mime in batch:
+                if token not in waiting:
+                    continue  # dropped by the page meanwhile (a zoom went past it)
+                try:
+                    data = read()
+                except Exception as exc:  # noqa: BLE001 - one bad read fails one request
+                    log.warning("enlace:// read failed: %s", exc)
+                    data = None
+                out.append((token, data, mime))
+            return out
+
+        run_task(work, self._answer, self._io)
+
+    def _answer(self, results: list[tuple[int, bytes | None, Callable[[bytes], str]]] | None,
+                error: BaseException | None) -> None:
+        if error is not None:
+            log.error("enlace:// reads failed", exc_info=error)
+        for token, data, mime in results or []:
+            job = self._waiting.pop(token, None)
+            if job is None:
+                continue
+            if data is None:
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            else:
+                self._reply(job, mime(data), data)
 
 
 def _mime(path: Path) -> str:

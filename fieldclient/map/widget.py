@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -23,14 +24,14 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from fieldclient.map import data
 from fieldclient.map.bridge import BASE_RE, ID_RE, MapBridge
-from fieldclient.map.mbtiles import TileSource, scan
+from fieldclient.map.layers import LayerCatalogue
 from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
 from fieldclient.map.scheme import map_profile, register_url_scheme
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import field_name, labels_of
+from fieldclient.ui.labels import agency_names, field_name, labels_of
 from fieldclient.ui.tasks import run_task, serial_pool
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class MapView(Retranslatable, QWidget):
     ready = Signal()
     noticeRaised = Signal(str)
     frameApplied = Signal(int)  # diagnostics: the page acked delta `seq`
+    layersChanged = Signal()  # the installed map packages changed (see base_layers())
+    importRequested = Signal()  # "Import map…" in a map notice
+    helpRequested = Signal()  # "Where to get map packages" in a map notice
 
     def __init__(
         self, store: Store, events: QObject, parent: QWidget | None = None,
@@ -79,6 +83,7 @@ class MapView(Retranslatable, QWidget):
         # delta pipeline
         self._page_ready = False
         self._is_ready = False
+        self._ready_sent = False
         self._page_loads = 0
         self._generation = 0
         self._seq = 0
@@ -93,6 +98,7 @@ class MapView(Retranslatable, QWidget):
         self.acked_seq = -1
         self.page_units = 0
         self._menu: QMenu | None = None
+        self._night = False
 
         profile, handler, self._interceptor = map_profile()
         if not handler.page_html:
@@ -119,6 +125,7 @@ class MapView(Retranslatable, QWidget):
         ev.contextMenu.connect(self._on_context_menu)
         ev.cursorMoved.connect(self.cursorMoved)
         ev.viewChanged.connect(self._on_view_changed)
+        ev.action.connect(self._on_page_action)
         self._page.renderProcessTerminated.connect(self._on_render_crash)
 
         # Full loads run one at a time, in order: an older snapshot never lands after a newer one.
@@ -131,7 +138,13 @@ class MapView(Retranslatable, QWidget):
         self._ack_timer.timeout.connect(self._on_ack_timeout)
         events.changed.connect(self._on_changes)  # type: ignore[attr-defined]
 
-        self.refresh_base_layers()
+        # The map packages are read (off the UI thread) while Chromium starts, and again
+        # whenever maps/ changes.
+        self._catalogue = LayerCatalogue(store.data_dir, handler.tiles, self)
+        self._catalogue.changed.connect(self._on_layers)
+        owned, tiles = self._catalogue.owned, handler.tiles
+        self.destroyed.connect(lambda *_: tiles.drop(list(owned)))
+        self._catalogue.rescan()
         # Read the store while Chromium starts: the page gets its data the moment it is up.
         self._prefetched: tuple[tuple[bytes, int], float] | None = None
         self._snapshot_url: str | None = None
@@ -159,6 +172,32 @@ class MapView(Retranslatable, QWidget):
         self._track_unit = unit_id if unit_id and ID_RE.match(unit_id) else None
         if self._page_ready:
             self._send_track()
+
+    def pan_to(self, lat: float, lon: float, min_zoom: int | None = None) -> None:
+        """Centre the map on a point (an incident chosen in the log), zooming in to
+        `min_zoom` if the map is further out; the current zoom otherwise."""
+        zoom = int(self._view_state.get("zoom", ZOOM))
+        if min_zoom is not None:
+            zoom = max(zoom, min_zoom)
+        self.restore_view_state({**self._view_state, "lat": lat, "lon": lon, "zoom": zoom})
+
+    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "") -> None:
+        """Show only the units of this agency, kind and status ("" = any): the roster's
+        filter. The page is reloaded through the usual snapshot; deltas follow it."""
+        chosen = (agency, kind, status) if any((agency, kind, status)) else None
+        if chosen == self._reader.unit_filter:
+            return
+        self._reader.unit_filter = chosen
+        if self._page_ready:
+            self._start_full_load()
+        else:
+            self._prefetch = None  # the snapshot read at start-up has every unit
+
+    def set_night_mode(self, on: bool) -> None:
+        """Dim, red-tinted map for night use (the page applies a CSS filter)."""
+        self._night = bool(on)
+        if self._page_ready:
+            self._bridge.send({"type": "theme", "night": self._night})
 
     def set_stale_minutes(self, minutes: float) -> None:
         self._stale_minutes = max(1.0, float(minutes))
@@ -189,22 +228,30 @@ class MapView(Retranslatable, QWidget):
             self._pending_view = view
 
     def refresh_base_layers(self) -> None:
-        """Rescan `<data dir>/maps/`; bad files are logged and shown as a notice."""
-        good, bad = scan(self._store.data_dir)
-        self._layers = []
-        for info in good:
-            self._handler.tiles.set(info.key, TileSource(info))
-            self._layers.append(
-                {"key": info.key, "name": info.name, "minzoom": info.minzoom, "maxzoom": info.maxzoom}
-            )
-        self._notices = [
-            self.tr("Map package {file} was skipped: {why}").format(file=exc.path, why=exc.why)
-            for exc in bad
-        ]
+        """Rescan `<data dir>/maps/` now (it is also watched); `layersChanged` follows."""
+        self._catalogue.rescan()
+
+    def show_layer(self, key: str) -> None:
+        """Switch to an installed package and bring its area into view (after an import)."""
+        if BASE_RE.match(key) and self._page_ready:
+            self._bridge.send({"type": "showLayer", "key": key})
+
+    def _on_layers(self) -> None:
+        self._layers = [dict(layer) for layer in self._catalogue.layers]
+        before = set(self._notices)
+        self._notices = self._skipped_notices()
         for text in self._notices:
-            self.noticeRaised.emit(text)
+            if text not in before:
+                self.noticeRaised.emit(text)
         if self._page_ready:
-            self._send_config()
+            self._send_config()  # before the signal: a listener may show a new layer at once
+        self.layersChanged.emit()
+        self._maybe_ready()
+
+    def _skipped_notices(self) -> list[str]:
+        return [self.tr("Map package {file} was skipped: {why}").format(
+                    file=Path(exc.path).name, why=exc.reason(QCoreApplication.translate))
+                for exc in self._catalogue.problems]
 
     def notices(self) -> list[str]:
         return list(self._notices)
@@ -217,7 +264,9 @@ class MapView(Retranslatable, QWidget):
 
     def retranslateUi(self) -> None:
         # The page's texts (layer names, hover labels, notices) come from Python.
-        self.refresh_base_layers()
+        self._notices = self._skipped_notices()
+        if self._page_ready:
+            self._send_config()
 
     # -- page lifecycle -----------------------------------------------------------------
 
@@ -225,8 +274,10 @@ class MapView(Retranslatable, QWidget):
         self._page_loads += 1
         self._page_ready = True
         self._is_ready = False
+        self._ready_sent = False
         self._inflight = None
         self._send_config()
+        self._bridge.send({"type": "theme", "night": self._night})
         if self._pending_view is not None:
             self._bridge.send({"type": "view", **self._pending_view})
             self._pending_view = None
@@ -251,6 +302,7 @@ class MapView(Retranslatable, QWidget):
                 "texts": self._texts(),
                 "labels": self._labels(),
                 "layers": self._layers,
+                "layersKnown": self._catalogue.scanned,  # else `layers` is not read yet
                 "notices": self._notices,
             }
         )
@@ -259,6 +311,7 @@ class MapView(Retranslatable, QWidget):
         self._generation += 1
         gen = self._generation
         store = self._store
+        unit_filter = self._reader.unit_filter
         # Changes from now on are re-sent after the reset, so none is lost in between.
         self._dirty_units.clear()
         self._dirty_positions.clear()
@@ -268,7 +321,7 @@ class MapView(Retranslatable, QWidget):
             # Query and JSON encoding both happen here, off the UI thread.
             t = time.perf_counter()
             try:
-                return data.snapshot_json(store), t
+                return data.snapshot_json(store, unit_filter), t
             except Exception:
                 log.exception("map: loading units and incidents failed")
                 return (b'{"units":[],"incidents":[],"sidcs":{}}', 0), t
@@ -315,9 +368,15 @@ class MapView(Retranslatable, QWidget):
         self.page_units = count
         if seq == self._reset_seq and not self._is_ready:
             self._is_ready = True
-            self.ready.emit()
+            self._maybe_ready()
         self.frameApplied.emit(seq)
         self._schedule()
+
+    def _maybe_ready(self) -> None:
+        # Ready once every unit is placed and the map packages are listed.
+        if self._is_ready and self._catalogue.scanned and not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
 
     def _on_ack_timeout(self) -> None:
         log.warning("map: page did not ack delta %s in time", self._inflight)
@@ -332,6 +391,8 @@ class MapView(Retranslatable, QWidget):
         incidents = changes.get("incident")
         if changes.get("agency"):
             self._reader.agencies_changed()
+            if self._page_ready:
+                self._send_config()  # agency names in the hover box
         if not (units or positions or incidents):
             return
         self._dirty_units |= units
@@ -396,6 +457,12 @@ class MapView(Retranslatable, QWidget):
     def _on_view_changed(self, lat: float, lon: float, zoom: int, base: str) -> None:
         self._view_state = {"lat": lat, "lon": lon, "zoom": zoom, "base": base}
 
+    def _on_page_action(self, name: str) -> None:
+        if name == "import-map":
+            self.importRequested.emit()
+        elif name == "map-help":
+            self.helpRequested.emit()
+
     def _on_context_menu(self, lat: float, lon: float) -> None:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -426,8 +493,19 @@ class MapView(Retranslatable, QWidget):
             "plain": self.tr("Outlines only"),
             "outlines": self.tr("Country outlines"),
             "severity": field_name("incident", "severity"),
+            "onlyOutlines": self.tr(
+                "Only country outlines are available: no map package is installed."),
+            "importMap": self.tr("Import map…"),
+            "mapHelp": self.tr("Where to get map packages"),
+            "close": self.tr("Close"),
+            "zoomIn": self.tr("{name} has no detail at this zoom; it is drawn from zoom {zoom}."),
+            "tooMany": self.tr("{name} would need too many tiles for this view; zoom in."),
+            "outside": self.tr("This view is outside the area of {name}."),
+            "showArea": self.tr("Show its area"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:
         # The same vocabulary, in the same words, as the roster, the log and the dialogs.
-        return {key: labels_of(group) for key, group in MARKER_GROUPS.items()}
+        out = {key: labels_of(group) for key, group in MARKER_GROUPS.items()}
+        out["agency"] = agency_names()  # agencies by name, as everywhere else
+        return out

@@ -134,7 +134,7 @@ def _clock_warning(offset_ms: int | None) -> None:
 
 def _duration(ms: int) -> str:
     """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it."""
-    minutes = ms // 60_000
+    minutes = (ms + 30_000) // 60_000  # to the nearest minute: 3 days less 40 ms is 3 d
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:

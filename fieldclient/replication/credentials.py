@@ -3,7 +3,8 @@
 `CredentialStore` is the small interface the rest of replication uses. The
 default is `KeyringCredentialStore` (Secret Service / KWallet on Linux,
 Keychain on macOS, Credential Locker on Windows through `keyring`), which
-refuses backends that would keep the token in plain text or not at all.
+accepts only those backends, by exact class, and refuses every other one (a
+plain-text file backend may carry any name: keyrings.alt's JsonKeyring did).
 `MemoryCredentialStore` exists for unit tests only.
 """
 
@@ -16,13 +17,15 @@ from fieldclient.replication.errors import CredentialStoreFailed, InsecureKeyrin
 
 SERVICE_PREFIX = "enlace:"
 
-# Backends that store nothing, fail every call, or write the secret in clear text.
-_REFUSED = (
-    "keyring.backends.fail",
-    "keyring.backends.null",
-    "keyrings.alt.file.PlaintextKeyring",
-    "keyrings.alt.Windows.RegistryKeyring",
-)
+# The only backends that keep a secret in an OS-protected store.
+_SECURE = frozenset({
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+    "keyring.backends.macOS.Keyring",
+    "keyring.backends.Windows.WinVaultKeyring",
+})
 
 
 def service_name(server_url: str) -> str:
@@ -42,21 +45,28 @@ def _describe(backend: Any) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def is_refused_backend(backend: Any) -> bool:
-    """True for backends that do not keep a secret safely (null, fail, plaintext)."""
-    name = _describe(backend)
-    if any(name.startswith(r) for r in _REFUSED):
-        return True
-    if "Plaintext" in name:
-        return True
+def secure_backend(backend: Any) -> Any | None:
+    """The backend itself if it is one of the known secure stores and viable; for the
+    chainer, its best such member (never a member outside the list); else None."""
     inner = getattr(backend, "backends", None)
-    if inner is not None:  # the chainer: acceptable only if some member is
-        members = list(inner)
-        return not members or all(is_refused_backend(b) for b in members)
+    if inner is not None and _describe(backend) == "keyring.backends.chainer.ChainerBackend":
+        members = [b for b in inner if secure_backend(b) is not None]
+        return max(members, key=_priority) if members else None
+    if _describe(backend) not in _SECURE or _priority(backend) <= 0:
+        return None
+    return backend
+
+
+def _priority(backend: Any) -> float:
     try:
-        return float(backend.priority) <= 0
+        return float(backend.priority)
     except Exception:  # noqa: BLE001 - a backend whose priority raises is not viable
-        return True
+        return 0.0
+
+
+def is_refused_backend(backend: Any) -> bool:
+    """True for every backend but the known secure stores (null, fail, plain text, ...)."""
+    return secure_backend(backend) is None
 
 
 class KeyringCredentialStore:
@@ -70,9 +80,10 @@ class KeyringCredentialStore:
             import keyring
 
             self._backend = keyring.get_keyring()
-        if is_refused_backend(self._backend):
+        chosen = secure_backend(self._backend)
+        if chosen is None:
             raise InsecureKeyring(_describe(self._backend))
-        return self._backend
+        return chosen
 
     def get_token(self, server_url: str, username: str) -> str | None:
         backend = self.backend()

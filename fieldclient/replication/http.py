@@ -2,7 +2,10 @@
 
 Trust is explicit: `Session.trust_env = False`, so neither proxies nor
 REQUESTS_CA_BUNDLE/SSL_CERT_FILE from the environment apply; `verify` is the CA
-bundle given at sign-in, or the system trust store when none was given.
+bundle given at sign-in, or the operating system's trust store when none was given
+(not certifi's bundle, which requests would use): on Linux the CA file and folder
+OpenSSL was built with, read directly so SSL_CERT_FILE cannot add trust; on macOS
+and Windows the platform verifier through `truststore`.
 Bodies are gzip both ways. The bearer token lives only in the session's
 headers in memory; it is never logged or written anywhere by this module.
 
@@ -17,6 +20,9 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import logging
+import os
+import ssl
+import sys
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -24,6 +30,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 import requests
+from requests.adapters import HTTPAdapter
 
 from fieldclient.core import timefmt
 from fieldclient.replication.errors import (
@@ -74,6 +81,50 @@ def is_plain_http(url: str) -> bool:
     return urlsplit(url).scheme == "http"
 
 
+def _system_ca_paths() -> list[str]:
+    """Where this Linux keeps its trusted CAs: OpenSSL's compiled-in locations (never
+    the SSL_CERT_FILE/SSL_CERT_DIR overrides), else the usual distribution files."""
+    paths = ssl.get_default_verify_paths()
+    found = [p for p in (paths.openssl_cafile, paths.openssl_capath) if p and os.path.exists(p)]
+    for candidate in ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                      "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"):
+        if not found and os.path.isfile(candidate):
+            found.append(candidate)
+    return found
+
+
+def system_trust() -> ssl.SSLContext:
+    """A verifying TLS context that trusts what the operating system trusts."""
+    if sys.platform in ("darwin", "win32"):
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname checked, certificate required
+    for path in _system_ca_paths():
+        if os.path.isdir(path):
+            ctx.load_verify_locations(capath=path)
+        else:
+            ctx.load_verify_locations(cafile=path)
+    return ctx
+
+
+class _SystemTrustAdapter(HTTPAdapter):
+    """requests with `verify=True` loads certifi's bundle into every connection; this
+    adapter hands urllib3 the system context and no CA file instead."""
+
+    def __init__(self) -> None:
+        self._ctx = system_trust()
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._ctx
+        super().init_poolmanager(*args, **kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        super().cert_verify(conn, url, verify, cert)
+        conn.ca_certs = conn.ca_cert_dir = None  # still CERT_REQUIRED, against the context
+
+
 class SyncHttp:
     """One requests.Session bound to one server. Not shared between threads."""
 
@@ -84,6 +135,8 @@ class SyncHttp:
         self.session = requests.Session()
         self.session.trust_env = False  # the environment may not replace the CA or add proxies
         self.session.verify = ca_cert if ca_cert else True
+        if not ca_cert:
+            self.session.mount("https://", _SystemTrustAdapter())
         self.session.headers.update(
             {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", "Accept": "application/json"}
         )

@@ -289,20 +289,37 @@ def migrate(path: Path) -> None:
         engine.dispose()
 
 
+def _private(data: Path, path: Path) -> None:
+    """The data folder 0700 and the database 0600 (owner only), whatever the umask; SQLite
+    creates the -wal and -shm files with the database file's mode. Files an older
+    version left readable by others are tightened too (POSIX only)."""
+    if os.name != "posix":
+        return
+    os.chmod(data, 0o700)
+    if not path.exists():
+        # Only a new file: closing any descriptor of a database this process has open
+        # would drop its SQLite locks (see _check_file); chmod needs none.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if f.exists():
+            os.chmod(f, 0o600)
+
+
 def open_store(data_dir: Path | str | None = None) -> Store:
     """The store of a data folder (see the module docstring for what is refused)."""
     data = Path(data_dir) if data_dir else default_data_dir()
-    try:
-        data.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
     path = data / DB_NAME
     try:
+        data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
+    try:
         _check_file(path)
+        _private(data, path)  # a read-only or full disk refuses it: opened read-only below
         return _open_writable(data, path)
-    except (disk.Trouble, DBAPIError, sqlite3.OperationalError) as exc:
+    except (disk.Trouble, DBAPIError, sqlite3.OperationalError, OSError) as exc:
         trouble: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
-        if not isinstance(trouble, disk.Trouble) and not disk.is_disk_error(trouble):
+        if not isinstance(trouble, disk.Trouble | OSError) and not disk.is_disk_error(trouble):
             raise
         reason = disk.problem(data)
         if reason is None:

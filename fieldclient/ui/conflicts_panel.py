@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,18 +31,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from fieldclient.core.bidi import isolate
-from fieldclient.core.timefmt import format_local
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Conflict, Incident, Unit
 from fieldclient.store.writer import META_USER, LocalWriter
+from fieldclient.ui import times
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.i18n import Retranslatable
 from fieldclient.ui.labels import entity_name, field_name, field_value
 from fieldclient.ui.tasks import run_task
+from sync.protocol import ENTITIES
+from sync.protocol.fields import Ref
 
-COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 150, 4: 130, 5: 150, 6: 150}
+COLUMN_WIDTHS = {0: 170, 1: 110, 2: 150, 3: 110, 5: 150, 6: 110}
 
 
 def hlc_time(hlc: str | None) -> datetime | None:
@@ -63,8 +67,19 @@ def load_conflicts(store: Store, include_resolved: bool) -> list[dict[str, Any]]
             elif c.entity == "incident" and c.entity_id:
                 i = s.get(Incident, c.entity_id)
                 name = i.title if i else ""
+            # a value naming another unit (Reports to) is shown by that unit's callsign
+            refs: dict[str, str] = {}
+            spec = ENTITIES.get(c.entity or "")
+            kind = (spec.fields[c.field].kind if spec and c.field and c.field in spec.fields
+                    else None)
+            if isinstance(kind, Ref) and kind.target == "unit":
+                for value in (c.winner_value, c.loser_value):
+                    other = s.get(Unit, value) if isinstance(value, str) and value else None
+                    if other is not None:
+                        refs[str(value)] = other.callsign
             out.append({
                 "id": c.id, "entity": c.entity, "entity_id": c.entity_id, "name": name,
+                "refs": refs,
                 "field": c.field, "winner_value": c.winner_value, "loser_value": c.loser_value,
                 "winner_by": c.winner_by, "loser_by": c.loser_by,
                 "winner_at": hlc_time(c.winner_hlc), "loser_at": hlc_time(c.loser_hlc),
@@ -101,7 +116,7 @@ class ConflictsPanel(Retranslatable, QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the last column is a time: never squeezed
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         self.keep_button = QPushButton(self)
@@ -143,6 +158,20 @@ class ConflictsPanel(Retranslatable, QWidget):
         self.accept_button.setText(self.tr("Accept theirs"))
         if self.rows:
             self._fill(self.rows)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column at least as wide as its title, the time columns as their times."""
+        fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
+        header = self.table.horizontalHeader()
+        sample = times.when(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+        for col in range(self.COLS):
+            item = self.table.horizontalHeaderItem(col)
+            texts = [item.text() if item is not None else ""]
+            if col in (4, 7):
+                texts.append(sample)
+            need = max(fm.horizontalAdvance(t) for t in texts) + 24
+            header.resizeSection(col, max(COLUMN_WIDTHS.get(col, 0), need))
 
     def _on_changed(self, cs: ChangeSet) -> None:
         if cs.get("conflict") and not self._timer.isActive():
@@ -174,18 +203,29 @@ class ConflictsPanel(Retranslatable, QWidget):
             cells = [
                 f"{entity_name(entity)} {r['name']}".strip(),
                 field_name(entity, field) if field else "",
-                field_value(entity, field, r["winner_value"]), r["winner_by"] or "",
-                format_local(r["winner_at"]),
-                field_value(entity, field, r["loser_value"]), r["loser_by"] or "",
-                format_local(r["loser_at"]),
+                self._value(r, r["winner_value"]), r["winner_by"] or "",
+                times.when(r["winner_at"]),
+                self._value(r, r["loser_value"]), r["loser_by"] or "",
+                times.when(r["loser_at"]),
             ]
-            for col, text in enumerate(map(isolate, cells)):  # isolated (core.bidi)
+            cells = [isolate(c) for c in cells]  # record text isolated (core.bidi)
+            tips = list(cells)
+            tips[4], tips[7] = times.other(r["winner_at"]), times.other(r["loser_at"])
+            for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tips[col])  # names and values may be longer than the column
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
                 if r["status"] != "open":
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(i, col, item)
         self._update_buttons()
+
+    @staticmethod
+    def _value(r: dict[str, Any], value: Any) -> str:
+        refs = r.get("refs") or {}
+        if isinstance(value, str) and value in refs:
+            return str(refs[value])
+        return field_value(r["entity"], r["field"] or "", value)
 
     # -- resolving ------------------------------------------------------------
 

@@ -10,12 +10,19 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldclient.core.errors import UserFacingError
+from fieldclient.ui.labels import readable_params
+from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
 
 
 def error_text(err: UserFacingError) -> str:
-    """The user's-language message of a domain error (a protocol problem included)."""
+    """The user's-language message of a domain error (a protocol problem included, its
+    role and agency shown by label and name)."""
+    p = err.problem
+    if p is not None:
+        return Problem(p.code, p.field, p.entity, **readable_params(p.params)).render(
+            QCoreApplication.translate)
     return err.render(QCoreApplication.translate)
 
 

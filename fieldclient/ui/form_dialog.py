@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QTime, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -156,8 +156,6 @@ class FormDialog(QDialog):
 def refusal_text(err: UserFacingError) -> str:
     """A refusal in the user's language: a shared rule's Problem from the "problems" and
     "fields" catalogues, the client's own messages from "errors"."""
-    if err.problem is not None:
-        return err.render(QCoreApplication.translate)
     return error_text(err)
 
 
@@ -185,11 +183,15 @@ def select_agency(combo: QComboBox, slug: str) -> None:
 
 
 def agency_slug(combo: QComboBox) -> str:
-    """The chosen agency's slug; a typed entry ("slug — name" or a bare slug) also works."""
+    """The chosen agency's slug; a typed entry (an agency's name, or a bare slug for an
+    agency the laptop does not know yet) also works."""
     text = combo.currentText().strip()
     data = combo.currentData()
     if data is not None and combo.itemText(combo.currentIndex()) == text:
         return str(data)
+    at = combo.findText(text, Qt.MatchFlag.MatchFixedString)  # a name typed out in full
+    if at >= 0 and combo.itemData(at) is not None:
+        return str(combo.itemData(at))
     return text.split(" — ", 1)[0].strip()
 
 

@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -33,22 +35,24 @@ from PySide6.QtWidgets import (
 from fieldclient.core import vocab
 from fieldclient.core.bidi import isolate
 from fieldclient.core.errors import InvalidInput, UserFacingError
-from fieldclient.core.timefmt import format_local
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui import geo
+from fieldclient.ui import geo, icons, theme, times
 from fieldclient.ui.errors import error_text, show_error
 from fieldclient.ui.form_dialog import ERROR_STYLE, fill_codes
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import dtg, label, severity_label
+from fieldclient.ui.labels import agency_name, field_name, label, labels_of, severity_label
 from fieldclient.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TIME_ROLE = Qt.ItemDataRole.UserRole + 2
 RANGES = (None, 1, 7, 30)  # days back; None = any time
+L_TIME, L_SEVERITY, L_TITLE, L_STATUS, L_KIND = range(5)
+T_TIME, T_AUTHOR, T_KIND, T_TEXT = range(4)
+PAD = 24  # cell margins and the sort arrow
 
 
 class IncidentPanel(Retranslatable, QWidget):
@@ -80,8 +84,13 @@ class IncidentPanel(Retranslatable, QWidget):
         lh = self.list.header()
         lh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         lh.setStretchLastSection(False)
-        for col, width in enumerate((118, 38, 230, 90, 120)):
-            lh.resizeSection(col, width)
+        # the title takes what is left: the short columns are sized to their texts. In a
+        # side panel there is no room for five columns: the severity is the coloured
+        # diamond of the map in front of the time, the kind is in the title's tooltip.
+        lh.setSectionResizeMode(L_TITLE, QHeaderView.ResizeMode.Stretch)
+        lh.setMinimumSectionSize(30)
+        self.list.setColumnHidden(L_SEVERITY, True)
+        self.list.setColumnHidden(L_KIND, True)
 
         self.header = QLabel()
         self.header.setObjectName("incidentHeader")
@@ -95,8 +104,8 @@ class IncidentPanel(Retranslatable, QWidget):
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.timeline.setIndentation(12)
-        for col, width in enumerate((150, 55, 95)):
-            th.resizeSection(col, width)
+        # the kind is in the text ("→ Contained: …", "[HALCON 1] …", amendments indented)
+        self.timeline.setColumnHidden(T_KIND, True)
         # the full text of the selected entry: rows stay one line high and easy to scan
         self.entry_view = QLabel()
         self.entry_view.setObjectName("entryView")
@@ -109,6 +118,7 @@ class IncidentPanel(Retranslatable, QWidget):
         self.entry_body = QPlainTextEdit()
         self.entry_body.setFixedHeight(60)
         self.amends_label = QLabel()
+        self.amends_label.setWordWrap(True)
         self.entry_error = QLabel()
         self.entry_error.setStyleSheet(ERROR_STYLE)
         self.entry_error.setWordWrap(True)
@@ -148,8 +158,8 @@ class IncidentPanel(Retranslatable, QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)  # the list gets as much room as the detail
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(split)
@@ -179,15 +189,46 @@ class IncidentPanel(Retranslatable, QWidget):
         self.entry_body.setPlaceholderText(self.tr("Text of the entry"))
         self.add_button.setText(self.tr("Add entry"))
         self.list.setHeaderLabels([
-            self.tr("Occurred"), self.tr("Sev."), self.tr("Title"), self.tr("Status"),
-            self.tr("Kind"),
+            times.column_title(self.tr("Occurred")), self.tr("Severity"), self.tr("Title"),
+            self.tr("Status"), self.tr("Kind"),
         ])
         self.timeline.setHeaderLabels([
-            self.tr("Time"), self.tr("Author"), self.tr("Kind"), self.tr("Text"),
+            times.column_title(self.tr("Time")), self.tr("Author"), self.tr("Kind"),
+            self.tr("Text"),
         ])
         self._fill_list()
         self._fill_detail()
         self._update_entry_box()
+        self.fit_columns()
+
+    def set_theme(self, chosen: theme.Theme) -> None:
+        theme.size_rows(self.timeline, chosen)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Short columns as wide as their longest possible text in this language."""
+        fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
+        sample = datetime(2026, 12, 31, 23, 59, tzinfo=UTC)
+
+        def width(*texts: str) -> int:
+            return max(fm.horizontalAdvance(t) for t in texts) + PAD
+
+        zone = times.zone_now()
+        head = self.list.headerItem()
+        lh = self.list.header()
+        icon = self.list.iconSize().width() if self.list.iconSize().isValid() else 16
+        lh.resizeSection(L_TIME, max(width(times.short(sample, zone)) + icon + 6,
+                                     width(head.text(L_TIME))))
+        lh.resizeSection(L_SEVERITY, width("5", head.text(L_SEVERITY)))
+        lh.resizeSection(L_STATUS, width(*labels_of("incident_status").values(),
+                                         head.text(L_STATUS)))
+        lh.resizeSection(L_KIND, width(*labels_of("incident_kind").values(), head.text(L_KIND)))
+        th = self.timeline.header()
+        thead = self.timeline.headerItem()
+        th.resizeSection(T_TIME, width(times.short(sample, zone), thead.text(T_TIME))
+                         + self.timeline.indentation())
+        th.resizeSection(T_AUTHOR, width("operador12", thead.text(T_AUTHOR)))
+        th.resizeSection(T_KIND, width(*labels_of("entry_kind").values(), thead.text(T_KIND)))
 
     @staticmethod
     def _fill_data(combo: QComboBox, items: list[tuple[Any, str]]) -> None:
@@ -236,15 +277,19 @@ class IncidentPanel(Retranslatable, QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         current = None
+        zone = times.zone_now()
         for r in self._rows:
             item = QTreeWidgetItem([
-                format_local(r.occurred_at), str(r.severity), isolate(r.title),
+                times.short(r.occurred_at, zone), str(r.severity), isolate(r.title),
                 label(r.status, "incident_status"), label(r.kind, "incident_kind"),
             ])
-            item.setToolTip(2, isolate(r.title))
-            item.setToolTip(0, dtg(r.occurred_at))
+            item.setIcon(L_TIME, icons.severity_icon(r.severity))
+            item.setToolTip(L_TITLE, f"{isolate(r.title)}\n{label(r.kind, 'incident_kind')}")
+            item.setToolTip(L_TIME, "\n".join((
+                f"{field_name('incident', 'severity')}: {severity_label(r.severity)}",
+                times.when(r.occurred_at), times.other(r.occurred_at))))
             item.setData(0, ID_ROLE, r.id)
-            item.setToolTip(1, severity_label(r.severity))
+            item.setToolTip(L_SEVERITY, severity_label(r.severity))
             self.list.addTopLevelItem(item)
             if r.id == self.incident_id:
                 current = item
@@ -266,6 +311,13 @@ class IncidentPanel(Retranslatable, QWidget):
                 self.list.setCurrentItem(item)
                 return
         self.load_detail()
+
+    def selected_location(self) -> tuple[float, float] | None:
+        """Latitude and longitude of the incident shown in the detail, if it has one."""
+        rec = self._record
+        if rec is None or rec.get("lat") is None or rec.get("lon") is None:
+            return None
+        return float(rec["lat"]), float(rec["lon"])
 
     def _on_current(self, item: QTreeWidgetItem | None, _prev: object) -> None:
         self.incident_id = item.data(0, ID_ROLE) if item is not None else None
@@ -313,19 +365,20 @@ class IncidentPanel(Retranslatable, QWidget):
             return
         where = (geo.format_latlon(rec["lat"], rec["lon"], self._coord_format)
                  if rec["lat"] is not None else self.tr("no location"))
-        agencies = ", ".join(rec.get("agencies") or []) or "—"
+        agencies = ", ".join(agency_name(a) for a in rec.get("agencies") or []) or "—"
         t_occurred, t_by = self.tr("Occurred:"), self.tr("Reported by:")
         t_involved = self.tr("Involved:")
         self.header.setText("<br>".join([
             f"<b style='font-size:large'>{e(rec['title'])}</b>",
             f"{e(label(rec['kind'], 'incident_kind'))} · {e(severity_label(rec['severity']))}"
             f" · {e(label(rec['status'], 'incident_status'))}",
-            f"{e(t_occurred)} {e(format_local(rec['occurred_at']))} · {e(where)}",
-            f"{e(t_by)} {e(rec['agency'])} · {e(t_involved)} {e(agencies)}",
+            f"{e(t_occurred)} {e(times.when(rec['occurred_at']))} · {e(where)}",
+            f"{e(t_by)} {e(agency_name(rec['agency']))} · {e(t_involved)} {e(agencies)}",
         ]))
         current = self.selected_entry()
         self.timeline.clear()
         self.entry_view.clear()
+        zone = times.zone_now()
         items: dict[str, QTreeWidgetItem] = {}
         for entry in self._entries:
             text = entry.body
@@ -336,13 +389,13 @@ class IncidentPanel(Retranslatable, QWidget):
                 text = f"[{cs}] {text}"
             text = isolate(text)
             item = QTreeWidgetItem([
-                format_local(entry.created_at), isolate(entry.author or ""),
+                times.short(entry.created_at, zone), isolate(entry.author or ""),
                 label(entry.kind, "entry_kind"), text,
             ])
             item.setData(0, ID_ROLE, entry.id)
-            item.setToolTip(3, text)
-            item.setToolTip(0, dtg(entry.created_at))
-            item.setData(3, TIME_ROLE, format_local(entry.created_at, seconds=True))
+            item.setToolTip(T_TEXT, text)
+            item.setToolTip(T_TIME, f"{times.when(entry.created_at)}\n{times.other(entry.created_at)}")
+            item.setData(3, TIME_ROLE, times.when(entry.created_at, seconds=True))
             if entry.amended_by:
                 item.setToolTip(0, self.tr("Amended later; the original text is kept."))
             # the correction sits under what it corrects, so both are read together

@@ -12,12 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication
 
-from fieldclient.core import timefmt, vocab
+from fieldclient.core import vocab
+from fieldclient.core.i18n import QT_TRANSLATE_NOOP
+from fieldclient.ui import times
 from sync.protocol import ENTITIES
 from sync.protocol.entity import entity_label, field_label
-from sync.protocol.fields import Choice
+from sync.protocol.fields import Bool, Choice, Slug, SlugList, Time
+
+# Agency slug -> name, from the store's agency list (MainWindow keeps it current). People
+# know agencies by name; the slug is an identifier and is shown only when no name is known.
+_agency_names: dict[str, str] = {}
+YES, NO = QT_TRANSLATE_NOOP("Labels", "Yes"), QT_TRANSLATE_NOOP("Labels", "No")
 
 
 def _tr(context: str, source: str) -> str:
@@ -37,6 +44,33 @@ def label(code: str | None, group: str | None = None) -> str:
 def labels_of(group: str) -> dict[str, str]:
     """Every value of a vocabulary with its user's-language label, in display order."""
     return {value: _tr(vocab.CONTEXT, source) for value, source in vocab.choices(group)}
+
+
+def set_agency_names(names: dict[str, str]) -> None:
+    global _agency_names
+    _agency_names = dict(names)
+
+
+def agency_name(slug: str | None) -> str:
+    """The agency's name ("Guardia Nacional"); the slug itself when none is known."""
+    if not slug:
+        return ""
+    return _agency_names.get(slug) or slug
+
+
+def agency_names() -> dict[str, str]:
+    return dict(_agency_names)
+
+
+def readable_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """A refusal's parameters as people read them: a role by its label, an agency by its
+    name (the templates of `sync.protocol.problems` take them as they come)."""
+    shown = dict(params or {})
+    if isinstance(shown.get("role"), str):
+        shown["role"] = label(shown["role"], "role")
+    if isinstance(shown.get("agency"), str):
+        shown["agency"] = agency_name(shown["agency"])
+    return shown
 
 
 def severity_label(value: int) -> str:
@@ -71,6 +105,15 @@ def field_value(entity: str | None, field: str, value: Any) -> str:
     kind = spec.fields[field].kind if spec is not None and field in spec.fields else None
     if isinstance(kind, Choice):
         return label(str(value), kind.vocab.name)
+    if isinstance(kind, Slug | SlugList):
+        return agency_name(str(value))
+    if isinstance(kind, Bool) and isinstance(value, bool):
+        return _tr("Labels", YES if value else NO)
+    if isinstance(kind, Time) and isinstance(value, str):
+        try:
+            return times.when(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
     if field == "severity" and isinstance(value, int):
         return severity_label(value)
     return str(value)
@@ -78,7 +121,4 @@ def field_value(entity: str | None, field: str, value: Any) -> str:
 
 def dtg(when: datetime | None) -> str:
     """Date-time group (291730Z NOV 26) in the current language, for tooltips."""
-    if when is None:
-        return ""
-    lang = "es" if QLocale().language() == QLocale.Language.Spanish else "en"
-    return timefmt.format_dtg(when, lang)
+    return times.dtg_text(when)

@@ -1,7 +1,8 @@
-"""The main window: map in the centre, roster left, incident log right, a tabbed
-bottom dock (Sync, Conflicts, Track), the toolbar and the status bar. Wires the
-store's change events to every view. The map is installed just after the window
-is first shown; where it cannot run, a placeholder in its place says why."""
+"""The main window, map first: the map in the centre with most of the window; Units and
+the Incident log as tabs of one side panel; Sync, Conflicts and Track as bottom panels
+opened when needed (dock_layout.py); the menus, the toolbar and the status bar with the
+sync state badge. Wires the store's change events to every view. The map is installed
+just after the window is first shown; where it cannot run, a placeholder says why."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,11 +26,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from fieldclient.demo import load_demo
+from fieldclient.map.import_ui import MapImport
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.store.models import Unit
+from fieldclient.store.models import Agency, Unit
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui import geo, site_profile
+from fieldclient.ui import dock_layout, geo, labels, site_profile, theme, times
 from fieldclient.ui.application import MAP_BLOCKED_AS_ROOT, NO_MAP_ENV
 from fieldclient.ui.conflicts_panel import ConflictsPanel
 from fieldclient.ui.errors import show_error
@@ -37,20 +39,19 @@ from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.i18n import Retranslatable, Translations
 from fieldclient.ui.incident_dialog import IncidentDialog
 from fieldclient.ui.incident_panel import IncidentPanel
+from fieldclient.ui.menus import MainMenuBar
 from fieldclient.ui.position_dialog import PositionDialog
-from fieldclient.ui.roster_model import CALLSIGN, RosterModel
+from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
     COORD_FORMAT_KEY,
-    LANGUAGE_KEY,
-    STALE_MINUTES_KEY,
+    TIME_STYLE_KEY,
     WELCOME_DONE_KEY,
     open_settings,
     stale_minutes,
 )
-from fieldclient.ui.signin_dialog import SignInDialog
 from fieldclient.ui.status_bar import StatusBar
-from fieldclient.ui.sync_controller import SyncController, outbox_counts
+from fieldclient.ui.sync_controller import SyncController
 from fieldclient.ui.sync_panel import SyncPanel
 from fieldclient.ui.tasks import run_task
 from fieldclient.ui.toolbar import MainToolBar
@@ -58,6 +59,8 @@ from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
 from fieldclient.ui.window_records import WindowRecords
+from fieldclient.ui.window_settings import ViewSettings
+from fieldclient.ui.window_sync import SyncActions
 
 if TYPE_CHECKING:
     from fieldclient.map.widget import MapView
@@ -66,6 +69,7 @@ log = logging.getLogger(__name__)
 
 FULL_RELOAD_OVER = 5000  # a ChangeSet this large (demo load, first pull) reloads the roster
 MAP_DELAY_MS = 50
+INCIDENT_ZOOM = 12  # a town around the incident: its diamond and the units near it
 NO_SYNC_ENV = "ENLACE_NO_SYNC"  # self-test and UI tests: no background sync thread
 
 
@@ -77,7 +81,7 @@ def _map_view_class() -> type[MapView]:
     return widget.MapView
 
 
-class MainWindow(Retranslatable, QMainWindow):
+class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
     rosterReady = Signal()  # first roster load finished (benchmarks, self-test)
     mapInstalled = Signal()  # the map widget took its place (it then loads its page)
 
@@ -95,10 +99,21 @@ class MainWindow(Retranslatable, QMainWindow):
         self.coord_format = str(self.settings.value(COORD_FORMAT_KEY, "dd"))
         if self.coord_format not in geo.FORMATS:
             self.coord_format = "dd"
+        times.set_style(str(self.settings.value(TIME_STYLE_KEY, times.LOCAL)))
+        self.theme = theme.Theme(
+            night=bool(self.settings.value(theme.NIGHT_KEY, False, type=bool)),
+            large=bool(self.settings.value(theme.LARGE_KEY, False, type=bool)),
+        )
+        self._apply_app_theme()
+        self._load_agency_names()
         self.roster_ready = False
         self._map_scheduled = False
-        self.last_dialog: QDialog | None = None
+        self._default_layout = False
+        self.last_dialog: QDialog | QMessageBox | None = None
         self._select_after_load: str | None = None
+        self._incident_from_map: str | None = None
+        self._signed_in = False
+        self._collapsed: list[QDockWidget] = []  # panels "Map only" hid
 
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
@@ -128,26 +143,22 @@ class MainWindow(Retranslatable, QMainWindow):
         self.centre.addWidget(self.welcome)
         self.setCentralWidget(self.centre)
 
-        # docks
-        self.roster_dock = self._dock("rosterDock", self.roster, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.incident_dock = self._dock(
-            "incidentDock", self.incidents, Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        # panels (placed by dock_layout: restored, or the map-first default)
+        dock_layout.prepare(self)
+        self.roster_dock = self._dock("rosterDock", self.roster)
+        self.incident_dock = self._dock("incidentDock", self.incidents)
         self.sync_panel = SyncPanel(store, self.events, self)
         self.conflicts_panel = ConflictsPanel(store, self.events, self.writer, self)
-        self.sync_dock = self._dock("syncDock", self.sync_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.conflicts_dock = self._dock(
-            "conflictsDock", self.conflicts_panel, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        self.track_dock = self._dock("trackDock", self.track, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.sync_dock, self.conflicts_dock)
-        self.tabifyDockWidget(self.conflicts_dock, self.track_dock)
-        self.track_dock.raise_()
-        self.resizeDocks([self.roster_dock, self.incident_dock], [540, 480], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.track_dock], [190], Qt.Orientation.Vertical)
+        self.sync_dock = self._dock("syncDock", self.sync_panel)
+        self.conflicts_dock = self._dock("conflictsDock", self.conflicts_panel)
+        self.track_dock = self._dock("trackDock", self.track)
 
-        self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self)
+        self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self, times.style())
         self.addToolBar(self.toolbar)
+        self.menus = MainMenuBar(self.docks(), self)
+        self.menus.set_time_style(times.style())
+        self.setMenuBar(self.menus)
+        self.map_import = MapImport(self, store.data_dir, before=self.menus.maps_anchor)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.act_find = QAction(self)
@@ -160,10 +171,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync_controller = SyncController(self.store, self.events, self)
         self.records = WindowRecords(self)  # detentions, use of force, oversight
         self._wire()
+        self._apply_widget_theme()
         self.retranslateUi()
-        self._restore_layout()
-        if not self.settings.value("window/geometry"):
-            self.resize(1400, 860)
+        self._default_layout = not dock_layout.restore(
+            self, self.settings.value(dock_layout.GEOMETRY_KEY),
+            self.settings.value(dock_layout.STATE_KEY))
 
         if self.settings.value(WELCOME_DONE_KEY, False, type=bool) or self._has_units():
             self.centre.setCurrentWidget(self.map_slot)
@@ -175,7 +187,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     # -- construction ---------------------------------------------------------------
 
-    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(self)
         dock.setObjectName(name)
         dock.setWidget(widget)
@@ -184,19 +196,28 @@ class MainWindow(Retranslatable, QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
-        self.addDockWidget(area, dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         return dock
+
+    def docks(self) -> list[QDockWidget]:
+        return [self.roster_dock, self.incident_dock, self.track_dock, self.sync_dock,
+                self.conflicts_dock]
 
     def _make_placeholder(self) -> QLabel:
         label = QLabel()
         label.setObjectName("mapPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setStyleSheet("color: #666; background: #e8ecef; font-size: 14pt;")
+        label.setStyleSheet("font-size: 14pt;")
         return label
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._default_layout:
+            # dock sizes asked for before the first show are only hints; ask again now
+            self._default_layout = False
+            self.resizeDocks([self.roster_dock], [dock_layout.SIDE_WIDTH],
+                             Qt.Orientation.Horizontal)
         if not self.map_installed and not self._map_scheduled:
             self._map_scheduled = True
             # a short pause lets the first frame of the window paint before Chromium starts
@@ -227,12 +248,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.mapInstalled.emit()
 
     def _wire_map(self, m: MapView) -> None:
-        m.unitSelected.connect(self.roster.select_unit)
+        self.map_import.attach(m)
+        m.unitSelected.connect(self._unit_from_map)
         m.logPositionRequested.connect(self._log_position_at)
         m.newIncidentRequested.connect(self._new_incident_at)
         m.cursorMoved.connect(self._on_cursor)
-        m.incidentSelected.connect(self.incidents.select_incident)
+        m.incidentSelected.connect(self._incident_clicked_on_map)
         m.set_coord_format(self.coord_format)
+        m.set_night_mode(self.theme.night)
+        m.set_unit_filter(*self.roster.filters())
         view = self.settings.value("map/view")
         if view:
             try:
@@ -244,27 +268,48 @@ class MainWindow(Retranslatable, QMainWindow):
             self._on_unit_selected(selected)
 
     def _wire(self) -> None:
-        tb = self.toolbar
+        tb, mb = self.toolbar, self.menus
         tb.act_new_unit.triggered.connect(lambda: self.new_unit())
         tb.act_log_position.triggered.connect(lambda: self.log_position())
         tb.act_new_incident.triggered.connect(lambda: self.new_incident())
-        tb.act_sync.triggered.connect(self.sync_controller.sync_now)
+        tb.act_sync.triggered.connect(self.sync_now)
+        tb.act_sign.triggered.connect(
+            lambda: self.sign_out() if self._signed_in else self.sign_in())
         tb.coordFormatChosen.connect(self.set_coord_format)
+        tb.timeStyleChosen.connect(self.set_time_style)
         tb.languageChosen.connect(self.set_language)
+        tb.act_night.toggled.connect(self.set_night_mode)
+        tb.act_large.toggled.connect(self.set_large_targets)
+        mb.act_sign_in.triggered.connect(self.sign_in)
+        mb.act_sign_out.triggered.connect(lambda: self.sign_out())
+        mb.act_quit.triggered.connect(self.close)
+        mb.act_night.toggled.connect(self.set_night_mode)
+        mb.act_large.toggled.connect(self.set_large_targets)
+        mb.time_group.triggered.connect(lambda act: self.set_time_style(str(act.data())))
+        mb.act_reset_layout.triggered.connect(self.reset_layout)
+        mb.act_map_only.toggled.connect(self.set_map_only)
         self.act_find.triggered.connect(self._find)
         self.events.changed.connect(self._on_changes)
         self.roster.unitSelected.connect(self._on_unit_selected)
         self.roster.editRequested.connect(lambda uid: self.edit_unit(uid))
         self.roster.retireRequested.connect(lambda uid: self.retire_unit(uid))
         self.roster.logPositionRequested.connect(lambda uid: self.log_position(uid))
+        self.roster.trackRequested.connect(lambda: self.show_panel(self.track_dock))
+        self.roster.filtersChanged.connect(self._on_roster_filters)
+        self.incidents.incidentSelected.connect(self._on_incident_selected)
         self.model.updated.connect(self._after_roster_update)
         self.roster.staleMinutesChanged.connect(self.set_stale_minutes)
         self.welcome.demoRequested.connect(self.load_demo)
         self.welcome.emptyRequested.connect(self._start_empty)
         self.welcome.signInRequested.connect(self.sign_in)
-        self.sync_controller.statusChanged.connect(self.status.set_sync_status)
-        self.sync_panel.syncRequested.connect(self.sync_controller.sync_now)
-        self.status.set_sync_status(self.sync_controller.status())
+        self.sync_controller.statusChanged.connect(self._on_sync_status)
+        self.sync_panel.syncRequested.connect(self.sync_now)
+        self.sync_panel.signInRequested.connect(self.sign_in)
+        self.sync_panel.signOutRequested.connect(lambda: self.sign_out())
+        badge = self.status.badge
+        badge.syncPanelRequested.connect(lambda: self.show_panel(self.sync_dock))
+        badge.conflictsPanelRequested.connect(lambda: self.show_panel(self.conflicts_dock))
+        self._on_sync_status(self.sync_controller.status())
         if not os.environ.get(NO_SYNC_ENV):
             self.sync_controller.start()
 
@@ -289,37 +334,32 @@ class MainWindow(Retranslatable, QMainWindow):
                 text = self.tr("The map is not available in this build.")
             self.map_placeholder.setText(text)
 
-    def set_language(self, lang: str) -> None:
-        if lang == self.translations.lang:
-            return
-        self.translations.install(lang)
-        self.settings.setValue(LANGUAGE_KEY, lang)
-        self.toolbar.set_language(self.translations.lang)
-        # DMS hemisphere letters follow the language too
-        self.model.set_coord_format(self.coord_format)
+    # -- panels ---------------------------------------------------------------------------
 
-    def set_stale_minutes(self, minutes: int) -> None:
-        self.settings.setValue(STALE_MINUTES_KEY, int(minutes))
-        self.model.set_stale_minutes(int(minutes))
-        if self.map is not None:
-            self.map.set_stale_minutes(int(minutes))
+    def show_panel(self, dock: QDockWidget) -> None:
+        dock_layout.show_panel(self, dock)
 
-    def set_coord_format(self, fmt: str) -> None:
-        self.coord_format = fmt
-        self.settings.setValue(COORD_FORMAT_KEY, fmt)
-        self.model.set_coord_format(fmt)
-        self.roster.set_coord_format(fmt)
-        self.track.set_coord_format(fmt)
-        self.incidents.set_coord_format(fmt)
-        if self.map is not None:
-            self.map.set_coord_format(fmt)
-        self.toolbar.set_coord_format(fmt)
+    def set_map_only(self, on: bool) -> None:
+        """View > Map only (F11): every panel collapsed; again, the same panels back."""
+        self._collapsed = dock_layout.map_only(self, on, self.docks(), self._collapsed)
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: the map-first arrangement, fitted to the screen."""
+        self.menus.act_map_only.setChecked(False)
+        dock_layout.apply_default(self)
+        dock_layout.fit_to_screen(self)
 
     # -- data flow --------------------------------------------------------------
 
     def _has_units(self) -> bool:
         with self.store.session() as s:
             return s.execute(select(Unit.id).limit(1)).first() is not None
+
+    def _load_agency_names(self) -> None:
+        # A few dozen rows: read here, on the UI thread, when they change.
+        with self.store.session() as s:
+            rows = s.execute(select(Agency.id, Agency.name)).all()
+        labels.set_agency_names({slug: name for slug, name in rows})
 
     def _on_roster_loaded(self, error: BaseException | None) -> None:
         if error is not None:
@@ -329,6 +369,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.rosterReady.emit()
 
     def _on_changes(self, changes: ChangeSet) -> None:
+        if changes.get("agency"):
+            self._load_agency_names()
+            self.model.agency_names_changed()
+            self.incidents.retranslateUi()
         units = changes.get("unit")
         if len(units) > FULL_RELOAD_OVER:
             self.model.load(self.store)
@@ -349,24 +393,35 @@ class MainWindow(Retranslatable, QMainWindow):
             self.map.select_unit(unit_id)
             self.map.show_track(unit_id)
 
+    def _unit_from_map(self, unit_id: str) -> None:
+        self.show_panel(self.roster_dock)
+        self.roster.select_unit(unit_id)
+
+    def _incident_clicked_on_map(self, incident_id: str) -> None:
+        # It is on screen already: show it in the log without moving the map under the user.
+        self._incident_from_map = incident_id
+        self.show_panel(self.incident_dock)
+        self.incidents.select_incident(incident_id)
+        self._incident_from_map = None
+
+    def _on_incident_selected(self, incident_id: str) -> None:
+        """An incident chosen in the log: the map centres on it."""
+        if self.map is None or incident_id == self._incident_from_map:
+            return
+        where = self.incidents.selected_location()
+        if where is not None:
+            self.map.pan_to(where[0], where[1], min_zoom=INCIDENT_ZOOM)
+
+    def _on_roster_filters(self, agency: str, status: str, kind: str) -> None:
+        if self.map is not None:
+            self.map.set_unit_filter(agency, kind, status)
+
     def _find(self) -> None:
-        self.roster_dock.show()
-        self.roster_dock.raise_()
+        self.show_panel(self.roster_dock)
         self.roster.focus_search()
 
     def _on_cursor(self, lat: float, lon: float) -> None:
         self.status.show_cursor(lat, lon, self.coord_format)
-
-    def _refresh_waiting(self) -> None:
-        def fetch() -> Any:
-            with self.store.session() as s:
-                return outbox_counts(s)
-
-        def done(counts: Any, error: BaseException | None) -> None:
-            if error is None:
-                self.status.set_counts(counts)
-
-        run_task(fetch, done)
 
     # -- actions ---------------------------------------------------------------
 
@@ -410,11 +465,24 @@ class MainWindow(Retranslatable, QMainWindow):
     def log_position(
         self, unit_id: str | None = None, at: tuple[float, float] | None = None
     ) -> PositionDialog | None:
+        """The position dialog for a unit. It starts from `at` (a point picked on the map),
+        else from the unit's last fix, else from the centre of the map."""
         unit_id = unit_id or self.roster.selected_unit()
         if unit_id is None:
             self.status.showMessage(self.tr("Select a unit in the roster first."), 5000)
             return None
-        dlg = PositionDialog(self.store, self.writer, unit_id, self.coord_format, at, parent=self)
+        origin = PositionDialog.FROM_MAP_POINT
+        if at is None:
+            row = self.model.row_by_id(unit_id)
+            if row is not None and row[LAT] is not None:
+                at, origin = (row[LAT], row[LON]), PositionDialog.FROM_LAST_FIX
+            elif self.map is not None:
+                view = self.map.save_view_state()
+                at, origin = (float(view["lat"]), float(view["lon"])), PositionDialog.FROM_MAP_CENTRE
+        last_fix = self.model.row_by_id(unit_id)
+        dlg = PositionDialog(self.store, self.writer, unit_id, self.coord_format, at,
+                             parent=self, origin=origin,
+                             fix_time=last_fix[OBSERVED] if last_fix else None)
         return self._open(dlg)  # type: ignore[return-value]
 
     def _log_position_at(self, lat: float, lon: float) -> None:
@@ -451,6 +519,7 @@ class MainWindow(Retranslatable, QMainWindow):
                 show_error(self, error)
                 return
             self._finish_welcome()
+            self._load_agency_names()
             self.model.load(self.store)
             self.incidents.reload()
             self._refresh_waiting()
@@ -464,24 +533,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.settings.setValue(WELCOME_DONE_KEY, True)
         self.centre.setCurrentWidget(self.map_slot)
 
-    def sign_in(self) -> None:
-        dlg = SignInDialog(self.store, self, controller=self.sync_controller)
-        dlg.accepted.connect(self._finish_welcome)
-        self._open(dlg)
-
     # -- layout memory ------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
-        geom = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geom, QByteArray):
-            self.restoreGeometry(geom)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-
     def save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        geometry, state = dock_layout.save(self)
+        self.settings.setValue(dock_layout.GEOMETRY_KEY, geometry)
+        self.settings.setValue(dock_layout.STATE_KEY, state)
         if self.map is not None:
             try:
                 self.settings.setValue("map/view", json.dumps(self.map.save_view_state()))

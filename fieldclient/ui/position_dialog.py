@@ -1,8 +1,14 @@
-"""Log a position report for one unit, typed as decimal degrees, DMS or MGRS."""
+"""Log a position report for one unit, typed as decimal degrees, DMS or MGRS.
+
+The location starts from where the unit most likely is: the point picked on the map
+(right-click "log position here"), else the unit's last fix, else the centre of the
+map; a line under it says which, and the text is selected so typing replaces it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from datetime import datetime
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from fieldclient.core import coords
 from fieldclient.core.errors import InvalidInput
@@ -10,7 +16,7 @@ from fieldclient.core.validation import input_problems
 from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
 from fieldclient.store.writer import LocalWriter
-from fieldclient.ui import geo
+from fieldclient.ui import geo, times
 from fieldclient.ui.form_dialog import FormDialog, fill_codes, read_time, refusal_text, time_edit
 from sync.protocol.vocab import POSITION_SOURCE
 
@@ -42,14 +48,15 @@ class CoordinateInput(QWidget):
         self.format.setCurrentIndex(max(self.format.findData(fmt), 0))
 
     def set_value(self, lat: float, lon: float) -> None:
+        self._start = (lat, lon)
         self.text.setText(geo.format_latlon(lat, lon, self.fmt()))
+        self.text.selectAll()
+        self._update_hint()
 
     def _update_hint(self) -> None:
-        self.text.setPlaceholderText({
-            "dd": "19.43260, -99.13320",
-            "dms": "19°25'57.4\"N 99°07'59.5\"W",
-            "mgrs": "14Q MG 86017 48700",
-        }[self.fmt()])
+        # An example in the chosen format, at the starting point when there is one.
+        lat, lon = getattr(self, "_start", None) or (19.4326, -99.1332)
+        self.text.setPlaceholderText(geo.format_latlon(lat, lon, self.fmt()))
 
     def value(self) -> tuple[float, float]:
         """Latitude, longitude; raises InvalidInput saying exactly what is wrong."""
@@ -62,11 +69,17 @@ class CoordinateInput(QWidget):
 
 
 class PositionDialog(FormDialog):
+    # where the starting location came from
+    FROM_MAP_POINT, FROM_LAST_FIX, FROM_MAP_CENTRE = "map_point", "last_fix", "map_centre"
+
     def __init__(
         self, store: Store, writer: LocalWriter, unit_id: str, coord_format: str = "dd",
         at: tuple[float, float] | None = None, parent: QWidget | None = None,
+        origin: str = FROM_MAP_POINT, fix_time: datetime | None = None,
     ) -> None:
         super().__init__(parent)
+        self.origin = origin if at is not None else None
+        self._fix_time = fix_time
         self.setObjectName("positionDialog")
         self.store, self.writer, self.unit_id = store, writer, unit_id
         with store.session() as s:
@@ -74,6 +87,9 @@ class PositionDialog(FormDialog):
             self._callsign = unit.callsign if unit else unit_id
         self.unit_label = QLabel(f"<b>{self._escape(self._callsign)}</b>")
         self.coords = CoordinateInput(coord_format)
+        self.start_note = QLabel()
+        self.start_note.setObjectName("startNote")
+        self.start_note.setWordWrap(True)
         self.observed = time_edit()
         self.accuracy = QLineEdit()
         self.source = QComboBox()
@@ -83,9 +99,13 @@ class PositionDialog(FormDialog):
             ("accuracy_m", self.accuracy), ("source", self.source), ("note", self.note),
         ]:
             self.add_field(key, w)
-        self.retranslateUi()
+        box = self.coords.parentWidget()
+        field = box.layout() if box is not None else None
+        if isinstance(field, QVBoxLayout):
+            field.insertWidget(1, self.start_note)  # right under the coordinates
         if at is not None:
             self.coords.set_value(*at)
+        self.retranslateUi()
         self.coords.text.textChanged.connect(self._check_coords)
         self.coords.format.currentIndexChanged.connect(self._check_coords)
         self.resize(480, self.sizeHint().height())
@@ -106,6 +126,16 @@ class PositionDialog(FormDialog):
             self.set_label(key, text)
         fill_codes(self.source, POSITION_SOURCE.values)
         self.accuracy.setPlaceholderText(self.tr("optional"))
+        notes = {
+            self.FROM_MAP_POINT: self.tr("The point picked on the map; correct it if needed."),
+            self.FROM_LAST_FIX: self.tr("Starts from the unit's last position ({when}); type "
+                                        "the new one over it.").format(
+                                            when=times.when(self._fix_time)),
+            self.FROM_MAP_CENTRE: self.tr("The unit has no position yet: starts from the centre "
+                                          "of the map."),
+        }
+        self.start_note.setText(notes.get(self.origin or "", ""))
+        self.start_note.setVisible(self.origin is not None)
 
     def _check_coords(self) -> None:
         """Say what is wrong while the user types, not only after OK."""

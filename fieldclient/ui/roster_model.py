@@ -31,14 +31,15 @@ from fieldclient.core.bidi import isolate
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.ui import geo
-from fieldclient.ui.labels import field_name, label
+from fieldclient.ui.labels import agency_name, field_name, label
+from fieldclient.ui.roster_search import SEP, Combo, SearchIndex
 from fieldclient.ui.tasks import run_task, serial_pool
 
 # Row tuple layout: the shared roster query's (store.queries.ROSTER_FIELDS).
 ID, CALLSIGN, AGENCY, KIND = queries.R_ID, queries.R_CALLSIGN, queries.R_AGENCY, queries.R_KIND
 ECHELON, STATUS, STRENGTH = queries.R_ECHELON, queries.R_STATUS, queries.R_STRENGTH
 PARENT, LAT, LON = queries.R_PARENT_ID, queries.R_LAT, queries.R_LON
-OBSERVED, SOURCE = queries.R_OBSERVED_AT, queries.R_SOURCE
+OBSERVED, SOURCE, NAME = queries.R_OBSERVED_AT, queries.R_SOURCE, queries.R_NAME
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 COL_CALLSIGN, COL_PARENT, COL_AGENCY, COL_KIND, COL_ECHELON, COL_STATUS = range(6)
@@ -53,6 +54,10 @@ COLUMN_GROUPS = {
     COL_SOURCE: (SOURCE, "position_source"),
 }
 
+# stale reports (amber) and retired units (grey), by day and in night mode
+DAY_BRUSHES = (QBrush(QColor(255, 214, 153)), QBrush(QColor(230, 230, 230)))
+NIGHT_BRUSHES = (QBrush(QColor(84, 40, 0)), QBrush(QColor(40, 24, 24)))
+
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STALE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -66,18 +71,28 @@ def load_rows(store: Store) -> list[Row]:
         return queries.roster_rows(s)
 
 
-def search_key(row: Row) -> str:
-    """What the text filter matches: callsign, agency, kind and status codes."""
-    return f"{row[CALLSIGN]}\x00{row[AGENCY]}\x00{row[KIND]}\x00{row[STATUS]}".casefold()
+SEARCH_FIELDS = (CALLSIGN, NAME, AGENCY, KIND, STATUS)
 
 
-def load_rows_with_keys(store: Store) -> tuple[list[Row], list[str]]:
+def combo_text(combo: Combo) -> str:
+    """The words of an (agency, kind, status) combination the text filter matches: codes,
+    the agency's name and the labels in the current language (`roster_search`)."""
+    agency, kind, status = combo
+    return SEP.join((
+        agency or "", agency_name(agency), kind or "", label(kind, "unit_kind"),
+        status or "", label(status, "unit_status"),
+    ))
+
+
+def load_rows_with_keys(store: Store) -> tuple[list[Row], SearchIndex]:
     """Rows plus their search keys, both built off the UI thread."""
     rows = load_rows(store)
-    return rows, [search_key(r) for r in rows]
+    index = SearchIndex(combo_text)
+    index.build(rows, SEARCH_FIELDS)
+    return rows, index
 
 
-def prefetch_rows(store: Store) -> Future[tuple[list[Row], list[str]]]:
+def prefetch_rows(store: Store) -> Future[tuple[list[Row], SearchIndex]]:
     """Start reading the roster right after the store opens, so the query overlaps
     importing and building the window (start-up only); `RosterModel.load` takes it."""
     return run_task(lambda: load_rows_with_keys(store), _ignore)
@@ -116,11 +131,12 @@ class RosterModel(QAbstractTableModel):
         self._kind: str | None = None
         self._sort_column = COL_CALLSIGN
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._search: list[str] | None = None
+        self._search: SearchIndex | None = None
         self._order: list[int] | None = None
         self._order_keys: list[Any] | None = None
         self._order_fn: Callable[[Row], Any] | None = None
         self._store: Store | None = None
+        self._stale_brush, self._retired_brush = DAY_BRUSHES
         # Full loads and deltas run one at a time, in order: a delta read before a later
         # one must not land after it and roll a row back.
         self._pool = serial_pool(self)
@@ -137,7 +153,7 @@ class RosterModel(QAbstractTableModel):
         self,
         store: Store,
         done: Callable[[BaseException | None], None] | None = None,
-        prefetched: Future[tuple[list[Row], list[str]]] | None = None,
+        prefetched: Future[tuple[list[Row], SearchIndex]] | None = None,
     ) -> None:
         """Load every unit in the background; `loaded` fires when the rows are in.
         `prefetched` is a load already started at launch (see `prefetch_rows`)."""
@@ -153,13 +169,17 @@ class RosterModel(QAbstractTableModel):
             lambda: load_rows_with_keys(store))
         run_task(fetch, finished, self._pool)
 
-    def set_rows(self, rows: list[Row], keys: list[str] | None = None) -> None:
+    def set_rows(self, rows: list[Row], index: SearchIndex | None = None) -> None:
         self._refresh_clock()
         self.beginResetModel()
         self.rows = rows
         self._by_id = {r[ID]: i for i, r in enumerate(rows)}
         self._agencies = None
-        self._search = keys
+        if index is not None:
+            # built on a worker, maybe before the window read the agency names: the few
+            # combination keys are rebuilt here with the names and labels now current
+            index.relabel(combo_text)
+        self._search = index
         self._invalidate_order()
         self.visible = self._compute_visible()
         self.endResetModel()
@@ -211,12 +231,12 @@ class RosterModel(QAbstractTableModel):
                 self._by_id[row[ID]] = len(self.rows)
                 self.rows.append(row)
                 if search is not None:
-                    search.append(search_key(row))
+                    search.set_row(len(self.rows) - 1, row, SEARCH_FIELDS)
                 self._invalidate_order()
             else:
                 self.rows[at] = row
                 if search is not None:
-                    search[at] = search_key(row)
+                    search.set_row(at, row, SEARCH_FIELDS)
                 # re-sort only when the edit moved this row (most edits do not)
                 if order_keys is not None and key_fn is not None and key_fn(row) != order_keys[at]:
                     self._invalidate_order()
@@ -243,7 +263,7 @@ class RosterModel(QAbstractTableModel):
         status: str | None = None,
         kind: str | None = None,
     ) -> None:
-        self._text = (text or "").strip().casefold()
+        self._text = (text or "").strip()
         self._agency, self._status, self._kind = agency or None, status or None, kind or None
         self.beginResetModel()
         self.visible = self._compute_visible()
@@ -269,14 +289,13 @@ class RosterModel(QAbstractTableModel):
             k = self._kind
             order = [i for i in order if rows[i][KIND] == k]
         if self._text:
-            needle = self._text
-            keys = self._search_keys()
-            order = [i for i in order if needle in keys[i]]
+            order = self._search_index().matching(order, self._text)
         return order
 
-    def _search_keys(self) -> list[str]:
+    def _search_index(self) -> SearchIndex:
         if self._search is None:
-            self._search = [search_key(r) for r in self.rows]
+            self._search = SearchIndex(combo_text)
+            self._search.build(self.rows, SEARCH_FIELDS)
         return self._search
 
     def _key_fn(self, col: int) -> tuple[Callable[[Row], Any], bool]:
@@ -286,7 +305,16 @@ class RosterModel(QAbstractTableModel):
         if col == COL_PARENT:
             return (lambda r: self._parent_callsign(r).casefold()), False
         if col == COL_AGENCY:
-            return (lambda r: r[AGENCY] or ""), False
+            agency_names: dict[str | None, str] = {}  # by the shown name, not the slug
+
+            def by_name(r: Row) -> str:
+                slug = r[AGENCY]
+                name = agency_names.get(slug)
+                if name is None:
+                    name = agency_names[slug] = agency_name(slug).casefold()
+                return name
+
+            return by_name, False
         if col in COLUMN_GROUPS:
             src, group = COLUMN_GROUPS[col]
             names: dict[str | None, str] = {}  # by the shown (translated) name
@@ -327,6 +355,11 @@ class RosterModel(QAbstractTableModel):
         self._coord_format = fmt
         self._emit_column(COL_POSITION)
 
+    def set_night(self, night: bool) -> None:
+        """Dark highlight colours in night mode (a light amber cell would glare)."""
+        self._stale_brush, self._retired_brush = NIGHT_BRUSHES if night else DAY_BRUSHES
+        self._emit_all()
+
     def set_stale_minutes(self, minutes: int) -> None:
         self._stale_after = timedelta(minutes=minutes)
         self._refresh_clock()
@@ -353,9 +386,22 @@ class RosterModel(QAbstractTableModel):
             )
 
     def retranslate(self) -> None:
-        if self._sort_column in COLUMN_GROUPS and self.rows:
-            self.sort(self._sort_column, self._sort_order)  # sorted by the shown names
+        self._relabel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
+
+    def agency_names_changed(self) -> None:
+        """The agency list changed (names are shown, sorted on and searched)."""
+        self._relabel()
+        self.agenciesChanged.emit()
+
+    def _relabel(self) -> None:
+        # Labels and agency names are shown, searched and sorted on: all three follow.
+        if self._search is not None:
+            self._search.relabel(combo_text)
+        if self.rows and (self._sort_column in COLUMN_GROUPS or self._sort_column == COL_AGENCY):
+            self.sort(self._sort_column, self._sort_order)  # sorted by the shown names
+        if self._text:
+            self.set_filter(self._text, self._agency, self._status, self._kind)
         self._emit_all()
 
     def _parent_callsign(self, row: Row) -> str:
@@ -394,9 +440,10 @@ class RosterModel(QAbstractTableModel):
         return self.rows[at] if at is not None else None
 
     def agencies(self) -> list[str]:
+        """Slugs of the agencies the rows name, in the order of their shown names."""
         if self._agencies is None:
             self._agencies = {r[AGENCY] for r in self.rows}
-        return sorted(self._agencies)
+        return sorted(self._agencies, key=lambda a: agency_name(a).casefold())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -407,10 +454,12 @@ class RosterModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.BackgroundRole:
             if col in (COL_POSITION, COL_AGE) and self.is_stale(row):
-                return QBrush(QColor(255, 214, 153))
+                return self._stale_brush
             if row[STATUS] == "retired":
-                return QBrush(QColor(230, 230, 230))
+                return self._retired_brush
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_AGENCY:
+            return agency_name(row[AGENCY])  # long names are elided in the cell
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_POSITION, COL_AGE):
             if self.is_stale(row):
                 return self.tr("No position report for more than {n} minutes").format(
@@ -433,7 +482,7 @@ class RosterModel(QAbstractTableModel):
         if col == COL_PARENT:
             return isolate(self._parent_callsign(row))
         if col == COL_AGENCY:
-            return row[AGENCY]
+            return agency_name(row[AGENCY])
         if col in COLUMN_GROUPS:
             src, group = COLUMN_GROUPS[col]
             return label(row[src], group)

@@ -1,12 +1,17 @@
-"""The roster dock: filter bar, the unit table and details of the selected unit."""
+"""The roster dock: filter bar, the unit table and details of the selected unit.
+
+The filter's agency, status and kind also choose which units the map shows
+(`filtersChanged`, wired by the main window); the text filter is the roster's own."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,10 +30,27 @@ from fieldclient.store.db import Store
 from fieldclient.store.models import Unit
 from fieldclient.ui import geo
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import label, labels_of
-from fieldclient.ui.roster_model import COL_CALLSIGN, COL_POSITION, RosterModel
+from fieldclient.ui.labels import agency_name, label, labels_of
+from fieldclient.ui.roster_model import (
+    COL_AGE,
+    COL_AGENCY,
+    COL_CALLSIGN,
+    COL_ECHELON,
+    COL_KIND,
+    COL_PARENT,
+    COL_POSITION,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_STRENGTH,
+    COLUMN_GROUPS,
+    RosterModel,
+)
 
 FILTER_DELAY_MS = 120  # one filter per pause in typing, not one per key
+MAX_COLUMN = 340  # px: wider text is elided, and shown whole in its tooltip
+# What a narrow side panel shows first: who, doing what, how fresh; the rest scrolls.
+VISUAL_ORDER = (COL_CALLSIGN, COL_STATUS, COL_AGE, COL_AGENCY, COL_KIND, COL_POSITION,
+                COL_PARENT, COL_ECHELON, COL_STRENGTH, COL_SOURCE)
 
 
 class RosterPanel(Retranslatable, QWidget):
@@ -36,7 +58,9 @@ class RosterPanel(Retranslatable, QWidget):
     editRequested = Signal(str)
     retireRequested = Signal(str)
     logPositionRequested = Signal(str)
+    trackRequested = Signal(str)
     staleMinutesChanged = Signal(int)
+    filtersChanged = Signal(str, str, str)  # agency, status, kind ("" = any)
 
     def __init__(self, store: Store, model: RosterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +77,10 @@ class RosterPanel(Retranslatable, QWidget):
         for combo in (self.agency, self.status, self.kind):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
+        self.agency.setObjectName("agencyFilter")
+        self.status.setObjectName("statusFilter")
+        self.kind.setObjectName("kindFilter")
+        self._filters: tuple[str, str, str] = ("", "", "")
         self.count = QLabel()
         self.stale_label = QLabel()
         self.stale_spin = QSpinBox()
@@ -78,7 +106,8 @@ class RosterPanel(Retranslatable, QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        hh.resizeSection(COL_POSITION, 170)
+        for visual, logical in enumerate(VISUAL_ORDER):
+            hh.moveSection(hh.visualIndex(logical), visual)
 
         self.details = QLabel()
         self.details.setObjectName("unitDetails")
@@ -89,13 +118,14 @@ class RosterPanel(Retranslatable, QWidget):
         self.edit_button = QPushButton()
         self.retire_button = QPushButton()
         self.position_button = QPushButton()
-        for b in (self.edit_button, self.retire_button, self.position_button):
+        self.track_button = QPushButton()
+        for b in (self.edit_button, self.retire_button, self.position_button, self.track_button):
             b.setEnabled(False)
 
         bar = QVBoxLayout()
         bar.addWidget(self.search)
+        bar.addWidget(self.agency)  # agency names are long: a row of their own
         combos = QHBoxLayout()
-        combos.addWidget(self.agency, 1)
         combos.addWidget(self.status, 1)
         combos.addWidget(self.kind, 1)
         bar.addLayout(combos)
@@ -107,10 +137,14 @@ class RosterPanel(Retranslatable, QWidget):
         dl.addLayout(self.extras)
         buttons = QHBoxLayout()
         buttons.addWidget(self.position_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.retire_button)
+        buttons.addWidget(self.track_button)
         buttons.addStretch(1)
+        more = QHBoxLayout()
+        more.addWidget(self.edit_button)
+        more.addWidget(self.retire_button)
+        more.addStretch(1)
         dl.addLayout(buttons)
+        dl.addLayout(more)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(details_box)
@@ -138,6 +172,7 @@ class RosterPanel(Retranslatable, QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
         self.retire_button.clicked.connect(lambda: self._emit(self.retireRequested))
         self.position_button.clicked.connect(lambda: self._emit(self.logPositionRequested))
+        self.track_button.clicked.connect(lambda: self._emit(self.trackRequested))
         self.stale_spin.valueChanged.connect(self.staleMinutesChanged)
         model.loaded.connect(self._on_loaded)
         model.updated.connect(self._on_updated)
@@ -146,21 +181,46 @@ class RosterPanel(Retranslatable, QWidget):
         self.retranslateUi()
 
     def retranslateUi(self) -> None:
-        self.search.setPlaceholderText(self.tr("Find unit by callsign, agency… (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Find a unit… (Ctrl+F)"))
+        self.search.setToolTip(self.tr(
+            "Finds units by callsign, name, agency, kind or status. Accents and capitals do "
+            "not matter: \"policia\" finds \"Policía\"."))
         self._fill_agencies()
         self._fill_combo(self.status, self.tr("Any status"), list(labels_of("unit_status").items()))
         self._fill_combo(self.kind, self.tr("Any kind"), list(labels_of("unit_kind").items()))
         self.edit_button.setText(self.tr("Edit…"))
         self.retire_button.setText(self.tr("Retire"))
         self.position_button.setText(self.tr("Log position…"))
+        self.track_button.setText(self.tr("Show track"))
         self.stale_label.setText(self.tr("Stale after"))
         self.stale_spin.setSuffix(" " + self.tr("min"))
         self.stale_spin.setToolTip(
             self.tr("Positions older than this are highlighted in the roster and on the map.")
         )
         self.model.retranslate()
+        self.fit_columns()
         self._update_count()
         self._show_details(self._selected)
+
+    def fit_columns(self) -> None:
+        """Vocabulary columns as wide as their longest label in this language (and never
+        narrower than their title), so no status or kind is cut; measured from the labels,
+        not the 100,000 rows."""
+        fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
+        hh = self.table.horizontalHeader()
+        pad = 24  # cell margins, and the sort arrow on the header
+        for col, (_field, group) in COLUMN_GROUPS.items():
+            texts = [*labels_of(group).values(), str(self.model.headerData(col, Qt.Orientation.Horizontal))]
+            hh.resizeSection(col, max(fm.horizontalAdvance(t) for t in texts) + pad)
+        longest_agency = max((agency_name(a) for a in self.model.agencies()),
+                             key=fm.horizontalAdvance, default="")
+        for col, sample in ((COL_CALLSIGN, "HALCON 12-4"), (COL_PARENT, "HALCON 12-4"),
+                            (COL_AGE, self.tr("{h} h {m} min").format(h=24, m=59)),
+                            (COL_STRENGTH, "9999"), (COL_POSITION, "14Q MG 86006 48224"),
+                            (COL_AGENCY, longest_agency)):
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(fm.horizontalAdvance(sample), fm.horizontalAdvance(title)) + pad
+            hh.resizeSection(col, min(width, MAX_COLUMN))  # longer names: full in the tooltip
 
     def _fill_combo(self, combo: QComboBox, anything: str, items: list[tuple[str, str]]) -> None:
         current = combo.currentData()
@@ -179,6 +239,11 @@ class RosterPanel(Retranslatable, QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def filters(self) -> tuple[str, str, str]:
+        """The chosen agency, status and kind ("" = any): what the map shows too."""
+        return (self.agency.currentData() or "", self.status.currentData() or "",
+                self.kind.currentData() or "")
+
     def apply_filter(self) -> None:
         self._filter_timer.stop()
         self.model.set_filter(
@@ -189,6 +254,10 @@ class RosterPanel(Retranslatable, QWidget):
         )
         self._reselect()
         self._update_count()
+        chosen = self.filters()
+        if chosen != self._filters:
+            self._filters = chosen
+            self.filtersChanged.emit(*chosen)
 
     def _update_count(self) -> None:
         self.count.setText(
@@ -204,8 +273,10 @@ class RosterPanel(Retranslatable, QWidget):
 
     def _fill_agencies(self) -> None:
         self._fill_combo(
-            self.agency, self.tr("All agencies"), [(a, a) for a in self.model.agencies()]
+            self.agency, self.tr("All agencies"),
+            [(a, agency_name(a)) for a in self.model.agencies()],
         )
+        self.fit_columns()  # the agency column follows the longest name
 
     def _on_updated(self) -> None:
         self._update_count()
@@ -252,7 +323,7 @@ class RosterPanel(Retranslatable, QWidget):
 
     def _show_details(self, unit_id: str | None) -> None:
         has = unit_id is not None
-        for b in (self.edit_button, self.retire_button, self.position_button):
+        for b in (self.edit_button, self.retire_button, self.position_button, self.track_button):
             b.setEnabled(has)
         if not unit_id:
             self.details.setText(
@@ -292,7 +363,7 @@ class RosterPanel(Retranslatable, QWidget):
         strength = (f" · {e(t_strength)} {unit.strength}" if unit.strength is not None else "")
         lines = [
             f"<b style='font-size:large'>{e(unit.callsign)}</b> {e(unit.name or '')}",
-            f"{e(t_agency)} {e(unit.agency)} · {e(label(unit.kind, 'unit_kind'))}"
+            f"{e(t_agency)} {e(agency_name(unit.agency))} · {e(label(unit.kind, 'unit_kind'))}"
             f" · {e(label(unit.echelon, 'echelon'))}",
             f"{e(t_status)} {e(label(unit.status, 'unit_status'))}{strength}",
             f"{e(t_commander)} {e(unit.commander or '—')}",

@@ -16,6 +16,7 @@ STALE_MINUTES_DEFAULT = 30
 COORD_FORMAT_KEY = "view/coordFormat"
 LANGUAGE_KEY = "view/language"
 WELCOME_DONE_KEY = "firstRun/done"
+TIME_STYLE_KEY = "view/timeStyle"
 
 
 def open_settings(data_dir: Path | str) -> QSettings:

@@ -3,7 +3,9 @@
 The request runs off the UI thread. Plain http:// is accepted only for a
 loopback address, and then a visible warning says the link is not encrypted.
 The password is handed to the server and dropped; the token goes to the OS
-keyring (replication/credentials.py, reached through the sync controller).
+keyring (replication/credentials.py, reached through the sync controller). Where
+there is none, the message says in words what to install. The dialog grows to show
+a message; the fields above it keep their size.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -34,6 +37,7 @@ from fieldclient.ui.sync_controller import (
     CredentialStore,
     SyncController,
     last_sign_in,
+    no_secure_keyring,
     plain_http_allowed,
     sign_in,
     site_ca_file,
@@ -83,8 +87,10 @@ class SignInDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #a15c00; font-weight: bold;")
         self.error = QLabel(self)
+        self.error.setObjectName("signInError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -94,6 +100,12 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # The dialog grows to fit a message instead of squeezing the fields above it.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        for edit in (self.server, self.username, self.password, self.device):
+            edit.setMinimumWidth(320)  # a whole https:// address, and room for the hint
+        self.ca_file.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            self.ca_file.placeholderText()) + 16)
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.error)
@@ -141,7 +153,7 @@ class SignInDialog(QDialog):
             return
         self._busy = True
         self._set_enabled(False)
-        self.error.setText(self.tr("Signing in…"))
+        self._say(self.tr("Signing in…"))
         args = (
             self.server.text().strip(), self.username.text().strip(), self.password.text(),
             self.device.text().strip(), self.ca_file.text().strip() or None,
@@ -153,6 +165,15 @@ class SignInDialog(QDialog):
 
         run_task(work, self._done)
 
+    def _say(self, text: str) -> None:
+        """Show a message under the form; the dialog grows to show all of it (a wrapped
+        label's height is not in the window's minimum size, so ask for it here)."""
+        self.error.setText(text)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.adjustSize()
+
     def _set_enabled(self, on: bool) -> None:
         for w in (self.server, self.username, self.password, self.device, self.ca_file):
             w.setEnabled(on)
@@ -162,14 +183,20 @@ class SignInDialog(QDialog):
         self._busy = False
         self._set_enabled(True)
         if error is not None:
-            if isinstance(error, UserFacingError):
-                self.error.setText(error_text(error))
+            if no_secure_keyring(error):
+                self._say(self.tr(
+                    "This computer has no secure place to keep the sign-in, so nothing was "
+                    "saved. On Linux, install GNOME Keyring (package gnome-keyring) or KWallet, "
+                    "sign in to the desktop so it is unlocked, and try again. Windows and macOS "
+                    "have one built in."))
+            elif isinstance(error, UserFacingError):
+                self._say(error_text(error))
             else:
-                self.error.setText(self.tr("Sign-in failed: {why}").format(why=type(error).__name__))
+                self._say(self.tr("Sign-in failed: {why}").format(why=type(error).__name__))
             self._validate()
             return
         self.password.clear()
-        self.error.setText("")
+        self._say("")
         info = {"server": acct.server, "username": acct.username, "device_id": acct.device_id}
         self.signedIn.emit(info)
         if self.controller is not None:

@@ -5,7 +5,8 @@ The worker runs `replication.worker.SyncLoop` (Qt-free) as a long-running task
 of `ui.tasks`; it has its own database and HTTP sessions and never touches a
 widget. Its reports reach `SyncController` on the UI thread (`tasks.to_ui`) and
 are re-emitted as `statusChanged(dict)` with keys state (online, offline,
-syncing, signed_out), waiting, rejected, conflicts, last_sync, last_error, server.
+syncing, signed_out, clock_skew, too_old), pending (= waiting), rejected, conflicts,
+last_sync, last_error, server, username.
 
 No other module of `ui/` imports `fieldclient.replication`: what the panels and
 dialogs need from it is the handful of functions below.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -24,12 +25,14 @@ from sqlalchemy.orm import Session
 from fieldclient.replication import account
 from fieldclient.replication.credentials import CredentialStore
 from fieldclient.replication.engine import SyncEngine
+from fieldclient.replication.errors import InsecureKeyring
 from fieldclient.replication.http import is_loopback_host
 from fieldclient.replication.worker import SyncLoop, status_snapshot
 from fieldclient.store import outbox as _outbox
 from fieldclient.store.db import Store, store_of
 from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents
+from fieldclient.ui.labels import readable_params
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,18 @@ def requeue_rejected(session: Session, seq: int) -> bool:
     store = store_of(session)
     event.listen(session, "after_commit", lambda _s: store.bus.publish(changed), once=True)
     return True
+
+
+def rejection_text(code: str | None, params: dict[str, Any] | None, reason: str | None) -> str:
+    """Why the server refused a change, in the user's language (from the rejection's code
+    and parameters; the server's English words only when it sent no code)."""
+    return _outbox.rejection_message(code, readable_params(params), reason,
+                                     QCoreApplication.translate)
+
+
+def no_secure_keyring(error: BaseException) -> bool:
+    """The sign-in failed because this computer has no usable OS credential store."""
+    return isinstance(error, InsecureKeyring)
 
 
 def plain_http_allowed(host: str | None) -> bool:
@@ -191,6 +206,8 @@ class SyncController(QObject):
                 log.warning("sign-out: %s", type(error).__name__)
             if self._loop is not None:
                 self._loop.sync_now()  # the loop notices it is signed out and says so
+            else:
+                self.refresh_status()  # no worker to say so: read the state now
 
         tasks.run_task(lambda: account.logout(store, creds), done)
 
@@ -199,7 +216,7 @@ class SyncController(QObject):
     def _call_server(self, fn: Any) -> Any:
         engine = SyncEngine(self.store, self.credentials)
         try:
-            return fn(engine.http)
+            return fn(engine.http())
         finally:
             engine.close()
 
@@ -211,6 +228,11 @@ class SyncController(QObject):
     def audit_page(self, after: int, limit: int) -> dict[str, Any]:
         """One page of the server's audit trail (observers)."""
         return dict(self._call_server(lambda http: http.audit(after, limit)))
+
+    def refresh_status(self) -> None:
+        """Read the status from the store now and report it (no worker running)."""
+        self._status = {}
+        self.statusChanged.emit(self.status())
 
     def status(self) -> dict[str, Any]:
         """Last reported status (or one read now, before the worker's first report)."""

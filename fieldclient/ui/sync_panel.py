@@ -1,19 +1,30 @@
 """The Sync panel: local changes and what became of them.
 
 Each outbox row shows its state: waiting, sent (no answer yet), applied, or
-rejected with the server's reason. A rejected change stays listed until a
-person dismisses it or sends it again (after fixing the cause); nothing is
-dropped silently. Reads run off the UI thread and are coalesced.
+rejected with the server's reason, in the user's language (from the rejection's
+code and parameters; the server's English words only when an older server sent no
+code). A rejected change stays listed until a person dismisses it or sends it again
+(after fixing the cause); nothing is dropped silently. Sign in and sign out are here
+too. Reads run off the UI thread and are coalesced.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QShowEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,10 +36,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from fieldclient.core.bidi import isolate
-from fieldclient.core.timefmt import format_local
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Outbox
+from fieldclient.ui import theme, times
 from fieldclient.ui.errors import show_error
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.labels import entity_name, field_name, in_field_order
@@ -36,6 +47,7 @@ from fieldclient.ui.sync_controller import (
     OutboxCounts,
     dismiss_rejected,
     outbox_counts,
+    rejection_text,
     requeue_rejected,
 )
 from fieldclient.ui.tasks import run_task
@@ -43,7 +55,8 @@ from fieldclient.ui.tasks import run_task
 RECENT = 150  # newest rows shown besides every rejected one
 REFRESH_MS = 1000  # coalesce: a bulk sync changes thousands of rows per second
 MAX_FIELDS_SHOWN = 4
-COLUMN_WIDTHS = {0: 130, 1: 360, 2: 110}  # fixed: measuring thousands of rows costs the UI thread
+COLUMN_WIDTHS = {1: 360}  # fixed: measuring thousands of rows costs the UI thread
+STATES = ("waiting", "sent", "applied", "rejected", "dismissed")
 
 
 def load_rows(store: Store) -> tuple[list[dict[str, Any]], OutboxCounts, QStandardItemModel]:
@@ -63,6 +76,7 @@ def load_rows(store: Store) -> tuple[list[dict[str, Any]], OutboxCounts, QStanda
         {
             "seq": r.seq, "entity": r.entity, "entity_id": r.entity_id, "fields": list(r.fields),
             "created_at": r.created_at, "state": r.state, "reason": r.reason,
+            "code": r.code, "params": r.params,
         }
         for r in [*rejected, *recent]
     ]
@@ -99,16 +113,16 @@ def build_model(rows: list[dict[str, Any]]) -> QStandardItemModel:
     red = QBrush(QColor(Qt.GlobalColor.darkRed))
     for r in rows:
         cells = [
-            format_local(r["created_at"]),
+            times.when(r["created_at"]),
             change_text(r["entity"], r["fields"]),
             state_label(r["state"]),
-            r["reason"] or "",
+            rejection_text(r["code"], r["params"], r["reason"]),
         ]
         items = []
-        for text in map(isolate, cells):  # record text isolated (core.bidi)
+        for col, text in enumerate(map(isolate, cells)):  # record text isolated (core.bidi)
             item = QStandardItem(text)
             item.setEditable(False)
-            item.setToolTip(text)
+            item.setToolTip(times.other(r["created_at"]) if col == 0 else text)
             if r["state"] == "rejected":
                 item.setForeground(red)
             items.append(item)
@@ -130,6 +144,8 @@ def _headers() -> list[str]:
 
 class SyncPanel(QWidget):
     syncRequested = Signal()
+    signInRequested = Signal()
+    signOutRequested = Signal()
 
     def __init__(
         self, store: Store, events: StoreEvents | None = None, parent: QWidget | None = None
@@ -150,18 +166,19 @@ class SyncPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)  # one line a change; the full text is in the tooltip
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
         self.dismiss_button = QPushButton(self)
         self.retry_button = QPushButton(self)
         self.sync_button = QPushButton(self)
+        self.sign_button = QPushButton(self)
+        self.sign_button.setObjectName("syncPanelSignInOut")
+        self._signed_in = False
         self._counts = OutboxCounts(0, 0, 0)
         self.retranslateUi()
         self.dismiss_button.clicked.connect(lambda: self._act(dismiss_rejected))
         self.retry_button.clicked.connect(lambda: self._act(requeue_rejected))
         self.sync_button.clicked.connect(self.syncRequested.emit)
+        self.sign_button.clicked.connect(
+            lambda: (self.signOutRequested if self._signed_in else self.signInRequested).emit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         buttons = QHBoxLayout()
@@ -169,6 +186,7 @@ class SyncPanel(QWidget):
         buttons.addWidget(self.dismiss_button)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
@@ -224,12 +242,35 @@ class SyncPanel(QWidget):
         self.retry_button.setText(self.tr("Send again"))
         self.retry_button.setToolTip(self.tr("Queue the selected rejected change again"))
         self.sync_button.setText(self.tr("Sync now"))
+        self.sign_button.setText(self.tr("Sign out") if self._signed_in else self.tr("Sign in…"))
         self.summary.setText(
             self.tr("Not yet confirmed: {pending} · Rejected: {rejected}").format(
                 pending=self._counts.pending, rejected=self._counts.rejected
             )
         )
         self.model.setHorizontalHeaderLabels(_headers())
+        self.fit_columns()
+
+    def set_signed_in(self, signed_in: bool) -> None:
+        self._signed_in = signed_in
+        self.retranslateUi()
+
+    def set_theme(self, _chosen: theme.Theme) -> None:
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Time and state columns as wide as their longest text in this language."""
+        fm = QFontMetrics(QApplication.font())  # the theme's font, even before it reaches us
+        header = self.table.horizontalHeader()
+        heads = _headers()
+        sample = times.when(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+        header.resizeSection(0, max(fm.horizontalAdvance(t) for t in (sample, heads[0])) + 24)
+        header.resizeSection(2, max(fm.horizontalAdvance(t) for t in
+                                    [state_label(s) for s in STATES] + [heads[2]]) + 24)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        # a new model resets the header's modes: the reason takes the rest of the width
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -251,6 +292,7 @@ class SyncPanel(QWidget):
         model.setParent(self)
         self.model = model
         self.table.setModel(model)
+        self.fit_columns()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         old_selection.deleteLater()
         old_model.deleteLater()

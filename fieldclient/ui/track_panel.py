@@ -13,13 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from fieldclient.core.bidi import isolate
-from fieldclient.core.timefmt import format_local
 from fieldclient.store import queries
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
-from fieldclient.ui import geo
+from fieldclient.ui import geo, times
 from fieldclient.ui.i18n import Retranslatable
-from fieldclient.ui.labels import dtg, field_name, label
+from fieldclient.ui.labels import field_name, label
 from fieldclient.ui.tasks import run_task
 
 TRACK_LIMIT = 1000
@@ -96,7 +95,7 @@ class TrackPanel(Retranslatable, QWidget):
         self.table.setRowCount(len(pts))
         for r, p in enumerate(pts):
             values = [
-                format_local(p.observed_at),
+                times.when(p.observed_at),
                 geo.format_latlon(p.lat, p.lon, self._coord_format),
                 "" if p.accuracy_m is None else f"{p.accuracy_m:g}",
                 label(p.source, "position_source"),
@@ -107,7 +106,7 @@ class TrackPanel(Retranslatable, QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(v))
             when = self.table.item(r, 0)
             if when is not None:
-                when.setToolTip(dtg(p.observed_at))
+                when.setToolTip(times.other(p.observed_at))
         if self.unit_id is None:
             self.title.setText(self.tr("Select a unit to see its track."))
         else:

@@ -25,12 +25,14 @@ from sync.protocol.vocab import ECHELON, UNIT_KIND, UNIT_STATUS, VISIBILITY
 
 
 def agency_choices(store: Store) -> list[tuple[str, str]]:
-    """(slug, display) of every known agency: the reference table plus any seen on units."""
+    """(slug, name) of every known agency (the reference table plus any seen on units),
+    in the order of their names."""
     with store.session() as s:
         named = {a.id: a.name for a in s.execute(select(Agency)).scalars()}
         used = set(s.execute(select(Unit.agency).distinct()).scalars())
-    return [(slug, f"{slug} — {named[slug]}" if slug in named else slug)
-            for slug in sorted(set(named) | used)]
+    # by name, as people know them (the slug stays the item's data)
+    return sorted(((slug, named.get(slug) or slug) for slug in set(named) | used),
+                  key=lambda item: item[1].casefold())
 
 
 def find_unit_by_callsign(store: Store, callsign: str) -> str | None:

@@ -3,7 +3,8 @@
 - The incident log and the unit details list the detentions linked to the incident or
   made by the unit, with their custody clock (custody_list.py); right-click a detention
   to correct it, record its hand-over, write its use-of-force report or see its history.
-- The toolbar's "Detention…" and "Use of force…" open the forms for the selected unit.
+- The Records menu's "Detention…" and "Use of force…" open the forms for the selected
+  unit.
 - The oversight view (oversight_view.py) is a panel for the observer role; the audit
   trail and full records it reads come from the server through the sync controller.
 
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QVBoxLayout
 
 from fieldclient.store import accountable, meta
@@ -38,6 +39,7 @@ class WindowRecords(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._role: str | None = "?"  # the role the panels were last arranged for
         self.incident_custody = CustodyList()
         self.unit_custody = CustodyList()
         window.incidents.extras.addWidget(self.incident_custody)
@@ -51,16 +53,23 @@ class WindowRecords(QObject):
         controller = window.sync_controller
         self.oversight = OversightView(window.store, controller.audit_page,
                                        controller.open_record)
-        self.oversight_dock = window._dock("oversightDock", self.oversight,
-                                           Qt.DockWidgetArea.RightDockWidgetArea)
-        window.tabifyDockWidget(window.incident_dock, self.oversight_dock)
+        self.oversight_dock = window._dock("oversightDock", self.oversight)
+        self.oversight_dock.hide()
+        # in View with the other panels (observers only: hidden for other roles)
+        window.menus.view_menu.insertAction(window.menus.act_map_only,
+                                            self.oversight_dock.toggleViewAction())
         self.act_detention = QAction(window)
         self.act_detention.setObjectName("newDetention")
         self.act_force = QAction(window)
         self.act_force.setObjectName("newUseOfForce")
-        window.toolbar.addSeparator()
-        window.toolbar.addAction(self.act_detention)
-        window.toolbar.addAction(self.act_force)
+        # a menu of their own: the toolbar is sized for the field laptop's screen
+        self.menu = QMenu(window.menus)
+        self.menu.setObjectName("recordsMenu")
+        self.menu.addAction(self.act_detention)
+        self.menu.addAction(self.act_force)
+        window.menus.addMenu(self.menu)
+        self.act_detention.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.act_force.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.act_detention.triggered.connect(lambda: self.new_record("detention"))
         self.act_force.triggered.connect(lambda: self.new_record("use_of_force"))
         window.incidents.incidentSelected.connect(lambda _i: self.refresh_lists())
@@ -72,10 +81,12 @@ class WindowRecords(QObject):
         self._clock.timeout.connect(self.refresh_lists)
         self._clock.start()
         self.retranslateUi()
-        self.show_for_role()
+        # after the window has placed its panels (dock_layout), then whenever sync reports
+        QTimer.singleShot(0, self.show_for_role)
 
     def retranslateUi(self) -> None:
         self.oversight_dock.setWindowTitle(self.tr("Oversight"))
+        self.menu.setTitle(self.tr("&Records"))
         self.act_detention.setText(self.tr("Detention…"))
         self.act_detention.setToolTip(self.tr("Record a detention by the selected unit"))
         self.act_force.setText(self.tr("Use of force…"))
@@ -91,14 +102,23 @@ class WindowRecords(QObject):
         return actor.role if actor is not None else None
 
     def show_for_role(self) -> None:
-        """The oversight panel is for observers; writing records for everyone else."""
-        observer = self.role() == "observer"
-        self.oversight_dock.toggleViewAction().setVisible(observer)
-        self.oversight_dock.setVisible(observer)
-        if observer:
-            self.oversight_dock.raise_()
-        for act in (self.act_detention, self.act_force):
-            act.setVisible(not observer)
+        """The oversight panel is for observers; writing records for everyone else. Acts
+        when the signed-in role changes (a panel the observer closed stays closed)."""
+        role = self.role()
+        if role == self._role:
+            return
+        self._role = role
+        observer = role == "observer"
+        dock = self.oversight_dock
+        dock.toggleViewAction().setVisible(observer)
+        if observer and dock.isHidden() and not dock.isFloating():
+            # beside the Units and Incident log tabs, in front
+            self.window.tabifyDockWidget(self.window.incident_dock, dock)
+            dock.show()
+            dock.raise_()
+        elif not observer:
+            dock.hide()
+        self.menu.menuAction().setVisible(not observer)
 
     # -- lists -----------------------------------------------------------------------
 

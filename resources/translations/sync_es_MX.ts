@@ -83,6 +83,10 @@
         <translation>Iniciando sesión…</translation>
     </message>
     <message>
+        <source>This computer has no secure place to keep the sign-in, so nothing was saved. On Linux, install GNOME Keyring (package gnome-keyring) or KWallet, sign in to the desktop so it is unlocked, and try again. Windows and macOS have one built in.</source>
+        <translation>Este equipo no tiene un lugar seguro donde guardar el inicio de sesión, así que no se guardó nada. En Linux, instale GNOME Keyring (paquete gnome-keyring) o KWallet, inicie sesión en el escritorio para que quede desbloqueado e inténtelo de nuevo. Windows y macOS ya traen uno.</translation>
+    </message>
+    <message>
         <source>Sign-in failed: {why}</source>
         <translation>No se pudo iniciar sesión: {why}</translation>
     </message>
@@ -161,6 +165,14 @@
         <translation>Motivo del servidor</translation>
     </message>
     <message>
+        <source>Sign out</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Iniciar sesión…</translation>
+    </message>
+    <message>
         <source>Not yet confirmed: {pending} · Rejected: {rejected}</source>
         <translation>Sin confirmar: {pending} · Rechazados: {rejected}</translation>
     </message>
@@ -225,11 +237,11 @@
     </message>
     <message>
         <source>warning: this computer&apos;s clock is {amount} ahead of the sync server&apos;s. Correct the date, time and time zone: changes stamped by a wrong clock are refused, and are sent again by themselves once the clock is right.</source>
-        <translation>aviso: el reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria: los cambios marcados por un reloj equivocado se rechazan y se vuelven a enviar solos cuando el reloj esté bien.</translation>
+        <translation>aviso: el reloj de este equipo va {amount} adelantado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria: los cambios marcados por un reloj equivocado se rechazan y se vuelven a enviar solos cuando el reloj esté bien.</translation>
     </message>
     <message>
         <source>warning: this computer&apos;s clock is {amount} behind the sync server&apos;s. Correct the date, time and time zone.</source>
-        <translation>aviso: el reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria.</translation>
+        <translation>aviso: el reloj de este equipo va {amount} atrasado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria.</translation>
     </message>
     <message>
         <source>{n} change(s) were rejected by the server and are not on it; see `fieldclient status` or the Sync panel (dismiss them or send them again).</source>

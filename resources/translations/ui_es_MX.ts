@@ -172,10 +172,6 @@
         <translation>Ocurrió</translation>
     </message>
     <message>
-        <source>Sev.</source>
-        <translation>Grav.</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
@@ -186,6 +182,10 @@
     <message>
         <source>Title</source>
         <translation>Título</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
     </message>
     <message>
         <source>Time</source>
@@ -249,6 +249,68 @@
     </message>
 </context>
 <context>
+    <name>Labels</name>
+    <message>
+        <source>Yes</source>
+        <translation>Sí</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>MainMenuBar</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Archivo</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Iniciar sesión…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <source>Night mode</source>
+        <translation>Modo nocturno</translation>
+    </message>
+    <message>
+        <source>Large targets (gloves, touch)</source>
+        <translation>Controles grandes (guantes, pantalla táctil)</translation>
+    </message>
+    <message>
+        <source>Times</source>
+        <translation>Horas</translation>
+    </message>
+    <message>
+        <source>Local time with time zone</source>
+        <translation>Hora local con zona horaria</translation>
+    </message>
+    <message>
+        <source>Date-time group (DTG)</source>
+        <translation>Grupo fecha-hora (GFH)</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>Restablecer la disposición</translation>
+    </message>
+    <message>
+        <source>Map only (hide the panels)</source>
+        <translation>Solo el mapa (ocultar los paneles)</translation>
+    </message>
+</context>
+<context>
     <name>MainToolBar</name>
     <message>
         <source>Main toolbar</source>
@@ -283,8 +345,76 @@
         <translation>Sincronizar ahora</translation>
     </message>
     <message>
+        <source>Send and receive changes now (F5); asks you to sign in first when nobody is signed in</source>
+        <translation>Enviar y recibir cambios ahora (F5); si no hay sesión iniciada, primero pide iniciarla</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Sign out of the sync server; your data stays on this computer</source>
+        <translation>Cerrar la sesión en el servidor de sincronización; los datos se quedan en este equipo</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Iniciar sesión…</translation>
+    </message>
+    <message>
+        <source>Sign in to the sync server</source>
+        <translation>Iniciar sesión en el servidor de sincronización</translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation>Noche</translation>
+    </message>
+    <message>
+        <source>Night mode: a dim, red screen for use in the dark</source>
+        <translation>Modo nocturno: pantalla tenue y roja para trabajar a oscuras</translation>
+    </message>
+    <message>
+        <source>Large</source>
+        <translation>Grande</translation>
+    </message>
+    <message>
+        <source>Large targets: bigger buttons, rows and text for gloves and touch screens</source>
+        <translation>Controles grandes: botones, filas y letra más grandes para guantes y pantallas táctiles</translation>
+    </message>
+    <message>
         <source>Coordinates:</source>
         <translation>Coordenadas:</translation>
+    </message>
+    <message>
+        <source>Coordinate format</source>
+        <translation>Formato de coordenadas</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>Hora:</translation>
+    </message>
+    <message>
+        <source>Local</source>
+        <translation>Local</translation>
+    </message>
+    <message>
+        <source>DTG</source>
+        <translation>GFH</translation>
+    </message>
+    <message>
+        <source>Local time with its time zone</source>
+        <translation>Hora local con su zona horaria</translation>
+    </message>
+    <message>
+        <source>Date-time group in UTC (291730Z NOV 26)</source>
+        <translation>Grupo fecha-hora en UTC (291730Z NOV 26)</translation>
+    </message>
+    <message>
+        <source>How times are written: local time with its zone, or a military date-time group</source>
+        <translation>Cómo se escriben las horas: hora local con su zona, o grupo fecha-hora militar</translation>
     </message>
     <message>
         <source>Language:</source>
@@ -332,6 +462,14 @@
     <message>
         <source>The map is not available in this build.</source>
         <translation>El mapa no está disponible en esta versión.</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Sign out of the sync server? Everything on this computer stays, including changes not yet sent; they are sent after the next sign-in.</source>
+        <translation>¿Cerrar la sesión en el servidor de sincronización? Todo lo que hay en este equipo se conserva, incluidos los cambios aún no enviados; se envían después del próximo inicio de sesión.</translation>
     </message>
     <message>
         <source>Retire unit</source>
@@ -430,7 +568,7 @@
     </message>
     <message>
         <source>Asks the server for the record with personal data. The server writes the opening to the audit trail; nothing is stored on this computer.</source>
-        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en esta computadora.</translation>
+        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en este equipo.</translation>
     </message>
     <message>
         <source>Load the audit trail</source>
@@ -527,12 +665,24 @@
         <source>optional</source>
         <translation>opcional</translation>
     </message>
+    <message>
+        <source>The point picked on the map; correct it if needed.</source>
+        <translation>El punto elegido en el mapa; corríjalo si hace falta.</translation>
+    </message>
+    <message>
+        <source>Starts from the unit&apos;s last position ({when}); type the new one over it.</source>
+        <translation>Parte de la última posición de la unidad ({when}); escriba la nueva encima.</translation>
+    </message>
+    <message>
+        <source>The unit has no position yet: starts from the centre of the map.</source>
+        <translation>La unidad aún no tiene posición: parte del centro del mapa.</translation>
+    </message>
 </context>
 <context>
     <name>RecordDialog</name>
     <message>
         <source>The record to correct is not on this computer.</source>
-        <translation>El registro por corregir no está en esta computadora.</translation>
+        <translation>El registro por corregir no está en este equipo.</translation>
     </message>
     <message>
         <source>New {entity}</source>
@@ -597,16 +747,20 @@
 <context>
     <name>RosterPanel</name>
     <message>
-        <source>Find unit by callsign, agency… (Ctrl+F)</source>
-        <translation>Buscar unidad por indicativo, dependencia… (Ctrl+F)</translation>
-    </message>
-    <message>
         <source>All agencies</source>
         <translation>Todas las dependencias</translation>
     </message>
     <message>
         <source>Any status</source>
         <translation>Cualquier estado</translation>
+    </message>
+    <message>
+        <source>Find a unit… (Ctrl+F)</source>
+        <translation>Buscar unidad… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Finds units by callsign, name, agency, kind or status. Accents and capitals do not matter: &quot;policia&quot; finds &quot;Policía&quot;.</source>
+        <translation>Busca unidades por indicativo, nombre, dependencia, tipo o estado. No importan acentos ni mayúsculas: «policia» encuentra «Policía».</translation>
     </message>
     <message>
         <source>Any kind</source>
@@ -625,6 +779,10 @@
         <translation>Registrar posición…</translation>
     </message>
     <message>
+        <source>Show track</source>
+        <translation>Ver recorrido</translation>
+    </message>
+    <message>
         <source>Stale after</source>
         <translation>Desactualizada tras</translation>
     </message>
@@ -635,6 +793,10 @@
     <message>
         <source>Positions older than this are highlighted in the roster and on the map.</source>
         <translation>Las posiciones más antiguas que esto se resaltan en la lista y en el mapa.</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} h {m} min</translation>
     </message>
     <message>
         <source>{shown} of {total} units</source>
@@ -709,62 +871,126 @@
     </message>
 </context>
 <context>
-    <name>StatusBar</name>
-    <message>
-        <source>Offline</source>
-        <translation>Sin conexión</translation>
-    </message>
+    <name>StateBadge</name>
     <message>
         <source>Online</source>
         <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Connected to the sync server.</source>
+        <translation>Conectado al servidor de sincronización.</translation>
     </message>
     <message>
         <source>Syncing…</source>
         <translation>Sincronizando…</translation>
     </message>
     <message>
+        <source>Sending and receiving changes.</source>
+        <translation>Enviando y recibiendo cambios.</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Sin conexión</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Changes are kept on this computer and sent when the link is back.</source>
+        <translation>No se puede llegar al servidor. Los cambios se guardan en este equipo y se envían cuando vuelva el enlace.</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Sesión no iniciada</translation>
+    </message>
+    <message>
+        <source>Nothing is sent or received until you sign in.</source>
+        <translation>No se envía ni se recibe nada hasta que inicie sesión.</translation>
+    </message>
+    <message>
         <source>Sync error</source>
         <translation>Error de sincronización</translation>
     </message>
     <message>
-        <source>Not signed in</source>
-        <translation>Sin sesión iniciada</translation>
+        <source>The last sync failed; it is retried by itself.</source>
+        <translation>La última sincronización falló; se reintenta sola.</translation>
     </message>
     <message>
-        <source>Clock is wrong</source>
-        <translation>Reloj equivocado</translation>
+        <source>Clock wrong</source>
+        <translation>Reloj incorrecto</translation>
     </message>
     <message>
-        <source>Update Enlace</source>
-        <translation>Actualice Enlace</translation>
+        <source>This computer&apos;s clock differs too much from the server&apos;s. Set the date, time and time zone, then sync again.</source>
+        <translation>El reloj de este equipo difiere demasiado del reloj del servidor. Corrija la fecha, la hora y la zona horaria y vuelva a sincronizar.</translation>
+    </message>
+    <message>
+        <source>Version too old</source>
+        <translation>Versión antigua</translation>
+    </message>
+    <message>
+        <source>The server needs a newer version of Enlace. Changes are kept on this computer until it is updated.</source>
+        <translation>El servidor necesita una versión más reciente de Enlace. Los cambios se guardan en este equipo hasta que se actualice.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <source>Waiting for the first answer of the server.</source>
+        <translation>Esperando la primera respuesta del servidor.</translation>
+    </message>
+    <message>
+        <source>Server: {server}</source>
+        <translation>Servidor: {server}</translation>
+    </message>
+    <message>
+        <source>Last error: {error}</source>
+        <translation>Último error: {error}</translation>
     </message>
     <message numerus="yes">
-        <source>%n change(s) waiting</source>
+        <source>↑ %n not confirmed</source>
         <translation>
-            <numerusform>%n cambio pendiente</numerusform>
-            <numerusform>%n cambios pendientes</numerusform>
+            <numerusform>↑ %n sin confirmar</numerusform>
+            <numerusform>↑ %n sin confirmar</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n rejected</source>
-        <translation>
-            <numerusform>%n rechazado</numerusform>
-            <numerusform>%n rechazados</numerusform>
-        </translation>
+    <message>
+        <source>✓ All confirmed</source>
+        <translation>✓ Todo confirmado</translation>
+    </message>
+    <message>
+        <source>Changes made on this computer that the server has not confirmed yet. Click to open the Sync panel.</source>
+        <translation>Cambios hechos en este equipo que el servidor aún no confirma. Haga clic para abrir el panel Sincronización.</translation>
     </message>
     <message numerus="yes">
-        <source>%n conflict(s)</source>
+        <source>✖ %n rejected</source>
         <translation>
-            <numerusform>%n conflicto</numerusform>
-            <numerusform>%n conflictos</numerusform>
+            <numerusform>✖ %n rechazado</numerusform>
+            <numerusform>✖ %n rechazados</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Changes the server refused; they stay listed until you send them again or dismiss them. Click to open the Sync panel.</source>
+        <translation>Cambios que el servidor rechazó; siguen en la lista hasta que los envíe de nuevo o los descarte. Haga clic para abrir el panel Sincronización.</translation>
+    </message>
     <message numerus="yes">
-        <source>%n kept for an update</source>
+        <source>⚡ %n open conflict(s)</source>
         <translation>
-            <numerusform>%n guardado para una actualización</numerusform>
-            <numerusform>%n guardados para una actualización</numerusform>
+            <numerusform>⚡ %n conflicto abierto</numerusform>
+            <numerusform>⚡ %n conflictos abiertos</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Fields two people changed at the same time. Click to open the Conflicts panel.</source>
+        <translation>Campos que dos personas cambiaron al mismo tiempo. Haga clic para abrir el panel Conflictos.</translation>
+    </message>
+    <message numerus="yes">
+        <source>⏸ %n kept for an update</source>
+        <translation>
+            <numerusform>⏸ %n guardado para una actualización</numerusform>
+            <numerusform>⏸ %n guardados para una actualización</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes from the server this version cannot apply yet (a newer kind of record or value). They are kept, not lost, and applied once Enlace is updated. Click to open the Sync panel.</source>
+        <translation>Cambios del servidor que esta versión aún no puede aplicar (un tipo de registro o un valor más nuevos). Se guardan, no se pierden, y se aplican cuando se actualice Enlace. Haga clic para abrir el panel Sincronización.</translation>
     </message>
     <message>
         <source>Last sync: {when}</source>
@@ -773,22 +999,6 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
-        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
-    </message>
-    <message>
-        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
-        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
-    </message>
-    <message>
-        <source>Correct the date, time and time zone; changes refused because of the clock are sent again by themselves once it is right.</source>
-        <translation>Corrija la fecha, la hora y la zona horaria; los cambios rechazados por el reloj se vuelven a enviar solos cuando esté bien.</translation>
-    </message>
-    <message>
-        <source>This version of Enlace is too old for the sync server: nothing is sent or received until it is updated. Your changes are kept on this computer.</source>
-        <translation>Esta versión de Enlace es demasiado antigua para el servidor de sincronización: no se envía ni se recibe nada hasta que se actualice. Sus cambios se conservan en esta computadora.</translation>
     </message>
 </context>
 <context>
@@ -920,6 +1130,10 @@
     <message>
         <source>Oversight</source>
         <translation>Supervisión</translation>
+    </message>
+    <message>
+        <source>&amp;Records</source>
+        <translation>&amp;Registros</translation>
     </message>
     <message>
         <source>Detention…</source>

@@ -1,11 +1,11 @@
 /*
  * Enlace map page. Built once by fieldclient/map/page.py; after load, data moves only
- * through the QWebChannel object "enlace" (fieldclient/map/bridge.py).
+ * through the QWebChannel object "enlace" (fieldclient/map/bridge.py). The base map
+ * (outlines, map packages, their notices) is map-tiles.js (EnlaceTiles).
  *
  * Safety rules of this file: every string that comes from records (callsigns, names,
- * titles, layer names) is data. It is only ever assigned with textContent, or escaped
- * with textToHtml() where Leaflet insists on HTML (the layer switcher). Nothing here
- * calls eval, new Function or innerHTML with record text.
+ * titles) is data. It is only ever assigned with textContent. Nothing here calls eval,
+ * new Function or innerHTML with record text.
  */
 (function () {
   "use strict";
@@ -26,16 +26,13 @@
     disturbance: "DI", accident: "AC", natural_disaster: "DN", fire: "IN",
     missing_person: "PD", patrol_report: "PA", other: "OT"
   };
-  var EMPTY_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+  var Tiles = window.EnlaceTiles;
 
-  var map, bridge, clusters, incidentLayer, trackLayer, outlines, layerControl, infoBox;
-  var noticeBox;
+  var map, bridge, clusters, incidentLayer, trackLayer, infoBox;
   var units = new Map(); // id -> rec
   var incidents = new Map(); // id -> rec
   var symbols = new Map(); // sidc|size -> {url, w, h, ax, ay}
   var incidentSymbols = new Map();
-  var baseLayers = {};
-  var currentBase = "plain";
   var selectedId = null;
   var cfg = { staleMs: 30 * 60 * 1000, symbolSize: 22, texts: {}, labels: {} };
   var loads = 1;
@@ -56,13 +53,6 @@
 
   function num(v) {
     return typeof v === "number" && isFinite(v) ? v : null;
-  }
-
-  // For the few Leaflet APIs that take HTML strings.
-  function textToHtml(s) {
-    var span = document.createElement("span");
-    span.textContent = text(s, 200);
-    return span.innerHTML;
   }
 
   function el(tag, cls, content) {
@@ -386,65 +376,16 @@
 
   function applyView(msg) {
     var lat = num(msg.lat), lon = num(msg.lon), zoom = num(msg.zoom);
-    if (typeof msg.base === "string" && baseLayers[msg.base]) setBase(msg.base);
     if (lat !== null && lon !== null && zoom !== null) map.setView([lat, lon], zoom, { animate: false });
-  }
-
-  function setBase(key) {
-    Object.keys(baseLayers).forEach(function (k) {
-      if (k !== key && map.hasLayer(baseLayers[k])) map.removeLayer(baseLayers[k]);
-    });
-    if (!map.hasLayer(baseLayers[key])) map.addLayer(baseLayers[key]);
-    currentBase = key;
-    styleOutlines();
-  }
-
-  function styleOutlines() {
-    if (!outlines) return;
-    var plain = currentBase === "plain";
-    outlines.setStyle({ fillOpacity: plain ? 1 : 0, weight: plain ? 1 : 1.5 });
+    Tiles.want(msg.base);
   }
 
   function applyConfig(msg) {
     if (num(msg.staleMinutes) !== null) cfg.staleMs = msg.staleMinutes * 60000;
     cfg.texts = msg.texts || {};
     cfg.labels = msg.labels || {};
-    if (layerControl) layerControl.remove();
-    Object.keys(baseLayers).forEach(function (k) {
-      if (k !== "plain") map.removeLayer(baseLayers[k]);
-    });
-    baseLayers = { plain: baseLayers.plain || L.layerGroup() };
-    var entries = {};
-    entries[textToHtml(cfg.texts.plain || "Outlines only")] = baseLayers.plain;
-    (msg.layers || []).forEach(function (layer) {
-      var key = text(layer.key, 64);
-      if (!ID_RE.test(key)) return;
-      var tl = L.tileLayer("enlace://app/tiles/" + key + "/{z}/{x}/{y}", {
-        minZoom: 0,
-        maxZoom: 19,
-        maxNativeZoom: num(layer.maxzoom) === null ? 19 : layer.maxzoom,
-        minNativeZoom: num(layer.minzoom) === null ? 0 : layer.minzoom,
-        errorTileUrl: EMPTY_TILE
-      });
-      tl._enlKey = key;
-      baseLayers[key] = tl;
-      entries[textToHtml(layer.name)] = tl;
-    });
-    var overlays = {};
-    if (outlines) overlays[textToHtml(cfg.texts.outlines || "Country outlines")] = outlines;
-    layerControl = L.control.layers(entries, overlays, { position: "topright" }).addTo(map);
-    if (!baseLayers[currentBase]) currentBase = "plain";
-    setBase(currentBase);
-    showNotices(msg.notices || []);
+    Tiles.configure(msg.layers, cfg.texts, msg.notices, msg.layersKnown === true);
     refreshStale();
-  }
-
-  function showNotices(list) {
-    noticeBox.textContent = "";
-    list.forEach(function (n) {
-      noticeBox.appendChild(el("div", "enl-notice", text(n, 2000)));
-    });
-    noticeBox.style.display = list.length ? "block" : "none";
   }
 
   function onMessage(raw) {
@@ -462,6 +403,8 @@
       case "select": applySelect(msg); break;
       case "track": applyTrack(msg); break;
       case "view": applyView(msg); break;
+      case "showLayer": Tiles.show(msg.key); break;
+      case "theme": document.documentElement.classList.toggle("enl-night", msg.night === true); break;
       default: console.error("enlace: unknown message type");
     }
   }
@@ -478,7 +421,8 @@
     var labels = cfg.labels || {};
     if (rec.kind === "unit") {
       if (rec.name) infoBox.appendChild(el("div", null, rec.name));
-      var line = [rec.agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
+      var agency = (labels.agency || {})[rec.agency] || rec.agency;
+      var line = [agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
       infoBox.appendChild(el("div", null, line.join(" · ")));
     } else {
       var kinds = labels.incidentKind || {};
@@ -527,7 +471,6 @@
     });
     incidentLayer = L.layerGroup();
     trackLayer = L.layerGroup();
-    baseLayers.plain = L.layerGroup().addTo(map);
     trackLayer.addTo(map);
     clusters.addTo(map);
     incidentLayer.addTo(map);
@@ -574,37 +517,11 @@
     };
     map.on("zoomend", syncLabels);
     syncLabels();
-    map.on("baselayerchange", function (e) {
-      var key = "plain";
-      Object.keys(baseLayers).forEach(function (k) {
-        if (baseLayers[k] === e.layer) key = k;
-      });
-      currentBase = key;
-      styleOutlines();
-      reportView();
-    });
   }
 
   function reportView() {
     var c = map.getCenter().wrap();
-    send("viewChanged", { lat: c.lat, lon: c.lng, zoom: map.getZoom(), base: currentBase });
-  }
-
-  function loadOutlines() {
-    return fetch("enlace://app/basemap/countries-mx-region.geojson")
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        outlines = L.geoJSON(data, {
-          interactive: false,
-          style: { color: "#6b6b6b", weight: 1, fillColor: "#f2efe9", fillOpacity: 1 }
-        });
-        outlines.addTo(map);
-        outlines.bringToBack();
-        styleOutlines();
-      })
-      .catch(function () {
-        console.error("enlace: basemap outlines could not be loaded");
-      });
+    send("viewChanged", { lat: c.lat, lon: c.lng, zoom: map.getZoom(), base: Tiles.current() });
   }
 
   E.start = function (leafletMap, options) {
@@ -619,15 +536,13 @@
     }
     infoBox = el("div", "enl-info");
     infoBox.style.display = "none";
-    noticeBox = el("div", "enl-notices");
-    noticeBox.style.display = "none";
     map.getContainer().appendChild(infoBox);
-    map.getContainer().appendChild(noticeBox);
+    Tiles.init(map, { send: send, onBase: reportView });
     buildLayers(options);
     wireIncidentEvents();
     wireMapEvents();
     setInterval(refreshStale, 30000);
-    loadOutlines().then(function () {
+    Tiles.loadOutlines().then(function () {
       new QWebChannel(qt.webChannelTransport, function (channel) {
         bridge = channel.objects.enlace;
         bridge.push.connect(onMessage);

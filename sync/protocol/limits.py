@@ -19,8 +19,11 @@ MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000
 DEFAULT_PULL_LIMIT = 1_000
 MAX_WAIT_S = 30.0
-MAX_BODY_COMPRESSED = 16 * 1024 * 1024  # a request body on the wire
-MAX_BODY_DECOMPRESSED = 64 * 1024 * 1024  # ... and once gzip is inflated
+# Request bodies, on the wire and once gzip is inflated (the same cap for both): a
+# push of MAX_PUSH_CHANGES positions as the client sends them is ~1.8 MB of JSON (a
+# client that meets 413 halves its batch); a sign-in is three short strings.
+MAX_PUSH_BODY = 4 * 1024 * 1024
+MAX_LOGIN_BODY = 4 * 1024
 MAX_FIELDS = 40  # fields in one change
 
 MAX_SHORT = 200  # names, titles, callsigns

@@ -12,12 +12,15 @@ visibility rule as any record, and a record's history is one index range.
 The checks: the authorisation rules (`sync.protocol.rules.write_problem`, with the
 original, the unit, incident or detention the record names), then the rules that need
 the record as it stands (`accountability.follow_up_problem`). An original is written
-once: a second record under its id is refused (`original_immutable`), never taken as a
-duplicate, so an edit cannot pass for a replay.
+once: a second record under its id is refused (`original_immutable` for someone who can see
+it, `id_taken` otherwise: sync.server.applier), so an edit cannot pass for a replay; the
+same record sent again by its author is a duplicate.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from sync.protocol import Problem, codec
@@ -41,8 +44,8 @@ def holder(rec: Record | None) -> Holder | None:
     return Holder(rec.entity, rec.agency, rec.visibility, rec.values.get("author"))
 
 
-def apply(records: dict[str, Record], who: Actor, d: codec.Decoded, eid: str, hlc: str,
-          appended: bool) -> tuple[str, Problem | None]:
+def apply(records: dict[str, Record], who: Actor, d: codec.Decoded, eid: str,
+          hlc: str) -> tuple[str, Problem | None]:
     """Check one record and fold it into `records`; returns (its scope, the refusal)."""
     entity = d.entity
     fields = d.fields()
@@ -50,8 +53,6 @@ def apply(records: dict[str, Record], who: Actor, d: codec.Decoded, eid: str, hl
         fields[name] = who.username
     original_id = fields.get(entity.original or "")
     scope = original_id or eid
-    if appended:
-        return scope, Problem("original_immutable", entity=entity.name)
     for name, f in entity.fields.items():
         if not f.client and fields.get(name) is not None:
             return scope, Problem("unknown_field", entity=entity.name, name=name)
@@ -88,3 +89,23 @@ def _fold(rec: Record, fields: dict[str, Any], hlc: str, username: str) -> None:
         if hlc > rec.hlcs.get(name, ""):
             rec.values[name], rec.hlcs[name], rec.authors[name] = value, hlc, username
     rec.dirty = True
+
+
+def rebuild(docs: Iterable[Any]) -> dict[str, Record]:
+    """The records rows of accountability records, rebuilt from their change-log documents
+    (entity, entity id, scope, doc) in seq order, as `apply` folds them (for
+    `fieldsync audit verify`, sync.server.audit_state)."""
+    out: dict[str, Record] = {}
+    for entity, eid, scope, doc in docs:
+        change = json.loads(doc)
+        fields, hlc, author = dict(change["fields"]), str(change["hlc"]), change.get("author")
+        if scope == eid:
+            values = {k: v for k, v in fields.items() if v is not None}
+            out[eid] = Record(eid, entity, fields.get("agency"), "agency", values,
+                              dict.fromkeys(values, hlc), dict.fromkeys(values, author or ""))
+        elif scope in out:
+            _fold(out[scope], fields, hlc, author or "")
+        detention = fields.get("detention_id")
+        if entity == "use_of_force" and detention in out:
+            out[detention].links.setdefault("use_of_force", []).append(eid)
+    return out

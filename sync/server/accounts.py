@@ -15,14 +15,16 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from sync.merge import HybridClock
-from sync.protocol import SLUG_RE, codec
+from sync.protocol import ERR_RATE_LIMITED, SLUG_RE, codec
 from sync.protocol.envelope import UserInfo
 from sync.protocol.vocab import AGENCY_KIND, ROLE
 from sync.server import changelog, db
+from sync.server.audit import digest as audit_digest
 from sync.server.audit import now_iso
-from sync.server.auth import LoginLimiter, Passwords, Principal, new_token
-from sync.server.errors import forbidden, unauthenticated
+from sync.server.auth import Passwords, Principal, new_token
+from sync.server.errors import ApiError, forbidden, unauthenticated
 from sync.server.settings import Settings
+from sync.server.throttle import Throttle
 
 
 class AccountError(ValueError):
@@ -42,40 +44,59 @@ def user_info(row: Any) -> UserInfo:
     )
 
 
-def login(
-    engine: Engine,
-    passwords: Passwords,
-    limiter: LoginLimiter,
-    settings: Settings,
-    username: str,
-    password: str,
-    device_name: str,
-    addr: str,
-) -> LoginResult:
-    limiter.check(username, addr)
+def begin_login(throttle: Throttle, username: str, addr: str) -> None:
+    """Count this sign-in attempt before its password is verified; 429 when too many."""
+    retry = throttle.begin(username, addr)
+    if retry:
+        secs = max(1, int(retry) + 1)
+        raise ApiError(429, ERR_RATE_LIMITED, f"too many failed sign-ins; try again in {secs} s",
+                       {"Retry-After": str(secs)})
+
+
+def check_password(engine: Engine, passwords: Passwords, username: str, password: str) -> Any:
+    """The user row if the password is right and the account enabled, else None (the
+    Argon2 work; an unknown name costs the same as a wrong password)."""
     with engine.connect() as conn:
         row = conn.execute(select(db.users).where(db.users.c.username == username)).first()
     ok = passwords.verify(row.password_hash if row else None, password)
-    if not ok or row is None or row.disabled:
-        limiter.failed(username, addr)
-        raise unauthenticated("wrong username or password, or account disabled")
-    limiter.succeeded(username)
+    return row if ok and row is not None and not row.disabled else None
+
+
+def finish_login(engine: Engine, passwords: Passwords, throttle: Throttle, settings: Settings,
+                 row: Any, password: str, device_name: str, addr: str) -> LoginResult:
+    """After a correct password: the attempt is taken back and a device is created."""
+    throttle.succeeded(row.username, addr)
     token, device_id, token_hash = new_token()
     now = now_iso()
+    expires = int(time.time()) + settings.token_ttl_s
     with db.write_tx(engine) as conn:
         conn.execute(db.devices.insert().values(
             id=device_id, user_id=row.id, name=device_name, token_hash=token_hash,
-            created_at=now, expires_at=int(time.time()) + settings.token_ttl_s,
-            last_seen_at=now, revoked_at=None,
+            created_at=now, expires_at=expires, last_seen_at=now, revoked_at=None,
         ))
+        extra: dict[str, Any] = {"addr": addr, "expires_at": expires,
+                                 "token": audit_digest(token_hash)}
         if passwords.needs_rehash(row.password_hash):
+            new_hash = passwords.hash(password)
             conn.execute(db.users.update().where(db.users.c.id == row.id)
-                         .values(password_hash=passwords.hash(password)))
+                         .values(password_hash=new_hash))
+            extra["pw"] = audit_digest(new_hash)
         changelog.insert_and_audit(
             conn, [], "login", actor=row.username, device_id=device_id,
-            subject=device_name, extra={"addr": addr},
+            subject=device_name, extra=extra,
         )
     return LoginResult(token, device_id, user_info(row))
+
+
+def login(engine: Engine, passwords: Passwords, throttle: Throttle, settings: Settings,
+          username: str, password: str, device_name: str, addr: str) -> LoginResult:
+    """The three steps of a sign-in in one call (the HTTP handler runs them apart, to
+    bound how many Argon2 verifications run at once)."""
+    begin_login(throttle, username, addr)
+    row = check_password(engine, passwords, username, password)
+    if row is None:
+        raise unauthenticated("wrong username or password, or account disabled")
+    return finish_login(engine, passwords, throttle, settings, row, password, device_name, addr)
 
 
 def logout(engine: Engine, who: Principal) -> None:
@@ -113,7 +134,7 @@ def add_agency(engine: Engine, slug: str, name: str, kind: str, *, actor: str = 
         fields = {"name": name.strip(), "kind": kind}
         hlc = _server_clock().now()
         row = changelog.server_row(changelog.max_seq(conn) + 1, str(uuid.uuid4()), "agency", slug,
-                                   fields, hlc, None, codec.stamps(actor, None, now))
+                                   fields, hlc, None, codec.stamps(actor, None, now), creates=True)
         changelog.insert_and_audit(conn, [row], "agency.add", actor=actor, device_id=None, subject=slug)
 
 
@@ -147,7 +168,8 @@ def add_user(
             display_name=display_name, disabled=False, created_at=now_iso(),
         ))
         changelog.insert_and_audit(conn, [], "user.add", actor=actor, device_id=None,
-                                   subject=username, extra={"role": role, "agency": agency})
+                                   subject=username, extra={"role": role, "agency": agency,
+                                                            "pw": audit_digest(pw_hash)})
 
 
 def list_users(engine: Engine) -> list[dict[str, Any]]:
@@ -163,13 +185,24 @@ def count_users(engine: Engine) -> int:
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool = True, *, actor: str = "admin-cli") -> None:
+    """Disabling also signs out every device of the user, so enabling the account again
+    does not bring old tokens back: the user signs in anew."""
     with db.write_tx(engine) as conn:
         res = conn.execute(db.users.update().where(db.users.c.username == username)
                            .values(disabled=disabled))
         if res.rowcount == 0:
             raise AccountError(f"no user {username!r}")
+        revoked: list[str] = []
+        if disabled:
+            uid = select(db.users.c.id).where(db.users.c.username == username).scalar_subquery()
+            d = db.devices.c
+            revoked = sorted(conn.execute(select(d.id).where(d.user_id == uid,
+                                                             d.revoked_at.is_(None))).scalars())
+            if revoked:
+                conn.execute(db.devices.update().where(d.id.in_(revoked)).values(revoked_at=now_iso()))
         changelog.insert_and_audit(conn, [], "user.disable" if disabled else "user.enable",
-                                   actor=actor, device_id=None, subject=username)
+                                   actor=actor, device_id=None, subject=username,
+                                   extra={"revoked": revoked} if revoked else None)
 
 
 def set_password(engine: Engine, passwords: Passwords, username: str, password: str,
@@ -182,7 +215,8 @@ def set_password(engine: Engine, passwords: Passwords, username: str, password: 
                            .values(password_hash=pw_hash))
         if res.rowcount == 0:
             raise AccountError(f"no user {username!r}")
-        changelog.insert_and_audit(conn, [], "user.passwd", actor=actor, device_id=None, subject=username)
+        changelog.insert_and_audit(conn, [], "user.passwd", actor=actor, device_id=None,
+                                   subject=username, extra={"pw": audit_digest(pw_hash)})
 
 
 def list_devices(engine: Engine, username: str | None = None) -> list[dict[str, Any]]:

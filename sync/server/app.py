@@ -12,6 +12,7 @@ bug and is logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -28,7 +29,6 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -36,6 +36,7 @@ from starlette.routing import Route
 from sync.merge import HybridClock
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
+    ERR_RATE_LIMITED,
     MAX_PULL_LIMIT,
     MAX_WAIT_S,
     PROTOCOL_VERSION,
@@ -43,19 +44,20 @@ from sync.protocol import (
     envelope,
     protocol_info,
 )
-from sync.server import accounts, audit, db, openapi, pull
-from sync.server.auth import LoginLimiter, Passwords, Principal, authenticate
-from sync.server.bodylimit import BodyLimitMiddleware
-from sync.server.errors import ApiError, invalid
-from sync.server.group_commit import GroupCommit
+from sync.server import accounts, anchor, audit, bodylimit, db, openapi, pages, pull
+from sync.server.auth import Passwords, Principal, authenticate
+from sync.server.errors import ApiError, invalid, unauthenticated
+from sync.server.group_commit import DECODE_ON_LOOP, GroupCommit
 from sync.server.notify import Notifier
 from sync.server.openapi import MAX_SEQ
 from sync.server.settings import Settings
+from sync.server.throttle import DbStore, Throttle
 
 log = logging.getLogger("fieldsync")
 JSON = "application/json"
 GZIP_MIN = 1024  # smaller answers are not worth compressing
 _login_request = msgspec.json.Decoder(envelope.LoginRequest)
+TOKEN_CACHE_S = 5.0  # how long a token seen valid lets a push body be read unchecked
 
 
 @dataclass
@@ -63,16 +65,41 @@ class Services:
     settings: Settings
     engine: Engine
     passwords: Passwords
-    limiter: LoginLimiter
+    throttle: Throttle
     clock: HybridClock
     notifier: Notifier
     writer: GroupCommit
     pool: ThreadPoolExecutor  # blocking work of pulls, sign-ins and the audit feed
     info: envelope.ProtocolInfo
     metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("pushes", "accepted", "pulls"), 0))
+    # Heavy work at bounded concurrency: Argon2 (64 MiB each) and big push bodies.
+    kdf_gate: asyncio.Semaphore = field(init=False)
+    push_gate: asyncio.Semaphore = field(init=False)
+    logins_waiting: int = 0
+    # Bearer headers a push or pull recently proved valid -> until when (monotonic):
+    # such a push's body is read at once; any other is looked up first.
+    valid_tokens: dict[str, float] = field(default_factory=dict)
+    pages: pages.Batcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = pages.Batcher(self.engine, self.run)
+        self.kdf_gate = asyncio.Semaphore(self.settings.kdf_concurrency)
+        self.push_gate = asyncio.Semaphore(self.settings.big_push_concurrency)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    def vouch(self, authorization: str | None) -> None:
+        if authorization:
+            if len(self.valid_tokens) > 10_000:
+                self.valid_tokens.clear()
+            self.valid_tokens[authorization] = time.monotonic() + TOKEN_CACHE_S
+
+    async def read_body(self, request: Request, caps: bodylimit.Caps) -> bytes:
+        gzipped = bodylimit.precheck(request.headers, caps)
+        return await bodylimit.read_body(request.receive, gzipped, caps,
+                                         idle_s=self.settings.body_idle_s,
+                                         total_s=self.settings.body_total_s)
 
 
 def _services(request: Request) -> Services:
@@ -98,6 +125,17 @@ def _respond(request: Request, body: bytes, status: int = 200,
     return Response(body, status, out, media_type=JSON)
 
 
+def _respond_page(request: Request, page: pull.Page) -> Response:
+    """A pull page; its gzip is made once for all the pulls it answers."""
+    if len(page.body) > GZIP_MIN and "gzip" in request.headers.get("accept-encoding", ""):
+        if page.gzipped is None:
+            page.gzipped = isal_zlib.compress(page.body, _services(request).settings.gzip_level,
+                                              wbits=31)
+        return Response(page.gzipped, 200, {"content-encoding": "gzip", "vary": "Accept-Encoding"},
+                        media_type=JSON)
+    return Response(page.body, 200, media_type=JSON)
+
+
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = codec.encode(envelope.ErrorBody(code=code, detail=detail))
     return Response(body, status, {**_clock_header(), **(headers or {})}, media_type=JSON)
@@ -112,6 +150,9 @@ def _endpoint(fn: Handler) -> Handler:
         try:
             return await fn(request)
         except ApiError as exc:
+            # A body left unread is discarded by the server as it arrives, within the
+            # header deadline of the next request (serving.py); the connection is not
+            # closed under a client still sending, which could lose it this answer.
             return _error(exc.status, exc.code, exc.detail, exc.headers)
         except Exception:
             log.exception("unhandled error in %s %s", request.method, request.url.path)
@@ -157,12 +198,6 @@ def _wait_param(q: QueryParams) -> float:
     return value
 
 
-def _auth_and_pull(engine: Engine, authorization: str | None, after: int,
-                   limit: int) -> tuple[Principal, pull.Page]:
-    who = authenticate(engine, authorization)  # one trip off the loop for both
-    return who, pull.pull_page(engine, who, after, limit)
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -191,10 +226,25 @@ async def metrics(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     svc = _services(request)
-    body = _decode_login(await request.body())
+    body = _decode_login(await svc.read_body(request, bodylimit.LOGIN))
     addr = request.client.host if request.client else "?"
-    res = await svc.run(accounts.login, svc.engine, svc.passwords, svc.limiter, svc.settings,
-                        body.username, body.password, body.device_name, addr)
+    # Counted before the password is verified (so parallel guesses cannot all slip past
+    # the limit), then verified with a bounded number of Argon2 runs at once.
+    await svc.run(accounts.begin_login, svc.throttle, body.username, addr)
+    if svc.logins_waiting >= svc.settings.login_queue:
+        raise ApiError(429, ERR_RATE_LIMITED, "too many sign-ins at once; try again shortly",
+                       {"Retry-After": "1"})
+    svc.logins_waiting += 1
+    try:
+        async with svc.kdf_gate:
+            row = await svc.run(accounts.check_password, svc.engine, svc.passwords,
+                                body.username, body.password)
+    finally:
+        svc.logins_waiting -= 1
+    if row is None:
+        raise unauthenticated("wrong username or password, or account disabled")
+    res = await svc.run(accounts.finish_login, svc.engine, svc.passwords, svc.throttle,
+                        svc.settings, row, body.password, body.device_name, addr)
     return _respond(request, codec.encode(
         envelope.LoginResponse(token=res.token, device_id=res.device_id, user=res.user)))
 
@@ -219,11 +269,30 @@ async def me(request: Request) -> Response:
         entities=info.entities)))
 
 
+async def changes(request: Request) -> Response:
+    """One route for both methods, so OPTIONS and a wrong method name both in Allow."""
+    return await (push_changes(request) if request.method == "POST" else pull_changes(request))
+
+
 async def push_changes(request: Request) -> Response:
     svc = _services(request)
-    # Authentication, decoding and the transaction all happen on the group-commit
-    # thread: one hand-off there and one back, none through a thread pool.
-    reply = await svc.writer.push(request.headers.get("authorization"), await request.body())
+    authorization = request.headers.get("authorization")
+    # Nothing of the body is read before its token is known good: a token a recent
+    # request proved valid, else one look-up. The group-commit thread authenticates
+    # again (the real check, in one look-up for every waiting push) before applying.
+    if svc.valid_tokens.get(authorization or "", 0.0) < time.monotonic():
+        await svc.run(authenticate, svc.engine, authorization)
+    gzipped = bodylimit.precheck(request.headers, bodylimit.PUSH)
+    length = request.headers.get("content-length", "")
+    small = length.isdigit() and int(length) <= (DECODE_ON_LOOP // 8 if gzipped else DECODE_ON_LOOP)
+    async with contextlib.AsyncExitStack() as stack:
+        if not small:  # big bodies: a few at a time, so memory stays bounded
+            await stack.enter_async_context(svc.push_gate)
+        raw = await bodylimit.read_body(request.receive, gzipped, bodylimit.PUSH,
+                                        idle_s=svc.settings.body_idle_s,
+                                        total_s=svc.settings.body_total_s)
+        reply = await svc.writer.push(authorization, raw)
+    svc.vouch(authorization)
     svc.metrics["pushes"] += 1
     svc.metrics["accepted"] += reply.accepted
     return _respond(request, reply.body)
@@ -252,21 +321,31 @@ async def pull_changes(request: Request) -> Response:
     wait = _wait_param(q)
     deadline = time.monotonic() + min(wait, svc.settings.long_poll_cap_s)
     svc.metrics["pulls"] += 1
-    # Without LISTEN (SQLite) another process's commit is found by re-reading.
-    recheck = 30.0 if svc.settings.is_postgres else svc.settings.sqlite_recheck_s
-    who: Principal | None = None
+    authorization = request.headers.get("authorization")
+    svc.notifier.open_pulls += 1
+    try:
+        return await _pull_pages(request, svc, authorization, after, limit, deadline)
+    finally:
+        svc.notifier.open_pulls -= 1
+
+
+async def _pull_pages(request: Request, svc: Services, authorization: str | None, after: int,
+                      limit: int, deadline: float) -> Response:
+    if deadline > time.monotonic():
+        await svc.notifier.slot()  # a long-poll reads with the others of its moment
     while True:
         mark = svc.notifier.counter
-        if who is None:
-            who, page = await svc.run(_auth_and_pull, svc.engine,
-                                      request.headers.get("authorization"), after, limit)
-        else:
-            page = await svc.run(pull.pull_page, svc.engine, who, after, limit)
+        # The device and user are checked again with every page, in the same trip: a
+        # pull parked when its device was revoked or its user disabled gets 401, not
+        # what was committed meanwhile.
+        # Pulls asking together share one look-up of their tokens and one read per page.
+        _who, page = await svc.pages.page(authorization, after, limit)
         left = deadline - time.monotonic()
         if page.count or page.more or left <= 0:
-            return _respond(request, page.body)
+            svc.vouch(authorization)
+            return _respond_page(request, page)
         after = page.next
-        await svc.notifier.wait(mark, min(left, recheck))
+        await svc.notifier.wait(mark, left)
 
 
 async def open_record(request: Request) -> Response:
@@ -305,10 +384,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """A ready app: schema migrated, services built, routes mounted."""
     engine = engine or db.make_engine(settings.database_url)
     db.migrate(engine)
-    clock, notifier = HybridClock(settings.node_id), Notifier()
+    clock = HybridClock(settings.node_id)
+    notifier = Notifier(settings.wake_spread_per_pull_s, settings.wake_spread_cap_s)
+    throttle = Throttle(per_pair=settings.login_fail_per_user, per_addr=settings.login_fail_per_addr,
+                        per_user=settings.login_fail_per_account, window_s=settings.login_window_s,
+                        lock_cap_s=settings.login_lock_cap_s, store=DbStore(engine))
     svc = Services(
-        settings, engine, Passwords(settings),
-        LoginLimiter(settings.login_fail_per_user, settings.login_fail_per_addr, settings.login_window_s),
+        settings, engine, Passwords(settings), throttle,
         clock, notifier, GroupCommit(engine, clock, notifier.bump),
         ThreadPoolExecutor(settings.io_threads, thread_name_prefix="fieldsync-io"),
         protocol_info(settings.min_client_revision),
@@ -322,9 +404,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         svc.notifier.bind(asyncio.get_running_loop())
         if settings.is_postgres and settings.listen_notify:
             await svc.run(svc.notifier.start_listening, settings.database_url)
+        elif settings.is_sqlite:
+            svc.notifier.start_watching(engine, settings.sqlite_recheck_s)
+        signer = anchor.Checkpointer.start(engine, settings)
         try:
             yield
         finally:
+            if signer is not None:
+                signer.stop()
             svc.notifier.stop()
             svc.writer.close()
 
@@ -345,15 +432,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         Route("/v1/auth/login", _endpoint(login), methods=["POST"]),
         Route("/v1/auth/logout", _endpoint(logout), methods=["POST"]),
         Route("/v1/me", _endpoint(me), methods=["GET"]),
-        Route("/v1/changes", _endpoint(push_changes), methods=["POST"]),
-        Route("/v1/changes", _endpoint(pull_changes), methods=["GET"]),
+        Route("/v1/changes", _endpoint(changes), methods=["GET", "POST"]),
         Route("/v1/audit", _endpoint(audit_feed), methods=["GET"]),
         Route("/v1/records/{record_id}", _endpoint(open_record), methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(BodyLimitMiddleware)],
-                    exception_handlers={HTTPException: http_error}, lifespan=lifespan)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error},
+                    lifespan=lifespan)
     app.state.services = svc
     return app
 

@@ -25,13 +25,13 @@ from sync.merge import FieldConflict, HybridClock, merge_upsert
 from sync.protocol import ENTITIES, Problem, codec
 from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult, Reveal, Withdrawal
-from sync.protocol.rules import Holder, audience_change, write_problem
+from sync.protocol.rules import Holder, audience_change, sees, write_problem
 from sync.server import accountable, audit, changelog, db
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
 from sync.server.pull import REVEAL, WITHDRAW
-from sync.server.push import Item, rejected, same_change, stored_change
+from sync.server.push import Item, rejected, same_change, same_record, stored_change
 from sync.server.records import Record, load_records, save_records
 
 _last_seen: dict[str, float] = {}  # device id -> monotonic time its last_seen_at was written
@@ -84,7 +84,7 @@ def _scope(d: codec.Decoded) -> Any:
 
 
 def _lookup_sql(dialect: str, want: str, column: str) -> str:
-    appends = " AND op = 'append'" if column == "entity_id" else ""  # its unique index
+    appends = f" AND {db.CREATES}" if column == "entity_id" else ""  # its unique index
     if dialect == "postgresql":
         return f"SELECT {want} FROM changes WHERE {column} = ANY(string_to_array(%s, ',')){appends}"
     return f"SELECT {want} FROM changes WHERE {column} IN (SELECT value FROM json_each(?)){appends}"
@@ -112,6 +112,9 @@ class Batch:
         self.stored: dict[str, tuple[int, str]] = {}  # change_id -> (seq, doc) logged before
         self.in_tx: dict[str, tuple[int, Any]] = {}  # change_id -> (seq, change) accepted here
         self.appended: dict[str, int] = {}  # append-only entity_id -> seq
+        # append-only entity_id -> (author, change) of the record already holding it
+        self.append_src: dict[str, tuple[str, Any]] = {}
+        self.taken: set[str] = set()  # ids of mergeable records created in the log
         self.entries: dict[str, str] = {}  # incident_entry id -> its incident id
         self.max_hlc = ""
         self._dialect = conn.dialect.name
@@ -126,9 +129,9 @@ class Batch:
             for cid, eid, scope, amends in p.ids:
                 if self.careful and cid not in self.in_tx:
                     cids.append(cid)
+                if self.careful:  # who holds this id already, whatever its kind
+                    append_ids.append(eid)
                 if scope is not None:  # an append
-                    if self.careful:
-                        append_ids.append(eid)
                     wanted.add(scope)
                     if amends is not None:
                         append_ids.append(amends)
@@ -137,10 +140,15 @@ class Batch:
             wanted.update(p.links)
         for cid, seq, doc in self._lookup("change_id, seq, doc", "change_id", cids):
             self.stored[cid] = (seq, doc)
-        for eid, seq, ent, scope in self._lookup("entity_id, seq, entity, scope", "entity_id",
-                                                 [i for i in append_ids if i not in self.appended]):
+        found = self._lookup("entity_id, seq, entity, scope, doc", "entity_id",
+                             [i for i in append_ids if i not in self.appended])
+        for eid, seq, ent, scope, doc in found:
             if ENTITIES[ent].record == "append":
                 self.appended[eid] = seq
+                prev = stored_change(doc)
+                self.append_src[eid] = (msgspec.json.decode(doc).get("author", ""), prev)
+            else:
+                self.taken.add(eid)
             if ent == "incident_entry":
                 self.entries[eid] = scope
         self._load_records(wanted)
@@ -220,7 +228,8 @@ class _Applier:
             k += 1
             entity = d.entity
             if scope is not None and amends is None and cid not in in_tx and cid not in stored \
-                    and eid not in appended and verdicts.get((entity.name, scope), 1) is None:
+                    and eid not in appended and verdicts.get((entity.name, scope), 1) is None \
+                    and eid not in b.taken and eid not in b.records:
                 # The common case inlined, e.g. a position of a unit already found visible
                 # in this push: the same steps as _one and _append, without their calls.
                 ch = d.change
@@ -233,6 +242,7 @@ class _Applier:
                              pulled_doc(ch, seq, tail).decode()))
                 in_tx[cid] = (seq, ch)
                 appended[eid] = seq
+                b.append_src[eid] = (username, ch)
                 if ch.hlc > b.max_hlc:
                     b.max_hlc = ch.hlc
                 results.append(PushResult(change_id=cid, status="applied", seq=seq))
@@ -246,30 +256,33 @@ class _Applier:
         b, ch, entity = self.b, d.change, d.entity
         if cid in b.in_tx or cid in b.stored:
             return self._replay(ch, cid)
-        if entity.original is not None:  # detentions, use of force: their own visibility
-            scope, problem = accountable.apply(b.records, self.who, d, eid, ch.hlc,
-                                               eid in b.appended)
-            if problem is None:
-                for name in _stamped(entity):
-                    setattr(ch.fields, name, self.who.username)
-        elif entity.record == "append":
-            if eid in b.appended:
-                return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
-                                  reason="record already exists")
-            problem = self._append(d, eid, scope or "", amends)
+        creates = False
+        if entity.record == "append":
+            if eid in b.appended or eid in b.taken or eid in b.records:
+                return self._append_again(ch, cid, eid)
+            if entity.original is not None:  # detentions, use of force: their own visibility
+                scope, problem = accountable.apply(b.records, self.who, d, eid, ch.hlc)
+                if problem is None:
+                    for name in _stamped(entity):
+                        setattr(ch.fields, name, self.who.username)
+            else:
+                problem = self._append(d, eid, scope or "", amends)
         elif entity.name == "agency":
-            scope, problem = None, self._agency(d, eid)
+            scope, problem, creates = None, *self._agency(d, eid)
         else:
-            scope, problem = self._upsert(d, eid)
+            scope, problem, creates = self._upsert(d, eid)
         if problem is not None:
             b.refused = True
             return rejected(cid, problem)
         b.seq = seq = b.seq + 1
         b.rows.append(changelog.make_row(seq, cid, entity.name, eid, scope,
-                                         codec.pulled_doc(ch, seq, self.tail)))
+                                         codec.pulled_doc(ch, seq, self.tail), creates))
         b.in_tx[cid] = (seq, ch)
         if entity.record == "append":
             b.appended[eid] = seq
+            b.append_src[eid] = (self.who.username, ch)
+        elif creates:
+            b.taken.add(eid)
         if ch.hlc > b.max_hlc:
             b.max_hlc = ch.hlc
         return PushResult(change_id=cid, status="applied", seq=seq)
@@ -284,6 +297,25 @@ class _Applier:
         if prev is None or not same_change(prev, ch):
             return rejected(cid, Problem("change_id_reused"))
         return PushResult(change_id=cid, status="duplicate", seq=seq)
+
+    def _append_again(self, ch: Any, cid: str, eid: str) -> PushResult:
+        """An append whose id is already used: `duplicate` only when it is the caller's own
+        record sent again (same author, same content) under a new change_id; otherwise
+        the id is taken, with the same answer whoever holds it and whether the caller
+        may see it (never its seq)."""
+        b = self.b
+        author, prev = b.append_src.get(eid, ("", None))
+        if eid in b.appended and author == self.who.username and prev is not None \
+                and same_record(prev, ch):
+            return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
+                              reason="record already exists")
+        b.refused = True
+        entity = ENTITIES[type(ch).__struct_config__.tag]
+        if entity.original is not None and sees(self.who, accountable.holder(b.records.get(eid)),
+                                                entity.name):
+            # an original the caller can see: say it cannot be rewritten (an edit attempt)
+            return rejected(cid, Problem("original_immutable", entity=entity.name))
+        return rejected(cid, Problem("id_taken", entity=entity.name))
 
     def _append(self, d: codec.Decoded, eid: str, scope: str,
                 amends: str | None) -> Problem | None:
@@ -305,21 +337,24 @@ class _Applier:
             setattr(f, name, self.who.username)
         return None
 
-    def _agency(self, d: codec.Decoded, slug: str) -> Problem | None:
+    def _agency(self, d: codec.Decoded, slug: str) -> tuple[Problem | None, bool]:
         a, fields = db.agencies, d.fields()
         exists = self.b.conn.execute(select(a.c.slug).where(a.c.slug == slug)).first() is not None
         problem = write_problem(self.who, d.entity, fields,
                                 existing=Holder("agency", None, None) if exists else None)
+        if problem is None and not exists and (slug in self.b.appended or slug in self.b.taken):
+            problem = Problem("id_taken", entity="agency")
         if problem is not None:
-            return problem
+            return problem, False
         if exists:
             if fields:
                 self.b.conn.execute(a.update().where(a.c.slug == slug).values(**fields))
         else:
             self.b.conn.execute(a.insert().values(slug=slug, created_at=now_iso(), **fields))
-        return None
+        return None, not exists
 
-    def _upsert(self, d: codec.Decoded, eid: str) -> tuple[str | None, Problem | None]:
+    def _upsert(self, d: codec.Decoded, eid: str) -> tuple[str | None, Problem | None, bool]:
+        """Scope, refusal, and whether this change creates the record."""
         b, who, entity, ch = self.b, self.who, d.entity, d.change
         fields = d.fields()
         rec = b.records.get(eid)
@@ -329,18 +364,25 @@ class _Applier:
             problem = write_problem(who, entity, fields, existing=existing,
                                     parent=target.holder if target else None)
             if problem is not None:
-                return None, problem
+                return None, problem, False
             assert rec is not None and target is not None  # write_problem refused otherwise
             scope = target.id
         else:
+            if (existing is not None and not sees(who, existing, entity.name)) \
+                    or (existing is None and (eid in b.appended or eid in b.taken)):
+                # Another kind of record, or one the caller may not see, holds this id:
+                # answered exactly as if the id were free, except that it cannot be taken.
+                problem = write_problem(who, entity, fields) or Problem("id_taken", entity=entity.name)
+                return None, problem, False
             problem = write_problem(who, entity, fields, existing=existing)
             if problem is not None:
-                return None, problem
+                return None, problem, False
             if rec is None or rec.new:
                 rec = Record(eid, entity.name, fields.get(entity.owner or ""),
                              fields.get("visibility"), {}, {}, {}, new=True)
                 b.records[eid] = rec
             scope = eid
+        creates = rec.new and not rec.in_db
         was = rec.holder
         result = merge_upsert(rec.values, rec.hlcs, fields, ch.base, ch.hlc, exists=not rec.new)
         authors_before = dict(rec.authors)
@@ -362,15 +404,15 @@ class _Applier:
                     self._marker(WITHDRAW, rec, Withdrawal(entity=rec.entity, id=rec.id,
                                                            seq=self.b.seq + 1))
         rec.new = False
-        return scope, None
+        return scope, None, creates
 
     def _server_change(self, entity: str, entity_id: str, fields: dict[str, Any], hlc: str,
-                       scope: str | None) -> None:
+                       scope: str | None, creates: bool = False) -> None:
         b = self.b
         b.seq += 1
         tail = codec.stamps("server", None, b.received_at)
         b.rows.append(changelog.server_row(b.seq, str(uuid.uuid4()), entity, entity_id, fields,
-                                           hlc, scope, tail))
+                                           hlc, scope, tail, creates))
 
     def _conflict(self, entity: str, entity_id: str, hlc: str, fc: FieldConflict,
                   authors_before: dict[str, str]) -> None:
@@ -393,7 +435,7 @@ class _Applier:
         b.records[cid] = Record(cid, "conflict", None, None, dict(fields),
                                 dict.fromkeys(fields, server_hlc), dict.fromkeys(fields, "server"),
                                 dirty=True)
-        self._server_change("conflict", cid, fields, server_hlc, entity_id)
+        self._server_change("conflict", cid, fields, server_hlc, entity_id, creates=True)
 
     def _reveal(self, rec: Record) -> None:
         """A record that turns visible to more people is re-sent whole, one change per

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,31 +28,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from sqlalchemy import Connection, Engine, bindparam, func, select
 
-from sync.server import db
-
-GENESIS = "0" * 64
+from sync.server import audit_state, db
+from sync.server.audit_state import digest  # noqa: F401 - re-exported for accounts
+from sync.server.chain import GENESIS, checkpoint_problems, docs_digest, row_hash  # noqa: F401
+from sync.server.chain import canon as _canon
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _canon(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    material = [
-        prev_hash, row["id"], row["at"], row["actor"], row["device_id"],
-        row["action"], row["subject"], row["detail"],
-    ]
-    return hashlib.sha256(_canon(material).encode()).hexdigest()
-
-
-def docs_digest(docs: Iterable[str]) -> str:
-    """SHA-256 over each document followed by a newline (hashed in one call)."""
-    docs = list(docs)
-    return hashlib.sha256(("\n".join(docs) + "\n").encode() if docs else b"").hexdigest()
 
 
 # Built once: statement construction and cache-key generation cost more than
@@ -196,7 +180,28 @@ def verify(engine: Engine) -> list[str]:
             problems.append(
                 f"change log has {n_changes} rows but the audit trail accounts for {len(covered)}"
             )
+        problems += audit_state.problems(conn, rows)  # type: ignore[arg-type]
     return problems
+
+
+# --------------------------------------------------------------------------
+# Checkpoints: the head of the chain signed with a key kept outside the database
+# --------------------------------------------------------------------------
+
+
+def checkpoint(audit_id: int, audit_hash: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+    """A signed statement "the trail had row `audit_id` with hash `audit_hash` at `at`"."""
+    body = {"type": "checkpoint", "audit_id": audit_id, "audit_hash": audit_hash,
+            "at": now_iso(), "public_key": public_key_b64(key)}
+    return {**body, "signature": base64.b64encode(key.sign(_canon(body).encode())).decode()}
+
+
+def hash_in_db(engine: Engine) -> Any:
+    def hash_of(audit_id: int) -> str | None:
+        with engine.connect() as conn:
+            found = conn.execute(select(db.audit.c.hash).where(db.audit.c.id == audit_id)).first()
+        return None if found is None else str(found[0])
+    return hash_of
 
 
 # --------------------------------------------------------------------------
@@ -217,8 +222,19 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    path.touch(mode=0o600)
-    path.write_bytes(pem)
+    # Written whole under another name, then linked into place: two server processes
+    # starting together end up with one key (the loser reads the winner's), never a
+    # half-written file or two keys signing checkpoints.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return load_or_create_key(path)
+    finally:
+        tmp.unlink()
     return key
 
 
@@ -227,27 +243,35 @@ def public_key_b64(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(raw).decode()
 
 
-def export(engine: Engine, out: IO[bytes], key: Ed25519PrivateKey) -> int:
-    """Write the chain as JSON lines, then one line signing every byte before it."""
+def export(engine: Engine, out: IO[bytes], key: Ed25519PrivateKey,
+           on_head: Any = None) -> int:
+    """Write the chain as JSON lines, then one line signing every byte before it;
+    `on_head(id, hash)` is told the newest row exported (for its checkpoint)."""
     body = bytearray()
     n = 0
+    last: dict[str, Any] | None = None
     for r in _rows(engine):
         line = _canon({**r, "detail": json.loads(r["detail"]), "type": "audit"}).encode() + b"\n"
         body += line
         n += 1
-    digest = hashlib.sha256(body).hexdigest()
+        last = r
+    if on_head is not None and last is not None:
+        on_head(int(last["id"]), str(last["hash"]))
+    body_digest = hashlib.sha256(body).hexdigest()
     sig = base64.b64encode(key.sign(bytes(body))).decode()
     trailer = {
         "type": "signature", "alg": "ed25519", "public_key": public_key_b64(key),
-        "rows": n, "sha256": digest, "signature": sig, "exported_at": now_iso(),
+        "rows": n, "sha256": body_digest, "signature": sig, "exported_at": now_iso(),
     }
     out.write(bytes(body))
     out.write(_canon(trailer).encode() + b"\n")
     return n
 
 
-def verify_export(data: bytes, public_key_b64_expected: str | None = None) -> list[str]:
-    """Check an export's signature and its hash chain ([] = authentic and intact)."""
+def verify_export(data: bytes, public_key_b64_expected: str | None = None,
+                  checkpoints: Iterable[dict[str, Any]] = ()) -> list[str]:
+    """Check an export's signature and its hash chain ([] = authentic and intact), and
+    that it holds every row earlier checkpoints signed, unchanged."""
     lines = data.splitlines(keepends=True)
     if not lines:
         return ["export is empty"]
@@ -268,6 +292,7 @@ def verify_export(data: bytes, public_key_b64_expected: str | None = None) -> li
     except Exception:  # noqa: BLE001 - any failure means "not authentic"
         problems.append("signature does not match the exported rows")
     prev = GENESIS
+    hashes: dict[int, str] = {}
     for i, raw in enumerate(lines[:-1], start=1):
         try:
             r = json.loads(raw)
@@ -278,6 +303,9 @@ def verify_export(data: bytes, public_key_b64_expected: str | None = None) -> li
         if r.get("prev_hash") != prev or row_hash(prev, r) != r.get("hash"):
             problems.append(f"line {i}: breaks the hash chain")
         prev = r.get("hash", "")
+        if isinstance(r.get("id"), int):
+            hashes[r["id"]] = prev
+    problems = checkpoint_problems(checkpoints, hashes.get, public_key_b64_expected) + problems
     if trailer.get("rows") != len(lines) - 1:
         problems.append("row count does not match the signature record")
     return problems

@@ -1,4 +1,4 @@
-"""Passwords, device tokens, the login rate limiter and request authentication.
+"""Passwords, device tokens and request authentication (the sign-in limiter is throttle.py).
 
 Passwords: Argon2id (memory-hard). Device tokens: `<device id>.<secret>` with
 a 256-bit random secret; only SHA-256 of the secret is stored and it is
@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 import uuid
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -22,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
-from sync.protocol import ERR_DEVICE_REVOKED, ERR_RATE_LIMITED
+from sync.protocol import ERR_DEVICE_REVOKED
 from sync.protocol.rules import Actor
 from sync.server.errors import ApiError, unauthenticated
 from sync.server.settings import Settings
@@ -161,50 +159,3 @@ def authenticate_many(engine: Engine,
         except ApiError as exc:
             out.append(exc)
     return out
-
-
-class LoginLimiter:
-    """Failed-login counters per username and per client address (per process).
-
-    Sliding window: after N failures inside the window, further attempts are
-    refused with 429 until the oldest failure ages out. A success clears the
-    user's counter but not the address's, so one good account cannot be used
-    to reset a password-guessing run from the same address.
-    """
-
-    def __init__(self, per_user: int, per_addr: int, window_s: float) -> None:
-        self.per_user, self.per_addr, self.window = per_user, per_addr, window_s
-        self._fails: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails[key]
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
-
-    def check(self, username: str, addr: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key, cap in ((f"u:{username.lower()}", self.per_user), (f"a:{addr}", self.per_addr)):
-                q = self._recent(key, now)
-                if len(q) >= cap:
-                    retry = max(1, int(q[0] + self.window - now) + 1)
-                    raise ApiError(
-                        429, ERR_RATE_LIMITED,
-                        f"too many failed sign-ins; try again in {retry} s",
-                        {"Retry-After": str(retry)},
-                    )
-
-    def failed(self, username: str, addr: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._fails) > 50_000:  # guessing random usernames must not grow memory forever
-                for key in [k for k in self._fails if not self._recent(k, now)]:
-                    del self._fails[key]
-            self._fails[f"u:{username.lower()}"].append(now)
-            self._fails[f"a:{addr}"].append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._fails.pop(f"u:{username.lower()}", None)

@@ -1,12 +1,16 @@
 """`fieldsync`: run the sync service and administer it.
 
     fieldsync [--database URL] serve [--host H] [--port P] [--tls-cert F --tls-key F]
+                                     [--trusted-proxy ADDR ...]
     fieldsync agency add SLUG --name NAME --kind KIND
     fieldsync user add USERNAME --role ROLE [--agency SLUG]   (password: prompt or stdin)
     fieldsync user list | user disable USERNAME [--enable] | user passwd USERNAME
     fieldsync device list [--user U] | device revoke DEVICE_ID
-    fieldsync audit verify [--export FILE [--public-key B64]]
-    fieldsync audit export [--out FILE] [--key PEM]
+    fieldsync audit verify [--export FILE] [--checkpoint FILE ...] [--public-key B64]
+    fieldsync audit export [--out FILE] [--key PEM] [--checkpoints FILE]
+    fieldsync audit checkpoint [--out FILE] [--key PEM]
+    fieldsync oversight export --from T --to T --agency SLUG -o DIR [--key PEM]
+    fieldsync oversight verify DIR [--public-key B64] [--checkpoint FILE ...]
     fieldsync demo-seed
 --database defaults to $FIELDSYNC_DATABASE, then SQLite in the data folder
 ($FIELDSYNC_DATA_DIR or the platform's user data folder for "enlace-server").
@@ -15,19 +19,24 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import getpass
+import json
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from sync.protocol.vocab import AGENCY_KIND, ROLE
-from sync.server import accounts, audit, db
+from sync.server import accounts, anchor, audit, db
 from sync.server.auth import Passwords
 from sync.server.settings import Settings, default_data_dir, resolve_database_url
 
+AUDIT_KEY = "audit-ed25519.pem"  # in the data folder: the signing key, outside the database
+CHECKPOINTS = "audit-checkpoints.jsonl"
 DEMO_AGENCIES = [
     ("sedena", "Secretaría de la Defensa Nacional", "military"),
     ("semar", "Secretaría de Marina", "military"),
@@ -60,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--tls-cert", type=Path)
     s.add_argument("--tls-key", type=Path)
     s.add_argument("--log-level", default="info")
+    s.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="a reverse proxy whose X-Forwarded-For names the client (repeatable; "
+                        "also $FIELDSYNC_TRUSTED_PROXIES, comma-separated)")
 
     ag = sub.add_parser("agency", help="manage agencies").add_subparsers(dest="sub", required=True)
     a = ag.add_parser("add")
@@ -91,9 +103,35 @@ def _parser() -> argparse.ArgumentParser:
     av = au.add_parser("verify")
     av.add_argument("--export", type=Path, help="verify a signed export file instead")
     av.add_argument("--public-key", help="expected signer (base64 raw Ed25519 key)")
+    av.add_argument("--checkpoint", type=Path, action="append", default=[],
+                    help="a file of signed checkpoints the trail must still hold (repeatable)")
     ae = au.add_parser("export")
     ae.add_argument("--out", type=Path, help="output file (default: stdout)")
     ae.add_argument("--key", type=Path, help="Ed25519 private key PEM (created if missing)")
+    ae.add_argument("--checkpoints", type=Path,
+                    help="append the exported head's checkpoint here (default: the data folder)")
+    ac = au.add_parser("checkpoint", help="sign the current head of the trail")
+    ac.add_argument("--out", type=Path, help="append to this file (default: the data folder)")
+    ac.add_argument("--key", type=Path, help="Ed25519 private key PEM (created if missing)")
+
+    ov = sub.add_parser("oversight", help="signed export of detentions and use of force "
+                        "for oversight, and its verifier").add_subparsers(dest="sub", required=True)
+    oe = ov.add_parser("export", help="one agency's records of a period, with their audit trail")
+    oe.add_argument("--from", dest="start", required=True, metavar="TIME",
+                    help="start of the period (ISO 8601 with a zone, e.g. 2026-11-30T00:00Z)")
+    oe.add_argument("--to", dest="end", required=True, metavar="TIME", help="end (excluded)")
+    oe.add_argument("--agency", required=True, metavar="SLUG")
+    oe.add_argument("-o", "--out", type=Path, required=True, metavar="DIR")
+    oe.add_argument("--key", type=Path, help="the server's Ed25519 key PEM (default: the data "
+                    "folder's, as serve and audit use)")
+    oe.add_argument("--checkpoints", type=Path, help="the server's checkpoint file (default: "
+                    "the data folder's)")
+    ovv = ov.add_parser("verify", help="check an export folder (no server, no database)")
+    ovv.add_argument("folder", type=Path)
+    ovv.add_argument("--public-key", help="the server's key (base64), as oversight was given it")
+    ovv.add_argument("--checkpoint", type=Path, action="append", default=[],
+                     help="signed checkpoints kept by oversight (repeatable)")
+    ovv.add_argument("--quiet", action="store_true", help="only the verdict")
 
     sub.add_parser("demo-seed", help="create the demo agencies and one account per role")
     return ap
@@ -131,8 +169,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _serve(args, settings)
     if args.cmd == "audit" and args.sub == "verify" and args.export:
         # An export is checked on its own: oversight runs this with no database at all.
-        return _report(audit.verify_export(args.export.read_bytes(), args.public_key))
+        return _report(audit.verify_export(args.export.read_bytes(), args.public_key,
+                                           _checkpoints(args.checkpoint)))
+    if args.cmd == "oversight" and args.sub == "verify":
+        # as audit verify --export: oversight runs this with no server and no database
+        from sync.server import oversight_verify
+
+        argv = [str(args.folder), *(["--public-key", args.public_key] if args.public_key else []),
+                *[a for p in args.checkpoint for a in ("--checkpoint", str(p))],
+                *(["--quiet"] if args.quiet else [])]
+        return oversight_verify.main(argv)
     engine = _engine(settings.database_url)
+    if args.cmd == "oversight":
+        return _oversight_export(args, engine)
     if args.cmd == "agency":
         accounts.add_agency(engine, args.slug, args.name, args.kind)
         print(f"agency {args.slug} created")
@@ -183,17 +232,51 @@ def _report(problems: list[str]) -> int:
     return 0
 
 
+def _checkpoints(paths: list[Path]) -> list[dict[str, Any]]:
+    return [cp for p in paths for cp in anchor.read_checkpoints(p)]
+
+
 def _audit(args: argparse.Namespace, engine: Engine) -> int:
     if args.sub == "verify":
-        return _report(audit.verify(engine))
-    key_path = args.key or default_data_dir() / "audit-ed25519.pem"
+        problems = audit.verify(engine)
+        if args.checkpoint:
+            problems += anchor.check(engine, _checkpoints(args.checkpoint), args.public_key)
+        return _report(problems)
+    key_path = args.key or default_data_dir() / AUDIT_KEY
     key = audit.load_or_create_key(key_path)
+    if args.sub == "checkpoint":
+        cp = anchor.make_checkpoint(engine, key)
+        anchor.append(args.out or default_data_dir() / CHECKPOINTS, cp)
+        print(json.dumps(cp, sort_keys=True))
+        return 0
+    cps = args.checkpoints or default_data_dir() / CHECKPOINTS
+
+    def on_head(audit_id: int, audit_hash: str) -> None:
+        anchor.append(cps, audit.checkpoint(audit_id, audit_hash, key))
+
     if args.out:
         with args.out.open("wb") as fh:
-            n = audit.export(engine, fh, key)
+            n = audit.export(engine, fh, key, on_head)
     else:
-        n = audit.export(engine, sys.stdout.buffer, key)
-    print(f"exported {n} audit rows; signer public key {audit.public_key_b64(key)}", file=sys.stderr)
+        n = audit.export(engine, sys.stdout.buffer, key, on_head)
+    print(f"exported {n} audit rows; signer public key {audit.public_key_b64(key)}; "
+          f"checkpoint of the head added to {cps}", file=sys.stderr)
+    return 0
+
+
+def _oversight_export(args: argparse.Namespace, engine: Engine) -> int:
+    from sync.server import oversight
+
+    key = audit.load_or_create_key(args.key or default_data_dir() / AUDIT_KEY)
+    try:
+        done = oversight.export(engine, key, args.agency, args.start, args.end, args.out,
+                                args.checkpoints or default_data_dir() / CHECKPOINTS)
+    except oversight.ExportError as exc:
+        print(f"fieldsync: {exc}", file=sys.stderr)
+        return 2
+    print(f"exported {done.records} records of {args.agency} ({done.context} earlier originals "
+          f"as context) and {done.audit_rows} audit rows to {done.folder}; signer public key "
+          f"{audit.public_key_b64(key)}", file=sys.stderr)
     return 0
 
 
@@ -216,12 +299,16 @@ def _demo_seed(engine: Engine, passwords: Passwords) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
+    from sync.server import serving
     from sync.server.app import create_app
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise accounts.AccountError("--tls-cert and --tls-key go together")
+    data = default_data_dir()
+    settings = dataclasses.replace(
+        settings, trusted_proxies=tuple(args.trusted_proxy) + settings.trusted_proxies,
+        audit_key=settings.audit_key or data / AUDIT_KEY,
+        checkpoint_file=settings.checkpoint_file or data / CHECKPOINTS)
     app = create_app(settings)
     engine = app.state.services.engine
     scheme = "https" if args.tls_cert else "http"
@@ -239,12 +326,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # rescanning it on every 5,000-change push (~15% of push CPU).
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level,
-        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
-        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
-        access_log=False,
-    )
+    serving.run(app, settings, host=args.host, port=args.port, log_level=args.log_level,
+                tls_cert=args.tls_cert, tls_key=args.tls_key)
     return 0
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -84,10 +85,13 @@ changes = Table(
     Column("scope", String(64), nullable=True),
     Column("doc", Text, nullable=False),
 )
-# An append-only record is written once: a second change for its id is a duplicate.
-# Enforced here so a push can insert without looking each change up first.
-Index("uq_changes_append_entity", changes.c.entity_id, unique=True,
-      sqlite_where=text("op = 'append'"), postgresql_where=text("op = 'append'"))
+# A record's id is used once, whatever its kind: the change that creates a record is
+# stored with op 'create' (its document still says `upsert`), every append is a
+# creation, and the index spans both. So a push can insert without looking each change
+# up first, and a unit cannot take a position's id nor a position a unit's.
+CREATES = "op IN ('append', 'create')"
+Index("uq_changes_record_id", changes.c.entity_id, unique=True,
+      sqlite_where=text(CREATES), postgresql_where=text(CREATES))
 
 # A record's history (sync.server.pull.history_page, the count of a reveal).
 Index("ix_changes_scope_seq", changes.c.scope, changes.c.seq)
@@ -126,6 +130,16 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("last_id", BigInteger, nullable=False),
     Column("last_hash", String(64), nullable=False),
+)
+
+# Sign-in counters shared by every server process on the database (throttle.py).
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(400), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", Float, nullable=False),
+    Column("until", Float, nullable=False),
 )
 
 # Key of the advisory lock that serialises writers on PostgreSQL ("enla").

@@ -78,14 +78,15 @@ class _Job:
 
 
 class GroupCommit:
-    def __init__(self, engine: Engine, clock: HybridClock, on_commit: Callable[[], None]) -> None:
-        """`on_commit` runs on the event loop after a group that accepted something."""
+    def __init__(self, engine: Engine, clock: HybridClock, on_commit: Callable[[int], None]) -> None:
+        """`on_commit(seq)` runs on the event loop after a group that accepted something."""
         self.engine, self.clock, self.on_commit = engine, clock, on_commit
         self._queue: deque[_Job] = deque()
         self._ready = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self.last_seq = 0  # the newest seq this writer committed
         self.checkpointer = db.Checkpointer(engine)  # SQLite's WAL, off this thread
 
     async def push(self, authorization: str | None, raw: bytes) -> Reply:
@@ -220,14 +221,18 @@ class GroupCommit:
                 members.extend(ready)
             batch.finish()
             accepted = sum(j.outcome.accepted for j in members if j.outcome)
+            seq = batch.seq
             if accepted and self.engine.dialect.name == "postgresql":
                 # Delivered at commit: wakes long-polls in every server process.
                 conn.execute(text("SELECT pg_notify('fieldsync', :s)"), {"s": str(batch.seq)})
+        if accepted:
+            self.last_seq = max(self.last_seq, seq)
         return accepted
 
     def _deliver(self, loop: asyncio.AbstractEventLoop | None, jobs: list[_Job],
                  accepted: int) -> None:
         answers: list[tuple[_Job, Reply | None]] = []
+        last = self.last_seq
         for job in jobs:
             reply = None
             if job.outcome is not None:
@@ -245,7 +250,7 @@ class GroupCommit:
                 else:
                     job.future.set_exception(job.error)  # type: ignore[arg-type]
             if accepted:
-                self.on_commit()
+                self.on_commit(last)
 
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(hand_over)

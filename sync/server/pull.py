@@ -14,8 +14,8 @@ callers who can. Observers see everything and get neither. `history_page`
 serves one record's history to a caller that lacks it after a reveal.
 
 Personal data (the detained person's name and other `personal` fields of a
-detention) is withheld from everyone but the officer who wrote the record;
-`open_record` hands a record out whole and writes the opening to the audit trail.
+detention) is never in a pull; `open_record` hands a record out whole and writes the
+opening to the audit trail (unless the opener wrote it).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sync.protocol.envelope import Reveal, Withdrawal
 from sync.protocol.rules import Actor, can_see
 from sync.server import audit, db
 from sync.server.auth import Principal
-from sync.server.records import load_records, record_authors, visible_scopes
+from sync.server.records import load_records, visible_scopes
 
 WITHDRAW, REVEAL = "withdraw", "reveal"  # `op` of the log rows that are not changes
 OPENED = "record.open"  # audit action: a full accountability record was handed out
@@ -49,6 +49,14 @@ class Page:
     count: int
     next: int
     more: bool
+    gzipped: bytes | None = None  # the body compressed, once, for every pull it serves
+
+
+def audience(who: Actor) -> tuple[str, ...]:
+    """Who sees the same page: `sync.protocol.rules.can_see` depends on nothing else."""
+    if who.role in ("observer", "admin"):
+        return (who.role,)
+    return ("agency", who.agency or "")
 
 
 def _mark(dialect: str) -> str:
@@ -64,13 +72,14 @@ def _page_sql(dialect: str) -> str:
 def _history_sql(dialect: str) -> str:
     mark = _mark(dialect)
     return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE scope = {mark} "
-            f"AND seq > {mark} AND seq <= {mark} AND op IN ('upsert', 'append') ORDER BY seq "
+            f"AND seq > {mark} AND seq <= {mark} AND op IN ('create', 'upsert', 'append') "
+            f"ORDER BY seq "
             f"LIMIT {mark}")
 
 
 def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any], list[Any]]:
     """The documents, withdrawals and reveals of `rows` this caller gets (personal data
-    withheld from anyone but the author of the record, see `_withhold`)."""
+    withheld, see `_withhold`)."""
     observer = who.role == "observer"  # sees everything; never withdrawn from
     ok: set[str] = set()
     if not observer:
@@ -79,7 +88,7 @@ def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any
     docs: list[str] = []
     withdrawn: list[Any] = []
     revealed: list[Any] = []
-    personal: list[tuple[int, str, str]] = []
+    personal: list[tuple[int, str]] = []
     for _, scope, doc, op, entity in rows:
         if op == WITHDRAW:
             if not observer and scope not in ok:
@@ -89,24 +98,24 @@ def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any
                 revealed.append(_reveal(doc))
         elif observer or scope is None or scope in ok:
             if entity in PERSONAL:
-                personal.append((len(docs), scope, entity))
+                personal.append((len(docs), entity))
             docs.append(doc)
     if personal:
-        _withhold(conn, who, docs, personal)
+        _withhold(docs, personal)
     return docs, withdrawn, revealed
 
 
-def _withhold(conn: Any, who: Actor, docs: list[str], personal: list[tuple[int, str, str]]) -> None:
-    """Detentions reach only their agency and oversight, and even there the detained
-    person's name reaches in full only the officer who wrote the record: everyone else
-    gets initials and opens the record through the server, which logs the opening
-    (`open_record`, docs/protocol.md)."""
-    authors = record_authors(conn, {scope for _, scope, _ in personal})
-    for i, scope, entity in personal:
-        if authors.get(scope) != who.username:
-            doc = _generic(docs[i])
-            doc["fields"] = redact(ENTITIES[entity], doc["fields"])
-            docs[i] = codec.encode(doc).decode()
+def _withhold(docs: list[str], personal: list[tuple[int, str]]) -> None:
+    """Detentions reach only their agency and oversight, and even there a pull never
+    carries the detained person's identity: initials instead of the name, the other
+    personal fields withheld. The laptop where the record was written keeps it; anyone
+    else opens the record through the server, which logs the opening (`open_record`,
+    docs/protocol.md). The same for every caller, so a page can be shared by everyone of
+    one audience (sync.server.pages)."""
+    for i, entity in personal:
+        doc = _generic(docs[i])
+        doc["fields"] = redact(ENTITIES[entity], doc["fields"])
+        docs[i] = codec.encode(doc).decode()
 
 
 def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
@@ -129,7 +138,7 @@ def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
                          subject=f"{rec.entity}:{record_id}",
                          detail={"entity": rec.entity, "id": record_id, "agency": rec.agency,
                                  "unit_id": rec.values.get("unit_id"), "role": who.role,
-                                 "actor_agency": who.agency, "records": len(docs)})
+                                 "actor_agency": who.agency, "documents": len(docs)})
     return codec.pull_body([",".join(docs).encode()] if docs else [], 0, False)
 
 

@@ -110,6 +110,14 @@ def same_change(a: Any, b: Any) -> bool:
     return bool(fa == fb)
 
 
+def same_record(a: Any, b: Any) -> bool:
+    """The same append-only record, whatever change_id carried each copy."""
+    try:
+        return same_change(msgspec.structs.replace(a, change_id=b.change_id), b)
+    except (TypeError, AttributeError):
+        return False
+
+
 _pulled: msgspec.json.Decoder[Any] | None = None
 
 

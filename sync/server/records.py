@@ -103,15 +103,3 @@ def visible_scopes(conn: Connection, actor: Actor, scopes: set[str]) -> set[str]
                 ok.add(rid)
     return ok
 
-
-_STATES = select(_r.id, _r.state).where(_r.id.in_(bindparam("ids", expanding=True)))
-
-
-def record_authors(conn: Connection, ids: set[str]) -> dict[str, str | None]:
-    """Who wrote each of these records (accountability records keep `author`)."""
-    out: dict[str, str | None] = {}
-    wanted = sorted(ids)
-    for i in range(0, len(wanted), _CHUNK):
-        for rid, state in conn.execute(_STATES, {"ids": wanted[i:i + _CHUNK]}):
-            out[rid] = _decode_state(state).v.get("author")
-    return out

@@ -50,18 +50,45 @@ class Settings:
     kdf_time_cost: int = 3
     kdf_memory_kib: int = 64 * 1024
     kdf_parallelism: int = 4
-    # Failed logins allowed per window before answering 429.
+    # Sign-in limits (throttle.py): failures per account and address before that pair
+    # is locked (1 min, doubling, capped), per address and per account within the window.
     login_fail_per_user: int = 5
     login_fail_per_addr: int = 20
+    login_fail_per_account: int = 50
     login_window_s: float = 300.0
+    login_lock_cap_s: float = 900.0
+    # Argon2 verifications running at once (each takes kdf_memory_kib), and how many
+    # sign-ins may wait for one before the rest are answered 429.
+    kdf_concurrency: int = 2
+    login_queue: int = 32
+    # Push bodies over 256 KiB read and decoded at once (memory stays bounded).
+    big_push_concurrency: int = 4
+    # Slow clients: complete request headers within this, a body with no pause longer
+    # than body_idle_s and in all within body_total_s; at most max_connections open.
+    header_timeout_s: float = 10.0
+    body_idle_s: float = 20.0
+    body_total_s: float = 120.0
+    max_connections: int = 0  # 0: the descriptor limit less a reserve (serving.py)
+    # Peers whose X-Forwarded-For names the client (the operator's reverse proxies).
+    trusted_proxies: tuple[str, ...] = ()
+    # Signed checkpoints of the audit head (anchor.py): the Ed25519 key (a 0600 file
+    # outside the database), the file they are appended to, and how often.
+    audit_key: Path | None = None
+    checkpoint_file: Path | None = None
+    checkpoint_every_s: float = 300.0
     gzip_level: int = 1  # ISA-L level (0-3): cheap on CPU; JSON of UUIDs still shrinks ~6x
     # Longest a pull may park (≤ the protocol's 30 s); lower it behind proxies
     # that cut idle connections sooner.
     long_poll_cap_s: float = 30.0
+    # A process wakes its parked pulls at most once per this much per open long-poll
+    # (up to the cap): a fleet then pulls about 1 / wake_spread_per_pull_s times a second
+    # in all, each page carrying every commit of that moment; a lone pull wakes at once.
+    wake_spread_per_pull_s: float = 0.002
+    wake_spread_cap_s: float = 0.6
     # Long-poll wake-ups across processes (PostgreSQL only).
     listen_notify: bool = True
-    # SQLite has no LISTEN: a parked pull re-reads the log this often to find
-    # commits by other processes (commits in this process wake it at once).
+    # SQLite has no LISTEN: one thread per process reads the newest seq this often to
+    # find commits by other processes (commits in this process wake pulls at once).
     sqlite_recheck_s: float = 1.0
     # Threads for blocking work off the event loop (pulls, sign-ins, audit).
     io_threads: int = 32
@@ -77,14 +104,23 @@ class Settings:
             value = os.environ.get(name, "")
             return int(value) if value.isdigit() else default
 
+        def env_float(name: str, default: float) -> float:
+            value = os.environ.get(name, "")
+            return float(value) if value.replace(".", "", 1).isdigit() else default
+
+        proxies = os.environ.get("FIELDSYNC_TRUSTED_PROXIES", "")
         # Never below OWASP's Argon2id floor (19 MiB, t=2), whatever is set.
-        recheck = os.environ.get("FIELDSYNC_SQLITE_RECHECK_S", "")
         return cls(
             database_url=database_url,
             kdf_memory_kib=max(env_int("FIELDSYNC_KDF_MEMORY_KIB", 64 * 1024), 19 * 1024),
             kdf_time_cost=max(env_int("FIELDSYNC_KDF_TIME_COST", 3), 2),
-            sqlite_recheck_s=float(recheck) if recheck.replace(".", "", 1).isdigit() else 1.0,
+            sqlite_recheck_s=env_float("FIELDSYNC_SQLITE_RECHECK_S", 1.0),
             min_client_revision=max(env_int("FIELDSYNC_MIN_CLIENT_REVISION", 1), 1),
+            header_timeout_s=env_float("FIELDSYNC_HEADER_TIMEOUT_S", 10.0),
+            body_idle_s=env_float("FIELDSYNC_BODY_TIMEOUT_S", 20.0),
+            max_connections=env_int("FIELDSYNC_MAX_CONNECTIONS", 0),
+            trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+            checkpoint_every_s=env_float("FIELDSYNC_CHECKPOINT_EVERY_S", 300.0),
         )
 
     @property

@@ -6,6 +6,16 @@ map.lag_1k_per_s_ms                1,000 position updates/s for 10 s: lag at the
 map.ui_stall_max_ms                longest UI-thread stall during that run
 map.html_bytes                     size of the page HTML (independent of unit count)
 
+Map packages (built with GDAL through rasterio, as tests/map/packages.py does):
+map.tiles_pan_p95_ms               pan 256 px at zoom 13 over an imagery-like JPEG package:
+                                   from the pan to the frame after every new tile loaded
+map.tiles_zoomout_requests         tile requests while zooming 14 -> 5, one level at a time,
+                                   over a package of zoom 14 only (no overviews)
+map.tiles_ui_stall_max_ms          longest UI-thread stall during 20 such pans, every cache
+                                   dropped first (cold reads; median of 3 runs); also given:
+                                   the same with only the package evicted, an idle UI, and
+                                   the longest UI-thread call of the tile server
+
 The 1k/s load is written the way replication applies a pulled page: a worker
 thread commits 20 reports every 20 ms (positions appended, units' latest
 position updated) and publishes one ChangeSet of origin "sync".
@@ -14,6 +24,7 @@ position updated) and publishes one ChangeSet of origin "sync".
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import statistics
@@ -38,7 +49,9 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:  # Chromium refuses root with i
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from fieldclient.map.importer import install  # noqa: E402
 from fieldclient.map.page import build_page_html  # noqa: E402
+from fieldclient.map.scheme import AssetSchemeHandler, map_profile  # noqa: E402
 from fieldclient.map.widget import MapView  # noqa: E402
 from fieldclient.store.db import Store, open_store  # noqa: E402
 from fieldclient.store.events import ChangeSet  # noqa: E402
@@ -294,6 +307,196 @@ def bench_lag(n_units: int, rate: int, seconds: float, runs: int) -> tuple[float
     return median(lags), median(stalls), extra
 
 
+# -- map packages ---------------------------------------------------------------------------
+
+TILE_DEG = 360 / (1 << 13)  # one zoom-13 tile, in degrees of longitude
+PAN_BANDS = 7  # bands of rows the pan runs move along: 3 timed runs, 1 + 3 cold ones
+PAN_COLUMNS = 36
+
+
+def _js(view: MapView, code: str) -> object:
+    out: list[object] = []
+    view.page().runJavaScript(code, 0, out.append)
+    if not wait_until(lambda: bool(out), 30):
+        raise RuntimeError("the page did not answer")
+    return out[0]
+
+
+def _package_view(store: Store, events: StoreEvents, key: str, lat: float, lon: float,
+                  zoom: int) -> MapView:
+    view, _ = open_view(store, events)
+    view.restore_view_state({"lat": lat, "lon": lon, "zoom": zoom, "base": key})
+    if not wait_until(lambda: _js(view, "EnlaceTiles.stats().base") == key, 30):
+        raise RuntimeError("the package never became the base layer")
+    _idle(view)
+    return view
+
+
+def _idle(view: MapView, timeout_s: float = 30) -> None:
+    if not wait_until(lambda: _js(view, "!EnlaceTiles.stats().loading"), timeout_s):
+        raise RuntimeError("tiles never finished loading")
+
+
+def _build_packages(root: Path) -> dict[str, Path]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.map.packages import gdal_mbtiles, geotiff, imagery_geotiff
+
+    south = 20.0
+    height = PAN_BANDS * 5 * TILE_DEG * 0.93  # tiles are shorter than wide at 20 degrees N
+    imagery = imagery_geotiff(root / "imagery.tif",
+                              (-103.6, south, -103.6 + PAN_COLUMNS * TILE_DEG, south + height), 13)
+    flat = geotiff(root / "flat.tif", zoom=14,
+                   bounds=(-103.6, 20.45, -103.6 + 24 * TILE_DEG / 2, 20.45 + 22 * TILE_DEG / 2))
+    return {
+        "imagery": gdal_mbtiles(imagery, root / "orto-gdl.mbtiles", "JPEG"),
+        "flat": gdal_mbtiles(flat, root / "carta-z14.mbtiles", "PNG"),
+    }
+
+
+def _evict(path: Path, everything: bool) -> str:
+    """Drop the package from the page cache: every cache (as root: the libraries' code too),
+    or only this file's pages (posix_fadvise, any user)."""
+    os.sync()
+    if everything:
+        try:
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
+            return "drop_caches"
+        except OSError:
+            pass
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    return "fadvise"
+
+
+class _TileCodeClock:
+    """The longest single UI-thread call of the tile server (scheme.AssetSchemeHandler):
+    the part of a stall that is ours. It was the tile read itself before reads moved off
+    the UI thread."""
+
+    METHODS = ("requestStarted", "_flush", "_answer")
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._saved: dict[str, Callable[..., object]] = {}
+
+    def __enter__(self) -> _TileCodeClock:
+        for name in self.METHODS:
+            real = self._saved[name] = getattr(AssetSchemeHandler, name)
+
+            def timed(*args: object, _real: Callable[..., object] = real) -> object:
+                t = time.perf_counter()
+                try:
+                    return _real(*args)
+                finally:
+                    self.longest = max(self.longest, (time.perf_counter() - t) * 1000)
+
+            setattr(AssetSchemeHandler, name, timed)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for name, real in self._saved.items():
+            setattr(AssetSchemeHandler, name, real)
+
+
+def _cold_pans(store: Store, events: StoreEvents, key: str, package: Path, band: int,
+               everything: bool) -> tuple[float, str, float]:
+    view = _package_view(store, events, key, _band_lat(band), -103.6 + 2.5 * TILE_DEG, 13)
+    how = _evict(package, everything)
+    gc.collect()
+    meter = _StallMeter()
+    with _TileCodeClock() as ours:
+        meter.start()
+        _pans(view, key, 20)
+        stall = meter.stop()
+    close_view(view)
+    return stall, how, ours.longest
+
+
+def _band_lat(band: int) -> float:
+    return 20.0 + (band * 5 + 2.5) * TILE_DEG * 0.93
+
+
+_PAN_JS = """(function (dx) {
+  var map = EnlaceMap.map(), layer = EnlaceTiles.layer(%s);
+  var t0 = performance.now();
+  window.__pan = null;
+  var done = function () {
+    requestAnimationFrame(function () { window.__pan = performance.now() - t0; });
+  };
+  layer.once("load", done);
+  map.panBy([dx, 0], {animate: false});
+  if (!layer._loading) { layer.off("load", done); done(); }
+  return 1;
+})(256)"""
+
+
+def _pans(view: MapView, key: str, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        _js(view, _PAN_JS % json.dumps(key))
+        if not wait_until(lambda: _js(view, "window.__pan !== null"), 30):
+            raise RuntimeError("a pan never finished loading")
+        times.append(float(_js(view, "window.__pan")))  # type: ignore[arg-type]
+    return times
+
+
+def bench_tiles(store: Store, events: StoreEvents, packages: dict[str, Path]) -> dict:
+    key = "mbt-orto-gdl"
+    p95s = []
+    for band in range(3):  # each run along rows no earlier run loaded
+        view = _package_view(store, events, key, _band_lat(band), -103.6 + 2.5 * TILE_DEG, 13)
+        p95s.append(statistics.quantiles(_pans(view, key, 30), n=20)[18])
+        close_view(view)
+    # Cold: first only the package's pages evicted, then every cache (the code of Qt,
+    # Chromium and Python too, as after a reboot); the noise floor is an idle UI thread.
+    stall_file, _, _ = _cold_pans(store, events, key, packages["imagery"], 3, everything=False)
+    colds = [_cold_pans(store, events, key, packages["imagery"], band, everything=True)
+             for band in (4, 5, 6)]
+    stall, how = median([c[0] for c in colds]), colds[0][1]
+    ours = median([c[2] for c in colds])
+    meter = _StallMeter()
+    meter.start()
+    wait_until(lambda: False, 4.0)
+    idle = meter.stop()
+
+    flat = "mbt-carta-z14"
+    counts = []
+    handler = map_profile()[1]
+    for _ in range(3):
+        start = len(handler.served)  # the first view at zoom 14 counts too
+        view = _package_view(store, events, flat, 20.45 + 11 * TILE_DEG / 2,
+                             -103.6 + 12 * TILE_DEG / 2, 14)
+        for zoom in range(14, 4, -1):
+            _js(view, f"EnlaceMap.map().setZoom({zoom}, {{animate: false}}); 1")
+            _idle(view)
+        counts.append(sum(f"/tiles/{flat}/" in u for u in handler.served[start:]))
+        close_view(view)
+    return {"pan_p95": median(p95s), "stall": stall, "evicted_by": how,
+            "stall_package_only": round(stall_file, 1), "idle_stall": round(idle, 1),
+            "tile_code_max": round(ours, 2),
+            "zoomout": median(counts)}
+
+
+def main_tiles() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        packages = _build_packages(Path(tmp))
+        store = open_store(Path(tmp) / "data")
+        for package in packages.values():
+            install(package, store.data_dir)
+        events = StoreEvents(store)
+        tiles = bench_tiles(store, events, packages)
+        events.close()
+        store.close()
+    emit("map.tiles_pan_p95_ms", tiles["pan_p95"], "ms", 100)
+    emit("map.tiles_zoomout_requests", tiles["zoomout"], "requests", 200)
+    emit("map.tiles_ui_stall_max_ms", tiles["stall"], "ms", 20, cold=tiles["evicted_by"],
+         package_only_ms=tiles["stall_package_only"], idle_ui_ms=tiles["idle_stall"],
+         tile_code_max_ms=tiles["tile_code_max"])
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     emit("map.html_bytes", float(len(build_page_html())), "bytes", 1_000_000)
@@ -303,6 +506,7 @@ def main() -> int:
     emit("map.lag_1k_per_s_ms", lag, "ms", 250, **extra)
     emit("map.ui_stall_max_ms", stall, "ms", 50)
     emit("map.ready_50k_s", bench_ready(app, 50_000, runs=3), "s", 2.0)
+    main_tiles()
     return 0
 
 

@@ -27,6 +27,8 @@ from common import ROOT, emit, median  # noqa: E402
 N_UNITS = int(os.environ.get("BENCH_ROSTER_UNITS", "100000"))
 RUNS = int(os.environ.get("BENCH_ROSTER_RUNS", "3"))
 NEEDLES = ["bulk 0421", "sedena", "99", "zzz-none", "bulk 07"]
+# How Spanish users type (issue 15): accents, agency names and kind/status labels.
+NEEDLES_ES = ["policía", "halcón", "Guardia Nacional", "marina", "en operación"]
 
 
 def _child(data_dir: str, with_map: bool = False) -> None:
@@ -78,6 +80,12 @@ def _child(data_dir: str, with_map: bool = False) -> None:
     for needle in NEEDLES:
         filter_ms.append(timed(lambda n=needle: model.set_filter(n)))
         filter_ms.append(timed(lambda: model.set_filter("")))
+    translations.install("es")  # relabels the search keys' agency/kind/status part
+    filter_es_ms = []
+    for needle in NEEDLES_ES:
+        filter_es_ms.append(timed(lambda n=needle: model.set_filter(n)))
+        filter_es_ms.append(timed(lambda: model.set_filter("")))
+    translations.install("en")
     sort_ms = []
     for col in (COL_CALLSIGN, COL_STATUS, COL_AGE, COL_STRENGTH, COL_AGENCY, COL_POSITION):
         for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
@@ -88,7 +96,8 @@ def _child(data_dir: str, with_map: bool = False) -> None:
             if line.startswith("VmRSS:"):
                 rss_kb = int(line.split()[1])
     print(json.dumps({"shown": shown, "ready_s": ready_s, "filter_ms": filter_ms,
-                      "sort_ms": sort_ms, "rss_mb": rss_kb / 1024}), flush=True)
+                      "filter_es_ms": filter_es_ms, "sort_ms": sort_ms,
+                      "rss_mb": rss_kb / 1024}), flush=True)
     window.close()
     store.close()
 
@@ -147,6 +156,9 @@ def main() -> int:
     emit("roster.ready_100k_s", median([r["ready_s"] for r in runs]), "s", 1.0, **extra)
     emit("roster.filter_100k_ms", median([m for r in runs for m in r["filter_ms"]]), "ms", 100,
          worst=round(max(m for r in runs for m in r["filter_ms"]), 1), **extra)
+    emit("roster.filter_es_100k_ms", median([m for r in runs for m in r["filter_es_ms"]]), "ms",
+         100, worst=round(max(m for r in runs for m in r["filter_es_ms"]), 1),
+         needles=NEEDLES_ES, **extra)
     emit("roster.sort_100k_ms", median([m for r in runs for m in r["sort_ms"]]), "ms", 300,
          worst=round(max(m for r in runs for m in r["sort_ms"]), 1), **extra)
     map_info = ({"with_map_start_s": round(with_map["start_s"], 3),

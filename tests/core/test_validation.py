@@ -202,7 +202,8 @@ def test_refusal_renders_in_the_users_language() -> None:
 
 # The definitions' numbers, each of which used to be typed again in the client.
 _COPIED_LIMITS = re.compile(
-    r"1_?000_?000|100_?000\b|timedelta\(minutes=5\)|MAX_STRENGTH|MAX_ACCURACY|MAX_AGENCIES"
+    r"1_?000_?000|(?:strength|max|le|hi)\w*\W{1,4}100_?000\b|timedelta\(minutes=5\)"
+    r"|MAX_STRENGTH|MAX_ACCURACY|MAX_AGENCIES"
     r"|FUTURE_TOLERANCE|setRange\(1, 5\)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 import struct
 import zlib
@@ -108,7 +109,8 @@ def png_1x1(rgb: tuple[int, int, int]) -> bytes:
 
 
 def make_mbtiles(path: Path, name: str = "Test map", fmt: str = "png", zooms: int = 2) -> dict:
-    """An MBTiles file whose tile (z, x, tms_row) is a PNG coloured (z*40, x*40, row*40)."""
+    """An MBTiles file whose tile (z, x, tms_row) is a PNG coloured (z*40, x*40, row*40);
+    with fmt="pbf", gzip-compressed vector tiles instead."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
@@ -120,11 +122,21 @@ def make_mbtiles(path: Path, name: str = "Test map", fmt: str = "png", zooms: in
         for x in range(1 << z):
             for row in range(1 << z):
                 data = png_1x1((z * 40, x * 40, row * 40))
+                if fmt == "pbf":
+                    data = gzip.compress(b"\x1a\x05layer" + data)
                 tiles[(z, x, row)] = data
                 con.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, row, data))
     con.commit()
     con.close()
     return tiles
+
+
+@pytest.fixture(scope="session")
+def gis_packages(tmp_path_factory) -> dict[str, Path]:
+    """Packages made by GDAL, rio mbtiles and mb-util (tests/map/packages.py); read-only."""
+    from tests.map.packages import build_all
+
+    return build_all(tmp_path_factory.mktemp("gis"))
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from fieldclient.map import cli_maps
-from fieldclient.map.mbtiles import InvalidMBTiles, TileSource, install, scan, validate
+from fieldclient.map.importer import install
+from fieldclient.map.mbtiles import InvalidMBTiles, TileSource, scan, validate
 
 
 def test_valid_package_is_described(tmp_path: Path, mbtiles_factory) -> None:
@@ -48,9 +49,9 @@ def test_corrupt_or_foreign_files_are_refused(tmp_path: Path, make, why: str) ->
 
 
 def test_vector_packages_are_refused(tmp_path: Path, mbtiles_factory) -> None:
-    """A vector (pbf) package is refused: only png, jpg and webp rasters are served."""
+    """A vector (pbf) package is refused: only png, jpg and webp rasters are drawn."""
     mbtiles_factory(tmp_path / "v.mbtiles", fmt="pbf")
-    with pytest.raises(InvalidMBTiles, match="pbf"):
+    with pytest.raises(InvalidMBTiles, match="vector tiles"):
         validate(tmp_path / "v.mbtiles")
 
 
@@ -58,9 +59,9 @@ def test_scan_keeps_good_packages_and_reports_bad_ones(tmp_path: Path, mbtiles_f
     """scan() returns installed packages and, separately, each refused file with its reason."""
     mbtiles_factory(tmp_path / "maps" / "good.mbtiles")
     (tmp_path / "maps" / "broken.mbtiles").write_bytes(b"\x00" * 100)
-    good, bad = scan(tmp_path)
-    assert [g.path.name for g in good] == ["good.mbtiles"]
-    assert [Path(b.path).name for b in bad] == ["broken.mbtiles"]
+    found = scan(tmp_path)
+    assert [g.path.name for g in found.good] == ["good.mbtiles"]
+    assert [Path(b.path).name for b in found.bad] == ["broken.mbtiles"]
 
 
 def test_install_copies_only_valid_packages(tmp_path: Path, mbtiles_factory) -> None:

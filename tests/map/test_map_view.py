@@ -284,12 +284,13 @@ def test_mbtiles_layers_served_and_bad_files_reported(qtbot, store, events, mbti
                                 "'.leaflet-control-layers-base label')).map(function (s) {"
                                 " return s.textContent.trim(); }))"))
     assert "Sierra <b>Madre</b>" in names  # shown as text, not markup
-    js(view, "window.__tile = null; fetch('enlace://app/tiles/mbt-sierra/1/0/0')"
+    rev = view.base_layers()[0]["rev"]
+    js(view, f"window.__tile = null; fetch('enlace://app/tiles/mbt-sierra/{rev}/1/0/0')"
              ".then(function (r) { return r.arrayBuffer(); })"
              ".then(function (b) { window.__tile = Array.from(new Uint8Array(b)); }); 1")
     qtbot.waitUntil(lambda: js(view, "window.__tile !== null"), timeout=10_000)
     assert bytes(json.loads(js(view, "JSON.stringify(window.__tile)"))) == tiles[(1, 0, 1)]  # y=0 (north) is TMS row 1
-    js(view, "window.__st = null; fetch('enlace://app/tiles/mbt-sierra/1/5/0')"
+    js(view, f"window.__st = null; fetch('enlace://app/tiles/mbt-sierra/{rev}/1/5/0')"
              ".then(function (r) { window.__st = r.status; }, function () { window.__st = -1; }); 1")
     qtbot.waitUntil(lambda: js(view, "window.__st !== null"), timeout=10_000)
     assert js(view, "window.__st") != 200

@@ -171,3 +171,37 @@ def test_client_killed_mid_push_loses_and_doubles_nothing(server, secret_service
         store.close()
     finally:
         proxy.close()
+
+
+def test_only_known_secure_backends_are_accepted():
+    """Proves a plain-text backend under any other name (keyrings.alt's JsonKeyring, a
+    look-alike subclass) is refused, and a chainer is used only through its secure member."""
+    import keyring.backend
+    from keyring.backends import SecretService, chainer
+
+    class JsonKeyring(keyring.backend.KeyringBackend):  # writes the token in a JSON file
+        priority = 1.0
+
+        def get_password(self, service, username):  # noqa: ANN001, ANN201
+            return None
+
+        def set_password(self, service, username, password):  # noqa: ANN001, ANN201
+            raise AssertionError("the token was written to a plain-text backend")
+
+        def delete_password(self, service, username):  # noqa: ANN001, ANN201
+            return None
+
+    class LookAlike(SecretService.Keyring):
+        pass
+
+    for backend in (JsonKeyring(), LookAlike()):
+        assert is_refused_backend(backend)
+        with pytest.raises(InsecureKeyring):
+            KeyringCredentialStore(backend).set_token("https://s", "u", "t")
+    real = SecretService.Keyring()
+    chain = chainer.ChainerBackend.__new__(chainer.ChainerBackend)
+    chain.__dict__["backends"] = [JsonKeyring(), real]
+    if is_refused_backend(real):  # no Secret Service on this machine's default bus
+        assert is_refused_backend(chain)
+    else:
+        assert KeyringCredentialStore(chain).backend() is real

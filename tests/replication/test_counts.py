@@ -78,10 +78,15 @@ def test_every_screen_and_command_counts_the_same(qtbot, fresh_server, make_clie
         qtbot.addWidget(bar)
         ctl = SyncController(lap.store, events, credentials=lap.creds, notify_revoked=False)
         bar.set_sync_status(ctl.status())
-        assert bar.waiting_label.text() == ("5 change(s) waiting · 1 rejected · 1 conflict(s) · "
-                                            "1 kept for an update")
-        bar.set_counts(c)  # the main window's count after a local edit: the same text
-        assert bar.waiting_label.text().startswith("5 change(s) waiting · 1 rejected")
+        badge = bar.badge
+        shown = [b.text() for b in (badge.pending_button, badge.rejected_button,
+                                    badge.conflicts_button, badge.held_button)]
+        assert shown == ["↑ 5 not confirmed", "✖ 1 rejected", "⚡ 1 open conflict(s)",
+                         "⏸ 1 kept for an update"]
+        badge.set_counts(0, 0, 0, 0)
+        badge.set_counts(c.pending, c.rejected, c.conflicts, c.held)  # after a local edit
+        assert [b.text() for b in (badge.pending_button, badge.rejected_button,
+                                   badge.conflicts_button, badge.held_button)] == shown
         panel = SyncPanel(lap.store, events)
         qtbot.addWidget(panel)
         assert panel.summary.text() == "Not yet confirmed: 5 · Rejected: 1"

@@ -115,3 +115,24 @@ def test_environment_cannot_replace_the_given_ca(tls_server, tmp_path, monkeypat
         _login(tmp_path / "env-only", srv.url, None)
     with pytest.raises(TlsFailure):
         _login(tmp_path / "wrong-ca", srv.url, str(other))
+
+
+def test_without_a_ca_the_operating_systems_store_is_trusted(tls_server, tmp_path, monkeypatch):
+    """Proves that with no CA given the client trusts what the operating system trusts (here a
+    system store that holds the site CA, as an installer's CA package makes it), not
+    certifi's bundle, while SSL_CERT_FILE still adds nothing."""
+    import ssl
+
+    srv, ca, other = tls_server
+
+    def system_store(cafile: Path):  # what OpenSSL was built to read on this machine
+        return lambda: ssl.DefaultVerifyPaths(str(cafile), None, "SSL_CERT_FILE", str(cafile),
+                                              "SSL_CERT_DIR", "/nonexistent")
+
+    monkeypatch.setattr(ssl, "get_default_verify_paths", system_store(ca))
+    store, _ = _login(tmp_path / "system", srv.url, None)
+    store.close()
+    monkeypatch.setattr(ssl, "get_default_verify_paths", system_store(other))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    with pytest.raises(TlsFailure):
+        _login(tmp_path / "not-system", srv.url, None)

@@ -160,7 +160,7 @@ class ServerProcess:
     """`fieldsync serve` in a subprocess on a free loopback port."""
 
     def __init__(self, url: str, *, extra: list[str] | None = None, env: dict[str, str] | None = None,
-                 scheme: str = "http") -> None:
+                 scheme: str = "http", preexec: Any = None) -> None:
         self.port = free_port()
         self.base = f"{scheme}://127.0.0.1:{self.port}"
         e = dict(os.environ, FIELDSYNC_KDF_MEMORY_KIB="19456", FIELDSYNC_KDF_TIME_COST="2",
@@ -170,6 +170,7 @@ class ServerProcess:
             [sys.executable, "-m", "sync.server.cli", "--database", url, "serve",
              "--port", str(self.port), "--log-level", "warning", *(extra or [])],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e, cwd=str(ROOT),
+            preexec_fn=preexec,
         )
 
     def wait_ready(self, verify: Any = True) -> ServerProcess:
@@ -192,6 +193,12 @@ class ServerProcess:
             self.proc.kill()
             out, _ = self.proc.communicate()
         return out.decode(errors="replace")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds used by a process so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def uid() -> str:

@@ -203,3 +203,31 @@ def test_event_times_outside_the_window_are_rejected(api: Api, when: str, word: 
     (r,) = api.push("cmd-sedena", incident(f={**incident()["fields"], "occurred_at": when}))
     assert r["status"] == "rejected" and word in r["reason"]
     assert _log(api) == before
+
+
+def test_trailing_data_after_the_gzip_stream_is_400(api: Api) -> None:
+    """Proves bytes after the end of a gzip body (not another gzip member) are refused,
+    not silently dropped."""
+    u = unit()
+    good = gzip.compress(json.dumps({"changes": [u]}).encode())
+    for tail in (b"garbage!", b"\x00" * 16, b"x"):
+        r = _post(api, good + tail, **{"Content-Encoding": "gzip"})
+        assert r.status_code == 400 and r.json()["code"] == "invalid_request", tail
+    assert u["entity_id"] not in {c["entity_id"] for c in _log(api)}
+
+
+def test_options_names_every_method_of_the_path(api: Api) -> None:
+    """Proves OPTIONS on /v1/changes answers 405 with Allow naming GET and POST."""
+    r = api.http.options("/v1/changes")
+    allowed = {m.strip() for m in r.headers.get("allow", "").split(",")}
+    assert r.status_code == 405 and {"GET", "POST"} <= allowed, r.headers
+
+
+def test_entry_created_in_the_far_future_is_rejected(api: Api) -> None:
+    """Proves an incident entry stamped 9999 is rejected like a position (issue 10 item 2)."""
+    from sync_helpers import entry
+
+    inc = incident()
+    api.push_ok("cmd-sedena", inc)
+    (r,) = api.push("cmd-sedena", entry(inc["entity_id"], created_at="9999-12-31T00:00:00Z"))
+    assert r["status"] == "rejected" and r["code"] == "time_future"

@@ -12,7 +12,8 @@ import httpx
 from sync_helpers import Api, ServerProcess, position, seed, unit
 
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
-from sync.server.bodylimit import BodyLimitMiddleware
+from sync.server.bodylimit import Caps, read_body
+from sync.server.errors import ApiError
 
 
 def test_more_than_5000_changes_is_413(api: Api) -> None:
@@ -41,7 +42,7 @@ def _peak_rss_mib(pid: int) -> float:
 
 def test_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
     """Proves a gzip body that would inflate to 512 MiB answers 413 and costs the real
-    server process at most about the 64 MiB cap in memory, not the bomb's size."""
+    server process at most about the 4 MiB push cap in memory, not the bomb's size."""
     url = f"sqlite:///{tmp_path / 'bomb.sqlite3'}"
     seed(url)
     srv = ServerProcess(url).wait_ready()
@@ -75,56 +76,44 @@ def test_multi_member_gzip_body_is_read_whole(api: Api) -> None:
     assert r.status_code == 200 and [x["status"] for x in r.json()["results"]] == ["applied"] * 2
 
 
-def test_wire_body_over_16_mib_is_413(api: Api) -> None:
-    """Proves a request body over 16 MiB answers 413 (Content-Length not needed to catch it)."""
-    big = b'{"changes": [' + b" " * (16 * 1024 * 1024 + 10) + b"]}"
+def test_wire_body_over_the_push_cap_is_413(api: Api) -> None:
+    """Proves a push body over 4 MiB answers 413 (Content-Length not needed to catch it)."""
+    big = b'{"changes": [' + b" " * (4 * 1024 * 1024 + 10) + b"]}"
     r = api.http.post("/v1/changes", content=big, headers={**api.h("cmd-sedena"),
                                                           "Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["code"] == "too_large"
 
 
-def _run_mw(chunks: list[bytes], headers: list[tuple[bytes, bytes]], **kw: int) -> tuple[int, bytes]:
-    """Drive the middleware with a chunked body and no Content-Length."""
-    seen: dict = {}
-
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
-        msg = await receive()
-        seen["body"] = msg["body"]
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    sent: list[dict] = []
+def _read(chunks: list[bytes], gzipped: bool, **kw: int) -> tuple[int, bytes]:
+    """Drive bodylimit.read_body with a chunked body and no Content-Length."""
     queue = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
              for i, c in enumerate(chunks)]
 
     async def receive():  # noqa: ANN202
         return queue.pop(0)
 
-    async def send(msg):  # noqa: ANN001, ANN202
-        sent.append(msg)
-
-    mw = BodyLimitMiddleware(app, **kw)
-    asyncio.run(mw({"type": "http", "method": "POST", "headers": headers}, receive, send))
-    return sent[0]["status"], seen.get("body", b"")
+    caps = Caps(kw.get("max_wire", 16 * 1024 * 1024), kw.get("max_inflated", 64 * 1024 * 1024))
+    try:
+        return 200, asyncio.run(read_body(receive, gzipped, caps))
+    except ApiError as exc:
+        return exc.status, b""
 
 
 def test_limits_counted_while_streaming_not_from_content_length() -> None:
     """Proves a chunked body without Content-Length is cut off at the wire and inflated limits."""
-    status, _ = _run_mw([b"x" * 600] * 3, [], max_wire=1000, max_inflated=5000)
+    status, _ = _read([b"x" * 600] * 3, False, max_wire=1000, max_inflated=5000)
     assert status == 413
     blob = gzip.compress(b"a" * 10_000)
-    status, _ = _run_mw([blob[:10], blob[10:]], [(b"content-encoding", b"gzip")],
-                        max_wire=1000, max_inflated=5000)
+    status, _ = _read([blob[:10], blob[10:]], True, max_wire=1000, max_inflated=5000)
     assert status == 413
-    status, body = _run_mw([blob[:10], blob[10:]], [(b"content-encoding", b"gzip")],
-                           max_wire=1000, max_inflated=20_000)
+    status, body = _read([blob[:10], blob[10:]], True, max_wire=1000, max_inflated=20_000)
     assert status == 200 and body == b"a" * 10_000
 
 
 def test_truncated_gzip_is_400() -> None:
     """Proves a gzip stream cut short is refused rather than half-read."""
     blob = gzip.compress(json.dumps({"changes": []}).encode())
-    status, _ = _run_mw([blob[:-6]], [(b"content-encoding", b"gzip")])
+    status, _ = _read([blob[:-6]], True)
     assert status == 400
 
 

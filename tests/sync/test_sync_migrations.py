@@ -25,4 +25,4 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
     db.migrate(engine)
     db.migrate(engine)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"

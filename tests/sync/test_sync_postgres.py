@@ -127,3 +127,18 @@ def test_push_on_one_process_wakes_a_pull_waiting_on_another(pg_url: str) -> Non
     finally:
         a.stop()
         b.stop()
+
+
+def test_ids_unique_and_sign_in_counters_shared_on_postgres(pg_url: str) -> None:
+    """Proves on PostgreSQL that a record id is refused to a record of another kind (the
+    unique index over creating changes) and that two apps share the sign-in counters."""
+    from test_sync_oracles import test_ids_are_unique_across_entities
+
+    a = create_app(fast_settings(pg_url, login_fail_per_user=2))
+    b = create_app(fast_settings(pg_url, login_fail_per_user=2))
+    with TestClient(a) as ca, TestClient(b) as cb:
+        test_ids_are_unique_across_entities(Api(ca))
+        bad = {"username": "lia-gn", "password": "wrong-password", "device_name": "x"}
+        assert [ca.post("/v1/auth/login", json=bad).status_code for _ in range(2)] == [401, 401]
+        assert cb.post("/v1/auth/login", json=bad).status_code == 429
+        assert audit.verify(ca.app.state.services.engine) == []

@@ -228,7 +228,7 @@ def test_group_commit_rolls_back_a_failing_push_alone(api: Api, app, monkeypatch
         return real(self, push)
 
     monkeypatch.setattr(applier.Batch, "apply", apply)
-    writer = GroupCommit(svc.engine, svc.clock, lambda: None)
+    writer = GroupCommit(svc.engine, svc.clock, lambda _seq: None)
 
     def body(callsign: str) -> bytes:
         f = {"callsign": callsign, "agency": "sedena", "kind": "infantry", "status": "available",

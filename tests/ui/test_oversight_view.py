@@ -152,10 +152,10 @@ def test_the_window_gives_oversight_to_observers_and_the_forms_to_others(  # typ
     records = window.records
     _sign_in_as(store, "observer", None)
     records.show_for_role()
-    assert records.oversight_dock.isVisible() and not records.act_detention.isVisible()
+    assert records.oversight_dock.isVisible() and not records.menu.menuAction().isVisible()
     _sign_in_as(store, "commander", "sedena")
     records.show_for_role()
-    assert not records.oversight_dock.isVisible() and records.act_detention.isVisible()
+    assert not records.oversight_dock.isVisible() and records.menu.menuAction().isVisible()
     uid = make_unit(writer, "HALCON-3")
     iid = writer.create_incident({"title": "Robo a transporte", "kind": "robbery", "severity": 3,
                                   "occurred_at": datetime.now(UTC) - timedelta(hours=2),

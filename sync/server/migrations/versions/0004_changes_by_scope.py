@@ -2,14 +2,15 @@
 entries) is read when it turns visible to more people (withdrawals and reveals,
 protocol revision 3) without scanning the whole log.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003 (record ids and sign-in throttle, issue 10; this was 0003 on the branch of
+issue 9 and is renumbered after it, so a database at either applies the other next)
 """
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
