@@ -130,7 +130,7 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
     originals = [dict(zip(names, r, strict=True)) for r in s.execute(q)]
     if not originals:
         return []
-    later: dict[str, list[dict[str, Any]]] = {}
+    later: dict[str, list[tuple[str, dict[str, Any]]]] = {}  # original -> (hlc, fields)
     everything = incident_id is None and unit_id is None and ids is None
     wanted = [o["id"] for o in originals]
     chunks = [None] if everything else [wanted[i:i + 500] for i in range(0, len(wanted), 500)]
@@ -138,7 +138,8 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
         q = select(table).where(c.amends.is_not(None) if chunk is None else c.amends.in_(chunk))
         for r in s.execute(q):
             row = dict(zip(names, r, strict=True))
-            later.setdefault(row["amends"], []).append(row)
+            later.setdefault(row["amends"], []).append(
+                (row["hlc"], {k: v for k, v in row.items() if k in fields}))
     reports: dict[str, int] = {}
     if entity == "detention":
         for det, n in s.execute(select(UseOfForce.detention_id, func.count())
@@ -147,13 +148,11 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
             reports[str(det)] = int(n)
     out = []
     for o in originals:
-        after = later.get(o["id"], [])
-        now = overlay({k: v for k, v in o.items() if k in fields},
-                      [(r["hlc"], r) for r in after]) if after else \
-            {k: v for k, v in o.items() if k in fields}
+        pairs = later.get(o["id"], [])
+        now = overlay({k: v for k, v in o.items() if k in fields}, pairs)
         out.append(Summary(o["id"], entity, o["agency"], now,
-                           tuple(amended_fields(after)), len(after), reports.get(o["id"], 0),
-                           o["author"]))
+                           tuple(amended_fields(f for _, f in pairs)), len(pairs),
+                           reports.get(o["id"], 0), o["author"]))
     return out
 
 
