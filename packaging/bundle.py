@@ -42,8 +42,9 @@ def inputs() -> list[Path]:
     files += sorted(p for p in (ROOT / "fieldclient").rglob("*") if p.is_file()
                     and "__pycache__" not in p.parts and p.suffix in (".py", ".ini", ".mako"))
     res = ROOT / "resources"
-    files += [res / "web" / "map.js", res / "web" / "map.css"]
-    for sub in ("web/vendor", "basemap", "icons", "translations"):
+    # Every script and stylesheet of the page, as the spec ships them.
+    files += sorted(res.joinpath("web").glob("*.js")) + sorted(res.joinpath("web").glob("*.css"))
+    for sub in ("web/vendor", "basemap", "icons", "translations", "gazetteer"):
         files += sorted(p for p in (res / sub).rglob("*") if p.is_file()
                         and not p.name.endswith(".tmp"))
     return [f for f in files if f.exists()]

@@ -83,4 +83,9 @@ def write_licences(out: Path, analysis: Any, root: Path) -> None:
         (out / "basemap").mkdir()
         shutil.copyfile(basemap, out / "basemap" / "README.md")
         index.append("basemap: Natural Earth (public domain), see basemap/README.md")
+    places = root / "resources" / "gazetteer" / "README.md"
+    if places.is_file():  # CC BY 4.0 asks for the credit and the changes made
+        (out / "gazetteer").mkdir()
+        shutil.copyfile(places, out / "gazetteer" / "README.md")
+        index.append("gazetteer: GeoNames (CC BY 4.0), see gazetteer/README.md")
     (out / "README.txt").write_text("\n".join(index) + "\n", encoding="utf-8")

@@ -54,6 +54,18 @@ FILES: dict[str, list[str]] = {
         "MIT-LICENCE.txt",
     ],
     "milsymbol": ["dist/milsymbol.js", "LICENSE"],
+    # ES modules, loaded by web/map-geo.js: MGRS and UTM (the grid, the crosshair) and
+    # Vincenty's ellipsoidal distance and bearing (the measuring tool).
+    "geodesy": [
+        "mgrs.js",
+        "utm.js",
+        "latlon-ellipsoidal-datum.js",
+        "latlon-ellipsoidal-vincenty.js",
+        "latlon-ellipsoidal.js",
+        "dms.js",
+        "vector3d.js",
+        "LICENSE",
+    ],
     "world-atlas": ["LICENSE"],  # attribution lives in resources/basemap/README.md
 }
 

@@ -39,6 +39,19 @@ def wall_ms() -> int:
     return time.time_ns() // 10**6
 
 
+def apart(ms: float) -> str:
+    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it (to the
+    nearest minute: a clock set 3 days ahead, measured a few ms short, is 3 d 0 h)."""
+    minutes = round(abs(ms) / 60_000)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
 def to_utc(dt: datetime, assume: tzinfo | None = None, fold: int | None = None) -> datetime:
     """Aware UTC copy of ``dt``; a naive ``dt`` is a wall-clock time in ``assume``
     (default: the machine's local zone, which is how people type times into forms), read

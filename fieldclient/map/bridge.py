@@ -1,8 +1,8 @@
 """The one object the map page sees through QWebChannel, and the only door into Python.
 
 Python -> page: the `push` signal carries one JSON message (config, reset,
-delta, select, track, view, showLayer). Page -> Python: a handful of slots, each taking
-one JSON string. Every argument is parsed and checked here (types, ranges,
+delta, select, track, view, showLayer, tools, goto, trails). Page -> Python: a handful
+of slots, each taking one JSON string. Every argument is parsed and checked here (types, ranges,
 lengths, known ids) before anything else sees it; a malformed call is logged
 and dropped, counted in `rejected`, and never raises into the page.
 JSON strings rather than typed slot arguments because Qt would silently
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 BASE_RE = re.compile(r"^(plain|mbt-[a-z0-9-]{1,60})$")
 MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
-PAGE_ACTIONS = frozenset({"import-map", "map-help"})
+# Links in map notices, and the close button of the trails' time bar.
+PAGE_ACTIONS = frozenset({"import-map", "map-help", "trails-closed"})
 
 
 class BadCall(ValueError):
@@ -81,10 +82,11 @@ class BridgeEvents(QObject):
     cursorMoved = Signal(float, float)
     viewChanged = Signal(float, float, int, str)  # lat, lon, zoom, base layer key
     action = Signal(str)  # a link in a map notice: one of PAGE_ACTIONS
+    trailsDrawn = Signal(int, int)  # units, reports drawn (the frame with the trails is up)
 
 
 class MapBridge(QObject):
-    """Registered on the page's QWebChannel as "enlace": one signal out, eight slots in."""
+    """Registered on the page's QWebChannel as "enlace": one signal out, nine slots in."""
 
     push = Signal(str)  # to the page: one JSON message
 
@@ -180,3 +182,14 @@ class MapBridge(QObject):
             self._reject("action", exc)
             return
         self.events.action.emit(name)
+
+    @Slot(str)
+    def trailsDrawn(self, raw: str) -> None:  # the name the page calls
+        try:
+            data = _obj(raw, {"units", "points"})
+            units = _int(data["units"], 0, 100_000)
+            points = _int(data["points"], 0, 100_000_000)
+        except BadCall as exc:
+            self._reject("trailsDrawn", exc)
+            return
+        self.events.trailsDrawn.emit(units, points)

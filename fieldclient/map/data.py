@@ -15,7 +15,8 @@ location and is not voided.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from fieldclient.core.sidc import default_sidc
@@ -38,6 +39,8 @@ INCIDENT_COLS = (
 INCIDENT_ON_MAP = "lat IS NOT NULL AND lon IS NOT NULL AND status != 'voided'"
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 TRACK_LIMIT = 1000
+TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
+TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s
 UnitFilter = tuple[str, str, str]  # agency, kind, status; "" = any
 
 
@@ -55,14 +58,15 @@ def _agency_kinds(store: Store) -> dict[str, str]:
     return {r[0]: r[1] for r in _query(store, "SELECT id, kind FROM agency")}
 
 
-def _query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+def _query(store: Store, sql: str,
+           params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Sequence[Any]]:
     # The DB-API cursor directly: SQLAlchemy's result processing costs more than the
     # query itself at 50,000 rows. The pooled connection keeps the store's pragmas.
     con = store.engine.raw_connection()
     try:
         cur = con.cursor()
         try:
-            cur.execute(sql, tuple(params))
+            cur.execute(sql, params if isinstance(params, Mapping) else tuple(params))
             return list(cur.fetchall())
         finally:
             cur.close()
@@ -91,6 +95,66 @@ def snapshot_json(store: Store, unit_filter: UnitFilter | None = None) -> tuple[
     body = (f'{{"units":{units_arr},"incidents":{incidents_arr},'
             f'"sidcs":{json.dumps(sidcs)}}}')
     return body.encode("utf-8"), int(count)
+
+
+def units_on_map(store: Store) -> list[tuple[str, str, str]]:
+    """(id, callsign, agency name) of every unit on the map, by callsign (to pick trails)."""
+    rows = _query(store, "SELECT id, COALESCE(callsign, ''), COALESCE((SELECT name FROM agency "
+                         "WHERE agency.id = unit.agency), agency, '') "
+                         f"FROM unit WHERE {UNIT_ON_MAP} ORDER BY callsign, id")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def agencies_on_map(store: Store) -> list[tuple[str, str]]:
+    """(slug, name) of every agency with units on the map, by name (the slug if unnamed)."""
+    rows = _query(store, "SELECT agency, COALESCE((SELECT name FROM agency WHERE agency.id = "
+                         f"unit.agency), agency) AS n FROM unit WHERE {UNIT_ON_MAP} "
+                         "AND agency IS NOT NULL GROUP BY agency ORDER BY n, agency")
+    return [(r[0], r[1]) for r in rows]
+
+
+def units_of_agency(store: Store, agency: str, limit: int = TRAIL_UNITS + 1) -> list[str]:
+    """Units of an agency that are on the map, by callsign (for its trails)."""
+    rows = _query(store, f"SELECT id FROM unit WHERE agency = ? AND {UNIT_ON_MAP} "
+                         "ORDER BY callsign, id LIMIT ?", (agency, limit))
+    return [r[0] for r in rows]
+
+
+def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: int) -> bytes:
+    """Each unit's reports observed since `since_ms`, oldest first, as one JSON document
+    built by SQLite: {"from", "to", "units": [[id, callsign, [lat, lon, dt, lat, lon, dt,
+    ...]]]} with lat/lon in integer micro-degrees and dt in ms after "from".
+
+    Integers, flat: SQLite prints an integer several times faster than a float, and the
+    page parses one array per unit instead of one per report (50 units' day is 72,000).
+    Units by callsign (a stable colour order); at most TRAIL_POINTS reports per unit, the
+    latest.
+    """
+    ids = list(dict.fromkeys(unit_ids))[:TRAIL_UNITS]
+    since = datetime.fromtimestamp(since_ms / 1000, UTC).isoformat(timespec="microseconds")
+    if not ids:
+        return json.dumps({"from": since_ms, "to": now_ms, "units": []}).encode()
+    # The stored times are UTC ISO text that sorts as text, so one ascending walk of the
+    # (unit_id, observed_at) index gives the window in order; it starts at the later of
+    # `since` and the TRAIL_POINTS-th newest report (found on the index alone). Sorting
+    # the newest-first rows again would cost more than reading them.
+    points = (
+        "SELECT COALESCE(group_concat(CAST(ROUND(p.lat * 1e6) AS INTEGER) || ',' || "
+        "CAST(ROUND(p.lon * 1e6) AS INTEGER) || ',' || "
+        "CAST(ROUND((julianday(p.observed_at) - julianday(:since)) * 86400000) AS INTEGER), "
+        "','), '') FROM position p WHERE p.unit_id = u.id AND p.observed_at >= max(:since, "
+        "COALESCE((SELECT q.observed_at FROM position q WHERE q.unit_id = u.id "
+        "ORDER BY q.observed_at DESC LIMIT 1 OFFSET :limit - 1), '')) ORDER BY p.observed_at"
+    )
+    named = {f"u{n}": uid for n, uid in enumerate(ids)}
+    marks = ",".join(f":{k}" for k in named)
+    sql = (
+        "SELECT COALESCE(group_concat('[' || json_quote(u.id) || ',' || "
+        f"json_quote(COALESCE(u.callsign, '')) || ',[' || ({points}) || ']]', ','), '') "
+        f"FROM (SELECT id, callsign FROM unit WHERE id IN ({marks}) ORDER BY callsign, id) AS u"
+    )
+    units = _query(store, sql, {"since": since, "limit": TRAIL_POINTS, **named})[0][0]
+    return f'{{"from":{int(since_ms)},"to":{int(now_ms)},"units":[{units}]}}'.encode()
 
 
 class Reader:

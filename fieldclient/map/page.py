@@ -43,8 +43,15 @@ JS = [
     ("milsymbol", f"{APP_ORIGIN}/vendor/milsymbol/milsymbol.js"),
     ("qwebchannel", f"{APP_ORIGIN}/qwebchannel.js"),
     ("enlace_tiles", f"{APP_ORIGIN}/web/map-tiles.js"),
+    ("enlace_labels", f"{APP_ORIGIN}/web/map-labels.js"),
+    ("enlace_grid", f"{APP_ORIGIN}/web/map-grid.js"),
+    ("enlace_measure", f"{APP_ORIGIN}/web/map-measure.js"),
+    ("enlace_trails", f"{APP_ORIGIN}/web/map-trails.js"),
     ("enlace_map", f"{APP_ORIGIN}/web/map.js"),
 ]
+# The geodesy library is published as ES modules only: map-geo.js imports it and publishes
+# window.EnlaceGeo for the tools above (map.js waits for it before saying hello).
+GEO_MODULE = f'<script type="module" id="enlace-geo" src="{APP_ORIGIN}/web/map-geo.js"></script>'
 CSS = [
     ("leaflet_css", f"{APP_ORIGIN}/vendor/leaflet/leaflet.css"),
     ("markercluster_css", f"{APP_ORIGIN}/vendor/leaflet.markercluster/MarkerCluster.css"),
@@ -88,7 +95,7 @@ def build_page_html() -> bytes:
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
-        control_scale=True,
+        control_scale=False,  # map.js adds a metric-only scale
         prefer_canvas=False,
         world_copy_jump=False,
         # Tiles appear at once instead of fading in over 200 ms: each fading frame is
@@ -101,6 +108,7 @@ def build_page_html() -> bytes:
     _Start().add_to(m)
     fig: Any = m.get_root()
     fig.header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="referrer")
+    fig.header.add_child(Element(GEO_MODULE), name="enlace_geo")
     html = fig.render()
     if re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html):
         raise RuntimeError("map page would load a remote asset")  # guard against folium changes

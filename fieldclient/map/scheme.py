@@ -5,7 +5,7 @@ network unplugged:
 
 - `enlace://app/map.html`            the page (built once by page.py)
 - `enlace://app/qwebchannel.js`      Qt's channel client, copied from Qt's resources
-- `enlace://app/web/map.js|map.css`  the project's own script and style
+- `enlace://app/web/map*.js|map*.css` the project's own scripts and style
 - `enlace://app/vendor/<pkg>/<file>` pinned third-party files (scripts/fetch-web-assets.py)
 - `enlace://app/basemap/<file>`      shipped Natural Earth outlines
 - `enlace://app/tiles/<key>/<rev>/<z>/<x>/<y>` raster tiles from an installed MBTiles
@@ -61,6 +61,7 @@ PAGE_URL = f"{APP_ORIGIN}/map.html"
 # Schemes a page may use without touching the network. data:/blob: are in-memory.
 LOCAL_SCHEMES = frozenset({SCHEME, "data", "blob"})
 REV_RE = re.compile(r"^[a-z0-9]{1,16}$")
+WEB_FILE_RE = re.compile(r"^map(-[a-z]+)?\.(js|css)$")  # the page's own modules, next to map.js
 
 
 def resources_dir() -> Path:
@@ -146,7 +147,6 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             "web": root / "web",
             "basemap": root / "basemap",
         }
-        self._web_files = {"map.js", "map-tiles.js", "map.css"}
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
@@ -215,7 +215,7 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         root = self._roots.get(parts[0])
         if root is None:
             return None
-        if parts[0] == "web" and (len(parts) != 2 or parts[1] not in self._web_files):
+        if parts[0] == "web" and (len(parts) != 2 or not WEB_FILE_RE.match(parts[1])):
             return None  # web/ holds node_modules and package files: serve only ours
         file = root.joinpath(*parts[1:])
         try:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -27,6 +27,7 @@ from fieldclient.map.bridge import BASE_RE, ID_RE, MapBridge
 from fieldclient.map.layers import LayerCatalogue
 from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
 from fieldclient.map.scheme import map_profile, register_url_scheme
+from fieldclient.map.tools import PageTools
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui import geo
@@ -60,6 +61,10 @@ class MapView(Retranslatable, QWidget):
     layersChanged = Signal()  # the installed map packages changed (see base_layers())
     importRequested = Signal()  # "Import map…" in a map notice
     helpRequested = Signal()  # "Where to get map packages" in a map notice
+    unitsChanged = Signal()  # units were written (callsigns for "go to" may have changed)
+    trailsShown = Signal(int, int)  # the page drew trails: units, reports
+    trailsClosed = Signal()  # the trails' time bar was closed in the page
+    trailsRefused = Signal(int)  # an agency with more units than one view draws (its count)
 
     def __init__(
         self, store: Store, events: QObject, parent: QWidget | None = None,
@@ -130,6 +135,12 @@ class MapView(Retranslatable, QWidget):
 
         # Full loads run one at a time, in order: an older snapshot never lands after a newer one.
         self._pool = serial_pool(self)
+        # Grid, crosshair, measuring, go-to and trails (fieldclient/map/tools.py).
+        self.tools = PageTools(store, handler, self._pool, self._bridge.send, self)
+        self.tools.set(west=self._west())
+        self.tools.trailsClosed.connect(self.trailsClosed)
+        self.tools.trailsRefused.connect(self.trailsRefused)
+        ev.trailsDrawn.connect(self.trailsShown)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
@@ -154,6 +165,15 @@ class MapView(Retranslatable, QWidget):
 
     # -- public API ---------------------------------------------------------------------
 
+    def selected_unit(self) -> str | None:
+        return self._selected
+
+    def choose_unit(self, unit_id: str) -> None:
+        """Select a unit as a click on it does: highlighted here, unitSelected for the rest."""
+        if ID_RE.match(unit_id):
+            self.select_unit(unit_id)
+            self.unitSelected.emit(unit_id)
+
     def select_unit(self, unit_id: str | None) -> None:
         """Highlight a unit (from the roster) and bring it into view; does not emit unitSelected."""
         self._selected = unit_id if unit_id and ID_RE.match(unit_id) else None
@@ -166,6 +186,41 @@ class MapView(Retranslatable, QWidget):
         if fmt not in geo.FORMATS:
             raise ValueError(f"unknown coordinate format {fmt!r}")
         self._coord_format = fmt
+        self.tools.set(coord_format=fmt)  # the centre readout too
+
+    # The map tools (the toolbar's; fieldclient/map/tools_ui.py). Each is remembered and
+    # given again to a page that reloads.
+
+    def set_grid(self, on: bool) -> None:
+        """Show the MGRS grid (lines and labels adapt to the zoom)."""
+        self.tools.set(grid=on)
+
+    def set_crosshair(self, on: bool) -> None:
+        """Show the centre crosshair and its coordinate, in the chosen format."""
+        self.tools.set(crosshair=on)
+
+    def set_measuring(self, on: bool) -> None:
+        """Clicks measure range and bearing (a unit clicked is used itself); off clears."""
+        self.tools.set(measuring=on)
+
+    def go_to(self, lat: float, lon: float, zoom: int | None = None, label: str = "") -> None:
+        """Centre on (lat, lon) and mark it with a pin named `label` (shown as text)."""
+        self.tools.go_to(lat, lon, zoom, label)
+
+    def show_trails(self, unit_ids: list[str] | tuple[str, ...] = (), agency: str | None = None,
+                    hours: float = 6.0) -> None:
+        """Trails of units and/or a whole agency over the last `hours`, with a replay slider."""
+        self.tools.show_trails(unit_ids, agency, hours)
+
+    def clear_trails(self) -> None:
+        self.tools.clear_trails()
+
+    def centre(self) -> tuple[float, float]:
+        """The centre of the map as the page last reported it."""
+        return float(self._view_state["lat"]), float(self._view_state["lon"])
+
+    def zoom(self) -> int:
+        return int(self._view_state["zoom"])
 
     def show_track(self, unit_id: str | None) -> None:
         """Draw the unit's recent track (None clears it); kept live as reports arrive."""
@@ -265,8 +320,14 @@ class MapView(Retranslatable, QWidget):
     def retranslateUi(self) -> None:
         # The page's texts (layer names, hover labels, notices) come from Python.
         self._notices = self._skipped_notices()
+        self.tools.set(west=self._west())
         if self._page_ready:
             self._send_config()
+
+    @staticmethod
+    def _west() -> str:
+        # DMS writes west as O (oeste) in Spanish, as "Copy coordinates" does (ui.geo).
+        return "O" if QLocale().language() == QLocale.Language.Spanish else "W"
 
     # -- page lifecycle -----------------------------------------------------------------
 
@@ -281,6 +342,7 @@ class MapView(Retranslatable, QWidget):
         if self._pending_view is not None:
             self._bridge.send({"type": "view", **self._pending_view})
             self._pending_view = None
+        self.tools.page_ready()
         if self._prefetch is not None:
             self._prefetch = None  # the first load overlapped Chromium's start-up: use it
             if self._prefetched is not None:
@@ -291,6 +353,7 @@ class MapView(Retranslatable, QWidget):
     def _on_render_crash(self, *_args: object) -> None:
         log.error("map page renderer ended; reloading the map")
         self._page_ready = False
+        self.tools.page_gone()
         self._prefetch = None
         self._page.load_map()
 
@@ -395,6 +458,8 @@ class MapView(Retranslatable, QWidget):
                 self._send_config()  # agency names in the hover box
         if not (units or positions or incidents):
             return
+        if units:
+            self.unitsChanged.emit()
         self._dirty_units |= units
         if positions and not units:
             # The writer and replication name the unit along with its new report; a
@@ -462,6 +527,8 @@ class MapView(Retranslatable, QWidget):
             self.importRequested.emit()
         elif name == "map-help":
             self.helpRequested.emit()
+        elif name == "trails-closed":
+            self.tools.closed_in_page()
 
     def _on_context_menu(self, lat: float, lon: float) -> None:
         menu = QMenu(self)
@@ -502,6 +569,17 @@ class MapView(Retranslatable, QWidget):
             "tooMany": self.tr("{name} would need too many tiles for this view; zoom in."),
             "outside": self.tr("This view is outside the area of {name}."),
             "showArea": self.tr("Show its area"),
+            # map tools
+            "measureStart": self.tr("Click the start point: a place or a unit (Esc clears)"),
+            "measureEnd": self.tr("Click the end point"),
+            "measureFrom": self.tr("From {name}"),
+            "measureTo": self.tr("To {name}"),
+            "mils": self.tr("mils"),
+            "play": self.tr("Replay"),
+            "pause": self.tr("Pause"),
+            "replay": self.tr("Time of the replay"),
+            "closeTrails": self.tr("Close the trails"),
+            "trailsSummary": self.tr("{count} trails"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:

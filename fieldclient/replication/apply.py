@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from fieldclient.core.timefmt import from_wire
 from fieldclient.replication import visibility
-from fieldclient.store import latest
+from fieldclient.store import latest, meta
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
@@ -49,7 +49,7 @@ from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
 
-META_CURSOR = "sync_cursor"
+META_CURSOR = meta.CURSOR
 _CHUNK = 500
 # The cursor only moves forward (a page answered for an older cursor never moves it back).
 _CURSOR_SQL = (

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from fieldclient.core import timefmt
 from fieldclient.core.errors import InvalidInput, StoreReadOnly, UserFacingError
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP, env_lang, translate, translate_error
 from fieldclient.replication import account, clock
@@ -129,19 +130,7 @@ def _clock_warning(offset_ms: int | None) -> None:
         return
     assert offset_ms is not None
     template = CLOCK_AHEAD if offset_ms < 0 else CLOCK_BEHIND
-    _err(translate("errors", template, _lang).format(amount=_duration(abs(offset_ms))))
-
-
-def _duration(ms: int) -> str:
-    """3 d 2 h, 5 h 10 min, 7 min: how far apart two clocks are, as people say it."""
-    minutes = (ms + 30_000) // 60_000  # to the nearest minute: 3 days less 40 ms is 3 d
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+    _err(translate("errors", template, _lang).format(amount=timefmt.apart(offset_ms)))
 
 
 def read_password(prompt: str = "Password: ") -> str:

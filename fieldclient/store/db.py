@@ -292,14 +292,14 @@ def migrate(path: Path) -> None:
 def _private(data: Path, path: Path) -> None:
     """The data folder 0700 and the database 0600 (owner only), whatever the umask; SQLite
     creates the -wal and -shm files with the database file's mode. Files an older
-    version left readable by others are tightened too (POSIX only)."""
+    version left readable by others are tightened too (POSIX only). An existing file is
+    only chmod-ed, never opened: closing another descriptor of it would drop this
+    process's SQLite locks on it (see _check_file)."""
     if os.name != "posix":
         return
     os.chmod(data, 0o700)
     if not path.exists():
-        # Only a new file: closing any descriptor of a database this process has open
-        # would drop its SQLite locks (see _check_file); chmod needs none.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if f.exists():
             os.chmod(f, 0o600)
@@ -315,11 +315,14 @@ def open_store(data_dir: Path | str | None = None) -> Store:
         raise StoreWriteFailed(f"cannot create {data}: {exc.strerror}") from exc
     try:
         _check_file(path)
-        _private(data, path)  # a read-only or full disk refuses it: opened read-only below
+        try:
+            _private(data, path)
+        except OSError as exc:
+            raise disk.Trouble(str(exc)) from exc
         return _open_writable(data, path)
-    except (disk.Trouble, DBAPIError, sqlite3.OperationalError, OSError) as exc:
+    except (disk.Trouble, DBAPIError, sqlite3.OperationalError) as exc:
         trouble: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
-        if not isinstance(trouble, disk.Trouble | OSError) and not disk.is_disk_error(trouble):
+        if not isinstance(trouble, disk.Trouble) and not disk.is_disk_error(trouble):
             raise
         reason = disk.problem(data)
         if reason is None:

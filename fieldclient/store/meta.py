@@ -17,6 +17,7 @@ from sync.protocol.rules import Actor
 NODE = "node_id"  # this laptop's node id in its HLCs
 HLC = "hlc_last"  # the clock's high-water mark (a later edit sorts after it)
 HLC_SEEN = "hlc_seen"  # the greatest HLC pulled from the server (what the clock may not go below)
+CURSOR = "sync_cursor"  # the seq of the server's log this laptop has pulled up to
 USER = "username"  # who the local author fields name (kept after sign-out)
 DEMO_LOADED = "demo_loaded_at"  # the demo deployment was loaded here (fieldclient.demo)
 # The signed-in account (removed at sign-out): whose rules a local edit must pass.

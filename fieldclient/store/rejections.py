@@ -10,6 +10,10 @@ has. `undo` does that in the transaction that records the rejection:
   record as last pulled (`ServerRecord`) or a change of this laptop the server
   confirmed or may still accept, whichever has the greatest HLC. A record only
   this laptop ever had (its creation was rejected) is removed;
+  A field whose server value this laptop never kept (the edit was still unconfirmed
+  when the laptop was upgraded to a version that keeps the server's copies) is left
+  without HLC and the record's history is fetched again (`refetch`), so the server's
+  value replaces it in the same sync;
 - a position, an entry, a detention or use-of-force record: removed (the server
   never stored it), and the unit's latest position recomputed.
 
@@ -43,6 +47,7 @@ from fieldclient.store.models import (
     Meta,
     Outbox,
     Position,
+    Reveal,
     ServerRecord,
     Unit,
     UseOfForce,
@@ -112,13 +117,15 @@ def _restore(s: Session, ch: Change, cs: ChangeSet) -> None:
     known = _known(s, ch)
     definition = ENTITIES[ch.entity]
     nullable = {c.key for c in row.__table__.columns if c.nullable}
+    unknown = False
     for name in mine:
         if name in known:
             value, hlc = known[name]
             setattr(row, name, _stored(definition, name, value))
             hlcs[name] = hlc
-        else:  # nothing the server knows: the field goes back to empty
+        else:  # nothing the server knows here: the field goes back to empty
             del hlcs[name]
+            unknown = True
             if name in nullable:
                 setattr(row, name, None)
     cs.add(ch.entity, ch.entity_id)
@@ -126,6 +133,25 @@ def _restore(s: Session, ch: Change, cs: ChangeSet) -> None:
         s.delete(row)
         return
     row.field_hlcs = hlcs
+    if unknown:  # the server has the record but this laptop lost its value of a field
+        refetch(s, ch.entity, ch.entity_id)
+
+
+# More than any record has positions or entries: its whole history is fetched.
+_ALL = 2**31 - 1
+
+
+def refetch(s: Session, entity: str, record_id: str) -> None:
+    """Have the next sync fetch the record's history up to this laptop's pull cursor (the
+    way a record that turned visible is fetched, fieldclient/replication/visibility.py);
+    anything newer comes with the ordinary pull."""
+    cursor = s.get(Meta, meta.CURSOR)
+    seq = int(cursor.value) if cursor is not None and cursor.value else 0
+    row = s.get(Reveal, (entity, record_id))
+    if row is None:
+        s.add(Reveal(entity=entity, id=record_id, seq=seq, count=_ALL, after=0))
+    else:
+        row.seq, row.count, row.after = max(row.seq, seq), _ALL, 0
 
 
 def _known(s: Session, ch: Change) -> dict[str, tuple[Any, str]]:

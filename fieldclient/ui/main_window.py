@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from fieldclient.demo import load_demo
 from fieldclient.map.import_ui import MapImport
+from fieldclient.map.tools_ui import MapTools
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import Agency, Unit
@@ -159,6 +160,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self.menus.set_time_style(times.style())
         self.setMenuBar(self.menus)
         self.map_import = MapImport(self, store.data_dir, before=self.menus.maps_anchor)
+        self.map_tools = MapTools(self, store, self.settings)  # Map menu, map tools bar
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.act_find = QAction(self)
@@ -249,6 +251,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
 
     def _wire_map(self, m: MapView) -> None:
         self.map_import.attach(m)
+        self.map_tools.attach(m)
         m.unitSelected.connect(self._unit_from_map)
         m.logPositionRequested.connect(self._log_position_at)
         m.newIncidentRequested.connect(self._new_incident_at)

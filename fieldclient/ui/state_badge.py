@@ -1,7 +1,10 @@
 """The sync state at a glance, always on screen (in the status bar): a coloured badge with
 a symbol and words - signed out, online, offline, syncing, clock wrong, version too
-old - then the changes the server has not confirmed yet, the rejected ones and the open
-conflicts (each a button opening its panel) and the time of the last successful sync.
+old - then the changes the server has not confirmed yet, the rejected ones, the open
+conflicts and the pulled changes kept for an update (each a button opening its panel;
+the counts are `store.outbox.counts`, the same the Sync and Conflicts panels and
+`status --json` show) and the time of the last successful sync. A wrong clock says in
+its tooltip by how much and which way.
 
 Colour is never the only signal: each state has its own words and symbol, so a
 colour-blind user, a grey-scale screenshot or night mode still tell them apart.
@@ -15,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from fieldclient.core import timefmt
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.ui import times
 from fieldclient.ui.i18n import Retranslatable
@@ -134,6 +138,9 @@ class StateBadge(Retranslatable, QWidget):
             f"QLabel {{ background: {night if self._night else day}; color: {fg};"
             " font-weight: bold; border-radius: 4px; padding: 2px 8px; }")
         tip = [_tr(meaning)]
+        clock = self._clock_text()
+        if clock:
+            tip.append(clock)
         if st.get("server"):
             who = st.get("username")
             tip.append(self.tr("Server: {server}").format(server=st["server"]) +
@@ -160,9 +167,8 @@ class StateBadge(Retranslatable, QWidget):
         self.conflicts_button.setVisible(self._conflicts > 0)
         self.held_button.setText(self.tr("⏸ %n kept for an update", "", self._held))
         self.held_button.setToolTip(self.tr(
-            "Changes from the server this version cannot apply yet (a newer kind of record or "
-            "value). They are kept, not lost, and applied once Enlace is updated. Click to "
-            "open the Sync panel."))
+            "Changes from the server this version of Enlace cannot show yet; they are kept "
+            "and applied once Enlace is updated. Click to open the Sync panel."))
         self.held_button.setVisible(self._held > 0)
         alert = "#ff8a80" if self._night else "#b00020"
         for b in (self.rejected_button, self.conflicts_button):
@@ -175,6 +181,20 @@ class StateBadge(Retranslatable, QWidget):
         else:
             self.last_sync_label.setText(self.tr("Never synced"))
             self.last_sync_label.setToolTip("")
+
+    def _clock_text(self) -> str:
+        """By how much and which way this computer's clock is off, when it is."""
+        offset = self._status.get("clock_offset_s")
+        if not (self.state == "clock_skew" or self._status.get("clock_skew")) or offset is None:
+            return ""
+        amount = timefmt.apart(float(offset) * 1000)
+        if offset < 0:
+            text = self.tr("This computer's clock is {amount} ahead of the sync server's.")
+        else:
+            text = self.tr("This computer's clock is {amount} behind the sync server's.")
+        return text.format(amount=amount) + " " + self.tr(
+            "Changes refused because of the clock are sent again by themselves once it is "
+            "right.")
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -51,7 +51,7 @@ class SyncActions:
         def done(counts: Any, error: BaseException | None) -> None:
             if error is None:
                 self.status.badge.set_counts(counts.pending, counts.rejected, counts.conflicts,
-                                             counts.held)
+                                              counts.held)
 
         run_task(fetch, done)
 

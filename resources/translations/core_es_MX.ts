@@ -84,7 +84,7 @@
     </message>
     <message>
         <source>The disk that holds {path} is full. Enlace shows what it holds but cannot save or sync anything until space is freed. Nothing was lost: free some space and start Enlace again (do not move the database aside).</source>
-        <translation>El disco donde está {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
+        <translation>El disco que contiene {path} está lleno. Enlace muestra lo que contiene, pero no puede guardar ni sincronizar nada hasta que se libere espacio. No se perdió nada: libere espacio y vuelva a iniciar Enlace (no aparte la base de datos).</translation>
     </message>
     <message>
         <source>The data folder {path} cannot be written (read-only disk or folder). Enlace shows what it holds but cannot save or sync anything. Nothing was lost: make the folder writable and start Enlace again (do not move the database aside).</source>
@@ -92,7 +92,7 @@
     </message>
     <message>
         <source>{time} does not exist in this time zone: the clocks jumped forward at that hour. Check the time, or write it with its UTC offset or in UTC (Z).</source>
-        <translation>{time} no existe en esta zona horaria: los relojes se adelantaron a esa hora. Revise la hora o escríbala con su desfase UTC o en UTC (Z).</translation>
+        <translation>{time} no existe en esta zona horaria: los relojes se adelantaron a esa hora. Revise la hora, o escríbala con su desfase UTC o en UTC (Z).</translation>
     </message>
     <message>
         <source>{time} happens twice in this time zone: the clocks went back at that hour. Say which: write it with its UTC offset ({first} for the first, {second} for the second) or in UTC (Z).</source>

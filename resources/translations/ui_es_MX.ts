@@ -63,7 +63,7 @@
     </message>
     <message>
         <source>{time} happened twice: the clocks went back at that hour. Which one do you mean?</source>
-        <translation>{time} ocurrió dos veces: los relojes se atrasaron a esa hora. ¿Cuál quiere decir?</translation>
+        <translation>{time} ocurrió dos veces: los relojes se atrasaron a esa hora. ¿A cuál se refiere?</translation>
     </message>
     <message>
         <source>The first (UTC{offset})</source>
@@ -568,7 +568,7 @@
     </message>
     <message>
         <source>Asks the server for the record with personal data. The server writes the opening to the audit trail; nothing is stored on this computer.</source>
-        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en este equipo.</translation>
+        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en esta computadora.</translation>
     </message>
     <message>
         <source>Load the audit trail</source>
@@ -682,7 +682,7 @@
     <name>RecordDialog</name>
     <message>
         <source>The record to correct is not on this computer.</source>
-        <translation>El registro por corregir no está en este equipo.</translation>
+        <translation>El registro por corregir no está en esta computadora.</translation>
     </message>
     <message>
         <source>New {entity}</source>
@@ -843,7 +843,7 @@
     <name>StartUp</name>
     <message>
         <source>Changes cannot be saved</source>
-        <translation>No se pueden guardar los cambios</translation>
+        <translation>No se pueden guardar cambios</translation>
     </message>
     <message>
         <source>The database cannot be opened</source>
@@ -984,13 +984,13 @@
     <message numerus="yes">
         <source>⏸ %n kept for an update</source>
         <translation>
-            <numerusform>⏸ %n guardado para una actualización</numerusform>
-            <numerusform>⏸ %n guardados para una actualización</numerusform>
+            <numerusform>⏸ %n retenido hasta actualizar</numerusform>
+            <numerusform>⏸ %n retenidos hasta actualizar</numerusform>
         </translation>
     </message>
     <message>
-        <source>Changes from the server this version cannot apply yet (a newer kind of record or value). They are kept, not lost, and applied once Enlace is updated. Click to open the Sync panel.</source>
-        <translation>Cambios del servidor que esta versión aún no puede aplicar (un tipo de registro o un valor más nuevos). Se guardan, no se pierden, y se aplican cuando se actualice Enlace. Haga clic para abrir el panel Sincronización.</translation>
+        <source>Changes from the server this version of Enlace cannot show yet; they are kept and applied once Enlace is updated. Click to open the Sync panel.</source>
+        <translation>Cambios del servidor que esta versión de Enlace aún no puede mostrar; se conservan y se aplican cuando Enlace se actualice. Haga clic para abrir el panel Sincronización.</translation>
     </message>
     <message>
         <source>Last sync: {when}</source>
@@ -999,6 +999,18 @@
     <message>
         <source>Never synced</source>
         <translation>Nunca sincronizado</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} ahead of the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} adelantado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {amount} behind the sync server&apos;s.</source>
+        <translation>El reloj de esta computadora va {amount} atrasado respecto al del servidor de sincronización.</translation>
+    </message>
+    <message>
+        <source>Changes refused because of the clock are sent again by themselves once it is right.</source>
+        <translation>Los cambios rechazados por el reloj se vuelven a enviar solos cuando la hora es correcta.</translation>
     </message>
 </context>
 <context>

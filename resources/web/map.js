@@ -1,7 +1,10 @@
 /*
  * Enlace map page. Built once by fieldclient/map/page.py; after load, data moves only
  * through the QWebChannel object "enlace" (fieldclient/map/bridge.py). The base map
- * (outlines, map packages, their notices) is map-tiles.js (EnlaceTiles).
+ * (outlines, map packages, their notices) is map-tiles.js (EnlaceTiles); the tools are
+ * map-grid.js (MGRS grid, centre crosshair), map-measure.js (range and bearing),
+ * map-trails.js (trails and their replay) and map-labels.js (label placement), with
+ * geodesy from map-geo.js (EnlaceGeo, an ES module).
  *
  * Safety rules of this file: every string that comes from records (callsigns, names,
  * titles) is data. It is only ever assigned with textContent. Nothing here calls eval,
@@ -27,6 +30,10 @@
     missing_person: "PD", patrol_report: "PA", other: "OT"
   };
   var Tiles = window.EnlaceTiles;
+  var Labels = window.EnlaceLabels, Grid = window.EnlaceGrid, Measure = window.EnlaceMeasure,
+    Trails = window.EnlaceTrails;
+  var geo = function () { return window.EnlaceGeo || null; };
+  var ZOOM_LEVELS = { min: 0, max: 24 };
 
   var map, bridge, clusters, incidentLayer, trackLayer, infoBox;
   var units = new Map(); // id -> rec
@@ -35,6 +42,7 @@
   var incidentSymbols = new Map();
   var selectedId = null;
   var cfg = { staleMs: 30 * 60 * 1000, symbolSize: 22, texts: {}, labels: {} };
+  var gotoLayer = null;
   var loads = 1;
   var defaultSidcs = {}; // "agency|kind|echelon" -> SIDC, for units without their own
   var pendingAck = null;
@@ -124,13 +132,15 @@
       img.height = s.h;
       img.alt = "";
       img.draggable = false;
+      // Placed (or left hidden) by EnlaceLabels once the marker is on screen.
       var label = el("span", "enl-label", rec.label);
-      label.style.left = s.w + 2 + "px";
-      label.style.top = Math.max(0, s.ay - 8) + "px";
       div.appendChild(img);
       div.appendChild(label);
       rec.icon = div;
+      rec.sym = s;
+      rec.labelEl = label;
       applyClasses(rec);
+      Labels.schedule();
       return div;
     },
     createShadow: function () {
@@ -161,7 +171,8 @@
       t: num(a[U_T]) || 0,
       status: text(a[U_STATUS], 40),
       name: text(a[U_NAME], 10000),
-      agency: text(a[U_AGENCY], 200)
+      agency: text(a[U_AGENCY], 200),
+      lastTrail: 0
     };
   }
 
@@ -202,6 +213,11 @@
       rec.lat = fresh.lat;
       rec.lon = fresh.lon;
       rec.marker.setLatLng([fresh.lat, fresh.lon]); // the cluster group re-files it
+      Measure.unitMoved(rec.id, rec.lat, rec.lon);
+    }
+    if (fresh.t > rec.lastTrail) {
+      rec.lastTrail = fresh.t;
+      Trails.append(rec.id, rec.lat, rec.lon, fresh.t);
     }
     if (look && rec.icon) {
       rec.icon = null;
@@ -242,7 +258,9 @@
     removeIncident(fresh.id);
     if (fresh.status === "voided") return;
     incidents.set(fresh.id, fresh);
-    incidentLayer.addLayer(newMarker(fresh));
+    var m = newMarker(fresh);
+    m.options.pane = "enlIncidents"; // over units, under cluster bubbles and their counts
+    incidentLayer.addLayer(m);
   }
 
   function removeIncident(id) {
@@ -286,6 +304,7 @@
     // Diagnostics for benchmarks: ms spent building markers, then clustering them.
     E.timing = { build: performance.now() - t0, started: performance.now() };
     addMarkers(added, msg.seq);
+    Labels.schedule();
   }
 
   // The ack tells Python the delta is on screen (flow control and latency probes).
@@ -321,12 +340,14 @@
       if (rec) upsertIncident(rec);
     });
     addMarkers(added, msg.seq);
+    Labels.schedule();
   }
 
   function applySelect(msg) {
     var previous = units.get(selectedId);
     selectedId = typeof msg.id === "string" ? msg.id : null;
     if (previous) applyClasses(previous);
+    Labels.schedule();
     var rec = units.get(selectedId);
     if (!rec) return;
     applyClasses(rec);
@@ -385,7 +406,40 @@
     cfg.texts = msg.texts || {};
     cfg.labels = msg.labels || {};
     Tiles.configure(msg.layers, cfg.texts, msg.notices, msg.layersKnown === true);
+    Trails.setTexts(cfg.texts);
+    Measure.set(Measure.active(), cfg.texts);
     refreshStale();
+  }
+
+  // The tools' state from the toolbar: {grid, crosshair, measure, format, west}.
+  function applyTools(msg) {
+    Grid.set({
+      grid: msg.grid === true, crosshair: msg.crosshair === true,
+      format: ["dd", "dms", "mgrs"].indexOf(msg.format) >= 0 ? msg.format : "dd",
+      west: msg.west === "O" ? "O" : "W"
+    });
+    Measure.set(msg.measure === true, cfg.texts);
+  }
+
+  // "Go to": centre on a place Python resolved, and mark it with a pin and its name.
+  function applyGoto(msg) {
+    gotoLayer.clearLayers();
+    var lat = num(msg.lat), lon = num(msg.lon), zoom = num(msg.zoom);
+    if (lat === null || lon === null) return;
+    zoom = zoom === null ? map.getZoom() : Math.min(ZOOM_LEVELS.max, Math.max(ZOOM_LEVELS.min, zoom));
+    map.setView([lat, lon], zoom, { animate: false });
+    var pin = el("div", "enl-goto-pin");
+    pin.appendChild(el("div", "enl-goto-dot"));
+    pin.appendChild(el("span", "enl-goto-label", text(msg.label, 200)));
+    L.marker([lat, lon], {
+      pane: "enlGoto", interactive: false, keyboard: false,
+      icon: L.divIcon({ html: pin, className: "enl-goto-icon", iconSize: [14, 14], iconAnchor: [7, 7] })
+    }).addTo(gotoLayer);
+  }
+
+  function applyTrails(msg) {
+    if (typeof msg.url === "string") Trails.load(msg.url);
+    else Trails.clear();
   }
 
   function onMessage(raw) {
@@ -404,6 +458,9 @@
       case "track": applyTrack(msg); break;
       case "view": applyView(msg); break;
       case "showLayer": Tiles.show(msg.key); break;
+      case "tools": applyTools(msg); break;
+      case "goto": applyGoto(msg); break;
+      case "trails": applyTrails(msg); break;
       case "theme": document.documentElement.classList.toggle("enl-night", msg.night === true); break;
       default: console.error("enlace: unknown message type");
     }
@@ -451,7 +508,15 @@
   // -- start ----------------------------------------------------------------------------
 
   function buildLayers(options) {
+    // Panes, bottom to top: units (markerPane, 600), incidents, trail heads, cluster
+    // bubbles (an incident never hides a count), then the measured line and go-to pin.
+    map.createPane("enlIncidents").style.zIndex = 620;
+    map.createPane("enlClusters").style.zIndex = 640;
+    map.createPane("enlGoto").style.zIndex = 670;
+    map.getPane("enlGoto").style.pointerEvents = "none";
+    gotoLayer = L.layerGroup().addTo(map);
     clusters = L.markerClusterGroup({
+      clusterPane: "enlClusters",
       chunkedLoading: true,
       chunkInterval: 250,
       chunkDelay: 1,
@@ -478,10 +543,16 @@
     clusters.on("click", function (e) {
       var rec = e.layer && e.layer.enlRec;
       if (!rec) return;
+      if (Measure.active()) {
+        Measure.record(rec); // measuring from or to the unit itself
+        return;
+      }
       applySelect({ id: rec.id });
       send("unitClicked", { id: rec.id });
     });
     clusters.on("mouseover", function (e) { showInfo(e.layer && e.layer.enlRec); });
+    // Markers fly out of their cluster for a moment after a zoom: place labels where they land.
+    clusters.on("animationend", Labels.schedule);
     clusters.on("mouseout", function () { showInfo(null); });
   }
 
@@ -489,7 +560,10 @@
     // layerGroup does not forward child events; attach once per marker on add.
     incidentLayer.on("layeradd", function (e) {
       var m = e.layer;
-      m.on("click", function () { send("incidentClicked", { id: m.enlRec.id }); });
+      m.on("click", function () {
+        if (Measure.active()) Measure.record(m.enlRec);
+        else send("incidentClicked", { id: m.enlRec.id });
+      });
       m.on("mouseover", function () { showInfo(m.enlRec); });
       m.on("mouseout", function () { showInfo(null); });
     });
@@ -510,13 +584,42 @@
       var ll = e.latlng.wrap();
       send("contextMenu", { lat: ll.lat, lon: ll.lng });
     });
+    map.on("click", function (e) {
+      if (Measure.active()) Measure.click(e.latlng);
+    });
     map.on("moveend", reportView);
-    // Incident titles only from town scale: zoomed out they would bury the map in text.
-    var syncLabels = function () {
-      map.getContainer().classList.toggle("enl-far", map.getZoom() < 9);
+  }
+
+  // Labels of units and incidents on screen, for EnlaceLabels to place.
+  function labelSource(push, far) {
+    var add = function (rec, rank) {
+      if (!rec.icon || !rec.icon.parentNode || !rec.sym) return;
+      var force = rec.id === selectedId;
+      if (far && !force) {
+        if (rec.labelEl.classList.contains("enl-label-on")) rec.labelEl.classList.remove("enl-label-on");
+        return;
+      }
+      var p = map.latLngToContainerPoint(rec.marker.getLatLng()).round(); // as Leaflet places it
+      push({ el: rec.labelEl, x: p.x, y: p.y, sym: rec.sym, text: rec.label.slice(0, 60) || " ",
+        rank: rank, force: force });
     };
-    map.on("zoomend", syncLabels);
-    syncLabels();
+    units.forEach(function (rec) { add(rec, 1); });
+    incidents.forEach(function (rec) { add(rec, 0.5 + rec.severity / 10); });
+  }
+
+  // map-geo.js is an ES module: it runs after this script, and its imports may still be
+  // on their way. The map says hello once it has run, or once it failed to load (the
+  // map then works without grid labels, measuring or MGRS readouts).
+  function geoLoaded() {
+    return new Promise(function (resolve) {
+      if (geo()) return resolve();
+      window.addEventListener("enlace-geo", function () { resolve(); }, { once: true });
+      var tag = document.getElementById("enlace-geo");
+      if (tag) tag.addEventListener("error", function () {
+        console.error("enlace: geodesy module could not be loaded");
+        resolve();
+      }, { once: true });
+    });
   }
 
   function reportView() {
@@ -530,19 +633,26 @@
     // Without a tile layer Leaflet has no zoom range; clustering needs one.
     map.setMinZoom(options.minZoom || 3);
     map.setMaxZoom(options.maxZoom || 18);
+    ZOOM_LEVELS = { min: map.getMinZoom(), max: map.getMaxZoom() };
     if (map.attributionControl) {
       map.attributionControl.setPrefix(false); // the default prefix is a remote link
-      map.attributionControl.addAttribution("Leaflet | Natural Earth");
+      map.attributionControl.addAttribution("Leaflet | Natural Earth | GeoNames (CC BY 4.0)");
     }
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
     infoBox = el("div", "enl-info");
     infoBox.style.display = "none";
     map.getContainer().appendChild(infoBox);
     Tiles.init(map, { send: send, onBase: reportView });
+    Labels.init(map, options.disableClusteringAtZoom || 11);
+    Labels.addSource(labelSource);
+    Grid.init(map, geo);
+    Measure.init(map, geo);
+    Trails.init(map, { send: send });
     buildLayers(options);
     wireIncidentEvents();
     wireMapEvents();
     setInterval(refreshStale, 30000);
-    Tiles.loadOutlines().then(function () {
+    Promise.all([Tiles.loadOutlines(), geoLoaded()]).then(function () {
       new QWebChannel(qt.webChannelTransport, function (channel) {
         bridge = channel.objects.enlace;
         bridge.push.connect(onMessage);
@@ -556,7 +666,9 @@
     var placed = 0;
     units.forEach(function (rec) { if (clusters.hasLayer(rec.marker)) placed++; });
     return { units: units.size, placed: placed, incidents: incidents.size, loads: loads,
-      selected: selectedId, track: trackLayer.getLayers().length };
+      selected: selectedId, track: trackLayer.getLayers().length, geo: !!geo(),
+      animating: !!clusters._inZoomAnimation || map.getPane("mapPane").classList.contains("leaflet-cluster-anim"),
+      gotoPins: gotoLayer.getLayers().length };
   };
   E.unit = function (id) {
     var rec = units.get(id);

@@ -115,12 +115,12 @@ class Settings:
             kdf_memory_kib=max(env_int("FIELDSYNC_KDF_MEMORY_KIB", 64 * 1024), 19 * 1024),
             kdf_time_cost=max(env_int("FIELDSYNC_KDF_TIME_COST", 3), 2),
             sqlite_recheck_s=env_float("FIELDSYNC_SQLITE_RECHECK_S", 1.0),
-            min_client_revision=max(env_int("FIELDSYNC_MIN_CLIENT_REVISION", 1), 1),
             header_timeout_s=env_float("FIELDSYNC_HEADER_TIMEOUT_S", 10.0),
             body_idle_s=env_float("FIELDSYNC_BODY_TIMEOUT_S", 20.0),
             max_connections=env_int("FIELDSYNC_MAX_CONNECTIONS", 0),
             trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
             checkpoint_every_s=env_float("FIELDSYNC_CHECKPOINT_EVERY_S", 300.0),
+            min_client_revision=max(env_int("FIELDSYNC_MIN_CLIENT_REVISION", 1), 1),
         )
 
     @property

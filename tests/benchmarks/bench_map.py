@@ -5,6 +5,11 @@ map.update_p95_ms                  log_position committed -> marker moved in pag
 map.lag_1k_per_s_ms                1,000 position updates/s for 10 s: lag at the end
 map.ui_stall_max_ms                longest UI-thread stall during that run
 map.html_bytes                     size of the page HTML (independent of unit count)
+map.trails_50_units_24h_ms         show_trails() of 50 units with a report a minute over 24 h
+                                   (72,000 reports) -> the page has drawn the frame with them
+                                   (read, encoded and fetched too); also given: the read alone
+                                   (read_ms), the page's own part (fetch to frame, page_ms)
+                                   and one replay step of the slider
 
 Map packages (built with GDAL through rasterio, as tests/map/packages.py does):
 map.tiles_pan_p95_ms               pan 256 px at zoom 13 over an imagery-like JPEG package:
@@ -34,7 +39,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from common import emit, median
@@ -49,6 +54,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:  # Chromium refuses root with i
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from fieldclient.map.data import trails_json  # noqa: E402
 from fieldclient.map.importer import install  # noqa: E402
 from fieldclient.map.page import build_page_html  # noqa: E402
 from fieldclient.map.scheme import AssetSchemeHandler, map_profile  # noqa: E402
@@ -497,8 +503,100 @@ def main_tiles() -> None:
          tile_code_max_ms=tiles["tile_code_max"])
 
 
+TRAIL_UNITS, TRAIL_REPORTS = 50, 24 * 60  # a GPS report a minute for a day
+
+
+def fill_trails(store: Store) -> list[str]:
+    """TRAIL_UNITS units, each with a report a minute over the last 24 h (a random walk)."""
+    ids = fill(store, TRAIL_UNITS)
+    rnd = random.Random(24)
+    now = datetime.now(UTC)
+    rows = []
+    for uid in ids:
+        lat, lon = 19 + rnd.random() * 3, -104 + rnd.random() * 4
+        for k in range(TRAIL_REPORTS):
+            lat += (rnd.random() - 0.5) * 0.004
+            lon += (rnd.random() - 0.5) * 0.004
+            when = (now - timedelta(minutes=TRAIL_REPORTS - 1 - k)).isoformat(timespec="microseconds")
+            rows.append((str(uuid.UUID(int=rnd.getrandbits(128))), uid, round(lat, 6), round(lon, 6),
+                         when, "gps", "bench", f"{k:013d}-0000-t"))
+    with store.engine.begin() as con:
+        con.exec_driver_sql(
+            "INSERT INTO position (id, unit_id, lat, lon, observed_at, source, reported_by, hlc)"
+            " VALUES (?,?,?,?,?,?,?,?)", rows)
+    return ids
+
+
+_REPLAY_STEP_JS = """(function () {
+  var s = EnlaceTrails.slider(), t0 = performance.now();
+  s.value = String((Number(s.min) + Number(s.max)) / 2 + Math.random() * 60000);
+  s.dispatchEvent(new Event('input'));
+  window.__step = null;
+  requestAnimationFrame(function () { requestAnimationFrame(function () {
+    window.__step = performance.now() - t0; }); });
+  return 1;
+})()"""
+
+
+def bench_trails(runs: int) -> tuple[float, dict]:
+    """show_trails() to the page's report that the frame with the trails is drawn."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp))
+        ids = fill_trails(store)
+        events = StoreEvents(store)
+        view, _ = open_view(store, events)
+        view.resize(1366, 700)
+        view.restore_view_state({"lat": 20.5, "lon": -102.0, "zoom": 7, "base": "plain"})
+        shown: list[tuple[float, int]] = []
+        view.trailsShown.connect(lambda _u, points: shown.append((time.perf_counter(), points)))
+        times, page, steps = [], [], []
+        for _ in range(runs):
+            view.clear_trails()
+            wait_until(lambda: _js(view, "EnlaceTrails.stats().units") == 0, 10)
+            wait_until(lambda: False, 0.3)
+            gc.collect()
+            before = len(shown)
+            # Waited on in an event loop, not by polling: a polling loop would take the
+            # CPU from the reading thread and the page it is timing (2 shared cores).
+            loop = QEventLoop()
+            view.trailsShown.connect(loop.quit)
+            QTimer.singleShot(60_000, loop.quit)
+            t0 = time.perf_counter()
+            view.show_trails(ids, hours=24)
+            loop.exec()
+            view.trailsShown.disconnect(loop.quit)
+            if len(shown) <= before:
+                raise RuntimeError("trails never drawn")
+            times.append((shown[-1][0] - t0) * 1000)
+            page.append(float(_js(view, "EnlaceTrails.stats().drawMs")))  # type: ignore[arg-type]
+            _js(view, _REPLAY_STEP_JS)
+            wait_until(lambda: _js(view, "window.__step !== null"), 10)
+            steps.append(float(_js(view, "window.__step")))  # type: ignore[arg-type]
+        points = shown[-1][1]
+        now_ms = int(time.time() * 1000)
+        reads = []
+        for _ in range(runs):  # the read alone, with the page idle
+            t0 = time.perf_counter()
+            trails_json(store, ids, now_ms - 24 * 3_600_000, now_ms)
+            reads.append((time.perf_counter() - t0) * 1000)
+        close_view(view)
+        events.close()
+        store.close()
+    return median(times), {"reports": points, "read_ms": round(median(reads), 1),
+                           "page_ms": round(median(page), 1),
+                           "replay_step_ms": round(median(steps), 1), "runs": runs}
+
+
+def main_trails() -> None:
+    value, extra = bench_trails(runs=5)
+    emit("map.trails_50_units_24h_ms", value, "ms", 200, **extra)
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if sys.argv[1:] == ["trails"]:  # this figure alone, while working on trails
+        main_trails()
+        return 0
     emit("map.html_bytes", float(len(build_page_html())), "bytes", 1_000_000)
     emit("map.ready_10k_s", bench_ready(app, 10_000, runs=5), "s", 0.5)
     emit("map.update_p95_ms", bench_update(10_000, updates=100, runs=3), "ms", 30)
@@ -506,6 +604,7 @@ def main() -> int:
     emit("map.lag_1k_per_s_ms", lag, "ms", 250, **extra)
     emit("map.ui_stall_max_ms", stall, "ms", 50)
     emit("map.ready_50k_s", bench_ready(app, 50_000, runs=3), "s", 2.0)
+    main_trails()
     main_tiles()
     return 0
 

@@ -61,16 +61,19 @@ def test_release_verifies_with_standard_tools_and_itself(dist: Dist, keys: KeySe
 
 
 def test_bundle_contents(dist: Dist) -> None:
-    """Proves the bundle carries the licences, the web assets, basemap, translations, its
+    """Proves the bundle carries the licences, the web assets, basemap, gazetteer, translations, its
     signed metadata and trusted root, and the .tar.gz and .deb hold that same bundle."""
     internal = dist.bundle / "_internal"
     for rel_path in ("resources/web/vendor/leaflet/leaflet.js", "resources/web/map.js",
                      "resources/basemap/countries-mx-region.geojson",
+                     "resources/web/map-grid.js", "resources/web/vendor/geodesy/mgrs.js",
+                     "resources/gazetteer/mx-places.tsv", "resources/gazetteer/README.md",
                      "resources/translations/ui_es_MX.qm", "resources/translations/core_es_MX.ts",
                      "fieldclient/store/migrations/env.py"):
         assert (internal / rel_path).is_file(), rel_path
     index = (dist.bundle / "licenses" / "README.txt").read_text()
-    for name in ("PySide6", "SQLAlchemy", "cryptography", "CPython", "web/leaflet"):
+    for name in ("PySide6", "SQLAlchemy", "cryptography", "CPython", "web/leaflet",
+                 "gazetteer: GeoNames (CC BY 4.0)"):
         assert name in index
     meta = json.loads((dist.bundle / "release.json").read_text())
     assert meta["product"] == "enlace" and meta["channel"] == "stable" and meta["commit"]

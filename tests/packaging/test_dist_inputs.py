@@ -54,6 +54,7 @@ def test_cache_key_covers_the_app_and_not_the_tests() -> None:
     for needed in ("packaging/requirements-build.lock", "packaging/enlace.spec", "main.py",
                    "fieldclient/cli.py", "fieldclient/trust/release.py",
                    "sync/protocol/envelope.py", "resources/web/map.js",
+                   "resources/web/map-trails.js", "resources/gazetteer/mx-places.tsv",
                    "resources/translations/ui_es_MX.ts"):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "docs/")) or n.startswith("sync/server")

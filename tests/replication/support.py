@@ -187,6 +187,22 @@ def snapshot(store: Store) -> dict[str, Any]:
     }
 
 
+def downgrade(folder: Path, revision: str) -> None:
+    """The data folder as an older version left it (schema `revision`)."""
+    from alembic import command
+
+    from fieldclient.store import db as store_db
+
+    engine = store_db._migration_engine(folder / store_db.DB_NAME)
+    try:
+        with engine.begin() as con:
+            cfg = store_db._alembic_config(str(engine.url))
+            cfg.attributes["connection"] = con
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
 def requests_session() -> requests.Session:
     s = requests.Session()
     s.trust_env = False

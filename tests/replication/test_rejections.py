@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fieldclient.replication import account
 from fieldclient.store import outbox
 from fieldclient.store.models import Outbox, Position, Unit
+from tests.replication.support import downgrade
 
 
 def _signed_out_edit(client, edit):  # type: ignore[no-untyped-def]
@@ -82,5 +83,25 @@ def test_rejected_creation_is_removed_with_its_positions(server, make_client):
         assert s.get(Unit, uid) is None and s.get(Position, pid) is None
         states = dict(s.execute(select(Outbox.entity, Outbox.state)).all())
     assert states == {"unit": "rejected", "position": "rejected"}
+    assert a.sync().complete
+    assert g.snapshot() == a.snapshot()
+
+
+def test_edit_made_before_an_upgrade_and_rejected_after_it_converges(server, make_client):
+    """Proves an edit still unconfirmed when the laptop was upgraded to the version that
+    keeps the server's copy of each record (so the server's value of that field was not
+    known here) is, once rejected, replaced by the server's value fetched again: the
+    laptop ends identical to one that never made it."""
+    a = make_client("a", server.url, "ana")
+    g = make_client("g", server.url, "gus")
+    uid = a.writer.create_unit({"callsign": "BRAVO-7", "agency": "sedena", "kind": "infantry"})
+    assert a.sync().complete and g.sync().complete
+    _signed_out_edit(g, lambda: g.writer.update_unit(uid, {"callsign": "HIJACK"}))
+    g.close()
+    downgrade(g.folder, "0002")  # the version before; the next start upgrades it
+    g.reopen()
+    assert g.sync().rejected == 1
+    with g.store.session() as s:
+        assert s.get(Unit, uid).callsign == "BRAVO-7"
     assert a.sync().complete
     assert g.snapshot() == a.snapshot()

@@ -23,6 +23,10 @@ class FakeMap(QWidget):
     layersChanged = Signal()
     importRequested = Signal()
     helpRequested = Signal()
+    unitsChanged = Signal()  # the map tools (fieldclient/map/tools_ui.py) listen to these
+    trailsShown = Signal(int, int)
+    trailsClosed = Signal()
+    trailsRefused = Signal(int)
     instances: list[FakeMap] = []
 
     def __init__(self, store: Any, events: Any, parent: Any = None, stale_minutes: float = 30) -> None:
@@ -65,6 +69,15 @@ class FakeMap(QWidget):
 
     def pan_to(self, lat: float, lon: float, min_zoom: int | None = None) -> None:
         self.calls.append(("pan_to", (lat, lon, min_zoom)))
+
+    def set_grid(self, on: bool) -> None:
+        self.calls.append(("set_grid", on))
+
+    def set_crosshair(self, on: bool) -> None:
+        self.calls.append(("set_crosshair", on))
+
+    def set_measuring(self, on: bool) -> None:
+        self.calls.append(("set_measuring", on))
 
 
 def _window(qtbot, store, translations, monkeypatch):  # type: ignore[no-untyped-def]

@@ -3,8 +3,7 @@ entries) is read when it turns visible to more people (withdrawals and reveals,
 protocol revision 3) without scanning the whole log.
 
 Revision ID: 0004
-Revises: 0003 (record ids and sign-in throttle, issue 10; this was 0003 on the branch of
-issue 9 and is renumbered after it, so a database at either applies the other next)
+Revises: 0003
 """
 
 from alembic import op
