@@ -3,8 +3,9 @@
 One `Row` per detention or use-of-force report as it stands, built once per refresh
 (store/accountable.py `oversight_rows`) and kept in the view's order: detentions
 still held past a threshold first (alert, then warning), then those handed over
-late, then the rest, newest first. Filtering keeps that order, so it is one pass
-over the rows (`oversight.filter_100k_ms` in `make bench`).
+late, then the rest, newest first. Filtering keeps that order; `Selector` indexes the
+rows once per refresh, so a filter costs what it selects, not the whole table
+(`oversight.filter_100k_ms` in `make bench`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,53 @@ def select(rows: Sequence[Row], c: Criteria) -> list[Row]:
     if text:
         out = [r for r in out if text in r.search]
     return out
+
+
+class Selector:
+    """The rows, indexed once per refresh so a filter costs what it selects, not the whole
+    table: the row numbers of each agency, operation, level and kind, those held and
+    those held past a threshold, and the rows' search words as plain strings (a search
+    is one pass over strings, with no row object touched)."""
+
+    KEYS = ("entity", "agency", "operation_id", "level")
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = list(rows)
+        self.index: dict[str, dict[object, list[int]]] = {k: {} for k in self.KEYS}
+        self.held: list[int] = []
+        self.overdue: list[int] = []
+        for i, r in enumerate(self.rows):
+            for key in self.KEYS:
+                self.index[key].setdefault(getattr(r, key), []).append(i)
+            if r.open:
+                self.held.append(i)
+                if r.state != "ok":
+                    self.overdue.append(i)
+        self._words = [r.search for r in self.rows]
+
+    def select(self, c: Criteria) -> list[Row]:
+        """The rows meeting every criterion given, in their order (as `select`)."""
+        lists: list[list[int]] = []
+        for key in self.KEYS:
+            value = getattr(c, key)
+            if value is not None:
+                lists.append(self.index[key].get(value, []))
+        if c.overdue_only:
+            lists.append(self.overdue)
+        elif c.open_only:
+            lists.append(self.held)
+        text = c.text.strip().lower()
+        if text:
+            lists.append([i for i, words in enumerate(self._words) if text in words])
+        if not lists:
+            return list(self.rows)
+        lists.sort(key=len)
+        keep = set(lists[0])
+        for other in lists[1:]:
+            keep.intersection_update(other)
+            if not keep:
+                return []
+        return [self.rows[i] for i in sorted(keep)]
 
 
 def counts_by(rows: Iterable[Row], key: str) -> dict[object, int]:

@@ -76,19 +76,23 @@ class RecordsModel(QAbstractTableModel):
         self.entity = entity
         self.all: list[oversight.Row] = []
         self.rows: list[oversight.Row] = []
+        self.selector = oversight.Selector([])
         self.criteria = oversight.Criteria(entity=entity)
         self.heads: list[str] = []
 
-    def set_rows(self, rows: list[oversight.Row]) -> None:
+    def set_rows(self, rows: list[oversight.Row],
+                 selector: oversight.Selector | None = None) -> None:
+        """The rows of this kind (`selector`: their index, built off the UI thread)."""
         self.beginResetModel()
         self.all = [r for r in rows if r.entity == self.entity]
-        self.rows = oversight.select(self.all, self.criteria)
+        self.selector = selector or oversight.Selector(self.all)
+        self.rows = self.selector.select(self.criteria)
         self.endResetModel()
 
     def set_criteria(self, criteria: oversight.Criteria) -> None:
         self.beginResetModel()
         self.criteria = criteria
-        self.rows = oversight.select(self.all, criteria)
+        self.rows = self.selector.select(criteria)
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -308,16 +312,19 @@ class OversightView(Retranslatable, QWidget):
         generation = self._generation
         store = self.store
 
-        def fetch() -> list[oversight.Row]:
+        def fetch() -> tuple[list[oversight.Row], dict[str, oversight.Selector]]:
             with store.session() as s:
-                return accountable.oversight_rows(s, accountable.thresholds(store),
+                rows = accountable.oversight_rows(s, accountable.thresholds(store),
                                                   datetime.now(UTC))
+            return rows, {e: oversight.Selector([r for r in rows if r.entity == e])
+                          for e in ("detention", "use_of_force")}
 
-        def done(rows: Any, error: BaseException | None) -> None:
+        def done(result: Any, error: BaseException | None) -> None:
             if generation != self._generation or error is not None:
                 return
-            for m in self.models.values():
-                m.set_rows(rows)
+            rows, selectors = result
+            for entity, m in self.models.items():
+                m.set_rows(rows, selectors[entity])
             self._fill_filters()
             self.apply_filter()
 
