@@ -80,9 +80,9 @@ def run_gui(args: Any) -> int:
     if store is None:
         return 2
     window = open_main_window(store, translations)
-    window.show()
+    stop_on_sigterm(app, window)  # before the log line below: a test or a service
+    window.show()                 # manager that waits for it may send SIGTERM at once
     log.info("main window shown")
-    stop_on_sigterm(app, window)
     try:
         return int(app.exec())
     finally:
