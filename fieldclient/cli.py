@@ -17,6 +17,8 @@
                                       [--source S] [--at ISO8601|DTG] [--note N] [--accuracy M]
     fieldclient [--data-dir D] db quarantine                  move a refused database aside
     fieldclient [--data-dir D] op|assign|handover ...         joint operations (ops_cli.py)
+    fieldclient [--data-dir D] detention add|amend|handover|list ...   (see cli_records.py)
+    fieldclient [--data-dir D] force add|amend|list ...
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
@@ -209,12 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _subcommands() -> tuple[Callable[[Any], None], ...]:
     """The other areas' sub-commands, each added by the `register` its module exports."""
+    from fieldclient.cli_records import register as register_records
     from fieldclient.map.cli_maps import register as register_maps
     from fieldclient.ops_cli import register as register_ops
     from fieldclient.replication.cli_sync import register as register_sync
     from fieldclient.trust.cli import register as register_trust
 
-    return (register_maps, register_sync, register_trust, register_ops)
+    return (register_records, register_maps, register_sync, register_trust, register_ops)
 
 
 # -- helpers --------------------------------------------------------------------

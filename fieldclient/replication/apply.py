@@ -32,10 +32,10 @@ from fieldclient.store import latest, meta
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
+    SYNCED_MODELS,
     Agency,
     Assignment,
     Conflict,
-    Handover,
     HeldChange,
     Incident,
     Operation,
@@ -46,7 +46,7 @@ from fieldclient.store.models import (
 from sync.merge import merge_upsert
 from sync.protocol import codec
 from sync.protocol.entity import ENTITIES
-from sync.protocol.fields import Time
+from sync.protocol.fields import Ref, Time
 from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ class ApplyResult:
     changed: int = 0
     held: int = 0  # changes kept back for a later version
     changes: ChangeSet = field(default_factory=lambda: ChangeSet("sync"))
+
+
+Applier = Callable[[Session, list[Any], ApplyResult], None]
 
 
 def entity_of(change: Any) -> str:
@@ -163,10 +166,6 @@ _POSITION_SQL = (
     "INSERT INTO position (id, unit_id, lat, lon, accuracy_m, observed_at, source, note, "
     "reported_by, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_ENTRY_SQL = (
-    "INSERT INTO incident_entry (id, incident_id, kind, body, amends, unit_id, status, "
-    "created_at, author, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 def _texts(values: list[Any]) -> list[Any]:
@@ -211,48 +210,48 @@ def _append_positions(s: Session, group: list[Any], result: ApplyResult) -> None
         add("unit", uid)
 
 
-def _append_entries(s: Session, group: list[Any], result: ApplyResult) -> None:
-    cursor = s.connection().connection.cursor()
-    try:
-        rows = []
-        for rid, ch in _new_only(cursor, "incident_entry", group):
-            f = ch.fields
-            rows.append((rid, str(f.incident_id), f.kind, f.body,
-                         None if f.amends is None else str(f.amends),
-                         None if f.unit_id is None else str(f.unit_id), f.status,
-                         latest.stored_time(f.created_at), f.author or ch.author, ch.hlc))
-        cursor.executemany(_ENTRY_SQL, rows)
-    finally:
-        cursor.close()
-    result.changed += len(rows)
-    for r in rows:
-        result.changes.add("incident_entry", r[0])
-        result.changes.add("incident", r[1])
+def _appender(entity: str) -> Applier:
+    """Insert-if-absent for an append-only kind, derived from its definition and table:
+    every field that has a column, times as the store keeps them, ids as text, stamped
+    author fields from the change's author when absent. The records it belongs to (an
+    entry's incident, an amendment's original, a detention's unit and incident) are
+    named in the ChangeSet, so the views showing them refresh."""
+    definition = ENTITIES[entity]
+    table = SYNCED_MODELS[entity].__table__
+    names = [n for n in definition.fields if n in table.c]
+    times = {n for n in names if isinstance(definition.fields[n].kind, Time)}
+    stamped = set(definition.stamped)
+    refs = {n: k.target for n in names if isinstance(k := definition.fields[n].kind, Ref)
+            and k.target in SYNCED_MODELS}
+    sql = (f"INSERT INTO {entity} (id, {', '.join(names)}, hlc) "  # noqa: S608
+           f"VALUES ({', '.join('?' * (len(names) + 2))})")
 
-
-def _append_handovers(s: Session, group: list[Any], result: ApplyResult) -> None:
-    """Hand-overs and acknowledgements (a few per operation): through the ORM."""
-    definition = ENTITIES["handover"]
-    times = {n for n, f in definition.fields.items() if isinstance(f.kind, Time)}
-    cursor = s.connection().connection.cursor()
-    try:
-        new = _new_only(cursor, "handover", group)
-    finally:
-        cursor.close()
-    for rid, ch in new:
-        values = {k: from_wire(v) if k in times else v
-                  for k, v in definition.wire_fields(ch.fields).items()}
-        values["recorded_by"] = values.get("recorded_by") or ch.author
-        s.add(Handover(id=rid, hlc=ch.hlc, **values))
-        result.changed += 1
-        result.changes.add("handover", rid)
-        result.changes.add("operation", str(values["operation_id"]))
+    def apply(s: Session, group: list[Any], result: ApplyResult) -> None:
+        cursor = s.connection().connection.cursor()
+        try:
+            rows = []
+            for rid, ch in _new_only(cursor, entity, group):
+                values = _texts([getattr(ch.fields, n) for n in names])
+                for i, n in enumerate(names):
+                    if n in times and values[i] is not None:
+                        values[i] = latest.stored_time(getattr(ch.fields, n))
+                    elif n in stamped and values[i] is None:
+                        values[i] = ch.author
+                rows.append((rid, *values, ch.hlc))
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
+        result.changed += len(rows)
+        at = {n: i + 1 for i, n in enumerate(names)}
+        for r in rows:
+            result.changes.add(entity, r[0])
+            for n, target in refs.items():
+                if r[at[n]] is not None:
+                    result.changes.add(str(target), r[at[n]])
+    return apply
 
 
 # -- what this version applies, in this order ------------------------------------------
-
-Applier = Callable[[Session, list[Any], ApplyResult], None]
-
 
 def _merger(entity: str) -> Applier:
     def apply(s: Session, group: list[Any], result: ApplyResult) -> None:
@@ -269,8 +268,10 @@ def _merger(entity: str) -> Applier:
     return apply
 
 
-# Mergeable records first (a unit before its positions), then append-only ones. A new
-# kind of record adds its applier here (with its model and migration).
+# Mergeable records first (a unit before its positions), then append-only ones (a
+# detention before the use-of-force report naming it). A new mergeable kind adds
+# `_merger(name)` here, an append-only one `_appender(name)` (with its model and
+# migration).
 APPLIERS: dict[str, Applier] = {
     "agency": _merger("agency"),
     "operation": _merger("operation"),
@@ -279,8 +280,10 @@ APPLIERS: dict[str, Applier] = {
     "assignment": _merger("assignment"),
     "conflict": _merger("conflict"),
     "position": _append_positions,
-    "incident_entry": _append_entries,
-    "handover": _append_handovers,
+    "incident_entry": _appender("incident_entry"),
+    "handover": _appender("handover"),
+    "detention": _appender("detention"),
+    "use_of_force": _appender("use_of_force"),
 }
 
 

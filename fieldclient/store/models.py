@@ -12,8 +12,9 @@ roster loads 100,000 units with one query and no join. A unit's positions
 themselves are never overwritten.
 
 New synced kinds of record get their own table with the same id/hlc/field_hlcs
-conventions (joint operations: `Operation`, `Assignment`, `Handover`); the outbox and
-sync cursor are generic and need no change.
+conventions (joint operations: `Operation`, `Assignment`, `Handover`; detentions and
+use-of-force reports, append-only with amendments as rows of their own, which
+store/accountable.py reads); the outbox and sync cursor are generic and need no change.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -239,6 +240,81 @@ class Handover(Base):
                       Index("ix_handover_acknowledges", "acknowledges"))
 
 
+class _Accountable:
+    """Columns every accountability record has (sync.protocol.accountability): the
+    record's own kind, the original it follows, the owning agency, when and by whom."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amends: Mapped[str | None] = mapped_column(String(36))
+    amend_reason: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[str | None] = mapped_column(String(36))
+    incident_id: Mapped[str | None] = mapped_column(String(36))
+    operation_id: Mapped[str | None] = mapped_column(String(36))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(Text)
+    officers: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str | None] = mapped_column(String(200))
+    redacted: Mapped[bool | None] = mapped_column(Boolean)
+    hlc: Mapped[str] = mapped_column(String(100))
+
+
+class Detention(_Accountable, Base):
+    """A detention record, its amendments and hand-over (append-only; personal data)."""
+
+    __tablename__ = "detention"
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    person_description: Mapped[str | None] = mapped_column(Text)
+    age: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    disability: Mapped[str | None] = mapped_column(Text)
+    injuries: Mapped[str | None] = mapped_column(Text)
+    detained_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    motive: Mapped[str | None] = mapped_column(Text)
+    legal_ground: Mapped[str | None] = mapped_column(String(20))
+    force_used: Mapped[bool | None] = mapped_column(Boolean)
+    relative_notified: Mapped[bool | None] = mapped_column(Boolean)
+    notified_person: Mapped[str | None] = mapped_column(String(200))
+    belongings: Mapped[str | None] = mapped_column(Text)
+    authority: Mapped[str | None] = mapped_column(String(30))
+    handed_over_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_detention_amends", "amends"),
+        Index("ix_detention_unit", "unit_id"),
+        Index("ix_detention_incident", "incident_id"),
+        Index("ix_detention_time", "detained_at"),
+    )
+
+
+class UseOfForce(_Accountable, Base):
+    """A use-of-force report and its amendments (append-only)."""
+
+    __tablename__ = "use_of_force"
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    level: Mapped[str | None] = mapped_column(String(20))
+    means: Mapped[str | None] = mapped_column(Text)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    injured: Mapped[int | None] = mapped_column(Integer)
+    deaths: Mapped[int | None] = mapped_column(Integer)
+    injury_details: Mapped[str | None] = mapped_column(Text)
+    medical_aid: Mapped[bool | None] = mapped_column(Boolean)
+    medical_aid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    medical_aid_by: Mapped[str | None] = mapped_column(String(200))
+    circumstances: Mapped[str | None] = mapped_column(Text)
+    necessity: Mapped[str | None] = mapped_column(Text)
+    detention_id: Mapped[str | None] = mapped_column(String(36))
+
+    __table_args__ = (
+        Index("ix_force_amends", "amends"),
+        Index("ix_force_detention", "detention_id"),
+        Index("ix_force_time", "occurred_at"),
+    )
+
+
 OUTBOX_STATES = ("waiting", "sent", "applied", "duplicate", "rejected", "dismissed")
 
 
@@ -345,4 +421,6 @@ SYNCED_MODELS: dict[str, type[Base]] = {
     "operation": Operation,
     "assignment": Assignment,
     "handover": Handover,
+    "detention": Detention,
+    "use_of_force": UseOfForce,
 }

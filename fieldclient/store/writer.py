@@ -23,7 +23,7 @@ from fieldclient.core import timefmt
 from fieldclient.core.errors import InvalidInput, NotFound, NotPermitted
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.core.timefmt import from_wire
-from fieldclient.store import holders, meta, outbox
+from fieldclient.store import accountable, holders, meta, outbox
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.latest import advance, stored_time
@@ -37,6 +37,7 @@ from fieldclient.store.models import (
     Position,
     Unit,
 )
+from sync.protocol.accountability import follow_up_problem
 from sync.protocol.entity import ENTITIES, Entity
 from sync.protocol.fields import Time
 from sync.protocol.ids import new_id
@@ -102,8 +103,9 @@ def _wire_value(entity: Entity, name: str, value: Any) -> Any:
 
 
 def _outbox_fields(entity: Entity, clean: Mapping[str, Any]) -> dict[str, Any]:
-    """What a change sends: the server stamps author fields itself."""
-    return {k: v for k, v in clean.items() if k not in entity.stamped}
+    """What a change sends: the server stamps author fields itself and alone writes
+    server-only ones."""
+    return {k: v for k, v in clean.items() if k not in entity.stamped and entity.fields[k].client}
 
 
 class LocalWriter:
@@ -310,6 +312,60 @@ class LocalWriter:
             outbox.add(s, "handover", hid, "append", _outbox_fields(entity, clean), {}, hlc)
         self._publish("handover", hid, ("operation", clean["operation_id"]))
         return hid
+
+    # -- accountability records (detentions, use of force) --------------------------
+
+    def append_record(self, entity_name: str, fields: Mapping[str, Any],
+                      record_id: str | None = None) -> str:
+        """Write a detention or use-of-force record: an original, or an amendment or
+        hand-over naming one (`amends`). Checked by its definition, by the rules the
+        server applies to the signed-in user, and against the record as it stands here
+        (one hand-over, force reported before it, times in order). Nothing is ever
+        rewritten: a second record under an id already written is refused."""
+        entity = ENTITIES[entity_name]
+        if entity.original is None:
+            raise ValueError(f"{entity_name} is not an accountability record")
+        data = {k: v for k, v in fields.items() if v is not None and v != ""}
+        data.setdefault("created_at", _now())
+        clean = self._new_append(entity, data)
+        for name, f in entity.fields.items():
+            if not f.client and clean.get(name) is not None:
+                raise InvalidInput.of(Problem("unknown_field", entity=entity.name, name=name))
+        rid = record_id or str(new_id())
+        model = accountable.MODELS[entity.name]
+        with self.store.transaction() as s:
+            if record_id is not None and s.get(model, rid) is not None:  # (a new id is new)
+                raise NotPermitted.of(Problem("original_immutable", entity=entity.name))
+            original_id = clean.get(entity.original)
+            original = accountable.holder(s, entity.name, original_id)
+            links = accountable.links(s, entity, clean)
+            if original_id and original is None or any(v is None for v in links.values()):
+                missing = entity.original if original_id and original is None else next(
+                    n for n, v in links.items() if v is None)
+                raise NotFound.of(Problem("unknown_record", missing, entity.name))
+            author, actor = meta.author_and_actor(s)
+            if actor is not None:
+                problem = write_problem(actor, entity, clean, existing=original, links=links)
+                if problem is not None:
+                    raise NotPermitted.of(problem)
+            if original_id:
+                standing = accountable.standing(s, entity.name, original_id)
+                assert standing is not None  # an original is here (holder above)
+                problem = follow_up_problem(entity, standing, clean,
+                                            accountable.report_count(s, original_id))
+                if problem is not None:
+                    raise InvalidInput.of(problem)
+            hlc = self.store.tick(s)
+            stored = {k: from_wire(v) if isinstance(entity.fields[k].kind, Time) else v
+                      for k, v in clean.items() if k not in entity.stamped}
+            s.add(model(id=rid, **stored, author=self._actor or author, hlc=hlc))
+            outbox.add(s, entity.name, rid, "append", _outbox_fields(entity, clean), {}, hlc)
+        also = [(t, str(clean[n])) for n, t in (("amends", entity.name), ("unit_id", "unit"),
+                                               ("incident_id", "incident"),
+                                               ("detention_id", "detention"))
+                if clean.get(n)]
+        self._publish(entity.name, rid, *also)
+        return rid
 
     # -- conflicts ------------------------------------------------------------
 

@@ -140,6 +140,8 @@ class IncidentPanel(Retranslatable, QWidget):
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.header)
+        self.extras = QVBoxLayout()  # what other areas show about the incident (detentions)
+        bl.addLayout(self.extras)
         bl.addWidget(self.timeline, 1)
         bl.addWidget(self.entry_view)
         entry_row = QHBoxLayout()

@@ -134,6 +134,8 @@ class RosterPanel(Retranslatable, QWidget):
         dl = QVBoxLayout(details_box)
         dl.setContentsMargins(4, 4, 4, 4)
         dl.addWidget(self.details, 1)
+        self.extras = QVBoxLayout()  # what other areas show about the unit (detentions)
+        dl.addLayout(self.extras)
         buttons = QHBoxLayout()
         buttons.addWidget(self.position_button)
         buttons.addWidget(self.track_button)

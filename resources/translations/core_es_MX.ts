@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
+    <name>custody</name>
+    <message>
+        <source>Within the thresholds</source>
+        <translation>Dentro de los umbrales</translation>
+    </message>
+    <message>
+        <source>Past the warning threshold</source>
+        <translation>Rebasó el umbral de aviso</translation>
+    </message>
+    <message>
+        <source>Past the alert threshold</source>
+        <translation>Rebasó el umbral de alerta</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
@@ -199,6 +214,14 @@
     <message>
         <source>No hand-over has the id {id}.</source>
         <translation>Ninguna entrega de mando tiene el identificador {id}.</translation>
+    </message>
+    <message>
+        <source>Give at least the first 8 characters of the record&apos;s id.</source>
+        <translation>Escriba al menos los primeros 8 caracteres del identificador del registro.</translation>
+    </message>
+    <message>
+        <source>No single record has the id {id}.</source>
+        <translation>No hay un único registro con el identificador {id}.</translation>
     </message>
 </context>
 </TS>

@@ -39,6 +39,14 @@
         <source>Position report</source>
         <translation>Reporte de posición</translation>
     </message>
+    <message>
+        <source>Detention record</source>
+        <translation>Registro de detención</translation>
+    </message>
+    <message>
+        <source>Use-of-force report</source>
+        <translation>Informe de uso de la fuerza</translation>
+    </message>
 </context>
 <context>
     <name>fields</name>
@@ -314,6 +322,150 @@
         <source>Reported by</source>
         <translation>Reportado por</translation>
     </message>
+    <message>
+        <source>Kind of record</source>
+        <translation>Tipo de registro</translation>
+    </message>
+    <message>
+        <source>Corrects record</source>
+        <translation>Registro que corrige</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>Motivo de la enmienda</translation>
+    </message>
+    <message>
+        <source>Owning agency</source>
+        <translation>Dependencia responsable</translation>
+    </message>
+    <message>
+        <source>Detaining unit</source>
+        <translation>Unidad que realizó la detención</translation>
+    </message>
+    <message>
+        <source>Name of the detained person</source>
+        <translation>Nombre de la persona detenida</translation>
+    </message>
+    <message>
+        <source>Description of the person (if the name is unknown)</source>
+        <translation>Media filiación (si se desconoce el nombre)</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Edad</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sexo</translation>
+    </message>
+    <message>
+        <source>Disability noted</source>
+        <translation>Discapacidad observada</translation>
+    </message>
+    <message>
+        <source>Visible injuries at the detention</source>
+        <translation>Lesiones visibles al momento de la detención</translation>
+    </message>
+    <message>
+        <source>Address or place</source>
+        <translation>Domicilio o lugar</translation>
+    </message>
+    <message>
+        <source>Detained at</source>
+        <translation>Fecha y hora de la detención</translation>
+    </message>
+    <message>
+        <source>Reason for the detention</source>
+        <translation>Motivo de la detención</translation>
+    </message>
+    <message>
+        <source>Legal ground</source>
+        <translation>Fundamento legal</translation>
+    </message>
+    <message>
+        <source>Officers who made the detention (names, ranks)</source>
+        <translation>Elementos que realizaron la detención (nombres y grados)</translation>
+    </message>
+    <message>
+        <source>Force was used</source>
+        <translation>Se hizo uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>A relative or trusted person was told</source>
+        <translation>Se avisó a un familiar o persona de confianza</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>Persona a quien se avisó</translation>
+    </message>
+    <message>
+        <source>Belongings taken</source>
+        <translation>Pertenencias aseguradas</translation>
+    </message>
+    <message>
+        <source>Handed over to</source>
+        <translation>Puesto a disposición de</translation>
+    </message>
+    <message>
+        <source>Handed over at</source>
+        <translation>Fecha y hora de la puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Personal data withheld</source>
+        <translation>Datos personales reservados</translation>
+    </message>
+    <message>
+        <source>Officers involved</source>
+        <translation>Elementos participantes</translation>
+    </message>
+    <message>
+        <source>Level of force</source>
+        <translation>Nivel de uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Weapons or means used</source>
+        <translation>Armas o medios utilizados</translation>
+    </message>
+    <message>
+        <source>People affected</source>
+        <translation>Personas afectadas</translation>
+    </message>
+    <message>
+        <source>People injured</source>
+        <translation>Personas lesionadas</translation>
+    </message>
+    <message>
+        <source>Deaths</source>
+        <translation>Personas fallecidas</translation>
+    </message>
+    <message>
+        <source>Injuries</source>
+        <translation>Lesiones</translation>
+    </message>
+    <message>
+        <source>Medical aid given</source>
+        <translation>Se brindó atención médica</translation>
+    </message>
+    <message>
+        <source>Medical aid at</source>
+        <translation>Hora de la atención médica</translation>
+    </message>
+    <message>
+        <source>Medical aid given by</source>
+        <translation>Atención médica brindada por</translation>
+    </message>
+    <message>
+        <source>Circumstances</source>
+        <translation>Circunstancias</translation>
+    </message>
+    <message>
+        <source>Why force was necessary</source>
+        <translation>Por qué fue necesario el uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
+    </message>
 </context>
 <context>
     <name>problems</name>
@@ -492,6 +644,66 @@
     <message>
         <source>An acknowledgement carries no {field}: that is the hand-over&apos;s.</source>
         <translation>Un acuse de recibo no lleva {field}: eso corresponde a la entrega de mando.</translation>
+    </message>
+    <message>
+        <source>An original record cannot point at another record; only an amendment or a hand-over does.</source>
+        <translation>Un registro original no puede hacer referencia a otro registro; solo lo hacen una enmienda o una puesta a disposición.</translation>
+    </message>
+    <message>
+        <source>An amendment or a hand-over must name the original record.</source>
+        <translation>Una enmienda o una puesta a disposición debe indicar el registro original.</translation>
+    </message>
+    <message>
+        <source>{field} does not belong in a record of this kind.</source>
+        <translation>{field} no corresponde a un registro de este tipo.</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>Indique el motivo de la enmienda.</translation>
+    </message>
+    <message>
+        <source>An amendment must correct at least one field.</source>
+        <translation>Una enmienda debe corregir al menos un campo.</translation>
+    </message>
+    <message>
+        <source>Give the detained person&apos;s name or, if it is unknown, a description.</source>
+        <translation>Anote el nombre de la persona detenida o, si se desconoce, su media filiación.</translation>
+    </message>
+    <message>
+        <source>The hand-over cannot be before the detention.</source>
+        <translation>La puesta a disposición no puede ser anterior a la detención.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be more than {other}.</source>
+        <translation>{field} no puede ser mayor que {other}.</translation>
+    </message>
+    <message>
+        <source>Medical aid is marked as not given, but when or by whom is filled in.</source>
+        <translation>Se indicó que no se brindó atención médica, pero se anotó cuándo o quién la brindó.</translation>
+    </message>
+    <message>
+        <source>Medical aid cannot be before the use of force.</source>
+        <translation>La atención médica no puede ser anterior al uso de la fuerza.</translation>
+    </message>
+    <message>
+        <source>The person was already handed over; correct the hand-over with an amendment.</source>
+        <translation>La persona ya fue puesta a disposición; corrija la puesta a disposición con una enmienda.</translation>
+    </message>
+    <message>
+        <source>Force was used: write the use-of-force report before the hand-over.</source>
+        <translation>Se hizo uso de la fuerza: elabore el informe de uso de la fuerza antes de la puesta a disposición.</translation>
+    </message>
+    <message>
+        <source>A {entity} cannot be changed or deleted once written; add an amendment with the reason.</source>
+        <translation>Un {entity} no se puede modificar ni borrar una vez escrito; agregue una enmienda con el motivo.</translation>
+    </message>
+    <message>
+        <source>Only the author of the record or a commander may amend this {entity}.</source>
+        <translation>Solo quien elaboró el registro o un mando puede enmendar este {entity}.</translation>
+    </message>
+    <message>
+        <source>{field} belongs to another agency.</source>
+        <translation>{field} pertenece a otra dependencia.</translation>
     </message>
     <message>
         <source>The change is malformed: {detail}</source>
@@ -969,8 +1181,76 @@
         <translation>Reserva</translation>
     </message>
     <message>
-        <source>Hand-over of command</source>
-        <translation>Entrega de mando</translation>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Detention record</source>
+        <translation>Registro de detención</translation>
+    </message>
+    <message>
+        <source>Use-of-force report</source>
+        <translation>Informe de uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Arrest warrant</source>
+        <translation>Orden de aprehensión</translation>
+    </message>
+    <message>
+        <source>Caught in the act (flagrancy)</source>
+        <translation>Flagrancia</translation>
+    </message>
+    <message>
+        <source>Urgent case</source>
+        <translation>Caso urgente</translation>
+    </message>
+    <message>
+        <source>Administrative arrest</source>
+        <translation>Arresto administrativo</translation>
+    </message>
+    <message>
+        <source>Federal public prosecutor</source>
+        <translation>Ministerio Público de la Federación</translation>
+    </message>
+    <message>
+        <source>State public prosecutor</source>
+        <translation>Ministerio Público del fuero común</translation>
+    </message>
+    <message>
+        <source>Civic judge</source>
+        <translation>Juez cívico</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Mujer</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Hombre</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>No registrado</translation>
+    </message>
+    <message>
+        <source>1 - Presence of authority</source>
+        <translation>1 - Presencia de autoridad</translation>
+    </message>
+    <message>
+        <source>2 - Verbal persuasion or deterrence</source>
+        <translation>2 - Persuasión o disuasión verbal</translation>
+    </message>
+    <message>
+        <source>3 - Physical reduction of movement</source>
+        <translation>3 - Reducción física de movimientos</translation>
+    </message>
+    <message>
+        <source>4 - Less-lethal incapacitating weapons</source>
+        <translation>4 - Armas incapacitantes menos letales</translation>
+    </message>
+    <message>
+        <source>5 - Firearms or lethal force</source>
+        <translation>5 - Armas de fuego o fuerza letal</translation>
     </message>
     <message>
         <source>Acknowledgement</source>

@@ -12,7 +12,9 @@ PROTOCOL_VERSION = 1
 # 3: withdrawals and reveals in pull pages, a record's history by `scope`, the
 #    server's clock in an X-Server-Time header on every answer.
 # 4: joint operations: records `operation`, `assignment`, `handover`; visibility
-#    `operation` and `operation_id` on units and incidents (sync/protocol/operations.py).
+#    `operation` and `operation_id` on units and incidents (sync/protocol/operations.py);
+#    detentions and use-of-force reports (sync.protocol.accountability), personal data
+#    withheld in pulls by anyone but the author, GET /v1/records/{id} to open one.
 PROTOCOL_REVISION = 4
 
 MAX_PUSH_CHANGES = 5_000

@@ -92,6 +92,40 @@ TEMPLATES: dict[str, str] = {
         "problems", "Only an acknowledgement names another hand-over."),
     "not_in_ack": QT_TRANSLATE_NOOP(
         "problems", "An acknowledgement carries no {field}: that is the hand-over's."),
+    # -- accountability records (detentions, use of force) ---------------------
+    "original_has_no_target": QT_TRANSLATE_NOOP(
+        "problems", "An original record cannot point at another record; only an amendment "
+        "or a hand-over does."),
+    "follow_up_needs_original": QT_TRANSLATE_NOOP(
+        "problems", "An amendment or a hand-over must name the original record."),
+    "not_for_kind": QT_TRANSLATE_NOOP(
+        "problems", "{field} does not belong in a record of this kind."),
+    "amendment_needs_reason": QT_TRANSLATE_NOOP(
+        "problems", "Give the reason for the correction."),
+    "amendment_empty": QT_TRANSLATE_NOOP(
+        "problems", "An amendment must correct at least one field."),
+    "name_or_description": QT_TRANSLATE_NOOP(
+        "problems", "Give the detained person's name or, if it is unknown, a description."),
+    "handover_before_detention": QT_TRANSLATE_NOOP(
+        "problems", "The hand-over cannot be before the detention."),
+    "more_than_affected": QT_TRANSLATE_NOOP(
+        "problems", "{field} cannot be more than {other}."),
+    "aid_details_without_aid": QT_TRANSLATE_NOOP(
+        "problems", "Medical aid is marked as not given, but when or by whom is filled in."),
+    "aid_before_force": QT_TRANSLATE_NOOP(
+        "problems", "Medical aid cannot be before the use of force."),
+    "already_handed_over": QT_TRANSLATE_NOOP(
+        "problems", "The person was already handed over; correct the hand-over with an "
+        "amendment."),
+    "force_needs_report": QT_TRANSLATE_NOOP(
+        "problems", "Force was used: write the use-of-force report before the hand-over."),
+    "original_immutable": QT_TRANSLATE_NOOP(
+        "problems", "A {entity} cannot be changed or deleted once written; add an amendment "
+        "with the reason."),
+    "amend_not_author": QT_TRANSLATE_NOOP(
+        "problems", "Only the author of the record or a commander may amend this {entity}."),
+    "other_agency_record": QT_TRANSLATE_NOOP(
+        "problems", "{field} belongs to another agency."),
     # -- the change envelope -------------------------------------------------
     "malformed_change": QT_TRANSLATE_NOOP("problems", "The change is malformed: {detail}"),
     "unknown_entity": QT_TRANSLATE_NOOP(

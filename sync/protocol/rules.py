@@ -36,15 +36,17 @@ class Actor:
 
 @dataclass(frozen=True)
 class Holder:
-    """What the rules need of an existing record: its kind, owner and visibility, and for
-    a record of an operation, that operation and its participants. For a hand-over,
-    `agency` is the receiving agency (the one that may acknowledge it)."""
+    """What the rules need of an existing record: its kind, owner and visibility; for
+    a record of an operation, that operation and its participants (for a hand-over,
+    `agency` is the receiving agency, the one that may acknowledge it); for an
+    accountability record, who wrote the original (they may amend it)."""
 
     entity: str
     agency: str | None
     visibility: str | None
     participants: frozenset[str] | None = None
     operation: str | None = None
+    author: str | None = None
 
 
 def audience(entity: Entity, record_id: str,
@@ -135,10 +137,12 @@ def write_problem(
     parent: Holder | None = None,
     related: Mapping[str, Holder | None] | None = None,
     agencies: Collection[str] | None = None,
+    links: Mapping[str, Holder | None] | None = None,
 ) -> Problem | None:
     """Why `actor` may not make this change (None: allowed).
 
-    `existing`: the record the change edits, if it exists (mergeable records).
+    `existing`: the record the change edits, if it exists (mergeable records), or the
+    original an amendment or hand-over follows (accountability records).
     `parent`: the record named by the entity's scope field (the unit of a position,
     the incident of an entry, the record a conflict is about, the operation of an
     assignment), if it exists.
@@ -146,10 +150,14 @@ def write_problem(
     look at (`Entity.must_see`, the hand-over an acknowledgement answers), by field;
     a name missing or None: no such record here.
     `agencies`: the agencies of the deployment, where known (None: not checked).
+    `links`: for accountability records, the records named by their unit, incident and
+    detention fields (field name -> the record, None when it is unknown).
     """
     problem = role_problem(actor, entity)
     if problem is not None:
         return problem
+    if entity.original is not None:
+        return _accountable_problem(actor, entity, fields, existing, links or {})
     if entity.scope is not None:
         scope_entity = _scope_entity(entity)
         if not sees(actor, parent, scope_entity):
@@ -204,6 +212,36 @@ def _create_problem(actor: Actor, entity: Entity, fields: Mapping[str, Any]) -> 
         return Problem("missing_on_create", entity=entity.name, fields=missing)
     if entity.owner and entity.writers.own_agency and fields.get(entity.owner) != actor.agency:
         return Problem("own_agency_only", entity.owner, entity.name, agency=actor.agency)
+    return None
+
+
+def _accountable_problem(actor: Actor, entity: Entity, fields: Mapping[str, Any],
+                         original: Holder | None,
+                         links: Mapping[str, Holder | None]) -> Problem | None:
+    """Detentions and use-of-force reports: created by the commanders and liaison officers
+    of the owning agency (the agency of the unit that acted, which must be theirs), about
+    records they can see; amended by the original's author or a commander of the agency;
+    read by the agency and oversight (`can_see` with visibility `agency`)."""
+    if actor.role not in entity.writers.create:
+        return Problem("role_may_not_create", entity=entity.name, role=actor.role)
+    owner = fields.get(entity.owner or "")
+    if owner != actor.agency:
+        return Problem("own_agency_only", entity.owner, entity.name, agency=actor.agency)
+    for name, link in links.items():
+        kind = entity.fields[name].kind
+        target = kind.target if isinstance(kind, Ref) else None
+        if link is None or not sees(actor, link, target):
+            return Problem("unknown_record", name, target or entity.name)
+        if target in ("unit", "detention") and link.agency != owner:
+            return Problem("other_agency_record", name, entity.name)
+    if fields.get(entity.original or "") is None:
+        return None
+    if not sees(actor, original, entity.name):
+        return Problem("unknown_record", entity.original, entity.name)
+    assert original is not None  # sees() is False without one
+    if fields.get("kind") == "amendment" and actor.username != original.author \
+            and actor.role not in entity.writers.edit:
+        return Problem("amend_not_author", entity=entity.name)
     return None
 
 

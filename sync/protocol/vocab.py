@@ -222,7 +222,7 @@ ASSIGNMENT_ROLE = vocab(
 
 HANDOVER_KIND = vocab(
     "handover_kind",
-    ("handover", N("vocab", "Hand-over of command")),
+    ("handover", N("vocab", "Hand-over")),
     ("acknowledgement", N("vocab", "Acknowledgement")),
 )
 
@@ -232,3 +232,58 @@ HANDOVER_SUBJECT = vocab(
     ("incident", N("vocab", "Incident")),
     ("scene", N("vocab", "Scene")),
 )
+# -- accountability records (sync.protocol.accountability, revision 4) --------------
+
+DETENTION_ENTRY = vocab(
+    "detention_entry",
+    ("record", N("vocab", "Detention record")),
+    ("handover", N("vocab", "Hand-over")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+FORCE_ENTRY = vocab(
+    "force_entry",
+    ("report", N("vocab", "Use-of-force report")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+# Grounds the Constitution (art. 16) and the Ley Nacional del Registro de Detenciones
+# recognise for depriving someone of liberty.
+LEGAL_GROUND = vocab(
+    "legal_ground",
+    ("warrant", N("vocab", "Arrest warrant")),
+    ("flagrancy", N("vocab", "Caught in the act (flagrancy)")),
+    ("urgent_case", N("vocab", "Urgent case")),
+    ("administrative", N("vocab", "Administrative arrest")),
+)
+
+# Who a detained person is handed to (puesta a disposición).
+CUSTODY_AUTHORITY = vocab(
+    "custody_authority",
+    ("federal_prosecutor", N("vocab", "Federal public prosecutor")),
+    ("local_prosecutor", N("vocab", "State public prosecutor")),
+    ("civic_judge", N("vocab", "Civic judge")),
+)
+
+SEX = vocab(
+    "sex",
+    ("female", N("vocab", "Female")),
+    ("male", N("vocab", "Male")),
+    ("not_recorded", N("vocab", "Not recorded")),
+)
+
+# The five levels of the Ley Nacional sobre el Uso de la Fuerza (art. 11), in order:
+# level n is the n-th value (`force_level_number`).
+FORCE_LEVEL = vocab(
+    "force_level",
+    ("presence", N("vocab", "1 - Presence of authority")),
+    ("persuasion", N("vocab", "2 - Verbal persuasion or deterrence")),
+    ("reduction", N("vocab", "3 - Physical reduction of movement")),
+    ("less_lethal", N("vocab", "4 - Less-lethal incapacitating weapons")),
+    ("lethal", N("vocab", "5 - Firearms or lethal force")),
+)
+
+
+def force_level_number(value: str | None) -> int | None:
+    """1-5 for a level of force (None for none or an unknown one)."""
+    return FORCE_LEVEL.values.index(value) + 1 if value in FORCE_LEVEL else None

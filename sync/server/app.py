@@ -348,6 +348,23 @@ async def _pull_pages(request: Request, svc: Services, authorization: str | None
         await svc.notifier.wait(mark, left)
 
 
+async def open_record(request: Request) -> Response:
+    """A detention or use-of-force report whole; the opening is audited (sync.server.pull)."""
+    svc = _services(request)
+    record_id = request.path_params["record_id"]
+    if not 0 < len(record_id) <= 64:
+        raise invalid("record id: must be a record id")
+
+    def run() -> bytes | None:
+        who = authenticate(svc.engine, request.headers.get("authorization"))
+        return pull.open_record(svc.engine, who, record_id)
+
+    body = await svc.run(run)
+    if body is None:
+        raise ApiError(404, "not_found", "no such record (or not visible to you)")
+    return _respond(request, body)
+
+
 async def audit_feed(request: Request) -> Response:
     svc = _services(request)
     q = request.query_params
@@ -417,6 +434,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         Route("/v1/me", _endpoint(me), methods=["GET"]),
         Route("/v1/changes", _endpoint(changes), methods=["GET", "POST"]),
         Route("/v1/audit", _endpoint(audit_feed), methods=["GET"]),
+        Route("/v1/records/{record_id}", _endpoint(open_record), methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
     ]

@@ -28,7 +28,7 @@ from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult, Reveal, Withdrawal
 from sync.protocol.operations import participants
 from sync.protocol.rules import Holder, audience_change, sees, write_problem
-from sync.server import audit, changelog, db, operations
+from sync.server import accountable, audit, changelog, db, operations
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
@@ -65,15 +65,28 @@ class Push:
     # it amends, ((field, id) of the other references its rules look at)] (converted in
     # one call: str(UUID) and UUID hashing are slow in Python)
     ids: list[Any] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # records accountability records name
 
     def __post_init__(self) -> None:
         refs = operations.refs_of
         self.ids = _to_str([
-            (d.change.change_id, d.change.entity_id,
-             getattr(d.change.fields, d.entity.scope or "") if d.entity.record == "append" else None,
+            (d.change.change_id, d.change.entity_id, _scope(d),
              getattr(d.change.fields, "amends", None),
              tuple((n, _set(getattr(d.change.fields, n))) for n in refs(d.entity)))
             for d in self.items if isinstance(d, codec.Decoded)])
+        self.links = _to_str([v for d in self.items if isinstance(d, codec.Decoded)
+                              and d.entity.original for v in accountable.link_ids(d)])
+
+
+def _scope(d: codec.Decoded) -> Any:
+    """The record whose visibility governs an append: its scope field's (a position's
+    unit), or for an accountability record its original (itself, for an original)."""
+    e = d.entity
+    if e.record != "append":
+        return None
+    if e.original is None:
+        return getattr(d.change.fields, e.scope or "")
+    return getattr(d.change.fields, e.original) or d.change.entity_id
 
 
 def _set(value: Any) -> Any:
@@ -144,6 +157,7 @@ class Batch:
                         acks.append(ref)
                     else:
                         wanted.add(ref)
+            wanted.update(p.links)
         for cid, seq, doc in self._lookup("change_id, seq, doc", "change_id", cids):
             self.stored[cid] = (seq, doc)
         found = self._lookup("entity_id, seq, entity, scope, doc", "entity_id",
@@ -300,7 +314,13 @@ class _Applier:
         if entity.record == "append":
             if eid in b.appended or eid in b.taken or eid in b.records:
                 return self._append_again(ch, cid, eid)
-            problem = self._append(d, eid, scope or "", amends, refs)
+            if entity.original is not None:  # detentions, use of force: their own visibility
+                scope, problem = accountable.apply(b.records, self.who, d, eid, ch.hlc)
+                if problem is None:
+                    for name in _stamped(entity):
+                        setattr(ch.fields, name, self.who.username)
+            else:
+                problem = self._append(d, eid, scope or "", amends, refs)
         elif entity.name == "agency":
             scope, problem, creates = None, *self._agency(d, eid)
         else:
@@ -344,7 +364,12 @@ class _Applier:
             return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
                               reason="record already exists")
         b.refused = True
-        return rejected(cid, Problem("id_taken", entity=ENTITIES[type(ch).__struct_config__.tag].name))
+        entity = ENTITIES[type(ch).__struct_config__.tag]
+        if entity.original is not None and sees(self.who, accountable.holder(b.records.get(eid)),
+                                                entity.name):
+            # an original the caller can see: say it cannot be rewritten (an edit attempt)
+            return rejected(cid, Problem("original_immutable", entity=entity.name))
+        return rejected(cid, Problem("id_taken", entity=entity.name))
 
     def _append(self, d: codec.Decoded, eid: str, scope: str, amends: str | None,
                 refs: Sequence[tuple[str, str | None]]) -> Problem | None:

@@ -3,15 +3,17 @@
 The change log is the truth; the `records` table is what authorisation,
 visibility filtering and conflict detection need without replaying the log:
 per-field values, HLCs and authors of each unit, incident, conflict, operation and
-assignment, plus the owning agency, visibility and operation as columns so a pull can
-filter cheaply. Who may see what is decided by `sync.protocol.rules`, the same rules
-the client applies; a record of visibility "operation" is judged with the current
-participants of its operation, read from that operation's record.
+assignment (and of each detention and use-of-force report as it stands,
+sync.server.accountable), plus the owning agency, visibility and operation as
+columns so a pull can filter cheaply. Who may see what is decided by
+`sync.protocol.rules`, the same rules the client applies; a record of visibility
+"operation" is judged with the current participants of its operation, read from
+that operation's record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -26,10 +28,11 @@ _CHUNK = 900  # ids per statement (SQLite's default limit on bound parameters is
 _encode = msgspec.json.Encoder().encode
 
 
-class _State(msgspec.Struct):
+class _State(msgspec.Struct, omit_defaults=True):
     v: dict[str, Any]  # field -> value
     h: dict[str, str]  # field -> HLC of that value
     a: dict[str, str]  # field -> username that wrote it
+    l: dict[str, list[str]] = {}  # noqa: E741 - kind -> ids of records naming this one
 
 
 _decode_state = msgspec.json.Decoder(_State).decode
@@ -48,6 +51,8 @@ class Record:
     dirty: bool = False
     in_db: bool = False
     operation: str | None = None
+    # kind -> ids of records that name this one (the use-of-force reports of a detention)
+    links: dict[str, list[str]] = field(default_factory=dict)
 
     def holder(self, members: frozenset[str] | None = None) -> Holder:
         """What the rules need; `members`: the participants of its operation."""
@@ -85,7 +90,8 @@ def load_records(conn: Connection, ids: list[str]) -> dict[str, Record]:
         for rid, entity, agency, vis, state, op in conn.execute(
                 _LOAD, {"ids": ids[i:i + _CHUNK]}):
             s = _decode_state(state)
-            out[rid] = Record(rid, entity, agency, vis, s.v, s.h, s.a, in_db=True, operation=op)
+            out[rid] = Record(rid, entity, agency, vis, s.v, s.h, s.a, in_db=True, operation=op,
+                              links=s.l)
     return out
 
 
@@ -106,7 +112,7 @@ def participants_of(conn: Connection, operation_ids: set[str]) -> dict[str, froz
 
 def save_records(conn: Connection, recs: list[Record], seq: int) -> None:
     def row(rec: Record) -> dict[str, Any]:
-        state = _encode(_State(rec.values, rec.hlcs, rec.authors)).decode()
+        state = _encode(_State(rec.values, rec.hlcs, rec.authors, rec.links)).decode()
         return {"rid": rec.id, "entity": rec.entity, "agency": rec.agency,
                 "visibility": rec.visibility, "state": state, "updated_seq": seq,
                 "operation": rec.operation}
@@ -139,3 +145,4 @@ def visible_scopes(conn: Connection, actor: Actor, scopes: set[str]) -> set[str]
             if can_see(actor, agency, "operation", members.get(op)):
                 ok.add(rid)
     return ok
+

@@ -15,6 +15,7 @@ from sync.protocol import ENTITIES, Problem, codec, envelope
 from sync.protocol.entity import Entity
 from sync.protocol.fields import (
     AnyValue,
+    Bool,
     Choice,
     Int,
     Number,
@@ -59,6 +60,8 @@ def _bad(kind: Any) -> st.SearchStrategy[Any]:
             [[[i / 1000, 0] for i in range(9_999)] + [[0, 1], [0, 0]]],  # 10,001 points
             [], [[]], [["a", "b"]], {"type": "Polygon"},
         ]
+    if isinstance(kind, Bool):
+        edges += [0, 1, "true"]
     return st.sampled_from(edges) | _ANY
 
 
@@ -95,6 +98,8 @@ def _good(kind: Any) -> st.SearchStrategy[Any]:
             [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[2, 2], [2, 4], [4, 4], [2, 2]]],
             [[[i / 1000, 0] for i in range(9_998)] + [[0, 1], [0, 0]]],  # 10,000 points
         ])
+    if isinstance(kind, Bool):
+        return st.booleans()
     raise AssertionError(kind)
 
 
