@@ -18,6 +18,7 @@ system: $(SYSSTAMP)
 $(STAMP): pyproject.toml $(SYSSTAMP)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --no-deps 'rio-mbtiles>=1.6,<1.7'  # see pyproject.toml, dev
 	touch $@
 
 $(ASSETS): resources/web/package.json resources/web/package-lock.json scripts/fetch-web-assets.py $(SYSSTAMP)

@@ -83,11 +83,11 @@ def run_gui(args: Any) -> int:
     from fieldclient.ui.idle_lock import Session
 
     session = Session(data_dir, store, translations, open_main_window)
+    stop_on_sigterm(app, session)  # before the log line below: a test or a service
     if not session.show():  # offline too long and no online sign-in: nothing shown
         session.close()
         return 2
-    log.info("main window shown")
-    stop_on_sigterm(app, session)
+    log.info("main window shown")  # manager that waits for it may send SIGTERM at once
     try:
         return int(app.exec())
     finally:

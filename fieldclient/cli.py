@@ -6,15 +6,19 @@
     fieldclient [--data-dir D] export --format csv|geojson [--what units|positions|incidents]
                                       [--output F] [--bom]
     fieldclient [--data-dir D] unit add CALLSIGN --agency SLUG --kind K [--echelon E]
-                                      [--status S] [--visibility shared|agency]
+                                      [--status S] [--visibility shared|agency|operation]
                                       [--parent CALLSIGN] [--name N] [--strength N]
                                       [--sidc SIDC] [--commander C] [--notes T]
+                                      [--operation CODE]
     fieldclient [--data-dir D] unit set CALLSIGN [--callsign NEW] [--status S] ... (same fields)
     fieldclient [--data-dir D] unit retire CALLSIGN
     fieldclient [--data-dir D] unit list [--agency SLUG] [--status S]
     fieldclient [--data-dir D] position log CALLSIGN (--latlon LAT,LON | --mgrs STR | --dms STR)
                                       [--source S] [--at ISO8601|DTG] [--note N] [--accuracy M]
     fieldclient [--data-dir D] db quarantine                  move a refused database aside
+    fieldclient [--data-dir D] op|assign|handover ...         joint operations (ops_cli.py)
+    fieldclient [--data-dir D] detention add|amend|handover|list ...   (see cli_records.py)
+    fieldclient [--data-dir D] force add|amend|list ...
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
@@ -180,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                        if creating else "MIL-STD-2525 code")
         q.add_argument("--commander")
         q.add_argument("--notes")
+        q.add_argument("--operation", metavar="CODE",
+                       help="joint operation it belongs to ('' clears it); with --visibility "
+                       "operation only its agencies see the unit")
 
     p = usub.add_parser("add", parents=[common], help="create a unit")
     p.add_argument("callsign")
@@ -238,11 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _subcommands() -> tuple[Callable[[Any], None], ...]:
     """The other areas' sub-commands, each added by the `register` its module exports."""
+    from fieldclient.cli_records import register as register_records
     from fieldclient.map.cli_maps import register as register_maps
+    from fieldclient.ops_cli import register as register_ops
     from fieldclient.replication.cli_sync import register as register_sync
     from fieldclient.trust.cli import register as register_trust
 
-    return (register_maps, register_sync, register_trust)
+    return (register_records, register_maps, register_sync, register_trust, register_ops)
 
 
 # -- helpers --------------------------------------------------------------------
@@ -271,6 +280,11 @@ def _unit_fields(args: argparse.Namespace, session: Any) -> dict[str, Any]:
         out["callsign"] = args.new_callsign
     if args.parent is not None:
         out["parent_id"] = _unit_id(session, args.parent) if args.parent.strip() else None
+    if args.operation is not None:
+        from fieldclient.store.operations import by_code
+
+        out["operation_id"] = by_code(session, args.operation).id if args.operation.strip() \
+            else None
     return out
 
 
@@ -378,11 +392,14 @@ def cmd_unit_retire(args: argparse.Namespace, store_opener: StoreOpener) -> int:
 
 def cmd_unit_list(args: argparse.Namespace, store_opener: StoreOpener) -> int:
     from fieldclient.core.coords import format_dd
+    from fieldclient.core.timefmt import utcnow
+    from fieldclient.store import operations
     from fieldclient.store import queries as q
 
     with store_opener().session() as s:
         rows = q.roster_rows(s)
         parents = {r[q.R_ID]: r[q.R_CALLSIGN] for r in rows}
+        command = operations.current_assignments(s, utcnow())  # the operational chain
     rows = [r for r in rows if (not args.agency or r[q.R_AGENCY] == args.agency)
             and (not args.status or r[q.R_STATUS] == args.status)]
     rows.sort(key=lambda r: (r[q.R_AGENCY], r[q.R_CALLSIGN]))
@@ -391,16 +408,21 @@ def cmd_unit_list(args: argparse.Namespace, store_opener: StoreOpener) -> int:
         for r in rows:
             rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                    for k, v in zip(q.ROSTER_FIELDS, r, strict=True)}
+            c = command.get(r[q.R_ID])
+            rec.update(operation=c.code if c else None, role=c.role if c else None,
+                       commanding_agency=c.commanding_agency if c else None)
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         return EXIT_OK
     out.write("callsign\tagency\tkind\techelon\tstatus\tstrength\tparent\tposition\tobserved_at\t"
-              "source\n")
+              "source\toperation\tcommanded_by\n")
     for r in rows:
         pos = format_dd(r[q.R_LAT], r[q.R_LON]) if r[q.R_LAT] is not None else ""
         seen = r[q.R_OBSERVED_AT].isoformat(timespec="seconds") if r[q.R_OBSERVED_AT] else ""
         cells = [r[q.R_CALLSIGN], r[q.R_AGENCY], r[q.R_KIND], r[q.R_ECHELON] or "",
                  r[q.R_STATUS], "" if r[q.R_STRENGTH] is None else str(r[q.R_STRENGTH]),
                  parents.get(r[q.R_PARENT_ID] or "", ""), pos, seen, r[q.R_SOURCE] or ""]
+        c = command.get(r[q.R_ID])
+        cells += [c.code, c.commanding_agency] if c else ["", ""]
         # Tabs and newlines inside user text would break the columns.
         out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
     return EXIT_OK

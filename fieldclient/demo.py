@@ -1,9 +1,10 @@
 """The demo deployment.
 
-``load_demo(store)`` fills a data folder with a realistic joint operation in
+``load_demo(store)`` fills a data folder with a realistic joint deployment in
 Jalisco, Guerrero and Nuevo León: 11 agencies, about 200 units in chains of
-command, tracks of several positions each, and about 50 incidents with their
-log entries (one of them amended).
+command, tracks of several positions each, about 50 incidents with their
+log entries (one of them amended), and one joint operation in Guadalajara with its
+assignments and hand-overs of command (fieldclient/demo_operations.py).
 
 Choices, and why:
 
@@ -33,6 +34,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fieldclient.core.sidc import default_sidc
+from fieldclient.demo_operations import load_operation
 from fieldclient.store import meta
 from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Incident, IncidentEntry, Position, Unit
@@ -308,6 +310,8 @@ def load_demo(store: Store, now: datetime | None = None) -> dict[str, int]:
     added["incident"], added["incident_entry"] = _write_incidents(
         writer, rng, ids, base, have_inc, have_entries
     )
+    for kind, n in load_operation(writer, _uid, ids, base).items():
+        added[kind] = added.get(kind, 0) + n
     return added
 
 

@@ -88,7 +88,7 @@ def test_position_log_dms_latlon_and_time(data: Path) -> None:
         (("position", "log", "ORCA 2", "--latlon", "16,-99", "--at", "2099-01-01T00:00Z"),
          "Observed at is in the future (more than 5 minutes ahead)."),
         (("position", "log", "NADIE", "--latlon", "16,-99"), "No unit has the callsign NADIE."),
-        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Agency: “marina” is not one of the allowed values."),
+        (("unit", "add", "X", "--agency", "marina", "--kind", "naval"), "Agency: “marina” is not an agency of this deployment."),
         (("unit", "set", "ORCA 2", "--strength", "-4"), "Strength must be between 0 and 100000 (got -4)."),
         (("unit", "set", "ORCA 2"), "Nothing to change"),
     ],

@@ -59,7 +59,8 @@ def test_demo_content_is_realistic(demo: tuple[Store, dict[str, int], float]) ->
         outbox_entities = set(s.execute(text("SELECT DISTINCT entity FROM outbox")).scalars())
     assert slugs == {a for a, _, _ in AGENCIES}
     assert "agency" not in outbox_entities  # server-managed: never pushed
-    assert outbox_entities == {"unit", "position", "incident", "incident_entry"}
+    assert outbox_entities == {"unit", "position", "incident", "incident_entry", "operation",
+                               "assignment", "handover"}
     by_id = {r[q.R_ID]: r for r in rows}
     assert all(r[q.R_PARENT_ID] in by_id for r in rows if r[q.R_PARENT_ID])
     assert sum(1 for r in rows if r[q.R_PARENT_ID]) > 150
@@ -102,3 +103,30 @@ def test_load_agencies_alone_is_idempotent(store: Store) -> None:
     assert load_agencies(store) == 11 and load_agencies(store) == 0
     with store.session() as s:
         assert q.counts(s)["outbox"] == 0 and q.counts(s)["unit"] == 0
+
+
+def test_demo_holds_the_joint_operation_scenario(demo) -> None:  # type: ignore[no-untyped-def]
+    """Proves the demo has issue 12's scenario: SEDENA leads an operation in Jalisco with the
+    state and Guadalajara's police over a valid area, units of all three are assigned (the
+    state police's under SEDENA's command), a state police unit and an incident are seen by
+    the operation's agencies only, a scene handed from the state police to SEDENA is
+    acknowledged, and a hand-over still waiting is overdue."""
+    from fieldclient.core.timefmt import utcnow
+    from fieldclient.store import operations
+    from fieldclient.store.models import Incident, Unit
+
+    store, _added, _elapsed = demo
+    now = utcnow()
+    with store.session() as s:
+        (op,) = operations.operations(s)
+        assert (op.code, op.lead_agency, op.agencies, op.authority) == (
+            "OP-JAL-01", "sedena", ["pol-jal", "mun-gdl"], "military")
+        command = {s.get(Unit, uid).agency: c.commanding_agency  # type: ignore[union-attr]
+                   for uid, c in operations.current_assignments(s, now).items()}
+        assert command == {"sedena": "sedena", "pol-jal": "sedena", "mun-gdl": "mun-gdl"}
+        assert s.query(Unit).filter_by(visibility="operation", operation_id=op.id).count() == 1
+        assert s.query(Incident).filter_by(visibility="operation", operation_id=op.id).count() == 1
+        scene, patrol = operations.handovers(s, op.id)
+        assert (scene.subject, scene.from_agency, scene.to_agency) == ("scene", "pol-jal", "sedena")
+        assert scene.acknowledged_at is not None and scene.acknowledged_by == "demo"
+        assert patrol.overdue(now, operations.ack_threshold(s))

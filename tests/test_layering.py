@@ -33,7 +33,7 @@ FORBIDDEN: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ("client -> server", ("fieldclient",), ("sync",), ("sync.protocol", "sync.merge")),
     ("Qt-free -> Qt",
      ("fieldclient.core", "fieldclient.store", "fieldclient.replication", "fieldclient.demo",
-      "fieldclient.cli", "sync"),
+      "fieldclient.cli", "fieldclient.ops_cli", "fieldclient.demo_operations", "sync"),
      ("PySide6", "shiboken6"), ()),
 ]
 

@@ -230,3 +230,4 @@ def from_wire(value: datetime | str | None) -> datetime | None:
     if when.tzinfo is None:
         raise ValueError(f"time without an offset: {value!r}")
     return when if when.tzinfo is UTC else when.astimezone(UTC)
+

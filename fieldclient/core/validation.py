@@ -139,7 +139,7 @@ def _known(f: Field, value: Any, agencies: Collection[str] | None, entity: str) 
         return
     for slug in value if isinstance(value, list) else [value]:
         if slug not in agencies:
-            raise Problem("unknown_value", f.name, entity, value=slug)
+            raise Problem("unknown_agency", f.name, entity, value=slug)
 
 
 def check_field(entity: Entity | str, name: str, value: Any,

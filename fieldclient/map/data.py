@@ -9,7 +9,8 @@ incident: [id, title, kind, severity, status, lat, lon, occurred_ms]
 
 A unit is on the map when it has a position and is not retired (and matches the
 roster's agency/kind/status filter, when one is set); an incident when it has a
-location and is not voided.
+location and is not voided. With an operation chosen (the window's operation selector)
+only the units it covers (assigned to it now, or belonging to it) and its incidents are.
 """
 
 from __future__ import annotations
@@ -41,15 +42,33 @@ CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 TRACK_LIMIT = 1000
 TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
 TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s
-UnitFilter = tuple[str, str, str]  # agency, kind, status; "" = any
+UnitFilter = tuple[str, ...]  # agency, kind, status[, operation id]; "" = any
+# The units an operation covers: belonging to it, or assigned to it and not released.
+_IN_OPERATION = (" AND (operation_id = ? OR id IN (SELECT unit_id FROM assignment WHERE "
+                 "operation_id = ? AND (ends_at IS NULL OR julianday(ends_at) > julianday('now'))))")
 
 
 def filter_sql(unit_filter: UnitFilter | None) -> tuple[str, list[str]]:
     """' AND agency = ? ...' and its parameters for the roster's filter on the map."""
     if not unit_filter:
         return "", []
-    pairs = [(c, v) for c, v in zip(("agency", "kind", "status"), unit_filter, strict=True) if v]
-    return "".join(f" AND {c} = ?" for c, _ in pairs), [v for _, v in pairs]
+    pairs = [(c, v) for c, v in zip(("agency", "kind", "status"), unit_filter[:3], strict=True)
+             if v]
+    sql, params = "".join(f" AND {c} = ?" for c, _ in pairs), [v for _, v in pairs]
+    operation = _operation(unit_filter)
+    if operation:
+        sql, params = sql + _IN_OPERATION, [*params, operation, operation]
+    return sql, params
+
+
+def incident_filter_sql(unit_filter: UnitFilter | None) -> tuple[str, list[str]]:
+    """The same filter for incidents: only the operation narrows them."""
+    operation = _operation(unit_filter)
+    return (" AND operation_id = ?", [operation]) if operation else ("", [])
+
+
+def _operation(unit_filter: UnitFilter | None) -> str:
+    return unit_filter[3] if unit_filter and len(unit_filter) > 3 else ""
 
 
 
@@ -89,9 +108,10 @@ def snapshot_json(store: Store, unit_filter: UnitFilter | None = None) -> tuple[
     units_sql = (f"SELECT count(*), COALESCE(json_group_array(json_array({UNIT_COLS})), '[]') "
                  f"FROM unit WHERE {UNIT_ON_MAP}{where}")
     count, units_arr = _query(store, units_sql, params)[0]
+    inc_where, inc_params = incident_filter_sql(unit_filter)
     inc_sql = (f"SELECT COALESCE(json_group_array(json_array({INCIDENT_COLS})), '[]') "
-               f"FROM incident WHERE {INCIDENT_ON_MAP}")
-    incidents_arr = _query(store, inc_sql)[0][0]
+               f"FROM incident WHERE {INCIDENT_ON_MAP}{inc_where}")
+    incidents_arr = _query(store, inc_sql, inc_params)[0][0]
     body = (f'{{"units":{units_arr},"incidents":{incidents_arr},'
             f'"sidcs":{json.dumps(sidcs)}}}')
     return body.encode("utf-8"), int(count)
@@ -231,7 +251,8 @@ class Reader:
 
     def incidents(self, ids: Iterable[str]) -> tuple[list[list[Any]], list[str]]:
         wanted = sorted(set(ids))
-        rows = self._by_ids(INCIDENT_COLS, "incident", INCIDENT_ON_MAP, wanted)
+        where, params = incident_filter_sql(self.unit_filter)
+        rows = self._by_ids(INCIDENT_COLS, "incident", INCIDENT_ON_MAP + where, wanted, params)
         for r in rows:
             r[7] = r[7] or 0
         found = {r[0] for r in rows}

@@ -236,10 +236,14 @@ class MapView(Retranslatable, QWidget):
             zoom = max(zoom, min_zoom)
         self.restore_view_state({**self._view_state, "lat": lat, "lon": lon, "zoom": zoom})
 
-    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "") -> None:
+    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "",
+                        operation: str = "") -> None:
         """Show only the units of this agency, kind and status ("" = any): the roster's
-        filter. The page is reloaded through the usual snapshot; deltas follow it."""
-        chosen = (agency, kind, status) if any((agency, kind, status)) else None
+        filter; with an operation (its id), only what it covers, incidents included (the
+        window's operation selector). The page is reloaded through the usual snapshot;
+        deltas follow it."""
+        chosen: tuple[str, ...] | None = (agency, kind, status, operation) if operation else (
+            (agency, kind, status) if any((agency, kind, status)) else None)
         if chosen == self._reader.unit_filter:
             return
         self._reader.unit_filter = chosen

@@ -32,10 +32,13 @@ from fieldclient.store import latest, meta
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
+    SYNCED_MODELS,
     Agency,
+    Assignment,
     Conflict,
     HeldChange,
     Incident,
+    Operation,
     ServerRecord,
     Unit,
     placeholders,
@@ -43,7 +46,7 @@ from fieldclient.store.models import (
 from sync.merge import merge_upsert
 from sync.protocol import codec
 from sync.protocol.entity import ENTITIES
-from sync.protocol.fields import Time
+from sync.protocol.fields import Ref, Time
 from sync.protocol.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,9 @@ class ApplyResult:
     changes: ChangeSet = field(default_factory=lambda: ChangeSet("sync"))
 
 
+Applier = Callable[[Session, list[Any], ApplyResult], None]
+
+
 def entity_of(change: Any) -> str:
     """The entity name of a typed change (its msgspec tag)."""
     return str(type(change).__struct_config__.tag)
@@ -84,6 +90,7 @@ def _ids_param(ids: Sequence[str]) -> str:
 
 MERGEABLE_MODELS: dict[str, type[Any]] = {
     "agency": Agency, "unit": Unit, "incident": Incident, "conflict": Conflict,
+    "operation": Operation, "assignment": Assignment,
 }
 _COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERGEABLE_MODELS.items()}
 
@@ -159,10 +166,6 @@ _POSITION_SQL = (
     "INSERT INTO position (id, unit_id, lat, lon, accuracy_m, observed_at, source, note, "
     "reported_by, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_ENTRY_SQL = (
-    "INSERT INTO incident_entry (id, incident_id, kind, body, amends, unit_id, status, "
-    "created_at, author, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 def _texts(values: list[Any]) -> list[Any]:
@@ -207,29 +210,48 @@ def _append_positions(s: Session, group: list[Any], result: ApplyResult) -> None
         add("unit", uid)
 
 
-def _append_entries(s: Session, group: list[Any], result: ApplyResult) -> None:
-    cursor = s.connection().connection.cursor()
-    try:
-        rows = []
-        for rid, ch in _new_only(cursor, "incident_entry", group):
-            f = ch.fields
-            rows.append((rid, str(f.incident_id), f.kind, f.body,
-                         None if f.amends is None else str(f.amends),
-                         None if f.unit_id is None else str(f.unit_id), f.status,
-                         latest.stored_time(f.created_at), f.author or ch.author, ch.hlc))
-        cursor.executemany(_ENTRY_SQL, rows)
-    finally:
-        cursor.close()
-    result.changed += len(rows)
-    for r in rows:
-        result.changes.add("incident_entry", r[0])
-        result.changes.add("incident", r[1])
+def _appender(entity: str) -> Applier:
+    """Insert-if-absent for an append-only kind, derived from its definition and table:
+    every field that has a column, times as the store keeps them, ids as text, stamped
+    author fields from the change's author when absent. The records it belongs to (an
+    entry's incident, an amendment's original, a detention's unit and incident) are
+    named in the ChangeSet, so the views showing them refresh."""
+    definition = ENTITIES[entity]
+    table = SYNCED_MODELS[entity].__table__
+    names = [n for n in definition.fields if n in table.c]
+    times = {n for n in names if isinstance(definition.fields[n].kind, Time)}
+    stamped = set(definition.stamped)
+    refs = {n: k.target for n in names if isinstance(k := definition.fields[n].kind, Ref)
+            and k.target in SYNCED_MODELS}
+    sql = (f"INSERT INTO {entity} (id, {', '.join(names)}, hlc) "  # noqa: S608
+           f"VALUES ({', '.join('?' * (len(names) + 2))})")
+
+    def apply(s: Session, group: list[Any], result: ApplyResult) -> None:
+        cursor = s.connection().connection.cursor()
+        try:
+            rows = []
+            for rid, ch in _new_only(cursor, entity, group):
+                values = _texts([getattr(ch.fields, n) for n in names])
+                for i, n in enumerate(names):
+                    if n in times and values[i] is not None:
+                        values[i] = latest.stored_time(getattr(ch.fields, n))
+                    elif n in stamped and values[i] is None:
+                        values[i] = ch.author
+                rows.append((rid, *values, ch.hlc))
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
+        result.changed += len(rows)
+        at = {n: i + 1 for i, n in enumerate(names)}
+        for r in rows:
+            result.changes.add(entity, r[0])
+            for n, target in refs.items():
+                if r[at[n]] is not None:
+                    result.changes.add(str(target), r[at[n]])
+    return apply
 
 
 # -- what this version applies, in this order ------------------------------------------
-
-Applier = Callable[[Session, list[Any], ApplyResult], None]
-
 
 def _merger(entity: str) -> Applier:
     def apply(s: Session, group: list[Any], result: ApplyResult) -> None:
@@ -238,18 +260,30 @@ def _merger(entity: str) -> Applier:
             s.flush()  # the new unit rows must exist for the SQL below
             for uid in latest.from_tracks(s, created):
                 result.changes.add("unit", uid)
+        if entity == "assignment":  # the unit's operational chain changed: views refresh it
+            for aid in result.changes.get("assignment"):
+                row = s.get(Assignment, aid)
+                if row is not None and row.unit_id:
+                    result.changes.add("unit", row.unit_id)
     return apply
 
 
-# Mergeable records first (a unit before its positions), then append-only ones. A new
-# kind of record adds its applier here (with its model and migration).
+# Mergeable records first (a unit before its positions), then append-only ones (a
+# detention before the use-of-force report naming it). A new mergeable kind adds
+# `_merger(name)` here, an append-only one `_appender(name)` (with its model and
+# migration).
 APPLIERS: dict[str, Applier] = {
     "agency": _merger("agency"),
+    "operation": _merger("operation"),
     "unit": _merger("unit"),
     "incident": _merger("incident"),
+    "assignment": _merger("assignment"),
     "conflict": _merger("conflict"),
     "position": _append_positions,
-    "incident_entry": _append_entries,
+    "incident_entry": _appender("incident_entry"),
+    "handover": _appender("handover"),
+    "detention": _appender("detention"),
+    "use_of_force": _appender("use_of_force"),
 }
 
 

@@ -175,7 +175,7 @@ class SyncHttp:
         return self._call("GET", "/v1/me")
 
     def wiped(self, report: WipeReport) -> None:
-        """Tell the server this revoked device erased its data (protocol revision 4)."""
+        """Tell the server this revoked device erased its data (protocol revision 5)."""
         self._send("POST", "/v1/device/wiped", raw_body=codec.encode(report))
 
     def health(self, timeout: float = CONNECT_TIMEOUT_S) -> dict[str, Any]:
@@ -224,6 +224,19 @@ class SyncHttp:
             return codec.decode_pull(content)
         except codec.BodyError as exc:
             raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+
+    def open_record(self, record_id: str) -> codec.PulledPage:
+        """A detention or use-of-force report whole, personal data included (revision 4):
+        the server writes the opening to its audit trail first. Shown, never stored."""
+        content = self._send("GET", f"/v1/records/{record_id}")
+        try:
+            return codec.decode_pull(content)
+        except codec.BodyError as exc:
+            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+
+    def audit(self, after: int = 0, limit: int = 1000) -> dict[str, Any]:
+        """One page of the server's audit trail (observers and admins): `{rows, next}`."""
+        return self._call("GET", "/v1/audit", params={"after": str(after), "limit": str(limit)})
 
     # -- plumbing -------------------------------------------------------------
 

@@ -11,9 +11,10 @@ kept by the writer and by replication whenever a later report arrives, so the
 roster loads 100,000 units with one query and no join. A unit's positions
 themselves are never overwritten.
 
-New synced kinds of record (joint operations, jurisdictions, detention or
-use-of-force records) get their own table with the same id/hlc/field_hlcs
-conventions; the outbox and sync cursor are generic and need no change.
+New synced kinds of record get their own table with the same id/hlc/field_hlcs
+conventions (joint operations: `Operation`, `Assignment`, `Handover`; detentions and
+use-of-force reports, append-only with amendments as rows of their own, which
+store/accountable.py reads); the outbox and sync cursor are generic and need no change.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -79,6 +80,7 @@ class Unit(Base):
     status: Mapped[str] = mapped_column(String(20), default="available")
     visibility: Mapped[str] = mapped_column(String(10), default="shared")
     notes: Mapped[str | None] = mapped_column(Text)
+    operation_id: Mapped[str | None] = mapped_column(String(36))
     field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Latest position report (copy; see module docstring).
@@ -126,6 +128,7 @@ class Incident(Base):
     agencies: Mapped[list[str]] = mapped_column(default=list)
     visibility: Mapped[str] = mapped_column(String(10), default="shared")
     void_reason: Mapped[str | None] = mapped_column(Text)
+    operation_id: Mapped[str | None] = mapped_column(String(36))
     field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -166,6 +169,150 @@ class Conflict(Base):
     status: Mapped[str | None] = mapped_column(String(20))
     resolution: Mapped[str | None] = mapped_column(String(200))
     field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Operation(Base):
+    """A joint operation (sync/protocol/operations.py); `area` holds the polygon's rings
+    as the wire carries them ([[[lon, lat], ...], ...])."""
+
+    __tablename__ = "operation"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    lead_agency: Mapped[str] = mapped_column(String(40))
+    agencies: Mapped[list[str]] = mapped_column(default=list)
+    authority: Mapped[str] = mapped_column(String(20))
+    legal_basis: Mapped[str] = mapped_column(String(40))
+    legal_reference: Mapped[str | None] = mapped_column(String(200))
+    area: Mapped[Any] = mapped_column(JSON, nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    instructions: Mapped[str | None] = mapped_column(Text)
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_operation_code", "code"),)
+
+
+class Assignment(Base):
+    """A unit in an operation: its role and the agency that commands it there."""
+
+    __tablename__ = "assignment"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    operation_id: Mapped[str] = mapped_column(String(36))
+    unit_id: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(20))
+    commanding_agency: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_assignment_unit", "unit_id"),
+                      Index("ix_assignment_operation", "operation_id"))
+
+
+class Handover(Base):
+    """A hand-over of command, or its acknowledgement by the receiving agency (append-only)."""
+
+    __tablename__ = "handover"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    operation_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(20))
+    unit_id: Mapped[str | None] = mapped_column(String(36))
+    incident_id: Mapped[str | None] = mapped_column(String(36))
+    scene: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    from_agency: Mapped[str | None] = mapped_column(String(40))
+    from_person: Mapped[str | None] = mapped_column(String(200))
+    to_agency: Mapped[str | None] = mapped_column(String(40))
+    to_person: Mapped[str | None] = mapped_column(String(200))
+    acknowledges: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    hlc: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_handover_operation", "operation_id", "at"),
+                      Index("ix_handover_acknowledges", "acknowledges"))
+
+
+class _Accountable:
+    """Columns every accountability record has (sync.protocol.accountability): the
+    record's own kind, the original it follows, the owning agency, when and by whom."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amends: Mapped[str | None] = mapped_column(String(36))
+    amend_reason: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[str | None] = mapped_column(String(36))
+    incident_id: Mapped[str | None] = mapped_column(String(36))
+    operation_id: Mapped[str | None] = mapped_column(String(36))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(Text)
+    officers: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str | None] = mapped_column(String(200))
+    redacted: Mapped[bool | None] = mapped_column(Boolean)
+    hlc: Mapped[str] = mapped_column(String(100))
+
+
+class Detention(_Accountable, Base):
+    """A detention record, its amendments and hand-over (append-only; personal data)."""
+
+    __tablename__ = "detention"
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    person_description: Mapped[str | None] = mapped_column(Text)
+    age: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    disability: Mapped[str | None] = mapped_column(Text)
+    injuries: Mapped[str | None] = mapped_column(Text)
+    detained_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    motive: Mapped[str | None] = mapped_column(Text)
+    legal_ground: Mapped[str | None] = mapped_column(String(20))
+    force_used: Mapped[bool | None] = mapped_column(Boolean)
+    relative_notified: Mapped[bool | None] = mapped_column(Boolean)
+    notified_person: Mapped[str | None] = mapped_column(String(200))
+    belongings: Mapped[str | None] = mapped_column(Text)
+    authority: Mapped[str | None] = mapped_column(String(30))
+    handed_over_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_detention_amends", "amends"),
+        Index("ix_detention_unit", "unit_id"),
+        Index("ix_detention_incident", "incident_id"),
+        Index("ix_detention_time", "detained_at"),
+    )
+
+
+class UseOfForce(_Accountable, Base):
+    """A use-of-force report and its amendments (append-only)."""
+
+    __tablename__ = "use_of_force"
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    level: Mapped[str | None] = mapped_column(String(20))
+    means: Mapped[str | None] = mapped_column(Text)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    injured: Mapped[int | None] = mapped_column(Integer)
+    deaths: Mapped[int | None] = mapped_column(Integer)
+    injury_details: Mapped[str | None] = mapped_column(Text)
+    medical_aid: Mapped[bool | None] = mapped_column(Boolean)
+    medical_aid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    medical_aid_by: Mapped[str | None] = mapped_column(String(200))
+    circumstances: Mapped[str | None] = mapped_column(Text)
+    necessity: Mapped[str | None] = mapped_column(Text)
+    detention_id: Mapped[str | None] = mapped_column(String(36))
+
+    __table_args__ = (
+        Index("ix_force_amends", "amends"),
+        Index("ix_force_detention", "detention_id"),
+        Index("ix_force_time", "occurred_at"),
+    )
 
 
 OUTBOX_STATES = ("waiting", "sent", "applied", "duplicate", "rejected", "dismissed")
@@ -256,6 +403,11 @@ def placeholders(entity: str, when: datetime) -> dict[str, Any]:
                 "occurred_at": when, "agency": "", "agencies": [], "visibility": "shared"}
     if entity == "agency":
         return {"name": "", "kind": "civil"}
+    if entity == "operation":
+        return {"code": "", "name": "", "lead_agency": "", "agencies": [], "authority": "civil",
+                "legal_basis": "other", "starts_at": when, "status": "planned"}
+    if entity == "assignment":
+        return {"operation_id": "", "unit_id": "", "role": "other", "commanding_agency": ""}
     return {}
 
 
@@ -266,4 +418,9 @@ SYNCED_MODELS: dict[str, type[Base]] = {
     "incident": Incident,
     "incident_entry": IncidentEntry,
     "conflict": Conflict,
+    "operation": Operation,
+    "assignment": Assignment,
+    "handover": Handover,
+    "detention": Detention,
+    "use_of_force": UseOfForce,
 }

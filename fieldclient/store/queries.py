@@ -227,10 +227,14 @@ def incidents(
     kind: str | Sequence[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    operation: str | None = None,
 ) -> list[IncidentRow]:
     """Incidents newest ``occurred_at`` first. Each filter takes one value or several;
-    ``since``/``until`` bound ``occurred_at`` inclusively (aware datetimes)."""
+    ``since``/``until`` bound ``occurred_at`` inclusively (aware datetimes); ``operation``:
+    only the incidents of that joint operation."""
     stmt = select(*_INCIDENT_COLS)
+    if operation is not None:
+        stmt = stmt.where(_I.operation_id == operation)
     for col, want in ((_I.status, status), (_I.severity, severity), (_I.kind, kind)):
         if want is None:
             continue

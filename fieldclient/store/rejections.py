@@ -14,8 +14,8 @@ has. `undo` does that in the transaction that records the rejection:
   when the laptop was upgraded to a version that keeps the server's copies) is left
   without HLC and the record's history is fetched again (`refetch`), so the server's
   value replaces it in the same sync;
-- a position or an entry: removed (the server never stored it), and the unit's
-  latest position recomputed.
+- a position, an entry, a detention or use-of-force record: removed (the server
+  never stored it), and the unit's latest position recomputed.
 
 The rejected outbox row stays, with its fields and reason, until a person
 dismisses it or sends it again. `redo` sends it again: the change is applied
@@ -41,6 +41,7 @@ from fieldclient.store import latest, meta
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.models import (
     Conflict,
+    Detention,
     Incident,
     IncidentEntry,
     Meta,
@@ -49,6 +50,7 @@ from fieldclient.store.models import (
     Reveal,
     ServerRecord,
     Unit,
+    UseOfForce,
     placeholders,
 )
 from sync.protocol.entity import ENTITIES
@@ -56,7 +58,8 @@ from sync.protocol.fields import Time
 from sync.protocol.ids import new_id
 
 MERGEABLE: dict[str, Any] = {"unit": Unit, "incident": Incident, "conflict": Conflict}
-APPENDS: dict[str, Any] = {"position": Position, "incident_entry": IncidentEntry}
+APPENDS: dict[str, Any] = {"position": Position, "incident_entry": IncidentEntry,
+                           "detention": Detention, "use_of_force": UseOfForce}
 # Outbox states whose change the server has or may still take (not refused).
 _STANDING = ("waiting", "sent", "applied", "duplicate")
 
@@ -92,7 +95,7 @@ def undo(s: Session, changes: Iterable[Change]) -> ChangeSet:
             cs.add(ch.entity, ch.entity_id)
             if isinstance(row, Position):
                 units.add(row.unit_id)
-            else:
+            elif isinstance(row, IncidentEntry):
                 cs.add("incident", row.incident_id)
         elif ch.entity in MERGEABLE:
             _restore(s, ch, cs)
@@ -212,8 +215,9 @@ def _reinsert(s: Session, row: Outbox, hlc: str, cs: ChangeSet) -> None:
                             values.get("accuracy_m"))])
         cs.add("unit", values["unit_id"])
     else:
-        s.add(IncidentEntry(id=row.entity_id, author=who, hlc=hlc, **values))
-        cs.add("incident", values["incident_id"])
+        s.add(model(id=row.entity_id, author=who, hlc=hlc, **values))
+        if model is IncidentEntry:
+            cs.add("incident", values["incident_id"])
 
 
 def _reapply(s: Session, row: Outbox, hlc: str, cs: ChangeSet) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -23,11 +23,21 @@ from fieldclient.core import timefmt
 from fieldclient.core.errors import InvalidInput, NotFound, NotPermitted
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.core.timefmt import from_wire
-from fieldclient.store import meta, outbox
+from fieldclient.store import accountable, holders, meta, outbox
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.latest import advance, stored_time
-from fieldclient.store.models import Conflict, Incident, IncidentEntry, Position, Unit
+from fieldclient.store.models import (
+    SYNCED_MODELS,
+    Conflict,
+    Handover,
+    Incident,
+    IncidentEntry,
+    Operation,
+    Position,
+    Unit,
+)
+from sync.protocol.accountability import follow_up_problem
 from sync.protocol.entity import ENTITIES, Entity
 from sync.protocol.fields import Time
 from sync.protocol.ids import new_id
@@ -39,11 +49,14 @@ META_USER = meta.USER  # the local author name (kept importable for the UI)
 UNIT, POSITION = ENTITIES["unit"], ENTITIES["position"]
 INCIDENT, ENTRY = ENTITIES["incident"], ENTITIES["incident_entry"]
 CONFLICT = ENTITIES["conflict"]
+HANDOVER = ENTITIES["handover"]
 
 
 _NOT_FOUND = {
     "unit": QT_TRANSLATE_NOOP("errors", "Unit not found."),
     "incident": QT_TRANSLATE_NOOP("errors", "Incident not found."),
+    "operation": QT_TRANSLATE_NOOP("errors", "Operation not found."),
+    "assignment": QT_TRANSLATE_NOOP("errors", "Assignment not found."),
 }
 
 
@@ -59,18 +72,21 @@ def _checked(check: Any) -> Any:
         raise InvalidInput.of(p) from None
 
 
-def _holder(record: Unit | Incident | None, entity: str) -> Holder | None:
-    return None if record is None else Holder(entity, record.agency, record.visibility)
-
-
 def _permit(s: Session, entity: Entity, fields: Mapping[str, Any], *,
-            existing: Holder | None = None, parent: Holder | None = None) -> None:
+            existing: Any = None, parent: Holder | None = None,
+            values: Mapping[str, Any] | None = None) -> None:
     """Refuse what the server would refuse for the signed-in user (nobody signed in: the
-    field rules alone apply)."""
+    field rules alone apply). `existing`: the stored record the change edits; `values`:
+    the record as it would stand (for the records its fields name)."""
     actor = meta.signed_in_actor(s)
     if actor is None:
         return
-    problem = write_problem(actor, entity, fields, existing=existing, parent=parent)
+    whole = dict(values if values is not None else fields)
+    problem = write_problem(
+        actor, entity, fields, existing=holders.holder(s, entity.name, existing),
+        parent=parent if parent is not None else holders.parent(s, entity, whole),
+        related=holders.related(s, entity, whole),
+        agencies=holders.agencies(s) if entity.agency_refs else None)
     if problem is not None:
         raise NotPermitted.of(problem)
 
@@ -87,8 +103,9 @@ def _wire_value(entity: Entity, name: str, value: Any) -> Any:
 
 
 def _outbox_fields(entity: Entity, clean: Mapping[str, Any]) -> dict[str, Any]:
-    """What a change sends: the server stamps author fields itself."""
-    return {k: v for k, v in clean.items() if k not in entity.stamped}
+    """What a change sends: the server stamps author fields itself and alone writes
+    server-only ones."""
+    return {k: v for k, v in clean.items() if k not in entity.stamped and entity.fields[k].client}
 
 
 class LocalWriter:
@@ -169,7 +186,7 @@ class LocalWriter:
             unit = s.get(Unit, unit_id)
             if unit is None:
                 raise NotFound(_NOT_FOUND["unit"])
-            _permit(s, POSITION, clean, parent=_holder(unit, "unit"))
+            _permit(s, POSITION, clean)
             hlc = self.store.tick(s)
             observed = from_wire(clean["observed_at"])
             assert observed is not None  # required by the position definition
@@ -226,14 +243,15 @@ class LocalWriter:
             inc = s.get(Incident, incident_id)
             if inc is None:
                 raise NotFound(_NOT_FOUND["incident"])
-            _permit(s, ENTRY, clean, parent=_holder(inc, "incident"))
+            _permit(s, ENTRY, clean)
             if amends is not None:
                 original = s.get(IncidentEntry, amends)
                 if original is None or original.incident_id != incident_id:
                     raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The entry to amend does not belong to this incident."))
             new_status = clean["status"] if kind == "status" and status != inc.status else None
             if new_status:
-                _permit(s, INCIDENT, {"status": new_status}, existing=_holder(inc, "incident"))
+                _permit(s, INCIDENT, {"status": new_status}, existing=inc,
+                        values=holders.values_of(INCIDENT, inc))
             hlc = self.store.tick(s)
             s.add(IncidentEntry(
                 id=eid, incident_id=incident_id, kind=clean["kind"], body=clean["body"],
@@ -245,6 +263,109 @@ class LocalWriter:
                 self._edit(s, INCIDENT, inc, {"status": new_status})
         self._publish("incident_entry", eid, ("incident", incident_id))
         return eid
+
+    # -- joint operations: operations, assignments, hand-overs -------------------
+
+    def create_record(self, name: str, fields: Mapping[str, Any],
+                      record_id: str | None = None) -> str:
+        """Create a mergeable record of a kind without its own method (an operation, an
+        assignment), checked like any other."""
+        entity, model = ENTITIES[name], SYNCED_MODELS[name]
+        clean = self._new_record(entity, fields)
+        rid = record_id or str(new_id())
+        with self.store.transaction() as s:
+            if s.get(model, rid) is not None:
+                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A record with this id already exists."))
+            _permit(s, entity, clean)
+            record = model(id=rid, field_hlcs={})
+            self._edit(s, entity, record, clean)
+            s.add(record)  # after its fields are set: the HLC write autoflushes the session
+        also = (("unit", clean["unit_id"]),) if name == "assignment" else ()
+        self._publish(name, rid, *also)  # an assignment changes its unit's chain
+        return rid
+
+    def update_record(self, name: str, record_id: str, changes: Mapping[str, Any],
+                      seen: Mapping[str, str] | None = None) -> list[str]:
+        """Edit fields of a mergeable record (`seen` as for `update_unit`)."""
+        changed = self._update(ENTITIES[name], SYNCED_MODELS[name], record_id, changes, seen)
+        if changed and name == "assignment":  # its unit's operational chain changed
+            with self.store.session() as s:
+                unit_id = getattr(s.get(SYNCED_MODELS[name], record_id), "unit_id", None)
+            if unit_id:
+                self._publish("unit", unit_id)
+        return changed
+
+    def hand_over(self, fields: Mapping[str, Any], handover_id: str | None = None) -> str:
+        """Record a hand-over of command, or (kind "acknowledgement") its acknowledgement by
+        the receiving agency: append-only, like an incident's entries."""
+        entity = HANDOVER
+        clean = self._new_append(entity, {"at": _now(), **fields})
+        hid = handover_id or str(new_id())
+        with self.store.transaction() as s:
+            if s.get(Operation, clean["operation_id"]) is None:
+                raise NotFound(_NOT_FOUND["operation"])
+            _permit(s, entity, clean)
+            hlc = self.store.tick(s)
+            values = {k: from_wire(v) if isinstance(entity.fields[k].kind, Time) else v
+                      for k, v in clean.items() if k not in entity.stamped}
+            s.add(Handover(id=hid, recorded_by=self.actor, hlc=hlc, **values))
+            outbox.add(s, "handover", hid, "append", _outbox_fields(entity, clean), {}, hlc)
+        self._publish("handover", hid, ("operation", clean["operation_id"]))
+        return hid
+
+    # -- accountability records (detentions, use of force) --------------------------
+
+    def append_record(self, entity_name: str, fields: Mapping[str, Any],
+                      record_id: str | None = None) -> str:
+        """Write a detention or use-of-force record: an original, or an amendment or
+        hand-over naming one (`amends`). Checked by its definition, by the rules the
+        server applies to the signed-in user, and against the record as it stands here
+        (one hand-over, force reported before it, times in order). Nothing is ever
+        rewritten: a second record under an id already written is refused."""
+        entity = ENTITIES[entity_name]
+        if entity.original is None:
+            raise ValueError(f"{entity_name} is not an accountability record")
+        data = {k: v for k, v in fields.items() if v is not None and v != ""}
+        data.setdefault("created_at", _now())
+        clean = self._new_append(entity, data)
+        for name, f in entity.fields.items():
+            if not f.client and clean.get(name) is not None:
+                raise InvalidInput.of(Problem("unknown_field", entity=entity.name, name=name))
+        rid = record_id or str(new_id())
+        model = accountable.MODELS[entity.name]
+        with self.store.transaction() as s:
+            if record_id is not None and s.get(model, rid) is not None:  # (a new id is new)
+                raise NotPermitted.of(Problem("original_immutable", entity=entity.name))
+            original_id = clean.get(entity.original)
+            original = accountable.holder(s, entity.name, original_id)
+            links = accountable.links(s, entity, clean)
+            if original_id and original is None or any(v is None for v in links.values()):
+                missing = entity.original if original_id and original is None else next(
+                    n for n, v in links.items() if v is None)
+                raise NotFound.of(Problem("unknown_record", missing, entity.name))
+            author, actor = meta.author_and_actor(s)
+            if actor is not None:
+                problem = write_problem(actor, entity, clean, existing=original, links=links)
+                if problem is not None:
+                    raise NotPermitted.of(problem)
+            if original_id:
+                standing = accountable.standing(s, entity.name, original_id)
+                assert standing is not None  # an original is here (holder above)
+                problem = follow_up_problem(entity, standing, clean,
+                                            accountable.report_count(s, original_id))
+                if problem is not None:
+                    raise InvalidInput.of(problem)
+            hlc = self.store.tick(s)
+            stored = {k: from_wire(v) if isinstance(entity.fields[k].kind, Time) else v
+                      for k, v in clean.items() if k not in entity.stamped}
+            s.add(model(id=rid, **stored, author=self._actor or author, hlc=hlc))
+            outbox.add(s, entity.name, rid, "append", _outbox_fields(entity, clean), {}, hlc)
+        also = [(t, str(clean[n])) for n, t in (("amends", entity.name), ("unit_id", "unit"),
+                                               ("incident_id", "incident"),
+                                               ("detention_id", "detention"))
+                if clean.get(n)]
+        self._publish(entity.name, rid, *also)
+        return rid
 
     # -- conflicts ------------------------------------------------------------
 
@@ -261,8 +382,8 @@ class LocalWriter:
                 about = s.get(Unit, c.entity_id)
             elif c.entity == "incident" and c.entity_id:
                 about = s.get(Incident, c.entity_id)
-            _permit(s, CONFLICT, fields, existing=Holder("conflict", None, None),
-                    parent=_holder(about, c.entity or ""))
+            _permit(s, CONFLICT, fields, existing=c,
+                    parent=holders.holder(s, c.entity or "", about) if about else None)
             base = {k: c.field_hlcs[k] for k in fields if k in c.field_hlcs}
             hlc = self.store.tick(s)
             c.status, c.resolution = fields["status"], fields["resolution"]
@@ -272,16 +393,17 @@ class LocalWriter:
 
     # -- plumbing -------------------------------------------------------------
 
-    def _update(self, entity: Entity, model: type[Unit] | type[Incident], record_id: str,
+    def _update(self, entity: Entity, model: type[Any], record_id: str,
                 changes: Mapping[str, Any], seen: Mapping[str, str] | None) -> list[str]:
         with self.store.transaction() as s:
-            record = cast("Unit | Incident | None", s.get(model, record_id))
+            record = s.get(model, record_id)
             if record is None:
                 raise NotFound(_NOT_FOUND[entity.name])
             clean = self._changed(entity, record, changes)
             if not clean:
                 return []
-            _permit(s, entity, clean, existing=_holder(record, entity.name))
+            _permit(s, entity, clean, existing=record,
+                    values={**holders.values_of(entity, record), **clean})
             if "parent_id" in clean:
                 self._check_parent(s, record_id, clean["parent_id"])
             self._edit(s, entity, record, clean, seen)
@@ -308,7 +430,7 @@ class LocalWriter:
         _checked(lambda: entity.check_times(clean, _now()))
         return clean
 
-    def _changed(self, entity: Entity, record: Unit | Incident,
+    def _changed(self, entity: Entity, record: Any,
                  changes: Mapping[str, Any]) -> dict[str, Any]:
         """The checked fields of `changes` that differ from the record; the record as it
         would be after the edit must pass the whole-record rules."""
@@ -325,7 +447,7 @@ class LocalWriter:
         self,
         s: Session,
         entity: Entity,
-        record: Unit | Incident,
+        record: Any,
         clean: dict[str, Any],
         seen: Mapping[str, str] | None = None,
     ) -> None:

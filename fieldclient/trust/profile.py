@@ -6,13 +6,17 @@ with `minisign -S` or `packaging/signing.py profile-sign`):
     {"type": "enlace-site-profile", "format": 1, "name": "CP Guadalajara", "serial": 3,
      "server_url": "https://cp-gdl.example:8443", "ca_cert": "-----BEGIN CERTIFICATE-----…",
      "default_agency": "sedena", "device_name_pattern": "GDL-{hostname}",
-     "policies": {"wipe_on_revoke": true, "offline_expiry_hours": 72, "idle_lock_minutes": 10}}
+     "policies": {"wipe_on_revoke": true, "offline_expiry_hours": 72, "idle_lock_minutes": 10,
+                  "handover_ack_minutes": 30, "custody_warn_minutes": 60,
+                  "custody_alert_minutes": 180}}
 
 The signing key must be a deployment key of the build's root metadata or the one pinned in
 this data folder at first provisioning (`--trust-key`). Provisioning writes where the
 client keeps its settings: the meta table (server URL, CA path, site_* policies), the CA in
 `trust/server-ca.pem`, the profile and its signature as `site-profile.json(.minisig)`.
 A profile holds no secret (unknown fields are refused, so none can slip in).
+The custody thresholds turn a detention amber and red (fieldclient.core.custody); they
+are the deployment's configuration, not legal advice.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fieldclient.core import custody
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
 from fieldclient.replication import account
 from fieldclient.replication.http import normalise_server_url
+from fieldclient.store import meta
 from fieldclient.store.db import Store
 from fieldclient.trust.minisign import BadSignature, MinisignError, PublicKey, Signature
 from fieldclient.trust.root import Key
@@ -49,15 +55,17 @@ META_DEVICE_PATTERN = "site_device_name_pattern"
 META_OFFLINE_HOURS = "site_offline_expiry_hours"
 META_IDLE_MINUTES = "site_idle_lock_minutes"
 SITE_KEYS = (META_NAME, META_SERIAL, META_SIGNER, META_KEY, META_AGENCY, META_DEVICE_PATTERN,
-             META_OFFLINE_HOURS, META_IDLE_MINUTES, account.META_WIPE_POLICY)
+             META_OFFLINE_HOURS, META_IDLE_MINUTES, account.META_WIPE_POLICY,
+             meta.HANDOVER_ACK_MINUTES, custody.META_WARN, custody.META_ALERT)
 
 _TOP = {"type", "format", "name", "serial", "server_url", "ca_cert", "default_agency",
         "device_name_pattern", "policies"}
 # store_key: "passphrase" wraps a new store's data key by a passphrase even where a
 # keyring works (read before the database opens: fieldclient.store.crypto.site_policy).
 # sync_while_locked: background sync goes on under the idle lock (replication/locking.py).
-_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes", "store_key",
-             "sync_while_locked"}
+_POLICIES = {"wipe_on_revoke", "offline_expiry_hours", "idle_lock_minutes",
+             "handover_ack_minutes", "custody_warn_minutes", "custody_alert_minutes",
+             "store_key", "sync_while_locked"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _PLACEHOLDERS = {"hostname", "user"}
 
@@ -81,6 +89,9 @@ class SiteProfile:
     wipe_on_revoke: bool
     offline_expiry_hours: int
     idle_lock_minutes: int
+    handover_ack_minutes: int = meta.DEFAULT_HANDOVER_ACK_MINUTES
+    custody_warn_minutes: int = 0  # 0: the default (custody.DEFAULT_WARN)
+    custody_alert_minutes: int = 0
 
 
 def _bad(template: str, **params: Any) -> ProfileRefused:
@@ -131,7 +142,15 @@ def parse(raw: bytes) -> SiteProfile:
         raise _bad(QT_TRANSLATE_NOOP("profile", "store_key must be keyring or passphrase."))
     hours = _whole(pol.get("offline_expiry_hours", 0), "offline_expiry_hours", 24 * 365)
     minutes = _whole(pol.get("idle_lock_minutes", 0), "idle_lock_minutes", 24 * 60)
-    return SiteProfile(name.strip(), serial, url, ca, agency, pattern, wipe, hours, minutes)
+    ack = _whole(pol.get("handover_ack_minutes", meta.DEFAULT_HANDOVER_ACK_MINUTES),
+                 "handover_ack_minutes", 24 * 60)
+    warn = _whole(pol.get("custody_warn_minutes", 0), "custody_warn_minutes", 7 * 24 * 60)
+    alert = _whole(pol.get("custody_alert_minutes", 0), "custody_alert_minutes", 7 * 24 * 60)
+    if warn and alert and alert < warn:
+        raise _bad(QT_TRANSLATE_NOOP(
+            "profile", "custody_alert_minutes must not be less than custody_warn_minutes."))
+    return SiteProfile(name.strip(), serial, url, ca, agency, pattern, wipe, hours, minutes,
+                       ack, warn, alert)
 
 
 def _whole(value: Any, field: str, top: int) -> int:
@@ -265,6 +284,9 @@ def apply(store: Store, prof: SiteProfile, signer: Key, raw: bytes, sig_text: st
         META_OFFLINE_HOURS: str(prof.offline_expiry_hours),
         META_IDLE_MINUTES: str(prof.idle_lock_minutes),
         account.META_WIPE_POLICY: "1" if prof.wipe_on_revoke else "0",
+        meta.HANDOVER_ACK_MINUTES: str(prof.handover_ack_minutes),
+        custody.META_WARN: str(prof.custody_warn_minutes or ""),
+        custody.META_ALERT: str(prof.custody_alert_minutes or ""),
     }
     with store.transaction() as s:
         for key, value in values.items():

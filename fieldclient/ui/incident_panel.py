@@ -70,6 +70,7 @@ class IncidentPanel(Retranslatable, QWidget):
         self._record: dict[str, Any] | None = None
         self._callsigns: dict[str, str] = {}
         self._generation = 0
+        self._operation: str | None = None  # the window's operation selector
 
         self.f_status = QComboBox()
         self.f_severity = QComboBox()
@@ -139,6 +140,8 @@ class IncidentPanel(Retranslatable, QWidget):
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.header)
+        self.extras = QVBoxLayout()  # what other areas show about the incident (detentions)
+        bl.addLayout(self.extras)
         bl.addWidget(self.timeline, 1)
         bl.addWidget(self.entry_view)
         entry_row = QHBoxLayout()
@@ -244,6 +247,13 @@ class IncidentPanel(Retranslatable, QWidget):
 
     # -- list -------------------------------------------------------------------
 
+    def set_operation(self, operation_id: str | None) -> None:
+        """Show only the incidents of one joint operation (None: all); the window's
+        operation selector."""
+        if operation_id != self._operation:
+            self._operation = operation_id
+            self.reload()
+
     def reload(self) -> None:
         """Reload the list in the background with the current filters."""
         status = self.f_status.currentData()
@@ -258,7 +268,8 @@ class IncidentPanel(Retranslatable, QWidget):
 
         def fetch() -> list[queries.IncidentRow]:
             with self.store.session() as s:
-                return queries.incidents(s, status=status, severity=severity, kind=kind, since=since)
+                return queries.incidents(s, status=status, severity=severity, kind=kind,
+                                         since=since, operation=self._operation)
 
         def done(rows: Any, error: BaseException | None) -> None:
             if generation != self._generation:

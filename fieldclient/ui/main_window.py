@@ -41,6 +41,7 @@ from fieldclient.ui.i18n import Retranslatable, Translations
 from fieldclient.ui.incident_dialog import IncidentDialog
 from fieldclient.ui.incident_panel import IncidentPanel
 from fieldclient.ui.menus import MainMenuBar
+from fieldclient.ui.operation_selector import OperationSelector
 from fieldclient.ui.position_dialog import PositionDialog
 from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
@@ -59,6 +60,8 @@ from fieldclient.ui.toolbar import MainToolBar
 from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
+from fieldclient.ui.window_operations import OperationActions
+from fieldclient.ui.window_records import WindowRecords
 from fieldclient.ui.window_settings import ViewSettings
 from fieldclient.ui.window_sync import SyncActions
 
@@ -81,7 +84,7 @@ def _map_view_class() -> type[MapView]:
     return widget.MapView
 
 
-class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
+class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QMainWindow):
     rosterReady = Signal()  # first roster load finished (benchmarks, self-test)
     mapInstalled = Signal()  # the map widget took its place (it then loads its page)
 
@@ -114,6 +117,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self._incident_from_map: str | None = None
         self._signed_in = False
         self._collapsed: list[QDockWidget] = []  # panels "Map only" hid
+        self._operation = ""  # the joint operation the views are narrowed to ("": all)
 
         self.model = RosterModel(self)
         self.model.set_stale_minutes(stale_minutes(self.settings))
@@ -155,6 +159,17 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
 
         self.toolbar = MainToolBar(self.coord_format, self.translations.lang, self, times.style())
         self.addToolBar(self.toolbar)
+        self.operation_selector = OperationSelector(self)
+        self.toolbar.add_operation_selector(self.operation_selector)  # shown once there are some
+        # a burst of changes costs one read; overdue hand-overs age with the clock
+        self._operations_timer = QTimer(self)
+        self._operations_timer.setSingleShot(True)
+        self._operations_timer.setInterval(300)
+        self._operations_timer.timeout.connect(self.refresh_operations)
+        self._operations_clock = QTimer(self)
+        self._operations_clock.setInterval(60_000)
+        self._operations_clock.timeout.connect(self.refresh_operations)
+        self._operations_clock.start()
         self.menus = MainMenuBar(self.docks(), self)
         self.menus.set_time_style(times.style())
         self.setMenuBar(self.menus)
@@ -170,6 +185,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self._waiting_timer.setInterval(250)  # a burst of changes costs one count query
         self._waiting_timer.timeout.connect(self._refresh_waiting)
         self.sync_controller = SyncController(self.store, self.events, self)
+        self.records = WindowRecords(self)  # detentions, use of force, oversight
         self._wire()
         self._apply_widget_theme()
         self.retranslateUi()
@@ -182,6 +198,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         else:
             self.centre.setCurrentWidget(self.welcome)
         self.incidents.reload()
+        self.refresh_operations()
         self._refresh_waiting()
         site_profile.install(self)  # provisioning on first run; active profile in status bar
 
@@ -257,7 +274,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         m.incidentSelected.connect(self._incident_clicked_on_map)
         m.set_coord_format(self.coord_format)
         m.set_night_mode(self.theme.night)
-        m.set_unit_filter(*self.roster.filters())
+        self.apply_map_filter()
         view = self.settings.value("map/view")
         if view:
             try:
@@ -281,6 +298,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         tb.languageChosen.connect(self.set_language)
         tb.act_night.toggled.connect(self.set_night_mode)
         tb.act_large.toggled.connect(self.set_large_targets)
+        self.operation_selector.operationChosen.connect(self.choose_operation)
         mb.act_sign_in.triggered.connect(self.sign_in)
         mb.act_sign_out.triggered.connect(lambda: self.sign_out())
         mb.act_quit.triggered.connect(self.close)
@@ -322,6 +340,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
         self.conflicts_dock.setWindowTitle(self.tr("Conflicts"))
         self.track_dock.setWindowTitle(self.tr("Track"))
         self.act_find.setText(self.tr("Find in roster"))
+        self.records.retranslateUi()
         if self.map_placeholder is not None:
             if self._map_cls is not None:
                 text = self.tr("Loading the map…")
@@ -380,6 +399,8 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
             self.model.reload_units(units)
         self.track.on_changes(changes)
         self.incidents.on_changes(changes)
+        if self.operations_changed(changes):
+            self._operations_timer.start()
         self._waiting_timer.start()
 
     def _after_roster_update(self) -> None:
@@ -413,8 +434,10 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, QMainWindow):
             self.map.pan_to(where[0], where[1], min_zoom=INCIDENT_ZOOM)
 
     def _on_roster_filters(self, agency: str, status: str, kind: str) -> None:
-        if self.map is not None:
-            self.map.set_unit_filter(agency, kind, status)
+        self.apply_map_filter()
+
+    def show_operation_selector(self, shown: bool) -> None:
+        self.toolbar.show_operation_selector(shown)
 
     def _find(self) -> None:
         self.show_panel(self.roster_dock)

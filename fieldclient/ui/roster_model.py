@@ -7,7 +7,10 @@ at 100k rows a proxy calls back into Python `data()` per row per comparison
 (seconds), while a list comprehension over precomputed keys takes
 milliseconds. Chain of command is a "Reports to" column plus the full chain
 in the details panel, rather than a tree: a tree cannot be sorted by status
-or position across branches, which is what a commander does most.
+or position across branches, which is what a commander does most. The operational
+chain (which joint operation a unit is in and which agency commands it there) is a
+column of its own, read apart from the rows (`set_command`, a few hundred entries at
+most); the window's operation selector narrows the rows to one operation's units.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from PySide6.QtGui import QBrush, QColor
 from fieldclient.core.bidi import isolate
 from fieldclient.store import queries
 from fieldclient.store.db import Store
+from fieldclient.store.operations import Command
 from fieldclient.ui import geo
 from fieldclient.ui.labels import agency_name, field_name, label
 from fieldclient.ui.roster_search import SEP, Combo, SearchIndex
@@ -43,8 +47,8 @@ OBSERVED, SOURCE, NAME = queries.R_OBSERVED_AT, queries.R_SOURCE, queries.R_NAME
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 COL_CALLSIGN, COL_PARENT, COL_AGENCY, COL_KIND, COL_ECHELON, COL_STATUS = range(6)
-COL_STRENGTH, COL_POSITION, COL_AGE, COL_SOURCE = range(6, 10)
-COLUMN_COUNT = 10
+COL_STRENGTH, COL_POSITION, COL_AGE, COL_SOURCE, COL_OPERATION = range(6, 11)
+COLUMN_COUNT = 11
 
 # Columns showing a vocabulary value: (row field, vocabulary).
 COLUMN_GROUPS = {
@@ -54,9 +58,11 @@ COLUMN_GROUPS = {
     COL_SOURCE: (SOURCE, "position_source"),
 }
 
-# stale reports (amber) and retired units (grey), by day and in night mode
-DAY_BRUSHES = (QBrush(QColor(255, 214, 153)), QBrush(QColor(230, 230, 230)))
-NIGHT_BRUSHES = (QBrush(QColor(84, 40, 0)), QBrush(QColor(40, 24, 24)))
+# stale reports (amber), retired units (grey) and hand-overs of command waiting too long
+# for their acknowledgement (red), by day and in night mode
+DAY_BRUSHES = (QBrush(QColor(255, 214, 153)), QBrush(QColor(230, 230, 230)),
+               QBrush(QColor(255, 176, 176)))
+NIGHT_BRUSHES = (QBrush(QColor(84, 40, 0)), QBrush(QColor(40, 24, 24)), QBrush(QColor(96, 0, 0)))
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STALE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -136,7 +142,10 @@ class RosterModel(QAbstractTableModel):
         self._order_keys: list[Any] | None = None
         self._order_fn: Callable[[Row], Any] | None = None
         self._store: Store | None = None
-        self._stale_brush, self._retired_brush = DAY_BRUSHES
+        self._stale_brush, self._retired_brush, self._overdue_brush = DAY_BRUSHES
+        self._command: dict[str, Command] = {}  # unit id -> its current assignment
+        self._overdue: set[str] = set()  # units handed over, not acknowledged in time
+        self._only: set[str] | None = None  # the chosen operation's units (None: all)
         # Full loads and deltas run one at a time, in order: a delta read before a later
         # one must not land after it and roll a row back.
         self._pool = serial_pool(self)
@@ -288,9 +297,40 @@ class RosterModel(QAbstractTableModel):
         if self._kind:
             k = self._kind
             order = [i for i in order if rows[i][KIND] == k]
+        if self._only is not None:
+            only, by_id = self._only, self._by_id
+            keep = {by_id[u] for u in only if u in by_id}
+            order = [i for i in order if i in keep]
         if self._text:
             order = self._search_index().matching(order, self._text)
         return order
+
+    # -- joint operations -------------------------------------------------------
+
+    def set_command(self, command: dict[str, Command], overdue: set[str]) -> None:
+        """Each unit's current assignment, and the units whose hand-over of command waits
+        too long for its acknowledgement (store/operations.py)."""
+        self._command, self._overdue = command, overdue
+        if self._sort_column == COL_OPERATION:
+            self.sort(self._sort_column, self._sort_order)
+        self._emit_all()
+
+    def set_operation_units(self, units: set[str] | None) -> None:
+        """Show only these units (an operation's; None: every unit)."""
+        self._only = units
+        self.beginResetModel()
+        self.visible = self._compute_visible()
+        self.endResetModel()
+
+    def command_of(self, unit_id: str) -> Command | None:
+        return self._command.get(unit_id)
+
+    def is_overdue(self, unit_id: str) -> bool:
+        return unit_id in self._overdue
+
+    def _command_text(self, row: Row) -> str:
+        c = self._command.get(row[ID])
+        return f"{c.code} · {agency_name(c.commanding_agency)}" if c else ""
 
     def _search_index(self) -> SearchIndex:
         if self._search is None:
@@ -329,6 +369,8 @@ class RosterModel(QAbstractTableModel):
             return by_label, False
         if col == COL_STRENGTH:
             return (lambda r: r[STRENGTH] if r[STRENGTH] is not None else -1), False
+        if col == COL_OPERATION:
+            return (lambda r: self._command_text(r).casefold()), False
         if col == COL_POSITION:
             # south to north by latitude: a float key sorts 100k rows ~3x faster than tuples
             return (lambda r: r[LAT] if r[LAT] is not None else -999.0), False
@@ -357,7 +399,8 @@ class RosterModel(QAbstractTableModel):
 
     def set_night(self, night: bool) -> None:
         """Dark highlight colours in night mode (a light amber cell would glare)."""
-        self._stale_brush, self._retired_brush = NIGHT_BRUSHES if night else DAY_BRUSHES
+        self._stale_brush, self._retired_brush, self._overdue_brush = (
+            NIGHT_BRUSHES if night else DAY_BRUSHES)
         self._emit_all()
 
     def set_stale_minutes(self, minutes: int) -> None:
@@ -457,9 +500,20 @@ class RosterModel(QAbstractTableModel):
                 return self._stale_brush
             if row[STATUS] == "retired":
                 return self._retired_brush
+            if col in (COL_CALLSIGN, COL_OPERATION) and row[ID] in self._overdue:
+                return self._overdue_brush
             return None
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_AGENCY:
             return agency_name(row[AGENCY])  # long names are elided in the cell
+        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_CALLSIGN, COL_OPERATION) \
+                and row[ID] in self._overdue:
+            return self.tr("Command of this unit was handed over and the receiving agency "
+                           "has not acknowledged it in time.")
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OPERATION:
+            c = self._command.get(row[ID])
+            return self.tr("{operation}: {role}, commanded by {agency}").format(
+                operation=c.code, role=label(c.role, "assignment_role"),
+                agency=agency_name(c.commanding_agency)) if c else None
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_POSITION, COL_AGE):
             if self.is_stale(row):
                 return self.tr("No position report for more than {n} minutes").format(
@@ -494,6 +548,8 @@ class RosterModel(QAbstractTableModel):
             return geo.format_latlon(row[LAT], row[LON], self._coord_format)
         if col == COL_AGE:
             return self.age_text(row[OBSERVED])
+        if col == COL_OPERATION:
+            return isolate(self._command_text(row)) if row[ID] in self._command else ""
         return None
 
     def age_text(self, observed: datetime | None) -> str:
@@ -530,4 +586,5 @@ class RosterModel(QAbstractTableModel):
             self.tr("Position"),
             self.tr("Age"),
             field_name("position", "source"),
+            self.tr("Operation"),
         ]

@@ -37,6 +37,7 @@ from fieldclient.ui.roster_model import (
     COL_CALLSIGN,
     COL_ECHELON,
     COL_KIND,
+    COL_OPERATION,
     COL_PARENT,
     COL_POSITION,
     COL_SOURCE,
@@ -49,8 +50,8 @@ from fieldclient.ui.roster_model import (
 FILTER_DELAY_MS = 120  # one filter per pause in typing, not one per key
 MAX_COLUMN = 340  # px: wider text is elided, and shown whole in its tooltip
 # What a narrow side panel shows first: who, doing what, how fresh; the rest scrolls.
-VISUAL_ORDER = (COL_CALLSIGN, COL_STATUS, COL_AGE, COL_AGENCY, COL_KIND, COL_POSITION,
-                COL_PARENT, COL_ECHELON, COL_STRENGTH, COL_SOURCE)
+VISUAL_ORDER = (COL_CALLSIGN, COL_STATUS, COL_AGE, COL_AGENCY, COL_OPERATION, COL_KIND,
+                COL_POSITION, COL_PARENT, COL_ECHELON, COL_STRENGTH, COL_SOURCE)
 
 
 class RosterPanel(Retranslatable, QWidget):
@@ -133,6 +134,8 @@ class RosterPanel(Retranslatable, QWidget):
         dl = QVBoxLayout(details_box)
         dl.setContentsMargins(4, 4, 4, 4)
         dl.addWidget(self.details, 1)
+        self.extras = QVBoxLayout()  # what other areas show about the unit (detentions)
+        dl.addLayout(self.extras)
         buttons = QHBoxLayout()
         buttons.addWidget(self.position_button)
         buttons.addWidget(self.track_button)
@@ -368,6 +371,15 @@ class RosterPanel(Retranslatable, QWidget):
             f"{e(t_position)} {e(where)}",
             f"{e(t_chain)} {chain_text}",
         ]
+        command = self.model.command_of(unit.id)
+        if command is not None:  # the operational chain, beside the home one
+            text = self.tr("In {operation} ({role}), commanded by {agency}").format(
+                operation=command.code, role=label(command.role, "assignment_role"),
+                agency=agency_name(command.commanding_agency))
+            lines.append(f"{e(self.tr('Operation:'))} {e(text)}")
+        if self.model.is_overdue(unit.id):
+            lines.append("<b>{}</b>".format(e(self.tr(
+                "Hand-over of command not acknowledged in time."))))
         if unit.notes:
             lines.append(f"<i>{e(unit.notes)}</i>")
         self.details.setText("<br>".join(lines))

@@ -213,6 +213,24 @@ class SyncController(QObject):
 
         tasks.run_task(lambda: account.logout(store, creds), done)
 
+    # -- reads through the server (off the UI thread: run with tasks.run_task) ----------
+
+    def _call_server(self, fn: Any) -> Any:
+        engine = SyncEngine(self.store, self.credentials)
+        try:
+            return fn(engine.http())
+        finally:
+            engine.close()
+
+    def open_record(self, record_id: str) -> Any:
+        """A detention or use-of-force report whole (the server audits the opening); a
+        pulled page, to show and never store."""
+        return self._call_server(lambda http: http.open_record(record_id))
+
+    def audit_page(self, after: int, limit: int) -> dict[str, Any]:
+        """One page of the server's audit trail (observers)."""
+        return dict(self._call_server(lambda http: http.audit(after, limit)))
+
     def refresh_status(self) -> None:
         """Read the status from the store now and report it (no worker running)."""
         self._status = {}

@@ -38,6 +38,8 @@ class MainToolBar(Retranslatable, QToolBar):
         self.toggleViewAction().setVisible(False)
         self._signed_in = False
         self._theme = Theme()
+        self._operation_action: QAction | None = None
+        self._operations_shown = False
         self.act_new_unit = QAction(self)
         self.act_new_unit.setShortcut(QKeySequence("Ctrl+N"))
         self.act_log_position = QAction(self)
@@ -97,6 +99,23 @@ class MainToolBar(Retranslatable, QToolBar):
         self.set_theme(self._theme)
         self.retranslateUi()
 
+    def add_operation_selector(self, selector: QWidget) -> None:
+        """Place the operation selector after sync and sign-in, hidden until shown."""
+        self._operation_action = self.insertWidget(self._title_actions[0], selector)
+        self.show_operation_selector(False)
+
+    def show_operation_selector(self, shown: bool) -> None:
+        """Show the operation selector (once this laptop knows an operation). It takes the
+        room of the pickers' titles, as large targets do (their tooltips say)."""
+        self._operations_shown = shown
+        if self._operation_action is not None:
+            self._operation_action.setVisible(shown)
+        self._show_titles()
+
+    def _show_titles(self) -> None:
+        for act in self._title_actions:
+            act.setVisible(not self._theme.large and not self._operations_shown)
+
     def set_coord_format(self, fmt: str) -> None:
         """Show `fmt` as chosen (no signal: the caller already knows)."""
         _choose(self.coord_combo, fmt)
@@ -135,8 +154,7 @@ class MainToolBar(Retranslatable, QToolBar):
             act.setChecked(on)
             act.blockSignals(False)
         # With large buttons there is no room for the pickers' titles (their tooltips say)
-        for act in self._title_actions:
-            act.setVisible(not theme.large)
+        self._show_titles()
 
     def retranslateUi(self) -> None:
         self.setWindowTitle(self.tr("Main toolbar"))

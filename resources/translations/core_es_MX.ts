@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
+    <name>custody</name>
+    <message>
+        <source>Within the thresholds</source>
+        <translation>Dentro de los umbrales</translation>
+    </message>
+    <message>
+        <source>Past the warning threshold</source>
+        <translation>Rebasó el umbral de aviso</translation>
+    </message>
+    <message>
+        <source>Past the alert threshold</source>
+        <translation>Rebasó el umbral de alerta</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>Could not read “{text}” as decimal degrees; write latitude and longitude, for example 19.4283, -99.1333.</source>
@@ -181,6 +196,14 @@
         <translation>No se encontró la unidad.</translation>
     </message>
     <message>
+        <source>Operation not found.</source>
+        <translation>No se encontró el operativo.</translation>
+    </message>
+    <message>
+        <source>Assignment not found.</source>
+        <translation>No se encontró la asignación.</translation>
+    </message>
+    <message>
         <source>A unit cannot be placed under itself or its own subordinate.</source>
         <translation>Una unidad no puede quedar bajo sí misma ni bajo una de sus subordinadas.</translation>
     </message>
@@ -197,8 +220,52 @@
         <translation>La entrada a enmendar no pertenece a este incidente.</translation>
     </message>
     <message>
+        <source>A record with this id already exists.</source>
+        <translation>Ya existe un registro con este identificador.</translation>
+    </message>
+    <message>
         <source>Conflict not found.</source>
         <translation>No se encontró el conflicto.</translation>
+    </message>
+    <message>
+        <source>No operation has the code {code}.</source>
+        <translation>Ningún operativo tiene la clave {code}.</translation>
+    </message>
+    <message>
+        <source>Several operations have the code {code}; give the id of one: {ids}.</source>
+        <translation>Varios operativos tienen la clave {code}; indique el identificador de uno: {ids}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {why}</source>
+        <translation>No se puede leer {path}: {why}</translation>
+    </message>
+    <message>
+        <source>The area is not GeoJSON ({why}).</source>
+        <translation>El área no es GeoJSON ({why}).</translation>
+    </message>
+    <message>
+        <source>The area must be one GeoJSON Polygon (got {kind}).</source>
+        <translation>El área debe ser un solo polígono GeoJSON (se recibió {kind}).</translation>
+    </message>
+    <message>
+        <source>Nothing to change: give at least one field, e.g. --status active.</source>
+        <translation>Nada que cambiar: indique al menos un campo, por ejemplo --status active.</translation>
+    </message>
+    <message>
+        <source>Say which operation: --operation CODE.</source>
+        <translation>Indique el operativo: --operation CLAVE.</translation>
+    </message>
+    <message>
+        <source>No hand-over has the id {id}.</source>
+        <translation>Ninguna entrega de mando tiene el identificador {id}.</translation>
+    </message>
+    <message>
+        <source>Give at least the first 8 characters of the record&apos;s id.</source>
+        <translation>Escriba al menos los primeros 8 caracteres del identificador del registro.</translation>
+    </message>
+    <message>
+        <source>No single record has the id {id}.</source>
+        <translation>No hay un único registro con el identificador {id}.</translation>
     </message>
     <message>
         <source>The database in {path} could not be encrypted ({why}). It was left as it was and nothing was lost; start Enlace again once that is put right.</source>

@@ -16,6 +16,18 @@
         <translation>Anotación de bitácora</translation>
     </message>
     <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
+        <source>Assignment</source>
+        <translation>Asignación</translation>
+    </message>
+    <message>
+        <source>Hand-over of command</source>
+        <translation>Entrega de mando</translation>
+    </message>
+    <message>
         <source>Agency</source>
         <translation>Dependencia</translation>
     </message>
@@ -26,6 +38,14 @@
     <message>
         <source>Position report</source>
         <translation>Reporte de posición</translation>
+    </message>
+    <message>
+        <source>Detention record</source>
+        <translation>Registro de detención</translation>
+    </message>
+    <message>
+        <source>Use-of-force report</source>
+        <translation>Informe de uso de la fuerza</translation>
     </message>
 </context>
 <context>
@@ -119,6 +139,10 @@
         <translation>Motivo de la anulación</translation>
     </message>
     <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
         <source>Incident</source>
         <translation>Incidente</translation>
     </message>
@@ -147,8 +171,104 @@
         <translation>Autor</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>Clave</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Lead agency</source>
+        <translation>Dependencia coordinadora</translation>
+    </message>
+    <message>
+        <source>Participating agencies</source>
+        <translation>Dependencias participantes</translation>
+    </message>
+    <message>
+        <source>Authority</source>
+        <translation>Autoridad</translation>
+    </message>
+    <message>
+        <source>Legal basis</source>
+        <translation>Fundamento legal</translation>
+    </message>
+    <message>
+        <source>Legal reference</source>
+        <translation>Referencia del fundamento</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Área</translation>
+    </message>
+    <message>
+        <source>Starts at</source>
+        <translation>Inicia</translation>
+    </message>
+    <message>
+        <source>Ends at</source>
+        <translation>Termina</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>Instrucciones</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Función</translation>
+    </message>
+    <message>
+        <source>Commanding agency</source>
+        <translation>Dependencia al mando</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Hasta</translation>
+    </message>
+    <message>
+        <source>Handed over</source>
+        <translation>Se entrega</translation>
+    </message>
+    <message>
+        <source>Scene</source>
+        <translation>Escena</translation>
+    </message>
+    <message>
+        <source>From agency</source>
+        <translation>Dependencia que entrega</translation>
+    </message>
+    <message>
+        <source>From (person)</source>
+        <translation>Entrega (persona)</translation>
+    </message>
+    <message>
+        <source>To agency</source>
+        <translation>Dependencia que recibe</translation>
+    </message>
+    <message>
+        <source>To (person)</source>
+        <translation>Recibe (persona)</translation>
+    </message>
+    <message>
+        <source>Acknowledges</source>
+        <translation>Acusa recibo de</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Registrado por</translation>
     </message>
     <message>
         <source>Callsign</source>
@@ -201,6 +321,150 @@
     <message>
         <source>Reported by</source>
         <translation>Reportado por</translation>
+    </message>
+    <message>
+        <source>Kind of record</source>
+        <translation>Tipo de registro</translation>
+    </message>
+    <message>
+        <source>Corrects record</source>
+        <translation>Registro que corrige</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>Motivo de la enmienda</translation>
+    </message>
+    <message>
+        <source>Owning agency</source>
+        <translation>Dependencia responsable</translation>
+    </message>
+    <message>
+        <source>Detaining unit</source>
+        <translation>Unidad que realizó la detención</translation>
+    </message>
+    <message>
+        <source>Name of the detained person</source>
+        <translation>Nombre de la persona detenida</translation>
+    </message>
+    <message>
+        <source>Description of the person (if the name is unknown)</source>
+        <translation>Media filiación (si se desconoce el nombre)</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Edad</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sexo</translation>
+    </message>
+    <message>
+        <source>Disability noted</source>
+        <translation>Discapacidad observada</translation>
+    </message>
+    <message>
+        <source>Visible injuries at the detention</source>
+        <translation>Lesiones visibles al momento de la detención</translation>
+    </message>
+    <message>
+        <source>Address or place</source>
+        <translation>Domicilio o lugar</translation>
+    </message>
+    <message>
+        <source>Detained at</source>
+        <translation>Fecha y hora de la detención</translation>
+    </message>
+    <message>
+        <source>Reason for the detention</source>
+        <translation>Motivo de la detención</translation>
+    </message>
+    <message>
+        <source>Legal ground</source>
+        <translation>Fundamento legal</translation>
+    </message>
+    <message>
+        <source>Officers who made the detention (names, ranks)</source>
+        <translation>Elementos que realizaron la detención (nombres y grados)</translation>
+    </message>
+    <message>
+        <source>Force was used</source>
+        <translation>Se hizo uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>A relative or trusted person was told</source>
+        <translation>Se avisó a un familiar o persona de confianza</translation>
+    </message>
+    <message>
+        <source>Who was told</source>
+        <translation>Persona a quien se avisó</translation>
+    </message>
+    <message>
+        <source>Belongings taken</source>
+        <translation>Pertenencias aseguradas</translation>
+    </message>
+    <message>
+        <source>Handed over to</source>
+        <translation>Puesto a disposición de</translation>
+    </message>
+    <message>
+        <source>Handed over at</source>
+        <translation>Fecha y hora de la puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Personal data withheld</source>
+        <translation>Datos personales reservados</translation>
+    </message>
+    <message>
+        <source>Officers involved</source>
+        <translation>Elementos participantes</translation>
+    </message>
+    <message>
+        <source>Level of force</source>
+        <translation>Nivel de uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Weapons or means used</source>
+        <translation>Armas o medios utilizados</translation>
+    </message>
+    <message>
+        <source>People affected</source>
+        <translation>Personas afectadas</translation>
+    </message>
+    <message>
+        <source>People injured</source>
+        <translation>Personas lesionadas</translation>
+    </message>
+    <message>
+        <source>Deaths</source>
+        <translation>Personas fallecidas</translation>
+    </message>
+    <message>
+        <source>Injuries</source>
+        <translation>Lesiones</translation>
+    </message>
+    <message>
+        <source>Medical aid given</source>
+        <translation>Se brindó atención médica</translation>
+    </message>
+    <message>
+        <source>Medical aid at</source>
+        <translation>Hora de la atención médica</translation>
+    </message>
+    <message>
+        <source>Medical aid given by</source>
+        <translation>Atención médica brindada por</translation>
+    </message>
+    <message>
+        <source>Circumstances</source>
+        <translation>Circunstancias</translation>
+    </message>
+    <message>
+        <source>Why force was necessary</source>
+        <translation>Por qué fue necesario el uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
     </message>
 </context>
 <context>
@@ -302,6 +566,30 @@
         <translation>Los registros de tipo «{entity}» no tienen el campo «{name}».</translation>
     </message>
     <message>
+        <source>{field} must be a polygon: a list of rings, each a list of [longitude, latitude] points.</source>
+        <translation>{field} debe ser un polígono: una lista de anillos, cada uno una lista de puntos [longitud, latitud].</translation>
+    </message>
+    <message>
+        <source>{field} has too many points (at most {max} in all).</source>
+        <translation>{field} tiene demasiados puntos (como máximo {max} en total).</translation>
+    </message>
+    <message>
+        <source>{field}: ring {ring} has fewer than 4 points (a closed ring needs 4).</source>
+        <translation>{field}: el anillo {ring} tiene menos de 4 puntos (un anillo cerrado necesita 4).</translation>
+    </message>
+    <message>
+        <source>{field}: ring {ring} does not end at its first point.</source>
+        <translation>{field}: el anillo {ring} no termina en su primer punto.</translation>
+    </message>
+    <message>
+        <source>{field} is not a valid polygon: its boundary crosses itself near latitude {lat}, longitude {lon}.</source>
+        <translation>{field} no es un polígono válido: su contorno se cruza consigo mismo cerca de latitud {lat}, longitud {lon}.</translation>
+    </message>
+    <message>
+        <source>{field} is not a valid polygon ({reason}).</source>
+        <translation>{field} no es un polígono válido ({reason}).</translation>
+    </message>
+    <message>
         <source>Give both {field} and {other}, or neither.</source>
         <translation>Indique «{field}» y «{other}», o ninguno de los dos.</translation>
     </message>
@@ -328,6 +616,94 @@
     <message>
         <source>A new {entity} needs: {fields}.</source>
         <translation>Un registro nuevo de tipo «{entity}» requiere: {fields}.</translation>
+    </message>
+    <message>
+        <source>{field} is before {other}.</source>
+        <translation>{field} es anterior a {other}.</translation>
+    </message>
+    <message>
+        <source>Choose the operation whose agencies may see this record.</source>
+        <translation>Elija el operativo cuyas dependencias pueden ver este registro.</translation>
+    </message>
+    <message>
+        <source>Choose the {field} handed over.</source>
+        <translation>Indique qué se entrega: {field}.</translation>
+    </message>
+    <message>
+        <source>{field} does not fit a hand-over of this kind; leave it empty.</source>
+        <translation>{field} no corresponde a una entrega de este tipo; déjelo vacío.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement must name the hand-over it acknowledges.</source>
+        <translation>Un acuse de recibo debe indicar la entrega de mando que reconoce.</translation>
+    </message>
+    <message>
+        <source>Only an acknowledgement names another hand-over.</source>
+        <translation>Solo un acuse de recibo indica otra entrega de mando.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement carries no {field}: that is the hand-over&apos;s.</source>
+        <translation>Un acuse de recibo no lleva {field}: eso corresponde a la entrega de mando.</translation>
+    </message>
+    <message>
+        <source>An original record cannot point at another record; only an amendment or a hand-over does.</source>
+        <translation>Un registro original no puede hacer referencia a otro registro; solo lo hacen una enmienda o una puesta a disposición.</translation>
+    </message>
+    <message>
+        <source>An amendment or a hand-over must name the original record.</source>
+        <translation>Una enmienda o una puesta a disposición debe indicar el registro original.</translation>
+    </message>
+    <message>
+        <source>{field} does not belong in a record of this kind.</source>
+        <translation>{field} no corresponde a un registro de este tipo.</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>Indique el motivo de la enmienda.</translation>
+    </message>
+    <message>
+        <source>An amendment must correct at least one field.</source>
+        <translation>Una enmienda debe corregir al menos un campo.</translation>
+    </message>
+    <message>
+        <source>Give the detained person&apos;s name or, if it is unknown, a description.</source>
+        <translation>Anote el nombre de la persona detenida o, si se desconoce, su media filiación.</translation>
+    </message>
+    <message>
+        <source>The hand-over cannot be before the detention.</source>
+        <translation>La puesta a disposición no puede ser anterior a la detención.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be more than {other}.</source>
+        <translation>{field} no puede ser mayor que {other}.</translation>
+    </message>
+    <message>
+        <source>Medical aid is marked as not given, but when or by whom is filled in.</source>
+        <translation>Se indicó que no se brindó atención médica, pero se anotó cuándo o quién la brindó.</translation>
+    </message>
+    <message>
+        <source>Medical aid cannot be before the use of force.</source>
+        <translation>La atención médica no puede ser anterior al uso de la fuerza.</translation>
+    </message>
+    <message>
+        <source>The person was already handed over; correct the hand-over with an amendment.</source>
+        <translation>La persona ya fue puesta a disposición; corrija la puesta a disposición con una enmienda.</translation>
+    </message>
+    <message>
+        <source>Force was used: write the use-of-force report before the hand-over.</source>
+        <translation>Se hizo uso de la fuerza: elabore el informe de uso de la fuerza antes de la puesta a disposición.</translation>
+    </message>
+    <message>
+        <source>A {entity} cannot be changed or deleted once written; add an amendment with the reason.</source>
+        <translation>Un {entity} no se puede modificar ni borrar una vez escrito; agregue una enmienda con el motivo.</translation>
+    </message>
+    <message>
+        <source>Only the author of the record or a commander may amend this {entity}.</source>
+        <translation>Solo quien elaboró el registro o un mando puede enmendar este {entity}.</translation>
+    </message>
+    <message>
+        <source>{field} belongs to another agency.</source>
+        <translation>{field} pertenece a otra dependencia.</translation>
     </message>
     <message>
         <source>The change is malformed: {detail}</source>
@@ -400,6 +776,34 @@
     <message>
         <source>Only a conflict&apos;s status and resolution may be changed.</source>
         <translation>De un conflicto solo se pueden cambiar el estado y la resolución.</translation>
+    </message>
+    <message>
+        <source>{field}: “{value}” is not an agency of this deployment.</source>
+        <translation>{field}: «{value}» no es una dependencia de este despliegue.</translation>
+    </message>
+    <message>
+        <source>{field}: {agency} does not take part in this operation.</source>
+        <translation>{field}: {agency} no participa en este operativo.</translation>
+    </message>
+    <message>
+        <source>Only a commander of the lead agency ({lead}) or of the unit&apos;s own agency ({agency}) may assign this unit.</source>
+        <translation>Solo un comandante de la dependencia coordinadora ({lead}) o de la dependencia de la unidad ({agency}) puede asignar esta unidad.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be changed once set; make a new {entity} instead.</source>
+        <translation>{field} no se puede cambiar una vez fijado; cree un registro nuevo ({entity}).</translation>
+    </message>
+    <message>
+        <source>Only the agency handing over ({agency}) records a hand-over.</source>
+        <translation>Solo la dependencia que entrega ({agency}) registra una entrega de mando.</translation>
+    </message>
+    <message>
+        <source>Only {agency}, which receives this hand-over, may acknowledge it.</source>
+        <translation>Solo {agency}, que recibe esta entrega de mando, puede acusar recibo.</translation>
+    </message>
+    <message>
+        <source>An acknowledgement must answer a hand-over of the same operation.</source>
+        <translation>Un acuse de recibo debe responder a una entrega de mando del mismo operativo.</translation>
     </message>
 </context>
 <context>
@@ -585,6 +989,10 @@
         <translation>Solo la propia dependencia</translation>
     </message>
     <message>
+        <source>Agencies in the operation</source>
+        <translation>Dependencias del operativo</translation>
+    </message>
+    <message>
         <source>GPS</source>
         <translation>GPS</translation>
     </message>
@@ -731,6 +1139,134 @@
     <message>
         <source>Re-applied the overwritten value</source>
         <translation>Se volvió a aplicar el valor sobrescrito</translation>
+    </message>
+    <message>
+        <source>Coordination agreement</source>
+        <translation>Convenio de coordinación</translation>
+    </message>
+    <message>
+        <source>Request for support</source>
+        <translation>Solicitud de apoyo</translation>
+    </message>
+    <message>
+        <source>Emergency declaration</source>
+        <translation>Declaratoria de emergencia</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Planeado</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Suspendido</translation>
+    </message>
+    <message>
+        <source>Cordon</source>
+        <translation>Cerco</translation>
+    </message>
+    <message>
+        <source>Patrol</source>
+        <translation>Patrullaje</translation>
+    </message>
+    <message>
+        <source>Escort</source>
+        <translation>Escolta</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>Reserva</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Detention record</source>
+        <translation>Registro de detención</translation>
+    </message>
+    <message>
+        <source>Use-of-force report</source>
+        <translation>Informe de uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Arrest warrant</source>
+        <translation>Orden de aprehensión</translation>
+    </message>
+    <message>
+        <source>Caught in the act (flagrancy)</source>
+        <translation>Flagrancia</translation>
+    </message>
+    <message>
+        <source>Urgent case</source>
+        <translation>Caso urgente</translation>
+    </message>
+    <message>
+        <source>Administrative arrest</source>
+        <translation>Arresto administrativo</translation>
+    </message>
+    <message>
+        <source>Federal public prosecutor</source>
+        <translation>Ministerio Público de la Federación</translation>
+    </message>
+    <message>
+        <source>State public prosecutor</source>
+        <translation>Ministerio Público del fuero común</translation>
+    </message>
+    <message>
+        <source>Civic judge</source>
+        <translation>Juez cívico</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Mujer</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Hombre</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>No registrado</translation>
+    </message>
+    <message>
+        <source>1 - Presence of authority</source>
+        <translation>1 - Presencia de autoridad</translation>
+    </message>
+    <message>
+        <source>2 - Verbal persuasion or deterrence</source>
+        <translation>2 - Persuasión o disuasión verbal</translation>
+    </message>
+    <message>
+        <source>3 - Physical reduction of movement</source>
+        <translation>3 - Reducción física de movimientos</translation>
+    </message>
+    <message>
+        <source>4 - Less-lethal incapacitating weapons</source>
+        <translation>4 - Armas incapacitantes menos letales</translation>
+    </message>
+    <message>
+        <source>5 - Firearms or lethal force</source>
+        <translation>5 - Armas de fuego o fuerza letal</translation>
+    </message>
+    <message>
+        <source>Acknowledgement</source>
+        <translation>Acuse de recibo</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>Scene</source>
+        <translation>Escena</translation>
     </message>
 </context>
 </TS>

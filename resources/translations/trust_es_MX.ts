@@ -89,6 +89,10 @@ Servidor: {server}</translation>
         <translation>store_key debe ser keyring o passphrase.</translation>
     </message>
     <message>
+        <source>custody_alert_minutes must not be less than custody_warn_minutes.</source>
+        <translation>custody_alert_minutes no puede ser menor que custody_warn_minutes.</translation>
+    </message>
+    <message>
         <source>{field} must be a whole number from 0 to {top}.</source>
         <translation>{field} debe ser un entero de 0 a {top}.</translation>
     </message>

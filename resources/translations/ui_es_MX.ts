@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
 <context>
+    <name>CustodyList</name>
+    <message>
+        <source>Held for {time}</source>
+        <translation>En custodia desde hace {time}</translation>
+    </message>
+    <message>
+        <source>Handed over after {time}</source>
+        <translation>Puesta a disposición tras {time}</translation>
+    </message>
+    <message>
+        <source>Warning at {warn}, alert at {alert}: this deployment&apos;s configuration, not legal advice.</source>
+        <translation>Aviso al cumplirse {warn}, alerta al cumplirse {alert}: configuración de este despliegue, no asesoría legal.</translation>
+    </message>
+    <message>
+        <source>In custody</source>
+        <translation>En custodia</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Persona</translation>
+    </message>
+    <message>
+        <source>Detained</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Custody</source>
+        <translation>Custodia</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Amended: {fields}</source>
+        <translation>Enmendado: {fields}</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Enlace</source>
@@ -477,6 +516,164 @@
     </message>
 </context>
 <context>
+    <name>OperationSelector</name>
+    <message>
+        <source>All operations</source>
+        <translation>Todos los operativos</translation>
+    </message>
+    <message>
+        <source>Show only the units, incidents and map of one joint operation</source>
+        <translation>Mostrar solo las unidades, los incidentes y el mapa de un operativo conjunto</translation>
+    </message>
+</context>
+<context>
+    <name>OversightView</name>
+    <message>
+        <source>Records</source>
+        <translation>Registros</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>Bitácora de auditoría</translation>
+    </message>
+    <message>
+        <source>Detentions</source>
+        <translation>Detenciones</translation>
+    </message>
+    <message>
+        <source>Use of force</source>
+        <translation>Uso de la fuerza</translation>
+    </message>
+    <message>
+        <source>Custody</source>
+        <translation>Custodia</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Persona</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Dependencia</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <source>Detained</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>Amendments</source>
+        <translation>Enmiendas</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivel</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
+    </message>
+    <message>
+        <source>Occurred</source>
+        <translation>Ocurrió</translation>
+    </message>
+    <message>
+        <source>Injured</source>
+        <translation>Lesionados</translation>
+    </message>
+    <message>
+        <source>Deaths</source>
+        <translation>Fallecidos</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>Solo vencidas</translation>
+    </message>
+    <message>
+        <source>In custody only</source>
+        <translation>Solo en custodia</translation>
+    </message>
+    <message>
+        <source>Find by initials, unit, agency or id</source>
+        <translation>Buscar por iniciales, unidad, dependencia o identificador</translation>
+    </message>
+    <message>
+        <source>Open full record…</source>
+        <translation>Abrir registro completo…</translation>
+    </message>
+    <message>
+        <source>Asks the server for the record with personal data. The server writes the opening to the audit trail; nothing is stored on this computer.</source>
+        <translation>Solicita al servidor el registro con datos personales. El servidor asienta la consulta en la bitácora de auditoría; no se guarda nada en esta computadora.</translation>
+    </message>
+    <message>
+        <source>Load the audit trail</source>
+        <translation>Cargar la bitácora de auditoría</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Quién</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Anything</source>
+        <translation>Cualquier texto</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
+        <source>All agencies</source>
+        <translation>Todas las dependencias</translation>
+    </message>
+    <message>
+        <source>Any level</source>
+        <translation>Cualquier nivel</translation>
+    </message>
+    <message>
+        <source>All operations</source>
+        <translation>Todos los operativos</translation>
+    </message>
+    <message>
+        <source>Personal data withheld: open the full record to see it (the opening is recorded in the audit trail).</source>
+        <translation>Datos personales reservados: abra el registro completo para verlos (la consulta queda asentada en la bitácora de auditoría).</translation>
+    </message>
+    <message>
+        <source>Full record from the server (not stored).</source>
+        <translation>Registro completo del servidor (no se guarda).</translation>
+    </message>
+    <message>
+        <source>Sign in to read the audit trail.</source>
+        <translation>Inicie sesión para consultar la bitácora de auditoría.</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} audit rows</source>
+        <translation>{shown} de {total} asientos de auditoría</translation>
+    </message>
+</context>
+<context>
     <name>Passphrase</name>
     <message>
         <source>Database passphrase</source>
@@ -543,7 +740,50 @@
     </message>
 </context>
 <context>
+    <name>RecordDialog</name>
+    <message>
+        <source>The record to correct is not on this computer.</source>
+        <translation>El registro por corregir no está en esta computadora.</translation>
+    </message>
+    <message>
+        <source>New {entity}</source>
+        <translation>{entity}: nuevo</translation>
+    </message>
+    <message>
+        <source>Correct {entity}</source>
+        <translation>{entity}: enmienda</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>Puesta a disposición</translation>
+    </message>
+    <message>
+        <source>(unchanged)</source>
+        <translation>(sin cambio)</translation>
+    </message>
+    <message>
+        <source>Place (coordinates)</source>
+        <translation>Lugar (coordenadas)</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Sí</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
     <name>RosterModel</name>
+    <message>
+        <source>Command of this unit was handed over and the receiving agency has not acknowledged it in time.</source>
+        <translation>Se entregó el mando de esta unidad y la dependencia que lo recibe no ha acusado recibo a tiempo.</translation>
+    </message>
+    <message>
+        <source>{operation}: {role}, commanded by {agency}</source>
+        <translation>{operation}: {role}, al mando de {agency}</translation>
+    </message>
     <message>
         <source>No position report for more than {n} minutes</source>
         <translation>Sin reporte de posición desde hace más de {n} minutos</translation>
@@ -571,6 +811,10 @@
     <message>
         <source>Age</source>
         <translation>Antigüedad</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operativo</translation>
     </message>
 </context>
 <context>
@@ -666,6 +910,14 @@
     <message>
         <source>top level</source>
         <translation>nivel superior</translation>
+    </message>
+    <message>
+        <source>In {operation} ({role}), commanded by {agency}</source>
+        <translation>En {operation} ({role}), al mando de {agency}</translation>
+    </message>
+    <message>
+        <source>Hand-over of command not acknowledged in time.</source>
+        <translation>Entrega de mando sin acuse de recibo a tiempo.</translation>
     </message>
 </context>
 <context>
@@ -964,6 +1216,53 @@
     <message>
         <source>Loading the demo deployment…</source>
         <translation>Cargando el despliegue de demostración…</translation>
+    </message>
+</context>
+<context>
+    <name>WindowRecords</name>
+    <message>
+        <source>Oversight</source>
+        <translation>Supervisión</translation>
+    </message>
+    <message>
+        <source>&amp;Records</source>
+        <translation>&amp;Registros</translation>
+    </message>
+    <message>
+        <source>Detention…</source>
+        <translation>Detención…</translation>
+    </message>
+    <message>
+        <source>Record a detention by the selected unit</source>
+        <translation>Registrar una detención de la unidad seleccionada</translation>
+    </message>
+    <message>
+        <source>Use of force…</source>
+        <translation>Uso de la fuerza…</translation>
+    </message>
+    <message>
+        <source>Report a use of force by the selected unit</source>
+        <translation>Informar un uso de la fuerza de la unidad seleccionada</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>Enmendar…</translation>
+    </message>
+    <message>
+        <source>Hand-over…</source>
+        <translation>Puesta a disposición…</translation>
+    </message>
+    <message>
+        <source>Use-of-force report…</source>
+        <translation>Informe de uso de la fuerza…</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Historial…</translation>
+    </message>
+    <message>
+        <source>Record and its amendments</source>
+        <translation>Registro y sus enmiendas</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,8 @@ revision that introduced it. From that one definition come:
   record, and the authorisation rules in `sync.protocol.rules`.
 
 Families of entities are declared in their own modules (`roster`, `incidents`,
-`conflicts`) and registered here; `ENTITIES` is the registry.
+`conflicts`, `operations`, `accountability`) and registered here; `ENTITIES` is the
+registry.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Field:
     default: Any = None  # append-only: value when absent; mergeable: value on creation
     stamped: bool = False  # the server sets it from the signed-in user; clients' value ignored
     client: bool = True  # False: only the server writes it
+    personal: bool = False  # personal data: withheld in pulls by anyone but the author
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,25 @@ class Entity:
     owner: str | None = "agency"  # field holding the owning agency (mergeable records)
     id_kind: Kind = field(default_factory=Ref)
     since: int = 1  # protocol revision that introduced it
+    # Append-only records that own their visibility (detentions, use of force): the
+    # field naming the original a later record (amendment, hand-over) belongs to.
+    original: str | None = None
+    # Personal data: visible to the owning agency and oversight only, never `shared`
+    # nor an operation's (the record has no visibility field; its own is `agency`).
+    need_to_know: bool = False
     checks: tuple[RecordCheck, ...] = ()  # rules over several fields of a whole record
+    # The visibility of every record of this kind when it has no `visibility` field
+    # (an operation and what belongs to it: "operation", seen by its participants).
+    visibility: str | None = None
+    must_see: tuple[str, ...] = ()  # reference fields naming records the author must see
+    fixed: tuple[str, ...] = ()  # fields set at creation only (an edit may not carry them)
+    # fields naming agencies that must exist (checked where the list of agencies is known)
+    agency_refs: tuple[str, ...] = ()
     fields_type: Any = None  # msgspec Struct of the fields (built by `register`)
     _times: tuple[str, ...] = ()
     _event_times: tuple[str, ...] = ()
     _extras: tuple[tuple[str, Kind], ...] = ()
+    _tuples: tuple[tuple[str, Kind], ...] = ()  # fields decoded with tuples (points)
 
     @property
     def op(self) -> str:
@@ -181,6 +197,9 @@ class Entity:
         for name in self._times:
             if isinstance(out.get(name), str):
                 out[name] = out[name].replace("+00:00", "Z")
+        for name, kind in self._tuples:
+            if out.get(name) is not None:
+                out[name] = kind.wire(out[name])
         return out
 
     # -- derived once ------------------------------------------------------------
@@ -190,6 +209,8 @@ class Entity:
         self._event_times = tuple(
             n for n, f in self.fields.items() if isinstance(f.kind, Time) and f.kind.event)
         self._extras = tuple((n, f.kind) for n, f in self.fields.items() if f.kind.has_extra)
+        self._tuples = tuple((n, f.kind) for n, f in self.fields.items()
+                             if f.kind.form == "polygon")
         spec: list[tuple[Any, ...]] = []
         for name, f in self.fields.items():
             ann: Any = f.kind.annotation
@@ -212,8 +233,15 @@ ENTITIES: dict[str, Entity] = {}
 def register(entity: Entity) -> Entity:
     if entity.name in ENTITIES:
         raise ValueError(f"entity {entity.name!r} defined twice")
-    if entity.scope is not None and entity.scope not in entity.fields:
-        raise ValueError(f"{entity.name}: scope field {entity.scope!r} is not a field")
+    for role in ("scope", "original", "owner"):
+        name = getattr(entity, role)
+        if name is not None and name not in entity.fields:
+            raise ValueError(f"{entity.name}: {role} field {name!r} is not a field")
+    if entity.need_to_know and "visibility" in entity.fields:
+        raise ValueError(f"{entity.name}: a need-to-know record has no visibility field")
+    for name in entity.must_see + entity.fixed + entity.agency_refs:
+        if name not in entity.fields:
+            raise ValueError(f"{entity.name}: {name!r} is not a field")
     entity.build()
     ENTITIES[entity.name] = entity
     return entity

@@ -192,7 +192,7 @@ SERVER_TIME_HEADER = "X-Server-Time"
 class ErrorBody(Struct, kw_only=True, omit_defaults=True):
     code: str
     detail: str
-    # With `device_revoked` (revision 4): the laptop must erase its local data, "now" or
+    # With `device_revoked` (revision 5): the laptop must erase its local data, "now" or
     # "after_push" (first sending what it holds). Older clients ignore it and sign out.
     wipe: str | None = None
 
@@ -207,7 +207,7 @@ WIPE_POLICIES = (WIPE_NOW, WIPE_AFTER_PUSH)
 
 
 class WipeReport(Struct, kw_only=True):
-    """POST /v1/device/wiped (revision 4): the laptop erased its data key and database;
+    """POST /v1/device/wiped (revision 5): the laptop erased its data key and database;
     how many waiting changes it sent first and how many it could not."""
 
     pushed: Annotated[int, Meta(ge=0)] = 0

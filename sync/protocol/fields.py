@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from sync.protocol.limits import MAX_AGENCIES, MAX_SHORT, MAX_SLUG
+from sync.protocol.limits import MAX_AGENCIES, MAX_POLYGON_VERTICES, MAX_SHORT, MAX_SLUG
 from sync.protocol.problems import Problem
 from sync.protocol.vocab import Vocab
 
@@ -291,6 +291,78 @@ class SlugList(Kind):
             if v in seen:
                 raise Problem("duplicate_item", value=v)
             seen.add(v)
+
+
+_LON = Annotated[float, Meta(ge=-180, le=180)]
+_LAT = Annotated[float, Meta(ge=-90, le=90)]
+_WHERE = re.compile(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]")  # shapely's "...[x y]"
+
+
+@dataclass(frozen=True)
+class Polygon(Kind):
+    """An area, as GeoJSON writes a Polygon's `coordinates`: linear rings (the boundary,
+    then any holes), each a list of [longitude, latitude] points in WGS84 degrees that
+    ends where it starts (at least 4 points). At most `max_vertices` points in all, and a
+    valid simple-features polygon (no ring crossing itself or another, holes inside the
+    boundary), judged by shapely (GEOS) on both sides."""
+
+    max_vertices: int = MAX_POLYGON_VERTICES
+    form = "polygon"
+
+    @property
+    def annotation(self) -> Any:
+        ring = Annotated[list[tuple[_LON, _LAT]], Meta(min_length=4, max_length=self.max_vertices)]
+        return Annotated[list[ring], Meta(min_length=1, max_length=self.max_vertices // 4)]
+
+    def check(self, value: Any) -> list[list[list[float]]]:
+        if not isinstance(value, list) or not value:
+            raise Problem("not_polygon")
+        total = 0
+        for ring in value:
+            if not isinstance(ring, list):
+                raise Problem("not_polygon")
+            total += len(ring)
+            if total > self.max_vertices:
+                raise Problem("too_many_vertices", max=self.max_vertices)
+            for point in ring:
+                if not isinstance(point, list | tuple) or len(point) != 2 or any(
+                        isinstance(c, bool) or not isinstance(c, int | float) for c in point):
+                    raise Problem("not_polygon")
+                Number(-180, 180).check(point[0])
+                Number(-90, 90).check(point[1])
+        self.extra(value)
+        return self.wire(_convert(value, self.annotation))
+
+    def extra(self, value: Any) -> None:
+        if sum(len(ring) for ring in value) > self.max_vertices:
+            raise Problem("too_many_vertices", max=self.max_vertices)
+        for n, ring in enumerate(value, start=1):
+            if len(ring) < 4:
+                raise Problem("ring_too_short", ring=n)
+            if tuple(ring[0]) != tuple(ring[-1]):
+                raise Problem("ring_not_closed", ring=n)
+        problem = polygon_problem(value)
+        if problem is not None:
+            raise problem
+
+    def wire(self, value: Any) -> list[list[list[float]]]:
+        return [[[float(x), float(y)] for x, y in ring] for ring in value]
+
+
+def polygon_problem(rings: Any) -> Problem | None:
+    """Why closed rings of [lon, lat] do not make a valid polygon (None: they do); in
+    shapely's words when no plainer message fits."""
+    import shapely  # on first use: most processes never check an area
+
+    shape = shapely.Polygon(rings[0], rings[1:])
+    if shapely.is_valid(shape):
+        return None
+    reason = str(shapely.is_valid_reason(shape))
+    where = _WHERE.search(reason)
+    if "Self-intersection" in reason and where:
+        return Problem("polygon_crosses_itself", lon=f"{float(where[1]):.6f}",
+                       lat=f"{float(where[2]):.6f}")
+    return Problem("invalid_polygon", reason=reason)
 
 
 @dataclass(frozen=True)

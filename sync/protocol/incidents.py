@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sync.protocol.checks import both_or_neither, needs_operation
 from sync.protocol.entity import Entity, Field, Writers, register
 from sync.protocol.fields import Choice, Int, Number, Ref, Slug, SlugList, Text, Time
 from sync.protocol.i18n import QT_TRANSLATE_NOOP as N
 from sync.protocol.limits import MAX_SHORT, MAX_TEXT
 from sync.protocol.problems import Problem
 from sync.protocol.vocab import ENTRY_KIND, INCIDENT_KIND, INCIDENT_STATUS, VISIBILITY
-
-
-def both_or_neither(a: str, b: str) -> Any:
-    def rule(values: Mapping[str, Any]) -> Problem | None:
-        if (values.get(a) is None) != (values.get(b) is None):
-            return Problem("both_or_neither", a, other=b)
-        return None
-    return rule
 
 
 def _void_reason(values: Mapping[str, Any]) -> Problem | None:
@@ -61,9 +54,12 @@ INCIDENT = register(Entity(
                             required=True, nullable=False, default="shared"),
         "void_reason": Field("void_reason", Text(max_len=MAX_TEXT, long=True),
                              N("fields", "Reason for voiding")),
+        # revision 4: the joint operation it belongs to (see sync/protocol/operations.py)
+        "operation_id": Field("operation_id", Ref("operation"), N("fields", "Operation")),
     },
     Writers(create=("commander", "liaison"), edit=("commander",)),
-    checks=(both_or_neither("lat", "lon"), _void_reason),
+    must_see=("operation_id",),
+    checks=(both_or_neither("lat", "lon"), _void_reason, needs_operation),
 ))
 
 INCIDENT_ENTRY = register(Entity(

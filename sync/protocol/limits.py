@@ -11,9 +11,13 @@ PROTOCOL_VERSION = 1
 # 2: {code, params} in push results, revision/entities in health and me.
 # 3: withdrawals and reveals in pull pages, a record's history by `scope`, the
 #    server's clock in an X-Server-Time header on every answer.
-# 4: a device revoked with the wipe policy: `wipe` in the device_revoked error body,
+# 4: joint operations: records `operation`, `assignment`, `handover`; visibility
+#    `operation` and `operation_id` on units and incidents (sync/protocol/operations.py);
+#    detentions and use-of-force reports (sync.protocol.accountability), personal data
+#    withheld in pulls by anyone but the author, GET /v1/records/{id} to open one.
+# 5: a device revoked with the wipe policy: `wipe` in the device_revoked error body,
 #    POST /v1/device/wiped to acknowledge the erasure (audited).
-PROTOCOL_REVISION = 4
+PROTOCOL_REVISION = 5
 
 MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000
@@ -30,6 +34,7 @@ MAX_SHORT = 200  # names, titles, callsigns
 MAX_TEXT = 10_000  # notes, entry bodies
 MAX_SLUG = 40
 MAX_AGENCIES = 50  # agencies involved in one record
+MAX_POLYGON_VERTICES = 10_000  # points of an area, all its rings together
 
 # A time a person gives (observed, occurred, created) may be at most this far
 # ahead of the clock that checks it, and no earlier than TIME_FLOOR.

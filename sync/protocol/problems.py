@@ -55,6 +55,21 @@ TEMPLATES: dict[str, str] = {
     "not_bool": QT_TRANSLATE_NOOP("problems", "{field} must be true or false."),
     "invalid": QT_TRANSLATE_NOOP("problems", "{field} is not valid: {detail}"),
     "unknown_field": QT_TRANSLATE_NOOP("problems", "{entity} has no field “{name}”."),
+    "not_polygon": QT_TRANSLATE_NOOP(
+        "problems",
+        "{field} must be a polygon: a list of rings, each a list of [longitude, latitude] "
+        "points."),
+    "too_many_vertices": QT_TRANSLATE_NOOP(
+        "problems", "{field} has too many points (at most {max} in all)."),
+    "ring_too_short": QT_TRANSLATE_NOOP(
+        "problems", "{field}: ring {ring} has fewer than 4 points (a closed ring needs 4)."),
+    "ring_not_closed": QT_TRANSLATE_NOOP(
+        "problems", "{field}: ring {ring} does not end at its first point."),
+    "polygon_crosses_itself": QT_TRANSLATE_NOOP(
+        "problems", "{field} is not a valid polygon: its boundary crosses itself near "
+        "latitude {lat}, longitude {lon}."),
+    "invalid_polygon": QT_TRANSLATE_NOOP(
+        "problems", "{field} is not a valid polygon ({reason})."),
     # -- several fields of one record ----------------------------------------
     "both_or_neither": QT_TRANSLATE_NOOP("problems", "Give both {field} and {other}, or neither."),
     "amend_needs_target": QT_TRANSLATE_NOOP(
@@ -65,6 +80,52 @@ TEMPLATES: dict[str, str] = {
     "status_needs_status": QT_TRANSLATE_NOOP("problems", "Choose the new status."),
     "void_needs_reason": QT_TRANSLATE_NOOP("problems", "Say why the record is voided."),
     "missing_on_create": QT_TRANSLATE_NOOP("problems", "A new {entity} needs: {fields}."),
+    "ends_before_starts": QT_TRANSLATE_NOOP("problems", "{field} is before {other}."),
+    "operation_needs_id": QT_TRANSLATE_NOOP(
+        "problems", "Choose the operation whose agencies may see this record."),
+    "subject_needs_record": QT_TRANSLATE_NOOP("problems", "Choose the {field} handed over."),
+    "not_for_subject": QT_TRANSLATE_NOOP(
+        "problems", "{field} does not fit a hand-over of this kind; leave it empty."),
+    "ack_needs_target": QT_TRANSLATE_NOOP(
+        "problems", "An acknowledgement must name the hand-over it acknowledges."),
+    "only_ack_targets": QT_TRANSLATE_NOOP(
+        "problems", "Only an acknowledgement names another hand-over."),
+    "not_in_ack": QT_TRANSLATE_NOOP(
+        "problems", "An acknowledgement carries no {field}: that is the hand-over's."),
+    # -- accountability records (detentions, use of force) ---------------------
+    "original_has_no_target": QT_TRANSLATE_NOOP(
+        "problems", "An original record cannot point at another record; only an amendment "
+        "or a hand-over does."),
+    "follow_up_needs_original": QT_TRANSLATE_NOOP(
+        "problems", "An amendment or a hand-over must name the original record."),
+    "not_for_kind": QT_TRANSLATE_NOOP(
+        "problems", "{field} does not belong in a record of this kind."),
+    "amendment_needs_reason": QT_TRANSLATE_NOOP(
+        "problems", "Give the reason for the correction."),
+    "amendment_empty": QT_TRANSLATE_NOOP(
+        "problems", "An amendment must correct at least one field."),
+    "name_or_description": QT_TRANSLATE_NOOP(
+        "problems", "Give the detained person's name or, if it is unknown, a description."),
+    "handover_before_detention": QT_TRANSLATE_NOOP(
+        "problems", "The hand-over cannot be before the detention."),
+    "more_than_affected": QT_TRANSLATE_NOOP(
+        "problems", "{field} cannot be more than {other}."),
+    "aid_details_without_aid": QT_TRANSLATE_NOOP(
+        "problems", "Medical aid is marked as not given, but when or by whom is filled in."),
+    "aid_before_force": QT_TRANSLATE_NOOP(
+        "problems", "Medical aid cannot be before the use of force."),
+    "already_handed_over": QT_TRANSLATE_NOOP(
+        "problems", "The person was already handed over; correct the hand-over with an "
+        "amendment."),
+    "force_needs_report": QT_TRANSLATE_NOOP(
+        "problems", "Force was used: write the use-of-force report before the hand-over."),
+    "original_immutable": QT_TRANSLATE_NOOP(
+        "problems", "A {entity} cannot be changed or deleted once written; add an amendment "
+        "with the reason."),
+    "amend_not_author": QT_TRANSLATE_NOOP(
+        "problems", "Only the author of the record or a commander may amend this {entity}."),
+    "other_agency_record": QT_TRANSLATE_NOOP(
+        "problems", "{field} belongs to another agency."),
     # -- the change envelope -------------------------------------------------
     "malformed_change": QT_TRANSLATE_NOOP("problems", "The change is malformed: {detail}"),
     "unknown_entity": QT_TRANSLATE_NOOP(
@@ -99,6 +160,22 @@ TEMPLATES: dict[str, str] = {
         "problems", "An amendment must point at an existing entry of the same record."),
     "conflict_fields": QT_TRANSLATE_NOOP(
         "problems", "Only a conflict's status and resolution may be changed."),
+    "unknown_agency": QT_TRANSLATE_NOOP(
+        "problems", "{field}: “{value}” is not an agency of this deployment."),
+    "not_participant": QT_TRANSLATE_NOOP(
+        "problems", "{field}: {agency} does not take part in this operation."),
+    "assign_not_commander": QT_TRANSLATE_NOOP(
+        "problems",
+        "Only a commander of the lead agency ({lead}) or of the unit's own agency ({agency}) "
+        "may assign this unit."),
+    "fixed_field": QT_TRANSLATE_NOOP(
+        "problems", "{field} cannot be changed once set; make a new {entity} instead."),
+    "handover_not_giver": QT_TRANSLATE_NOOP(
+        "problems", "Only the agency handing over ({agency}) records a hand-over."),
+    "ack_wrong_agency": QT_TRANSLATE_NOOP(
+        "problems", "Only {agency}, which receives this hand-over, may acknowledge it."),
+    "ack_mismatch": QT_TRANSLATE_NOOP(
+        "problems", "An acknowledgement must answer a hand-over of the same operation."),
 }
 
 # Parameters that name fields or entities; `render` shows their labels.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sync.protocol.checks import needs_operation
 from sync.protocol.entity import Entity, Field, Writers, register
 from sync.protocol.fields import (
     SIDC_RE,
@@ -60,8 +61,12 @@ UNIT = register(Entity(
         "visibility": Field("visibility", Choice(VISIBILITY), N("fields", "Visibility"),
                             required=True, nullable=False, default="shared"),
         "notes": Field("notes", Text(max_len=MAX_TEXT, long=True), N("fields", "Notes")),
+        # revision 4: the joint operation it belongs to (see sync/protocol/operations.py)
+        "operation_id": Field("operation_id", Ref("operation"), N("fields", "Operation")),
     },
     Writers(create=("commander",), edit=("commander",)),
+    must_see=("operation_id",),
+    checks=(needs_operation,),
 ))
 
 POSITION = register(Entity(

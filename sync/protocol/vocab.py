@@ -113,6 +113,8 @@ VISIBILITY = vocab(
     "visibility",
     ("shared", N("vocab", "Shared with all agencies")),
     ("agency", N("vocab", "Own agency only")),
+    # protocol revision 4: the participants of the record's operation (and its owner)
+    ("operation", N("vocab", "Agencies in the operation")),
 )
 
 POSITION_SOURCE = vocab(
@@ -181,3 +183,107 @@ CONFLICT_RESOLUTION = vocab(
     ("kept", N("vocab", "Kept the value that stands")),
     ("reapplied", N("vocab", "Re-applied the overwritten value")),
 )
+
+# -- joint operations (protocol revision 4) ------------------------------------------
+
+# A value that is in several vocabularies reads the same in each (civil, military,
+# closed, other): one word per value in both languages (tests/ui/test_labels.py).
+AUTHORITY = vocab(
+    "authority",
+    ("civil", N("vocab", "Civil")),
+    ("military", N("vocab", "Military")),
+)
+
+LEGAL_BASIS = vocab(
+    "legal_basis",
+    ("coordination_agreement", N("vocab", "Coordination agreement")),
+    ("request_for_support", N("vocab", "Request for support")),
+    ("emergency_declaration", N("vocab", "Emergency declaration")),
+    ("other", N("vocab", "Other")),
+)
+
+OPERATION_STATUS = vocab(
+    "operation_status",
+    ("planned", N("vocab", "Planned")),
+    ("active", N("vocab", "Active")),
+    ("suspended", N("vocab", "Suspended")),
+    ("closed", N("vocab", "Closed")),
+)
+
+ASSIGNMENT_ROLE = vocab(
+    "assignment_role",
+    ("cordon", N("vocab", "Cordon")),
+    ("patrol", N("vocab", "Patrol")),
+    ("escort", N("vocab", "Escort")),
+    ("reserve", N("vocab", "Reserve")),
+    ("command_post", N("vocab", "Command post")),
+    ("other", N("vocab", "Other")),
+)
+
+HANDOVER_KIND = vocab(
+    "handover_kind",
+    ("handover", N("vocab", "Hand-over")),
+    ("acknowledgement", N("vocab", "Acknowledgement")),
+)
+
+HANDOVER_SUBJECT = vocab(
+    "handover_subject",
+    ("unit", N("vocab", "Unit")),
+    ("incident", N("vocab", "Incident")),
+    ("scene", N("vocab", "Scene")),
+)
+# -- accountability records (sync.protocol.accountability, revision 4) --------------
+
+DETENTION_ENTRY = vocab(
+    "detention_entry",
+    ("record", N("vocab", "Detention record")),
+    ("handover", N("vocab", "Hand-over")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+FORCE_ENTRY = vocab(
+    "force_entry",
+    ("report", N("vocab", "Use-of-force report")),
+    ("amendment", N("vocab", "Amendment")),
+)
+
+# Grounds the Constitution (art. 16) and the Ley Nacional del Registro de Detenciones
+# recognise for depriving someone of liberty.
+LEGAL_GROUND = vocab(
+    "legal_ground",
+    ("warrant", N("vocab", "Arrest warrant")),
+    ("flagrancy", N("vocab", "Caught in the act (flagrancy)")),
+    ("urgent_case", N("vocab", "Urgent case")),
+    ("administrative", N("vocab", "Administrative arrest")),
+)
+
+# Who a detained person is handed to (puesta a disposición).
+CUSTODY_AUTHORITY = vocab(
+    "custody_authority",
+    ("federal_prosecutor", N("vocab", "Federal public prosecutor")),
+    ("local_prosecutor", N("vocab", "State public prosecutor")),
+    ("civic_judge", N("vocab", "Civic judge")),
+)
+
+SEX = vocab(
+    "sex",
+    ("female", N("vocab", "Female")),
+    ("male", N("vocab", "Male")),
+    ("not_recorded", N("vocab", "Not recorded")),
+)
+
+# The five levels of the Ley Nacional sobre el Uso de la Fuerza (art. 11), in order:
+# level n is the n-th value (`force_level_number`).
+FORCE_LEVEL = vocab(
+    "force_level",
+    ("presence", N("vocab", "1 - Presence of authority")),
+    ("persuasion", N("vocab", "2 - Verbal persuasion or deterrence")),
+    ("reduction", N("vocab", "3 - Physical reduction of movement")),
+    ("less_lethal", N("vocab", "4 - Less-lethal incapacitating weapons")),
+    ("lethal", N("vocab", "5 - Firearms or lethal force")),
+)
+
+
+def force_level_number(value: str | None) -> int | None:
+    """1-5 for a level of force (None for none or an unknown one)."""
+    return FORCE_LEVEL.values.index(value) + 1 if value in FORCE_LEVEL else None

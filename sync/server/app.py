@@ -261,7 +261,7 @@ async def logout(request: Request) -> Response:
 
 
 async def device_wiped(request: Request) -> Response:
-    """A laptop of a device revoked with the wipe policy erased its data (revision 4)."""
+    """A laptop of a device revoked with the wipe policy erased its data (revision 5)."""
     svc = _services(request)
     raw = await bodylimit.read_body(request.receive, bodylimit.precheck(request.headers,
                                                                          bodylimit.LOGIN),
@@ -369,6 +369,23 @@ async def _pull_pages(request: Request, svc: Services, authorization: str | None
         await svc.notifier.wait(mark, left)
 
 
+async def open_record(request: Request) -> Response:
+    """A detention or use-of-force report whole; the opening is audited (sync.server.pull)."""
+    svc = _services(request)
+    record_id = request.path_params["record_id"]
+    if not 0 < len(record_id) <= 64:
+        raise invalid("record id: must be a record id")
+
+    def run() -> bytes | None:
+        who = authenticate(svc.engine, request.headers.get("authorization"))
+        return pull.open_record(svc.engine, who, record_id)
+
+    body = await svc.run(run)
+    if body is None:
+        raise ApiError(404, "not_found", "no such record (or not visible to you)")
+    return _respond(request, body)
+
+
 async def audit_feed(request: Request) -> Response:
     svc = _services(request)
     q = request.query_params
@@ -439,6 +456,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         Route("/v1/device/wiped", _endpoint(device_wiped), methods=["POST"]),
         Route("/v1/changes", _endpoint(changes), methods=["GET", "POST"]),
         Route("/v1/audit", _endpoint(audit_feed), methods=["GET"]),
+        Route("/v1/records/{record_id}", _endpoint(open_record), methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
     ]

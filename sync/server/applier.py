@@ -19,20 +19,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+from msgspec import UNSET
 from sqlalchemy import Connection, bindparam, select
 
 from sync.merge import FieldConflict, HybridClock, merge_upsert
 from sync.protocol import ENTITIES, Problem, codec
 from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult, Reveal, Withdrawal
+from sync.protocol.operations import participants
 from sync.protocol.rules import Holder, audience_change, sees, write_problem
-from sync.server import audit, changelog, db
+from sync.server import accountable, audit, changelog, db, operations
 from sync.server.audit import now_iso
 from sync.server.auth import Principal
 from sync.server.changelog import Row
 from sync.server.pull import REVEAL, WITHDRAW
 from sync.server.push import Item, rejected, same_change, same_record, stored_change
-from sync.server.records import Record, load_records, save_records
+from sync.server.records import Record, load_records, members_of, save_records
 
 _last_seen: dict[str, float] = {}  # device id -> monotonic time its last_seen_at was written
 _to_str = msgspec.to_builtins  # UUIDs to their canonical text, in C
@@ -60,15 +62,35 @@ class Push:
     who: Principal
     items: list[Item]
     # per Decoded, as text: [change_id, entity_id, the record its scope names, the entry
-    # it amends] (converted in one call: str(UUID) and UUID hashing are slow in Python)
+    # it amends, ((field, id) of the other references its rules look at)] (converted in
+    # one call: str(UUID) and UUID hashing are slow in Python)
     ids: list[Any] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # records accountability records name
 
     def __post_init__(self) -> None:
+        refs = operations.refs_of
         self.ids = _to_str([
-            (d.change.change_id, d.change.entity_id,
-             getattr(d.change.fields, d.entity.scope or "") if d.entity.record == "append" else None,
-             getattr(d.change.fields, "amends", None))
+            (d.change.change_id, d.change.entity_id, _scope(d),
+             getattr(d.change.fields, "amends", None),
+             tuple((n, _set(getattr(d.change.fields, n))) for n in refs(d.entity)))
             for d in self.items if isinstance(d, codec.Decoded)])
+        self.links = _to_str([v for d in self.items if isinstance(d, codec.Decoded)
+                              and d.entity.original for v in accountable.link_ids(d)])
+
+
+def _scope(d: codec.Decoded) -> Any:
+    """The record whose visibility governs an append: its scope field's (a position's
+    unit), or for an accountability record its original (itself, for an original)."""
+    e = d.entity
+    if e.record != "append":
+        return None
+    if e.original is None:
+        return getattr(d.change.fields, e.scope or "")
+    return getattr(d.change.fields, e.original) or d.change.entity_id
+
+
+def _set(value: Any) -> Any:
+    return None if value is UNSET else value
 
 
 def _lookup_sql(dialect: str, want: str, column: str) -> str:
@@ -104,6 +126,8 @@ class Batch:
         self.append_src: dict[str, tuple[str, Any]] = {}
         self.taken: set[str] = set()  # ids of mergeable records created in the log
         self.entries: dict[str, str] = {}  # incident_entry id -> its incident id
+        self.handovers: dict[str, Holder] = {}  # hand-overs an acknowledgement may answer
+        self._agencies: set[str] | None = None
         self.max_hlc = ""
         self._dialect = conn.dialect.name
 
@@ -112,9 +136,10 @@ class Batch:
     def load(self, pushes: Sequence[Push]) -> None:
         cids: list[str] = []
         append_ids: list[str] = []
+        acks: list[str] = []
         wanted: set[str] = set()
         for p in pushes:
-            for cid, eid, scope, amends in p.ids:
+            for cid, eid, scope, amends, refs in p.ids:
                 if self.careful and cid not in self.in_tx:
                     cids.append(cid)
                 if self.careful:  # who holds this id already, whatever its kind
@@ -125,6 +150,14 @@ class Batch:
                         append_ids.append(amends)
                 else:
                     wanted.add(eid)
+                for name, ref in refs:
+                    if ref is None:
+                        continue
+                    if name == "acknowledges":
+                        acks.append(ref)
+                    else:
+                        wanted.add(ref)
+            wanted.update(p.links)
         for cid, seq, doc in self._lookup("change_id, seq, doc", "change_id", cids):
             self.stored[cid] = (seq, doc)
         found = self._lookup("entity_id, seq, entity, scope, doc", "entity_id",
@@ -138,6 +171,8 @@ class Batch:
                 self.taken.add(eid)
             if ent == "incident_entry":
                 self.entries[eid] = scope
+        self.handovers.update(operations.handovers_from_log(self._lookup(
+            "entity_id, doc", "entity_id", [i for i in acks if i not in self.handovers])))
         self._load_records(wanted)
 
     def _lookup(self, want: str, column: str, keys: list[str]) -> Sequence[Any]:
@@ -165,17 +200,48 @@ class Batch:
             self.conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
 
     def _load_records(self, ids: set[str]) -> None:
+        # With what the rules see through them: a conflict is visible through the record
+        # it is about, a record of an operation through the operation's participants
+        # (so at most three rounds: conflict, its record, that record's operation).
         ids -= self.records.keys()
-        if not ids:
-            return
-        found = load_records(self.conn, sorted(ids))
-        self.records.update(found)
-        # a conflict is visible through the record it is about
-        targets = {r.values["entity_id"] for r in found.values()
+        while ids:
+            found = load_records(self.conn, sorted(ids))
+            self.records.update(found)
+            ids = {r.values["entity_id"] for r in found.values()
                    if r.entity == "conflict" and r.values.get("entity_id")}
-        targets -= self.records.keys()
-        if targets:
-            self.records.update(load_records(self.conn, sorted(targets)))
+            ids |= {r.operation for r in found.values() if r.operation}
+            ids -= self.records.keys()
+
+    # -- what the rules look at ------------------------------------------------------
+
+    def holder(self, rec: Record | None) -> Holder | None:
+        """A stored record as the rules see it (None: no such record yet)."""
+        if rec is None or rec.new:
+            return None
+        members = None
+        if rec.visibility == "operation" and rec.operation:
+            op = rec if rec.entity == "operation" else self.records.get(rec.operation)
+            members = participants(op.values) if op is not None and not op.new else frozenset()
+        return rec.holder(members)
+
+    def related(self, refs: Sequence[tuple[str, str | None]],
+                values: dict[str, Any] | None = None) -> dict[str, Holder | None]:
+        """The records a change names (by field), as the rules see them; `values`: the
+        record being edited, for references the edit does not carry."""
+        out: dict[str, Holder | None] = {}
+        for name, ref in refs:
+            ref = ref if ref is not None else (values or {}).get(name)
+            if ref is None:
+                continue
+            out[name] = self.handovers.get(ref) if name == "acknowledges" \
+                else self.holder(self.records.get(ref))
+        return out
+
+    def agencies(self) -> set[str]:
+        """The deployment's agencies (read once per transaction, when a change names some)."""
+        if self._agencies is None:
+            self._agencies = set(self.conn.execute(select(db.agencies.c.slug)).scalars())
+        return self._agencies
 
     # -- applying ------------------------------------------------------------------
 
@@ -211,11 +277,12 @@ class _Applier:
             if not isinstance(d, codec.Decoded):
                 results.append(d)
                 continue
-            cid, eid, scope, amends = push.ids[k]
+            cid, eid, scope, amends, refs = push.ids[k]
             k += 1
             entity = d.entity
-            if scope is not None and amends is None and cid not in in_tx and cid not in stored \
-                    and eid not in appended and verdicts.get((entity.name, scope), 1) is None \
+            if scope is not None and amends is None and not refs and cid not in in_tx \
+                    and cid not in stored and eid not in appended \
+                    and verdicts.get((entity.name, scope), 1) is None \
                     and eid not in b.taken and eid not in b.records:
                 # The common case inlined, e.g. a position of a unit already found visible
                 # in this push: the same steps as _one and _append, without their calls.
@@ -234,12 +301,12 @@ class _Applier:
                     b.max_hlc = ch.hlc
                 results.append(PushResult(change_id=cid, status="applied", seq=seq))
                 continue
-            results.append(self._one(d, cid, eid, scope, amends))
+            results.append(self._one(d, cid, eid, scope, amends, refs))
         self._finish()
         return Outcome(results, b.seq, b.seq - first)
 
     def _one(self, d: codec.Decoded, cid: str, eid: str, scope: str | None,
-             amends: str | None) -> PushResult:
+             amends: str | None, refs: Sequence[tuple[str, str | None]]) -> PushResult:
         b, ch, entity = self.b, d.change, d.entity
         if cid in b.in_tx or cid in b.stored:
             return self._replay(ch, cid)
@@ -247,11 +314,17 @@ class _Applier:
         if entity.record == "append":
             if eid in b.appended or eid in b.taken or eid in b.records:
                 return self._append_again(ch, cid, eid)
-            problem = self._append(d, eid, scope or "", amends)
+            if entity.original is not None:  # detentions, use of force: their own visibility
+                scope, problem = accountable.apply(b.records, self.who, d, eid, ch.hlc)
+                if problem is None:
+                    for name in _stamped(entity):
+                        setattr(ch.fields, name, self.who.username)
+            else:
+                problem = self._append(d, eid, scope or "", amends, refs)
         elif entity.name == "agency":
             scope, problem, creates = None, *self._agency(d, eid)
         else:
-            scope, problem, creates = self._upsert(d, eid)
+            scope, problem, creates = self._upsert(d, eid, refs)
         if problem is not None:
             b.refused = True
             return rejected(cid, problem)
@@ -291,18 +364,25 @@ class _Applier:
             return PushResult(change_id=cid, status="duplicate", seq=b.appended[eid],
                               reason="record already exists")
         b.refused = True
-        return rejected(cid, Problem("id_taken", entity=ENTITIES[type(ch).__struct_config__.tag].name))
+        entity = ENTITIES[type(ch).__struct_config__.tag]
+        if entity.original is not None and sees(self.who, accountable.holder(b.records.get(eid)),
+                                                entity.name):
+            # an original the caller can see: say it cannot be rewritten (an edit attempt)
+            return rejected(cid, Problem("original_immutable", entity=entity.name))
+        return rejected(cid, Problem("id_taken", entity=entity.name))
 
-    def _append(self, d: codec.Decoded, eid: str, scope: str,
-                amends: str | None) -> Problem | None:
+    def _append(self, d: codec.Decoded, eid: str, scope: str, amends: str | None,
+                refs: Sequence[tuple[str, str | None]]) -> Problem | None:
         b, entity, f = self.b, d.entity, d.change.fields
-        key = (entity.name, scope)
-        if key in self.verdicts:
-            problem = self.verdicts[key]
+        if refs:  # rules that look at this record's own fields (a hand-over)
+            problem = self._per_record(d, eid, scope, refs)
         else:
-            rec = b.records.get(scope)
-            problem = self.verdicts[key] = write_problem(
-                self.who, entity, {}, parent=rec.holder if rec else None)
+            key = (entity.name, scope)
+            if key in self.verdicts:
+                problem = self.verdicts[key]
+            else:
+                problem = self.verdicts[key] = write_problem(
+                    self.who, entity, {}, parent=b.holder(b.records.get(scope)))
         if problem is not None:
             return problem
         if entity.name == "incident_entry":
@@ -311,6 +391,22 @@ class _Applier:
             b.entries[eid] = scope
         for name in _stamped(entity):  # author fields are the server's
             setattr(f, name, self.who.username)
+        return None
+
+    def _per_record(self, d: codec.Decoded, eid: str, scope: str,
+                    refs: Sequence[tuple[str, str | None]]) -> Problem | None:
+        b, entity = self.b, d.entity
+        fields = d.fields()
+        problem = write_problem(self.who, entity, fields, parent=b.holder(b.records.get(scope)),
+                                related=b.related(refs), agencies=self._agencies(entity, fields))
+        if problem is None and entity.name == "handover":
+            b.handovers[eid] = operations.handover_holder(eid, fields)
+            operations.handover_audit(b.audit, self.who, eid, fields)
+        return problem
+
+    def _agencies(self, entity: Entity, fields: dict[str, Any]) -> set[str] | None:
+        if any(fields.get(n) is not None for n in entity.agency_refs):
+            return self.b.agencies()
         return None
 
     def _agency(self, d: codec.Decoded, slug: str) -> tuple[Problem | None, bool]:
@@ -329,16 +425,17 @@ class _Applier:
             self.b.conn.execute(a.insert().values(slug=slug, created_at=now_iso(), **fields))
         return None, not exists
 
-    def _upsert(self, d: codec.Decoded, eid: str) -> tuple[str | None, Problem | None, bool]:
+    def _upsert(self, d: codec.Decoded, eid: str, refs: Sequence[tuple[str, str | None]]
+                ) -> tuple[str | None, Problem | None, bool]:
         """Scope, refusal, and whether this change creates the record."""
         b, who, entity, ch = self.b, self.who, d.entity, d.change
         fields = d.fields()
         rec = b.records.get(eid)
-        existing = rec.holder if rec is not None and not rec.new else None
+        existing = b.holder(rec)
         if entity.name == "conflict":
             target = b.records.get(rec.values.get("entity_id", "")) if rec else None
             problem = write_problem(who, entity, fields, existing=existing,
-                                    parent=target.holder if target else None)
+                                    parent=b.holder(target))
             if problem is not None:
                 return None, problem, False
             assert rec is not None and target is not None  # write_problem refused otherwise
@@ -350,37 +447,77 @@ class _Applier:
                 # answered exactly as if the id were free, except that it cannot be taken.
                 problem = write_problem(who, entity, fields) or Problem("id_taken", entity=entity.name)
                 return None, problem, False
-            problem = write_problem(who, entity, fields, existing=existing)
+            values = rec.values if existing is not None and rec is not None else None
+            # a scoped record (an assignment) is seen through the record it names
+            parent = (values or fields).get(entity.scope) if entity.scope else None
+            problem = write_problem(who, entity, fields, existing=existing,
+                                    parent=b.holder(b.records.get(parent or "")),
+                                    related=b.related(refs, values),
+                                    agencies=self._agencies(entity, fields))
             if problem is not None:
                 return None, problem, False
-            if rec is None or rec.new:
-                rec = Record(eid, entity.name, fields.get(entity.owner or ""),
-                             fields.get("visibility"), {}, {}, {}, new=True)
-                b.records[eid] = rec
-            scope = eid
+            scope = parent or eid
+        exists = existing is not None
+        result = merge_upsert(rec.values if exists and rec else {},
+                              rec.hlcs if exists and rec else {}, fields, ch.base, ch.hlc,
+                              exists=exists)
+        if entity.name != "conflict" and entity.checks:
+            try:  # rules over the whole record, as it would stand after this change
+                entity.check_record(result.values)
+            except Problem as p:
+                return None, p, False
+        if rec is None or not exists:
+            rec = b.records[eid] = Record(eid, entity.name, None, None, {}, {}, {}, new=True)
         creates = rec.new and not rec.in_db
-        was = rec.holder
-        result = merge_upsert(rec.values, rec.hlcs, fields, ch.base, ch.hlc, exists=not rec.new)
+        was, before = b.holder(rec), rec.values
         authors_before = dict(rec.authors)
         rec.values, rec.hlcs = result.values, result.hlcs
         for name in result.applied:
             rec.authors[name] = who.username
-        rec.dirty = True
+        rec.dirty, rec.new = True, False
         if entity.name != "conflict":  # two people resolving one conflict: last writer wins
-            rec.visibility = rec.values.get("visibility", rec.visibility)
-            if rec.visibility != was.visibility:
+            rec.refresh_audience()
+            now = b.holder(rec)
+            if now != was:
                 self.verdicts.clear()
             for fc in result.conflicts:
                 self._conflict(entity.name, eid, ch.hlc, fc, authors_before)
-            if not rec.new:
-                narrowed, widened = audience_change(was, rec.holder)
+            if entity.name == "operation":
+                operations.membership_audit(b.audit, who, eid, before if exists else None,
+                                            rec.values)
+            if exists and was is not None and now is not None:
+                narrowed, widened = audience_change(was, now)
                 if widened:
                     self._reveal(rec)
                 if narrowed:
-                    self._marker(WITHDRAW, rec, Withdrawal(entity=rec.entity, id=rec.id,
-                                                           seq=self.b.seq + 1))
-        rec.new = False
+                    self._withdraw(rec)
+                if entity.name == "operation" and (narrowed or widened):
+                    self._members_changed(rec, narrowed, widened)
         return scope, None, creates
+
+    def _members_changed(self, op: Record, narrowed: bool, widened: bool) -> None:
+        """An operation's participants changed: its records seen by participants only are
+        withdrawn from agencies that left and revealed to those that joined (assignments
+        and hand-overs go with the operation itself on the laptops)."""
+        b = self.b
+        ids = set(members_of(b.conn, op.id))
+        ids |= {r.id for r in b.records.values() if r.operation == op.id and r.id != op.id}
+        b._load_records(set(ids))
+        for rid in sorted(ids):
+            rec = b.records.get(rid)
+            if rec is None or rec.new or rec.operation != op.id or rec.visibility != "operation":
+                continue
+            if rec.entity == "assignment":
+                if widened:
+                    self._resend(rec)
+                continue
+            if narrowed:
+                self._withdraw(rec)
+            if widened:
+                self._reveal(rec)
+
+    def _withdraw(self, rec: Record) -> None:
+        self._marker(WITHDRAW, rec, Withdrawal(entity=rec.entity, id=rec.id, seq=self.b.seq + 1))
 
     def _server_change(self, entity: str, entity_id: str, fields: dict[str, Any], hlc: str,
                        scope: str | None, creates: bool = False) -> None:
@@ -420,15 +557,21 @@ class _Applier:
         marker says how many positions or entries it has: a laptop holding fewer
         fetches the record's history (sync.server.pull.history_page), so a long track
         is sent only to those who lack it, not written into the log again."""
-        groups: dict[str, dict[str, Any]] = {}
-        for name, hlc in rec.hlcs.items():
-            groups.setdefault(hlc, {})[name] = rec.values.get(name)
-        for hlc in sorted(groups):
-            self._server_change(rec.entity, rec.id, groups[hlc], hlc, rec.id)
+        self._resend(rec)
         count = changelog.count_appends(self.b.conn, rec.id) + sum(
             1 for r in self.b.rows if r[5] == rec.id and r[4] == "append")
         self._marker(REVEAL, rec, Reveal(entity=rec.entity, id=rec.id, seq=self.b.seq + 1,
                                          count=count))
+
+    def _resend(self, rec: Record) -> None:
+        """A record's every field with its HLC, one server change per distinct HLC (its
+        scope: the record, or for an assignment its operation)."""
+        scope = rec.operation if rec.entity == "assignment" else rec.id
+        groups: dict[str, dict[str, Any]] = {}
+        for name, hlc in rec.hlcs.items():
+            groups.setdefault(hlc, {})[name] = rec.values.get(name)
+        for hlc in sorted(groups):
+            self._server_change(rec.entity, rec.id, groups[hlc], hlc, scope)
 
     def _marker(self, op: str, rec: Record, marker: Any) -> None:
         """A withdrawal or reveal in the log (sync.server.pull hands it to the callers

@@ -30,30 +30,12 @@ from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from sync.server import audit_state, db
 from sync.server.audit_state import digest  # noqa: F401 - re-exported for accounts
-
-GENESIS = "0" * 64
+from sync.server.chain import GENESIS, checkpoint_problems, docs_digest, row_hash  # noqa: F401
+from sync.server.chain import canon as _canon
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _canon(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    material = [
-        prev_hash, row["id"], row["at"], row["actor"], row["device_id"],
-        row["action"], row["subject"], row["detail"],
-    ]
-    return hashlib.sha256(_canon(material).encode()).hexdigest()
-
-
-def docs_digest(docs: Iterable[str]) -> str:
-    """SHA-256 over each document followed by a newline (hashed in one call)."""
-    docs = list(docs)
-    return hashlib.sha256(("\n".join(docs) + "\n").encode() if docs else b"").hexdigest()
 
 
 # Built once: statement construction and cache-key generation cost more than
@@ -212,34 +194,6 @@ def checkpoint(audit_id: int, audit_hash: str, key: Ed25519PrivateKey) -> dict[s
     body = {"type": "checkpoint", "audit_id": audit_id, "audit_hash": audit_hash,
             "at": now_iso(), "public_key": public_key_b64(key)}
     return {**body, "signature": base64.b64encode(key.sign(_canon(body).encode())).decode()}
-
-
-def checkpoint_problems(checkpoints: Iterable[dict[str, Any]], hash_of: Any,
-                        public_key: str | None) -> list[str]:
-    """What disagrees between signed checkpoints and a trail (`hash_of(id)`: the hash of
-    that row, or None when the trail has no such row). Without `public_key` each
-    checkpoint is checked against the key it carries."""
-    problems: list[str] = []
-    for cp in checkpoints:
-        body = {k: v for k, v in cp.items() if k != "signature"}
-        when = cp.get("at", "?")
-        pub = public_key or str(cp.get("public_key", ""))
-        try:
-            if cp.get("public_key") != pub:
-                raise ValueError("another key")
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(pub)).verify(
-                base64.b64decode(cp.get("signature", "")), _canon(body).encode())
-        except Exception:  # noqa: BLE001 - any failure means "not authentic"
-            problems.append(f"checkpoint of {when}: signature does not verify with the pinned key")
-            continue
-        found = hash_of(int(cp["audit_id"]))
-        if found is None:
-            problems.append(f"checkpoint of {when}: audit row {cp['audit_id']} is missing "
-                            "(the trail was cut after it)")
-        elif found != cp["audit_hash"]:
-            problems.append(f"checkpoint of {when}: audit row {cp['audit_id']} is not the one "
-                            "signed (the trail was rewritten)")
-    return problems
 
 
 def hash_in_db(engine: Engine) -> Any:

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 
 from sync.merge import merge_upsert
 from sync.protocol import ENTITIES
-from sync.server import db
+from sync.server import accountable, db
 
 
 def digest(text: str) -> str:
@@ -137,8 +137,23 @@ def _records(conn: Connection) -> list[str]:
     out = []
     kinds = tuple(n for n, e in ENTITIES.items() if e.record == "mergeable")
     folded = _fold(conn, kinds)
+    c = db.changes.c
+    owned = tuple(n for n, e in ENTITIES.items() if e.original is not None)
+    rebuilt = accountable.rebuild(conn.execute(  # detentions, use of force (their own rows)
+        select(c.entity, c.entity_id, c.scope, c.doc).where(c.entity.in_(owned),
+                                                            c.op == "append").order_by(c.seq)))
     r = db.records.c
     for row in conn.execute(select(r.id, r.entity, r.agency, r.visibility, r.state)):
+        if row.entity in owned:
+            rec = rebuilt.pop(row.id, None)
+            state = json.loads(row.state)
+            if rec is None:
+                out.append(f"records: {row.entity} {row.id} is not in the change log")
+            elif (rec.entity, rec.agency, rec.visibility, rec.values, rec.links) != (
+                    row.entity, row.agency, row.visibility, state.get("v"), state.get("l", {})):
+                out.append(f"records: {row.entity} {row.id} (owner, values or the reports "
+                           "naming it) differs from its changes in the log")
+            continue
         entity, values = folded.pop(row.id, (row.entity, None))
         if values is None:
             out.append(f"records: {row.entity} {row.id} is not in the change log")
@@ -150,4 +165,5 @@ def _records(conn: Connection) -> list[str]:
             out.append(f"records: {row.entity} {row.id} (owner, visibility or values) "
                        "differs from its changes in the log")
     out += [f"records: {e} {rid} is missing" for rid, (e, _) in sorted(folded.items())]
+    out += [f"records: {rec.entity} {rid} is missing" for rid, rec in sorted(rebuilt.items())]
     return out

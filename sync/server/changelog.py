@@ -10,10 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, bindparam, func, select
 
 from sync.protocol import ENTITIES, codec
 from sync.server import audit, db
+from sync.server import chain as chain_mod
+
+# Kinds of record pinned one by one in a push's audit row (see `audit_rows`).
+_OWNED = frozenset(n for n, e in ENTITIES.items() if e.original is not None)
+_fields_agency = msgspec.json.Decoder(dict[str, Any])
+
+
+def _agency(doc: str) -> str | None:
+    fields = _fields_agency.decode(doc).get("fields") or {}
+    return fields.get("agency") if isinstance(fields, dict) else None
 
 # seq, change_id, entity, entity_id, op, scope, doc: the columns, in insert order.
 Row = tuple[int, str, str, str, str, str | None, str]
@@ -91,7 +102,11 @@ def audit_rows(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """One audit row that pins `rows` (contiguous seqs): range, count, ids and a
-    digest of their documents, on the chain of the transaction that inserts them."""
+    digest of their documents, on the chain of the transaction that inserts them.
+    Detentions and use-of-force records are also pinned one by one (`records`: seq,
+    kind, owning agency and the digest of the document), so an oversight export of one
+    agency's records proves them complete and unchanged without the other documents of
+    the same pushes (sync.server.oversight)."""
     detail: dict[str, Any] = dict(extra or {})
     if rows:
         detail.update(
@@ -99,6 +114,10 @@ def audit_rows(
             digest=audit.docs_digest(r[6] for r in rows),
             change_ids=[r[1] for r in rows],
         )
+        owned = [r for r in rows if r[2] in _OWNED and r[4] == "append"]
+        if owned:
+            detail["records"] = [[r[0], r[2], _agency(r[6]), chain_mod.doc_digest(r[6])]
+                                 for r in owned]
     chain.append(action, actor=actor, device_id=device_id, subject=subject, detail=detail)
 
 

@@ -9,6 +9,8 @@
     fieldsync audit verify [--export FILE] [--checkpoint FILE ...] [--public-key B64]
     fieldsync audit export [--out FILE] [--key PEM] [--checkpoints FILE]
     fieldsync audit checkpoint [--out FILE] [--key PEM]
+    fieldsync oversight export --from T --to T --agency SLUG -o DIR [--key PEM]
+    fieldsync oversight verify DIR [--public-key B64] [--checkpoint FILE ...]
     fieldsync demo-seed
 --database defaults to $FIELDSYNC_DATABASE, then SQLite in the data folder
 ($FIELDSYNC_DATA_DIR or the platform's user data folder for "enlace-server").
@@ -117,6 +119,25 @@ def _parser() -> argparse.ArgumentParser:
     ac.add_argument("--out", type=Path, help="append to this file (default: the data folder)")
     ac.add_argument("--key", type=Path, help="Ed25519 private key PEM (created if missing)")
 
+    ov = sub.add_parser("oversight", help="signed export of detentions and use of force "
+                        "for oversight, and its verifier").add_subparsers(dest="sub", required=True)
+    oe = ov.add_parser("export", help="one agency's records of a period, with their audit trail")
+    oe.add_argument("--from", dest="start", required=True, metavar="TIME",
+                    help="start of the period (ISO 8601 with a zone, e.g. 2026-11-30T00:00Z)")
+    oe.add_argument("--to", dest="end", required=True, metavar="TIME", help="end (excluded)")
+    oe.add_argument("--agency", required=True, metavar="SLUG")
+    oe.add_argument("-o", "--out", type=Path, required=True, metavar="DIR")
+    oe.add_argument("--key", type=Path, help="the server's Ed25519 key PEM (default: the data "
+                    "folder's, as serve and audit use)")
+    oe.add_argument("--checkpoints", type=Path, help="the server's checkpoint file (default: "
+                    "the data folder's)")
+    ovv = ov.add_parser("verify", help="check an export folder (no server, no database)")
+    ovv.add_argument("folder", type=Path)
+    ovv.add_argument("--public-key", help="the server's key (base64), as oversight was given it")
+    ovv.add_argument("--checkpoint", type=Path, action="append", default=[],
+                     help="signed checkpoints kept by oversight (repeatable)")
+    ovv.add_argument("--quiet", action="store_true", help="only the verdict")
+
     sub.add_parser("demo-seed", help="create the demo agencies and one account per role")
     return ap
 
@@ -155,7 +176,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         # An export is checked on its own: oversight runs this with no database at all.
         return _report(audit.verify_export(args.export.read_bytes(), args.public_key,
                                            _checkpoints(args.checkpoint)))
+    if args.cmd == "oversight" and args.sub == "verify":
+        # as audit verify --export: oversight runs this with no server and no database
+        from sync.server import oversight_verify
+
+        argv = [str(args.folder), *(["--public-key", args.public_key] if args.public_key else []),
+                *[a for p in args.checkpoint for a in ("--checkpoint", str(p))],
+                *(["--quiet"] if args.quiet else [])]
+        return oversight_verify.main(argv)
     engine = _engine(settings.database_url)
+    if args.cmd == "oversight":
+        return _oversight_export(args, engine)
     if args.cmd == "agency":
         accounts.add_agency(engine, args.slug, args.name, args.kind)
         print(f"agency {args.slug} created")
@@ -244,6 +275,22 @@ def _audit(args: argparse.Namespace, engine: Engine) -> int:
         n = audit.export(engine, sys.stdout.buffer, key, on_head)
     print(f"exported {n} audit rows; signer public key {audit.public_key_b64(key)}; "
           f"checkpoint of the head added to {cps}", file=sys.stderr)
+    return 0
+
+
+def _oversight_export(args: argparse.Namespace, engine: Engine) -> int:
+    from sync.server import oversight
+
+    key = audit.load_or_create_key(args.key or default_data_dir() / AUDIT_KEY)
+    try:
+        done = oversight.export(engine, key, args.agency, args.start, args.end, args.out,
+                                args.checkpoints or default_data_dir() / CHECKPOINTS)
+    except oversight.ExportError as exc:
+        print(f"fieldsync: {exc}", file=sys.stderr)
+        return 2
+    print(f"exported {done.records} records of {args.agency} ({done.context} earlier originals "
+          f"as context) and {done.audit_rows} audit rows to {done.folder}; signer public key "
+          f"{audit.public_key_b64(key)}", file=sys.stderr)
     return 0
 
 

@@ -100,8 +100,10 @@ Index("uq_changes_record_id", changes.c.entity_id, unique=True,
 # A record's history (sync.server.pull.history_page, the count of a reveal).
 Index("ix_changes_scope_seq", changes.c.scope, changes.c.seq)
 
-# Materialised current state of mergeable records (unit, incident, conflict):
-# per-field values, HLCs and authors, plus the columns visibility needs.
+# Materialised current state of mergeable records (unit, incident, conflict, operation,
+# assignment): per-field values, HLCs and authors, plus the columns visibility needs
+# (`operation`: the joint operation whose participants may see a record of visibility
+# "operation"; an operation's own id for an operation).
 records = Table(
     "records",
     metadata,
@@ -111,7 +113,10 @@ records = Table(
     Column("visibility", String(10), nullable=True),
     Column("state", Text, nullable=False),
     Column("updated_seq", BigInteger, nullable=False),
+    Column("operation", String(64), nullable=True),
 )
+# The records of an operation (withdrawn or revealed together when its participants change).
+Index("ix_records_operation", records.c.operation)
 
 audit = Table(
     "audit",

@@ -93,6 +93,13 @@ def document(title: str, version: str, description: str) -> dict[str, Any]:
                                  "default": 1000}, "page size"),
             ],
             "responses": {"200": _json(audit), **_errors(401, 403, 422)}}},
+        "/v1/records/{record_id}": {"get": {
+            "summary": "A detention or use-of-force report whole (the original and what "
+                       "followed it, personal data included); audited for anyone but the "
+                       "author", "tags": ["sync"], "security": bearer,
+            "parameters": [{"name": "record_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 64}}],
+            "responses": {"200": _json(pull), **_errors(401, 404, 422)}}},
     }
     return {
         "openapi": "3.1.0",

@@ -12,6 +12,10 @@ may see a record changed, sync.server.applier) become the page's `withdrawn`
 list - for callers who cannot see the record now - and `revealed` list - for
 callers who can. Observers see everything and get neither. `history_page`
 serves one record's history to a caller that lacks it after a reveal.
+
+Personal data (the detained person's name and other `personal` fields of a
+detention) is never in a pull; `open_record` hands a record out whole and writes the
+opening to the audit trail (unless the opener wrote it).
 """
 
 from __future__ import annotations
@@ -22,14 +26,21 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine
 
-from sync.protocol import codec
+from sync.protocol import ENTITIES, codec
+from sync.protocol.accountability import redact
 from sync.protocol.envelope import Reveal, Withdrawal
-from sync.protocol.rules import Actor
-from sync.server.records import visible_scopes
+from sync.protocol.rules import Actor, can_see
+from sync.server import audit, db
+from sync.server.auth import Principal
+from sync.server.records import load_records, visible_scopes
 
 WITHDRAW, REVEAL = "withdraw", "reveal"  # `op` of the log rows that are not changes
+OPENED = "record.open"  # audit action: a full accountability record was handed out
 _withdrawal = msgspec.json.Decoder(Withdrawal).decode
 _reveal = msgspec.json.Decoder(Reveal).decode
+_generic = msgspec.json.Decoder(dict[str, Any]).decode
+# Kinds of record holding personal data (fields marked `personal`).
+PERSONAL = frozenset(n for n, e in ENTITIES.items() if any(f.personal for f in e.fields.values()))
 
 
 @dataclass
@@ -54,35 +65,81 @@ def _mark(dialect: str) -> str:
 
 def _page_sql(dialect: str) -> str:
     mark = _mark(dialect)
-    return (f"SELECT seq, scope, doc, op FROM changes WHERE seq > {mark} ORDER BY seq "
+    return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE seq > {mark} ORDER BY seq "
             f"LIMIT {mark}")
 
 
 def _history_sql(dialect: str) -> str:
     mark = _mark(dialect)
-    return (f"SELECT seq, scope, doc, op FROM changes WHERE scope = {mark} AND seq > {mark} "
-            f"AND seq <= {mark} AND op IN ('upsert', 'create', 'append') ORDER BY seq LIMIT {mark}")
+    return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE scope = {mark} "
+            f"AND seq > {mark} AND seq <= {mark} AND op IN ('create', 'upsert', 'append') "
+            f"ORDER BY seq "
+            f"LIMIT {mark}")
 
 
 def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any], list[Any]]:
-    """The documents, withdrawals and reveals of `rows` this caller gets."""
-    if who.role == "observer":
-        return [r[2] for r in rows if r[3] not in (WITHDRAW, REVEAL)], [], []
-    scopes = {r[1] for r in rows if r[1] is not None}
-    ok = visible_scopes(conn, who, scopes) if scopes else set()
+    """The documents, withdrawals and reveals of `rows` this caller gets (personal data
+    withheld, see `_withhold`)."""
+    observer = who.role == "observer"  # sees everything; never withdrawn from
+    ok: set[str] = set()
+    if not observer:
+        scopes = {r[1] for r in rows if r[1] is not None}
+        ok = visible_scopes(conn, who, scopes) if scopes else set()
     docs: list[str] = []
     withdrawn: list[Any] = []
     revealed: list[Any] = []
-    for _, scope, doc, op in rows:
+    personal: list[tuple[int, str]] = []
+    for _, scope, doc, op, entity in rows:
         if op == WITHDRAW:
-            if scope not in ok:
+            if not observer and scope not in ok:
                 withdrawn.append(_withdrawal(doc))
         elif op == REVEAL:
-            if scope in ok:
+            if not observer and scope in ok:
                 revealed.append(_reveal(doc))
-        elif scope is None or scope in ok:
+        elif observer or scope is None or scope in ok:
+            if entity in PERSONAL:
+                personal.append((len(docs), entity))
             docs.append(doc)
+    if personal:
+        _withhold(docs, personal)
     return docs, withdrawn, revealed
+
+
+def _withhold(docs: list[str], personal: list[tuple[int, str]]) -> None:
+    """Detentions reach only their agency and oversight, and even there a pull never
+    carries the detained person's identity: initials instead of the name, the other
+    personal fields withheld. The laptop where the record was written keeps it; anyone
+    else opens the record through the server, which logs the opening (`open_record`,
+    docs/protocol.md). The same for every caller, so a page can be shared by everyone of
+    one audience (sync.server.pages)."""
+    for i, entity in personal:
+        doc = _generic(docs[i])
+        doc["fields"] = redact(ENTITIES[entity], doc["fields"])
+        docs[i] = codec.encode(doc).decode()
+
+
+def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
+    """A detention or use-of-force report whole (the original and every later record), for
+    someone who may see it; None if they may not (answered like a record that does not
+    exist). An opening by anyone but the original's author is written to the audit trail
+    first, so no full record leaves the server unlogged."""
+    with engine.connect() as conn:
+        rec = load_records(conn, [record_id]).get(record_id)
+        entity = ENTITIES.get(rec.entity) if rec is not None else None
+        if rec is None or entity is None or entity.original is None \
+                or not can_see(who, rec.agency, rec.visibility):
+            return None
+        raw = conn.connection.driver_connection
+        docs = [r[2] for r in raw.execute(  # type: ignore[union-attr]
+            _history_sql(conn.dialect.name), (record_id, 0, 2**62, 10_000)).fetchall()]
+    if rec.values.get("author") != who.username:
+        with db.write_tx(engine) as conn:
+            audit.append(conn, OPENED, actor=who.username, device_id=who.device_id,
+                         subject=f"{rec.entity}:{record_id}",
+                         detail={"entity": rec.entity, "id": record_id, "agency": rec.agency,
+                                 "unit_id": rec.values.get("unit_id"), "role": who.role,
+                                 "actor_agency": who.agency, "documents": len(docs)})
+    return codec.pull_body([",".join(docs).encode()] if docs else [], 0, False)
 
 
 def pull_page(engine: Engine, who: Actor, after: int, limit: int) -> Page:

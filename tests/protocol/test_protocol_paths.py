@@ -15,9 +15,11 @@ from sync.protocol import ENTITIES, Problem, codec, envelope
 from sync.protocol.entity import Entity
 from sync.protocol.fields import (
     AnyValue,
+    Bool,
     Choice,
     Int,
     Number,
+    Polygon,
     Ref,
     Slug,
     SlugList,
@@ -47,6 +49,19 @@ def _bad(kind: Any) -> st.SearchStrategy[Any]:
         edges += [["gn", "gn"], ["Bad"], "gn", ["gn"] * 51]
     if isinstance(kind, Text):
         edges += ["x" * (kind.max_len + 1), "x" * kind.max_len]
+    if isinstance(kind, Polygon):
+        edges += [
+            [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]],  # a bow tie: crosses itself
+            [[[0, 0], [1, 0], [1, 1], [0, 1]]],  # not closed
+            [[[0, 0], [1, 0], [0, 0]]],  # too short
+            [[[0, 0], [181, 0], [1, 1], [0, 0]]],  # off the globe
+            [[[0, 0, 5], [1, 0, 5], [1, 1, 5], [0, 0, 5]]],  # three numbers a point
+            [[[0, 0], [1, 0], [1, 1], [0, 0]], [[5, 5], [6, 5], [6, 6], [5, 5]]],  # hole outside
+            [[[i / 1000, 0] for i in range(9_999)] + [[0, 1], [0, 0]]],  # 10,001 points
+            [], [[]], [["a", "b"]], {"type": "Polygon"},
+        ]
+    if isinstance(kind, Bool):
+        edges += [0, 1, "true"]
     return st.sampled_from(edges) | _ANY
 
 
@@ -77,6 +92,14 @@ def _good(kind: Any) -> st.SearchStrategy[Any]:
         return st.lists(st.sampled_from(["sedena", "gn", "pol-jal"]), max_size=3, unique=True)
     if isinstance(kind, AnyValue):
         return _ANY
+    if isinstance(kind, Polygon):
+        return st.sampled_from([
+            [[[-103.4, 20.6], [-103.3, 20.6], [-103.3, 20.7], [-103.4, 20.6]]],
+            [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[2, 2], [2, 4], [4, 4], [2, 2]]],
+            [[[i / 1000, 0] for i in range(9_998)] + [[0, 1], [0, 0]]],  # 10,000 points
+        ])
+    if isinstance(kind, Bool):
+        return st.booleans()
     raise AssertionError(kind)
 
 

@@ -255,3 +255,39 @@ class PgCluster:
         subprocess.run([*self.as_pg, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                         "stop"], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def detention(unit_id: str, *, agency: str = "sedena", rid: str | None = None,
+              **extra: Any) -> dict[str, Any]:
+    """A detention record (the original); keyword fields override or add."""
+    f: dict[str, Any] = {"kind": "record", "agency": agency, "unit_id": unit_id,
+                         "person_name": "Juan Pérez García", "age": 34, "sex": "male",
+                         "detained_at": now_iso(), "legal_ground": "flagrancy",
+                         "motive": "Portación de arma de fuego sin licencia",
+                         "created_at": now_iso()}
+    f.update(extra)
+    f = {k: v for k, v in f.items() if v is not None}
+    return {"change_id": str(new_id()), "entity": "detention", "entity_id": rid or str(new_id()),
+            "op": "append", "fields": f, "hlc": hlc()}
+
+
+def follow_up(entity: str, original: str, kind: str = "amendment", *, agency: str = "sedena",
+              **fields: Any) -> dict[str, Any]:
+    """An amendment (reason and corrected fields) or hand-over of an original record."""
+    f: dict[str, Any] = {"kind": kind, "amends": original, "agency": agency,
+                         "created_at": now_iso(), **fields}
+    return {"change_id": str(new_id()), "entity": entity, "entity_id": str(new_id()),
+            "op": "append", "fields": f, "hlc": hlc()}
+
+
+def force(unit_id: str, *, agency: str = "sedena", **extra: Any) -> dict[str, Any]:
+    """A use-of-force report (the original)."""
+    f: dict[str, Any] = {"kind": "report", "agency": agency, "unit_id": unit_id,
+                         "occurred_at": now_iso(), "level": "reduction", "people_affected": 1,
+                         "injured": 1, "deaths": 0, "medical_aid": True,
+                         "circumstances": "El detenido opuso resistencia al ser asegurado",
+                         "necessity": "Evitar que se diera a la fuga", "created_at": now_iso()}
+    f.update(extra)
+    f = {k: v for k, v in f.items() if v is not None}
+    return {"change_id": str(new_id()), "entity": "use_of_force", "entity_id": str(new_id()),
+            "op": "append", "fields": f, "hlc": hlc()}

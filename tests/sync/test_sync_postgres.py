@@ -142,3 +142,41 @@ def test_ids_unique_and_sign_in_counters_shared_on_postgres(pg_url: str) -> None
         assert [ca.post("/v1/auth/login", json=bad).status_code for _ in range(2)] == [401, 401]
         assert cb.post("/v1/auth/login", json=bad).status_code == 429
         assert audit.verify(ca.app.state.services.engine) == []
+
+
+def test_accountability_records_and_their_export_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Proves detentions, their amendment, hand-over after the force report, the audited
+    opening, `audit verify` and the signed oversight export work on PostgreSQL as on SQLite."""
+    from datetime import UTC, datetime, timedelta
+
+    from sync_helpers import detention, follow_up, force
+
+    from sync.server import oversight
+    from sync.server.oversight_verify import verify
+
+    def iso(d: timedelta) -> str:
+        return (datetime.now(UTC) + d).isoformat().replace("+00:00", "Z")
+
+    with TestClient(create_app(fast_settings(pg_url))) as c:
+        api = Api(c)
+        u = unit()
+        api.push_ok("cmd-sedena", u)
+        d = detention(u["entity_id"], force_used=True, detained_at=iso(-timedelta(hours=2)))
+        api.push_ok("lia-sedena", d)
+        rid = d["entity_id"]
+        hand = follow_up("detention", rid, "handover", authority="civic_judge",
+                         handed_over_at=iso(-timedelta(minutes=5)))
+        (res,) = api.push("cmd-sedena", hand)
+        assert res["code"] == "force_needs_report"
+        api.push_ok("cmd-sedena", force(u["entity_id"], detention_id=rid), hand,
+                    follow_up("detention", rid, age=35, amend_reason="INE"))
+        assert api.http.get(f"/v1/records/{rid}", headers=api.h("observer")).status_code == 200
+        assert [ch["fields"]["person_name"] for ch in api.pull_all("observer")
+                if ch["entity"] == "detention" and ch["entity_id"] == rid] == ["J. P. G."]
+        engine = c.app.state.services.engine
+        assert audit.verify(engine) == []
+        key = audit.load_or_create_key(tmp_path / "key.pem")
+        oversight.export(engine, key, "sedena", iso(-timedelta(hours=1)),
+                         iso(timedelta(hours=1)), tmp_path / "out")
+    report = verify(tmp_path / "out", audit.public_key_b64(key))
+    assert report.problems == [] and len(report.records) == 4

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sync_helpers import entry, incident, position, unit
 
-from sync.protocol.limits import PROTOCOL_REVISION
+from sync.protocol import PROTOCOL_REVISION
 
 
 def _page(api, who, after=0):  # type: ignore[no-untyped-def]

@@ -64,8 +64,10 @@ class FakeMap(QWidget):
     def set_night_mode(self, on: bool) -> None:
         self.calls.append(("set_night_mode", on))
 
-    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "") -> None:
-        self.calls.append(("set_unit_filter", (agency, kind, status)))
+    def set_unit_filter(self, agency: str = "", kind: str = "", status: str = "",
+                        operation: str = "") -> None:
+        chosen = (agency, kind, status, operation) if operation else (agency, kind, status)
+        self.calls.append(("set_unit_filter", chosen))
 
     def pan_to(self, lat: float, lon: float, min_zoom: int | None = None) -> None:
         self.calls.append(("pan_to", (lat, lon, min_zoom)))

@@ -2,15 +2,15 @@
 to erase its data at its next contact ('now', or 'after_push' once it has sent what it
 can), `wiped_at` when it said it had done so (also in the audit trail).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
