@@ -104,6 +104,8 @@ class WindowRecords(QObject):
     def show_for_role(self) -> None:
         """The oversight panel is for observers; writing records for everyone else. Acts
         when the signed-in role changes (a panel the observer closed stays closed)."""
+        if self.window.store.closed:
+            return  # the window is going away under the idle lock
         role = self.role()
         if role == self._role:
             return
