@@ -41,6 +41,7 @@ from fieldclient.store.models import (
     Operation,
     ServerRecord,
     Unit,
+    Zone,
     placeholders,
 )
 from sync.merge import merge_upsert
@@ -87,7 +88,7 @@ def _ids_param(ids: Sequence[str]) -> str:
 
 MERGEABLE_MODELS: dict[str, type[Any]] = {
     "agency": Agency, "unit": Unit, "incident": Incident, "conflict": Conflict,
-    "operation": Operation, "assignment": Assignment,
+    "operation": Operation, "assignment": Assignment, "zone": Zone,
 }
 _COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERGEABLE_MODELS.items()}
 
@@ -273,6 +274,7 @@ def _merger(entity: str) -> Applier:
 # kind of record adds its applier here (with its model and migration).
 APPLIERS: dict[str, Applier] = {
     "agency": _merger("agency"),
+    "zone": _merger("zone"),
     "operation": _merger("operation"),
     "unit": _merger("unit"),
     "incident": _merger("incident"),

@@ -56,6 +56,7 @@ _NOT_FOUND = {
     "incident": QT_TRANSLATE_NOOP("errors", "Incident not found."),
     "operation": QT_TRANSLATE_NOOP("errors", "Operation not found."),
     "assignment": QT_TRANSLATE_NOOP("errors", "Assignment not found."),
+    "zone": QT_TRANSLATE_NOOP("errors", "Jurisdiction zone not found."),
 }
 
 

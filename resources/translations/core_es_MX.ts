@@ -145,6 +145,10 @@
         <translation>No se encontró la asignación.</translation>
     </message>
     <message>
+        <source>Jurisdiction zone not found.</source>
+        <translation>No se encontró la zona de jurisdicción.</translation>
+    </message>
+    <message>
         <source>A unit cannot be placed under itself or its own subordinate.</source>
         <translation>Una unidad no puede quedar bajo sí misma ni bajo una de sus subordinadas.</translation>
     </message>

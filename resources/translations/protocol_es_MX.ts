@@ -39,6 +39,10 @@
         <source>Position report</source>
         <translation>Reporte de posición</translation>
     </message>
+    <message>
+        <source>Jurisdiction zone</source>
+        <translation>Zona de jurisdicción</translation>
+    </message>
 </context>
 <context>
     <name>fields</name>
@@ -314,6 +318,14 @@
         <source>Reported by</source>
         <translation>Reportado por</translation>
     </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivel</translation>
+    </message>
+    <message>
+        <source>Boundary</source>
+        <translation>Límite</translation>
+    </message>
 </context>
 <context>
     <name>problems</name>
@@ -418,6 +430,10 @@
         <translation>{field} debe ser un polígono: una lista de anillos, cada uno una lista de puntos [longitud, latitud].</translation>
     </message>
     <message>
+        <source>{field} must be one or more polygons: a list of polygons, each a list of rings of [longitude, latitude] points.</source>
+        <translation>{field} debe ser uno o más polígonos: una lista de polígonos, cada uno una lista de anillos de puntos [longitud, latitud].</translation>
+    </message>
+    <message>
         <source>{field} has too many points (at most {max} in all).</source>
         <translation>{field} tiene demasiados puntos (como máximo {max} en total).</translation>
     </message>
@@ -448,6 +464,10 @@
     <message>
         <source>Only an amendment can correct another entry.</source>
         <translation>Solo una enmienda puede corregir otra anotación.</translation>
+    </message>
+    <message>
+        <source>A jurisdiction zone is shared with all agencies or kept to its own; it belongs to no operation.</source>
+        <translation>Una zona de jurisdicción se comparte con todas las dependencias o se reserva a la propia; no pertenece a ningún operativo.</translation>
     </message>
     <message>
         <source>Choose the unit to assign.</source>
@@ -987,6 +1007,14 @@
     <message>
         <source>Scene</source>
         <translation>Escena</translation>
+    </message>
+    <message>
+        <source>Military region</source>
+        <translation>Región militar</translation>
+    </message>
+    <message>
+        <source>Military zone</source>
+        <translation>Zona militar</translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,7 @@
 - `vocab`: controlled vocabularies with their labels;
 - `fields`, `entity`: kinds of field and the `Entity` definition, from which the
   wire types, validation, labels and required fields are derived;
-- `roster`, `incidents`, `conflicts`, `operations`: the entity definitions, one module
+- `roster`, `incidents`, `conflicts`, `operations`, `zones`: the entity definitions, one module
   per family (`checks`: rules over several fields they share);
 - `envelope`: the change envelope and every request/response body;
 - `codec`: decoding and encoding (msgspec), fast and descriptive paths;
@@ -17,7 +17,7 @@ It imports neither Qt nor SQL. See docs/protocol.md and docs/architecture.md.
 
 from __future__ import annotations
 
-from sync.protocol import conflicts, envelope, incidents, operations, roster
+from sync.protocol import conflicts, envelope, incidents, operations, roster, zones
 from sync.protocol.entity import ENTITIES, Entity, Field, Writers, entity_label, field_label
 from sync.protocol.envelope import (
     ERR_DEVICE_REVOKED,
@@ -58,6 +58,7 @@ CONFLICT = conflicts.CONFLICT
 OPERATION = operations.OPERATION
 ASSIGNMENT = operations.ASSIGNMENT
 HANDOVER = operations.HANDOVER
+ZONE = zones.ZONE
 
 __all__ = [
     "AGENCY", "ASSIGNMENT", "CONFLICT", "HANDOVER", "OPERATION", "DEFAULT_PULL_LIMIT", "ENTITIES", "ERR_DEVICE_REVOKED",
@@ -65,6 +66,6 @@ __all__ = [
     "ERR_UNAUTHENTICATED", "FUTURE_TOLERANCE", "HLC_RE", "INCIDENT", "INCIDENT_ENTRY",
     "MAX_HLC_AHEAD_MS", "MAX_PULL_LIMIT", "MAX_PUSH_CHANGES", "MAX_SHORT", "MAX_TEXT",
     "MAX_WAIT_S", "POSITION", "PROTOCOL_REVISION", "PROTOCOL_VERSION", "SIDC_RE", "SLUG_RE",
-    "TIME_FLOOR", "UNIT", "VOCABS", "Entity", "Field", "Problem", "Vocab", "Writers",
+    "TIME_FLOOR", "UNIT", "VOCABS", "ZONE", "Entity", "Field", "Problem", "Vocab", "Writers",
     "entity_label", "field_label", "new_id", "protocol_info",
 ]

@@ -13,7 +13,8 @@ PROTOCOL_VERSION = 1
 #    server's clock in an X-Server-Time header on every answer.
 # 4: joint operations: records `operation`, `assignment`, `handover`; visibility
 #    `operation` and `operation_id` on units and incidents (sync/protocol/operations.py).
-PROTOCOL_REVISION = 4
+# 5: jurisdiction zones: record `zone` (sync/protocol/zones.py).
+PROTOCOL_REVISION = 5
 
 MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000
@@ -31,6 +32,9 @@ MAX_TEXT = 10_000  # notes, entry bodies
 MAX_SLUG = 40
 MAX_AGENCIES = 50  # agencies involved in one record
 MAX_POLYGON_VERTICES = 10_000  # points of an area, all its rings together
+# points of a jurisdiction zone, all its parts together: an official boundary is
+# detailed, yet one zone must fit a push body (~40 bytes a point: under 1 MB)
+MAX_ZONE_VERTICES = 20_000
 
 # A time a person gives (observed, occurred, created) may be at most this far
 # ahead of the clock that checks it, and no earlier than TIME_FLOOR.

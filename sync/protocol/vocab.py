@@ -232,3 +232,15 @@ HANDOVER_SUBJECT = vocab(
     ("incident", N("vocab", "Incident")),
     ("scene", N("vocab", "Scene")),
 )
+
+# -- jurisdiction zones (protocol revision 5) -----------------------------------------
+
+ZONE_LEVEL = vocab(
+    "zone_level",
+    ("municipal", N("vocab", "Municipal")),
+    ("state", N("vocab", "State")),
+    ("federal", N("vocab", "Federal")),
+    ("military_region", N("vocab", "Military region")),
+    ("military_zone", N("vocab", "Military zone")),
+    ("other", N("vocab", "Other")),
+)
