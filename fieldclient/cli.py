@@ -17,6 +17,7 @@
                                       [--source S] [--at ISO8601|DTG] [--note N] [--accuracy M]
     fieldclient [--data-dir D] db quarantine                  move a refused database aside
     fieldclient [--data-dir D] op|assign|handover ...         joint operations (ops_cli.py)
+    fieldclient [--data-dir D] zone import|list ...            jurisdiction zones (zones_cli.py)
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
@@ -213,8 +214,9 @@ def _subcommands() -> tuple[Callable[[Any], None], ...]:
     from fieldclient.ops_cli import register as register_ops
     from fieldclient.replication.cli_sync import register as register_sync
     from fieldclient.trust.cli import register as register_trust
+    from fieldclient.zones_cli import register as register_zones
 
-    return (register_maps, register_sync, register_trust, register_ops)
+    return (register_maps, register_sync, register_trust, register_ops, register_zones)
 
 
 # -- helpers --------------------------------------------------------------------
