@@ -231,7 +231,6 @@ def _finish(p: Path, kind: str, features: list[tuple[dict[str, Any], Any]],
             name_field: str | None, transform: Any, source: str | None,
             lonlat_unknown: bool = False) -> ZoneFile:
     import shapely
-    from shapely.geometry import shape as to_shape
 
     if name_field is not None and features and not any(name_field in props
                                                        for props, _ in features):
@@ -248,8 +247,9 @@ def _finish(p: Path, kind: str, features: list[tuple[dict[str, Any], Any]],
             continue
         name = _name(props, name_field) or f"{p.stem} {n}"
         try:
-            shape = shapely.force_2d(to_shape(geom))
-        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            shape = _to_shape(geom)
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError,
+                shapely.errors.ShapelyError) as exc:
             invalid.append(f"{n} (“{name}”): {exc}")
             continue
         if gtype == "GeometryCollection":
@@ -279,6 +279,28 @@ def _finish(p: Path, kind: str, features: list[tuple[dict[str, Any], Any]],
             "errors", "{path} holds no polygons ({count} feature(s), none an area)."),
             path=p.name, count=len(features))
     return out
+
+
+def _to_shape(geom: dict[str, Any]) -> Any:
+    """A GeoJSON-like geometry as shapely's, in two dimensions (KML carries altitudes);
+    polygons are built from arrays, ten times faster than point by point."""
+    import shapely
+    from shapely.geometry import shape
+
+    if geom["type"] == "Polygon":
+        return _polygon(geom["coordinates"])
+    if geom["type"] == "MultiPolygon":
+        return shapely.multipolygons([_polygon(part) for part in geom["coordinates"]])
+    return shapely.force_2d(shape(geom))
+
+
+def _polygon(rings: Any) -> Any:
+    import numpy as np
+    import shapely
+
+    shell, *holes = (shapely.linearrings(np.asarray(ring, dtype=float)[:, :2])
+                     for ring in rings)
+    return shapely.polygons(shell, holes or None)
 
 
 def _name(props: dict[str, Any], name_field: str | None) -> str:
@@ -329,6 +351,6 @@ def _zone_shape(name: str, n: int, shape: Any) -> ZoneShape:
         points = int(shapely.get_num_coordinates(shape))
         tolerance *= 2
     polygons = list(shape.geoms) if shape.geom_type == "MultiPolygon" else [shape]
-    coords = [[[[x, y] for x, y in ring.coords] for ring in (poly.exterior, *poly.interiors)]
+    coords = [[shapely.get_coordinates(ring).tolist() for ring in (poly.exterior, *poly.interiors)]
               for poly in polygons]
     return ZoneShape(name, coords, n, points, simplified_from)
