@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fieldclient.core.sidc import default_sidc
-from fieldclient.demo_operations import load_operation
+from fieldclient.demo_operations import load_operation, load_zones
 from fieldclient.store import meta
 from fieldclient.store.db import Store
 from fieldclient.store.models import Agency, Incident, IncidentEntry, Position, Unit
@@ -310,7 +310,8 @@ def load_demo(store: Store, now: datetime | None = None) -> dict[str, int]:
     added["incident"], added["incident_entry"] = _write_incidents(
         writer, rng, ids, base, have_inc, have_entries
     )
-    for kind, n in load_operation(writer, _uid, ids, base).items():
+    for kind, n in [*load_operation(writer, _uid, ids, base).items(),
+                    *load_zones(writer, _uid, ids, base).items()]:
         added[kind] = added.get(kind, 0) + n
     return added
 

@@ -5,6 +5,10 @@ all three are assigned (the state police's under SEDENA's command), one state po
 unit and one incident are seen by the operation's agencies only, command of a scene
 passes from the state police to SEDENA and is acknowledged, and a municipal patrol
 handed over fifty minutes ago still waits for its acknowledgement (flagged).
+Jurisdiction zones (`load_zones`): Guadalajara's municipality (its police's territory,
+where the operation's incident is) and the state of Jalisco (the state police's), drawn
+roughly; a Guadalajara patrol not in the operation reports from Tlajomulco, outside
+both its zone and the operation's area, and is flagged outside its jurisdiction.
 
 Written through `LocalWriter` like the rest of the demo (fieldclient/demo.py), with
 fixed ids so loading again adds nothing.
@@ -17,7 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fieldclient.store.models import Assignment, Handover, Incident, Operation
+from fieldclient.store.models import Assignment, Handover, Incident, Operation, Zone
 from fieldclient.store.operations import assignment_id
 from fieldclient.store.writer import LocalWriter
 
@@ -99,4 +103,37 @@ def load_operation(writer: LocalWriter, uid: Callable[[str, str], str], units: d
         if hid not in have_handovers:
             writer.hand_over({"operation_id": op, **fields}, handover_id=hid)
             added["handover"] += 1
+    return added
+
+
+# Rough outlines (lon, lat), not official boundaries: `fieldclient zone import` takes
+# INEGI's Marco Geoestadístico for those (docs/client.md).
+ZONES = {
+    "Guadalajara": ("mun-gdl", "municipal",
+                    [[[[-103.47, 20.55], [-103.22, 20.55], [-103.22, 20.80], [-103.47, 20.80],
+                       [-103.47, 20.55]]]]),
+    "Jalisco": ("pol-jal", "state",
+                [[[[-105.70, 18.90], [-101.50, 18.90], [-101.50, 22.75], [-105.70, 22.75],
+                   [-105.70, 18.90]]]]),
+}
+TLAJOMULCO = (20.47, -103.44)  # lat, lon: south of Guadalajara, outside the operation
+
+
+def load_zones(writer: LocalWriter, uid: Callable[[str, str], str], units: dict[str, str],
+               base: datetime) -> dict[str, int]:
+    """Write the demo's zones and the stray patrol's report (when the zones are new);
+    returns how many records of each kind were added."""
+    added = {"zone": 0, "position": 0}
+    with writer.store.session() as s:
+        missing = [name for name in ZONES if s.get(Zone, uid("zone", name)) is None]
+    for name in missing:
+        agency, level, geometry = ZONES[name]
+        writer.create_record("zone", {"name": name, "agency": agency, "level": level,
+                                      "geometry": geometry}, record_id=uid("zone", name))
+        added["zone"] += 1
+    stray = sorted(c for c in units if c.startswith("TAPATIO") and c not in ASSIGNED)
+    if missing and stray:
+        writer.log_position(units[stray[-1]], *TLAJOMULCO, observed_at=base,
+                            note="Apoyo a Tlajomulco sin orden de operativo.")
+        added["position"] += 1
     return added

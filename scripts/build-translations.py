@@ -34,7 +34,7 @@ AREAS: dict[str, list[str]] = {
     "ui": ["fieldclient/app.py", "fieldclient/ui"],
     # Domain messages (errors context) of the core, the store and the command line.
     "core": ["fieldclient/core", "fieldclient/store", "fieldclient/cli.py",
-             "fieldclient/ops_cli.py", "fieldclient/cli_records.py"],
+             "fieldclient/ops_cli.py", "fieldclient/cli_records.py", "fieldclient/zones_cli.py"],
     "map": ["fieldclient/map"],
     "sync": [
         "fieldclient/replication",

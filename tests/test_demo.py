@@ -60,7 +60,7 @@ def test_demo_content_is_realistic(demo: tuple[Store, dict[str, int], float]) ->
     assert slugs == {a for a, _, _ in AGENCIES}
     assert "agency" not in outbox_entities  # server-managed: never pushed
     assert outbox_entities == {"unit", "position", "incident", "incident_entry", "operation",
-                               "assignment", "handover"}
+                               "assignment", "handover", "zone"}
     by_id = {r[q.R_ID]: r for r in rows}
     assert all(r[q.R_PARENT_ID] in by_id for r in rows if r[q.R_PARENT_ID])
     assert sum(1 for r in rows if r[q.R_PARENT_ID]) > 150
@@ -130,3 +130,22 @@ def test_demo_holds_the_joint_operation_scenario(demo) -> None:  # type: ignore[
         assert (scene.subject, scene.from_agency, scene.to_agency) == ("scene", "pol-jal", "sedena")
         assert scene.acknowledged_at is not None and scene.acknowledged_by == "demo"
         assert patrol.overdue(now, operations.ack_threshold(s))
+
+
+def test_demo_holds_the_zones_scenario(demo) -> None:  # type: ignore[no-untyped-def]
+    """Proves the demo's zones make issue 12's tagging scenario: the operation's incident is
+    inside Guadalajara's municipal zone (and Jalisco's), and exactly one unit, a
+    Guadalajara patrol reporting from Tlajomulco, is outside its jurisdiction."""
+    from fieldclient.core.timefmt import utcnow
+    from fieldclient.store import zones
+    from fieldclient.store.models import Incident, Unit
+
+    store, _added, _elapsed = demo
+    index = zones.tagger(store).index()
+    with store.session() as s:
+        incident = s.query(Incident).filter(Incident.operation_id.is_not(None)).one()
+        assert [(h.name, h.level) for h in index.at(incident.lon, incident.lat)] == [
+            ("Guadalajara", "municipal"), ("Jalisco", "state")]
+        (stray,) = zones.outside_jurisdiction(s, index, utcnow())
+        unit = s.get(Unit, stray)
+        assert unit is not None and unit.agency == "mun-gdl" and unit.pos_lat == 20.47

@@ -41,6 +41,7 @@ from fieldclient.store.models import (
     Operation,
     ServerRecord,
     Unit,
+    Zone,
     placeholders,
 )
 from sync.merge import merge_upsert
@@ -90,7 +91,7 @@ def _ids_param(ids: Sequence[str]) -> str:
 
 MERGEABLE_MODELS: dict[str, type[Any]] = {
     "agency": Agency, "unit": Unit, "incident": Incident, "conflict": Conflict,
-    "operation": Operation, "assignment": Assignment,
+    "operation": Operation, "assignment": Assignment, "zone": Zone,
 }
 _COLS = {name: frozenset(c.key for c in m.__table__.columns) for name, m in MERGEABLE_MODELS.items()}
 
@@ -274,6 +275,7 @@ def _merger(entity: str) -> Applier:
 # migration).
 APPLIERS: dict[str, Applier] = {
     "agency": _merger("agency"),
+    "zone": _merger("zone"),
     "operation": _merger("operation"),
     "unit": _merger("unit"),
     "incident": _merger("incident"),

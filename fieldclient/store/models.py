@@ -408,7 +408,28 @@ def placeholders(entity: str, when: datetime) -> dict[str, Any]:
                 "legal_basis": "other", "starts_at": when, "status": "planned"}
     if entity == "assignment":
         return {"operation_id": "", "unit_id": "", "role": "other", "commanding_agency": ""}
+    if entity == "zone":
+        return {"name": "", "agency": "", "level": "other", "geometry": [],
+                "visibility": "shared"}
     return {}
+
+
+class Zone(Base):
+    """A jurisdiction zone (sync/protocol/zones.py): one agency's territory; `geometry`
+    holds its polygons as the wire carries them ([[[[lon, lat], ...], ...], ...])."""
+
+    __tablename__ = "zone"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))
+    geometry: Mapped[Any] = mapped_column(JSON)
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    notes: Mapped[str | None] = mapped_column(Text)
+    field_hlcs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_zone_agency", "agency"),)
 
 
 SYNCED_MODELS: dict[str, type[Base]] = {
@@ -423,4 +444,5 @@ SYNCED_MODELS: dict[str, type[Base]] = {
     "handover": Handover,
     "detention": Detention,
     "use_of_force": UseOfForce,
+    "zone": Zone,
 }

@@ -13,10 +13,11 @@ changes elsewhere (replication/apply.py) and never writes the outbox.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldclient.core import timefmt
@@ -57,6 +58,7 @@ _NOT_FOUND = {
     "incident": QT_TRANSLATE_NOOP("errors", "Incident not found."),
     "operation": QT_TRANSLATE_NOOP("errors", "Operation not found."),
     "assignment": QT_TRANSLATE_NOOP("errors", "Assignment not found."),
+    "zone": QT_TRANSLATE_NOOP("errors", "Jurisdiction zone not found."),
 }
 
 
@@ -270,19 +272,42 @@ class LocalWriter:
                       record_id: str | None = None) -> str:
         """Create a mergeable record of a kind without its own method (an operation, an
         assignment), checked like any other."""
-        entity, model = ENTITIES[name], SYNCED_MODELS[name]
-        clean = self._new_record(entity, fields)
         rid = record_id or str(new_id())
-        with self.store.transaction() as s:
-            if s.get(model, rid) is not None:
-                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A record with this id already exists."))
-            _permit(s, entity, clean)
-            record = model(id=rid, field_hlcs={})
-            self._edit(s, entity, record, clean)
-            s.add(record)  # after its fields are set: the HLC write autoflushes the session
-        also = (("unit", clean["unit_id"]),) if name == "assignment" else ()
-        self._publish(name, rid, *also)  # an assignment changes its unit's chain
+        self.create_records(name, [fields], [rid])
         return rid
+
+    def create_records(self, name: str, many: Sequence[Mapping[str, Any]],
+                       record_ids: list[str] | None = None) -> list[str]:
+        """Create several records of one kind in one transaction (an import of zones):
+        all are stored, or none (the first refusal is raised)."""
+        entity, model = ENTITIES[name], SYNCED_MODELS[name]
+        model_id: Any = getattr(model, "id")  # noqa: B009 - every synced model has one
+        cleans = [self._new_record(entity, fields) for fields in many]
+        rids = record_ids or [str(new_id()) for _ in many]
+        with self.store.transaction() as s:
+            taken = {rid for chunk in range(0, len(rids), 500) for rid in s.scalars(
+                select(model_id).where(model_id.in_(rids[chunk:chunk + 500])))}
+            if taken:
+                raise InvalidInput(QT_TRANSLATE_NOOP(
+                    "errors", "A record with this id already exists."))
+            # One flush at commit, not one per record before its rule reads: after the
+            # first record, whose flush stores the clock's rows (`tick` merges into them).
+            for n, (rid, clean) in enumerate(zip(rids, cleans, strict=True)):
+                with s.no_autoflush:
+                    _permit(s, entity, clean)
+                    record = model(id=rid, field_hlcs={})
+                    self._edit(s, entity, record, clean)
+                    s.add(record)
+                if n == 0:
+                    s.flush()
+        cs = ChangeSet("local")
+        for rid, clean in zip(rids, cleans, strict=True):
+            cs.add(name, rid)
+            if name == "assignment":  # an assignment changes its unit's chain
+                cs.add("unit", clean["unit_id"])
+            cs.add("outbox", rid)
+        self.store.bus.publish(cs)
+        return rids
 
     def update_record(self, name: str, record_id: str, changes: Mapping[str, Any],
                       seen: Mapping[str, str] | None = None) -> list[str]:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from fieldclient.core import vocab
 from fieldclient.core.bidi import isolate
 from fieldclient.core.errors import InvalidInput, UserFacingError
-from fieldclient.store import queries
+from fieldclient.store import queries, zones
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
 from fieldclient.store.writer import LocalWriter
@@ -335,6 +335,8 @@ class IncidentPanel(Retranslatable, QWidget):
             self.incidentSelected.emit(self.incident_id)
 
     def on_changes(self, changes: ChangeSet) -> None:
+        if changes.get("zone") and self.incident_id:
+            self._fill_detail()  # whose territory it is in may have changed
         if changes.get("incident") or changes.get("incident_entry"):
             self.reload()
             if self.incident_id and self.incident_id in changes.get("incident"):
@@ -383,6 +385,7 @@ class IncidentPanel(Retranslatable, QWidget):
             f" · {e(label(rec['status'], 'incident_status'))}",
             f"{e(t_occurred)} {e(times.when(rec['occurred_at']))} · {e(where)}",
             f"{e(t_by)} {e(agency_name(rec['agency']))} · {e(t_involved)} {e(agencies)}",
+            *self._territory_line(rec, e),
         ]))
         current = self.selected_entry()
         self.timeline.clear()
@@ -417,6 +420,25 @@ class IncidentPanel(Retranslatable, QWidget):
             items[entry.id] = item
         if current in items:
             self.timeline.setCurrentItem(items[current])
+
+    def _territory_line(self, rec: dict[str, Any], e: Any) -> list[str]:
+        """Whose territory the incident is in: the zones its location falls in
+        (store/zones.py), most local first. The zone index is built off the UI thread
+        the first time; the header is filled again once it is ready."""
+        if rec.get("lat") is None or rec.get("lon") is None:
+            return []
+        tagger = zones.tagger(self.store)
+        index = tagger.built()
+        if index is None:
+            run_task(tagger.index, lambda _r, error: None if error else self._fill_detail())
+            return []
+        hits = index.at(rec["lon"], rec["lat"])
+        if not index.hits:
+            return []
+        text = "; ".join(f"{h.name} ({label(h.level, 'zone_level')}, {agency_name(h.agency)})"
+                         for h in hits) or self.tr("no known zone")
+        t_territory = self.tr("Territory:")
+        return [f"{e(t_territory)} {e(text)}"]
 
     def _show_entry(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
         if item is None:

@@ -401,6 +401,8 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self.incidents.on_changes(changes)
         if self.operations_changed(changes):
             self._operations_timer.start()
+        elif changes.get("position") and units:
+            self.refresh_outside(set(units))
         self._waiting_timer.start()
 
     def _after_roster_update(self) -> None:

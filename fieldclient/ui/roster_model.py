@@ -145,6 +145,7 @@ class RosterModel(QAbstractTableModel):
         self._stale_brush, self._retired_brush, self._overdue_brush = DAY_BRUSHES
         self._command: dict[str, Command] = {}  # unit id -> its current assignment
         self._overdue: set[str] = set()  # units handed over, not acknowledged in time
+        self._outside: set[str] = set()  # units outside their jurisdiction (store/zones.py)
         self._only: set[str] | None = None  # the chosen operation's units (None: all)
         # Full loads and deltas run one at a time, in order: a delta read before a later
         # one must not land after it and roll a row back.
@@ -322,6 +323,18 @@ class RosterModel(QAbstractTableModel):
         self.visible = self._compute_visible()
         self.endResetModel()
 
+    def set_outside(self, outside: set[str], among: set[str] | None = None) -> None:
+        """The units outside their jurisdiction (store/zones.py: a warning); `among`: the
+        units these were judged among (None: all of them)."""
+        if among is None:
+            self._outside = set(outside)
+        else:
+            self._outside = (self._outside - among) | outside
+        self._emit_all()
+
+    def is_outside(self, unit_id: str) -> bool:
+        return unit_id in self._outside
+
     def command_of(self, unit_id: str) -> Command | None:
         return self._command.get(unit_id)
 
@@ -330,7 +343,11 @@ class RosterModel(QAbstractTableModel):
 
     def _command_text(self, row: Row) -> str:
         c = self._command.get(row[ID])
-        return f"{c.code} · {agency_name(c.commanding_agency)}" if c else ""
+        text = f"{c.code} · {agency_name(c.commanding_agency)}" if c else ""
+        if row[ID] in self._outside:
+            flag = self.tr("outside jurisdiction")
+            text = f"{text} · {flag}" if text else flag
+        return text
 
     def _search_index(self) -> SearchIndex:
         if self._search is None:
@@ -502,6 +519,8 @@ class RosterModel(QAbstractTableModel):
                 return self._retired_brush
             if col in (COL_CALLSIGN, COL_OPERATION) and row[ID] in self._overdue:
                 return self._overdue_brush
+            if col == COL_OPERATION and row[ID] in self._outside:
+                return self._overdue_brush
             return None
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_AGENCY:
             return agency_name(row[AGENCY])  # long names are elided in the cell
@@ -509,6 +528,11 @@ class RosterModel(QAbstractTableModel):
                 and row[ID] in self._overdue:
             return self.tr("Command of this unit was handed over and the receiving agency "
                            "has not acknowledged it in time.")
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OPERATION \
+                and row[ID] in self._outside:
+            return self.tr("Outside jurisdiction: its latest position is outside its agency's "
+                           "zones and outside the area of every active operation it is "
+                           "assigned to (a warning only).")
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_OPERATION:
             c = self._command.get(row[ID])
             return self.tr("{operation}: {role}, commanded by {agency}").format(
@@ -549,7 +573,8 @@ class RosterModel(QAbstractTableModel):
         if col == COL_AGE:
             return self.age_text(row[OBSERVED])
         if col == COL_OPERATION:
-            return isolate(self._command_text(row)) if row[ID] in self._command else ""
+            return isolate(self._command_text(row)) \
+                if row[ID] in self._command or row[ID] in self._outside else ""
         return None
 
     def age_text(self, observed: datetime | None) -> str:

@@ -377,6 +377,10 @@ class RosterPanel(Retranslatable, QWidget):
                 operation=command.code, role=label(command.role, "assignment_role"),
                 agency=agency_name(command.commanding_agency))
             lines.append(f"{e(self.tr('Operation:'))} {e(text)}")
+        if self.model.is_outside(unit.id):
+            lines.append("<b>{}</b>".format(e(self.tr(
+                "Outside jurisdiction: outside its agency's zones and every active "
+                "operation's area."))))
         if self.model.is_overdue(unit.id):
             lines.append("<b>{}</b>".format(e(self.tr(
                 "Hand-over of command not acknowledged in time."))))

@@ -2,7 +2,9 @@
 overdue hand-overs, and the operation selector, which narrows the roster, the map and
 the incident log to one operation through the filters they already have (the roster's
 rows, `MapView.set_unit_filter`, the incident log's query). Everything is read off the
-UI thread and refreshed when operations, assignments, hand-overs or units change.
+UI thread and refreshed when operations, assignments, hand-overs, zones or units change;
+the roster's "outside jurisdiction" flag (store/zones.py) with them, and for the units
+whose position changed on its own.
 A mixin of MainWindow."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fieldclient.core.timefmt import utcnow
-from fieldclient.store import operations
+from fieldclient.store import operations, zones
 from fieldclient.store.events import ChangeSet
 from fieldclient.ui.tasks import run_task
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from fieldclient.ui.roster_model import RosterModel
     from fieldclient.ui.roster_view import RosterPanel
 
-_KINDS = ("operation", "assignment", "handover", "unit", "incident")
+_KINDS = ("operation", "assignment", "handover", "zone", "unit", "incident")
 
 
 class OperationActions:
@@ -47,22 +49,41 @@ class OperationActions:
 
         def fetch() -> Any:
             now = utcnow()
+            index = zones.tagger(store).index()
             with store.session() as s:
                 ops = [(o.id, o.code, o.name) for o in operations.operations(s)]
                 command = operations.current_assignments(s, now)
                 overdue = operations.overdue_units(s, now)
                 covered = operations.covered(s, chosen, now)[0] if chosen else None
-            return ops, command, overdue, covered
+                outside = zones.outside_jurisdiction(s, index, now)
+            return ops, command, overdue, covered, outside
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None or chosen != self._operation:
                 return
-            ops, command, overdue, covered = result
+            ops, command, overdue, covered, outside = result
             self.operation_selector.set_operations(ops)  # a vanished choice: back to all
             self.show_operation_selector(bool(ops))
+            self.model.set_outside(outside)
             self.model.set_command(command, overdue)
             if self._operation == chosen:
                 self.model.set_operation_units(covered)
+
+        run_task(fetch, done)
+
+    def refresh_outside(self, unit_ids: set[str]) -> None:
+        """Judge again whether these units (whose positions changed) are outside their
+        jurisdiction, off the UI thread: the rest keep their flag."""
+        store = self.store
+
+        def fetch() -> set[str]:
+            index = zones.tagger(store).index()
+            with store.session() as s:
+                return zones.outside_jurisdiction(s, index, utcnow(), unit_ids)
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.model.set_outside(result, among=unit_ids)
 
         run_task(fetch, done)
 
@@ -87,5 +108,5 @@ class OperationActions:
         records of operations, or units and incidents while one operation is chosen
         (they may have joined or left it). A changed assignment also names its unit, so
         the map and the roster's rows follow by themselves."""
-        kinds = _KINDS if self._operation else _KINDS[:3]
+        kinds = _KINDS if self._operation else _KINDS[:4]
         return any(changes.get(k) for k in kinds)

@@ -204,6 +204,10 @@
         <translation>No se encontró la asignación.</translation>
     </message>
     <message>
+        <source>Jurisdiction zone not found.</source>
+        <translation>No se encontró la zona de jurisdicción.</translation>
+    </message>
+    <message>
         <source>A unit cannot be placed under itself or its own subordinate.</source>
         <translation>Una unidad no puede quedar bajo sí misma ni bajo una de sus subordinadas.</translation>
     </message>
@@ -240,6 +244,70 @@
         <translation>No se puede leer {path}: {why}</translation>
     </message>
     <message>
+        <source>{path} is {mb} MB; zone files of at most {max} MB are imported (split it, or import one level at a time).</source>
+        <translation>{path} pesa {mb} MB; se importan archivos de zonas de hasta {max} MB (divídalo o importe un nivel a la vez).</translation>
+    </message>
+    <message>
+        <source>{path} is not GeoJSON, KML or an Esri Shapefile (.shp with its .shx and .dbf).</source>
+        <translation>{path} no es GeoJSON, KML ni un Shapefile de Esri (.shp con sus .shx y .dbf).</translation>
+    </message>
+    <message>
+        <source>{path} ends before its GeoJSON does: the file is truncated.</source>
+        <translation>{path} termina antes que su GeoJSON: el archivo está truncado.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged: not valid GeoJSON ({why}).</source>
+        <translation>{path} está dañado: no es GeoJSON válido ({why}).</translation>
+    </message>
+    <message>
+        <source>{path} is JSON but not GeoJSON (no FeatureCollection, Feature or geometry).</source>
+        <translation>{path} es JSON pero no GeoJSON (no tiene FeatureCollection, Feature ni geometría).</translation>
+    </message>
+    <message>
+        <source>{path} ends before its KML does: the file is truncated.</source>
+        <translation>{path} termina antes que su KML: el archivo está truncado.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged: not valid KML ({why}).</source>
+        <translation>{path} está dañado: no es KML válido ({why}).</translation>
+    </message>
+    <message>
+        <source>{path} is XML but holds no KML placemarks.</source>
+        <translation>{path} es XML pero no contiene marcas (Placemark) de KML.</translation>
+    </message>
+    <message>
+        <source>{path} is truncated: its header says {declared} bytes, the file has {size}.</source>
+        <translation>{path} está truncado: su encabezado indica {declared} bytes y el archivo tiene {size}.</translation>
+    </message>
+    <message>
+        <source>{path} is not a complete Esri Shapefile ({why}); it needs its .shx and .dbf beside it.</source>
+        <translation>{path} no es un Shapefile de Esri completo ({why}); necesita sus archivos .shx y .dbf junto a él.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged or truncated ({why}).</source>
+        <translation>{path} está dañado o truncado ({why}).</translation>
+    </message>
+    <message>
+        <source>{path} names a projection that cannot be read ({why}).</source>
+        <translation>{path} indica una proyección que no se puede leer ({why}).</translation>
+    </message>
+    <message>
+        <source>{path} has no attribute “{name}”; it has: {names}.</source>
+        <translation>{path} no tiene el atributo “{name}”; tiene: {names}.</translation>
+    </message>
+    <message>
+        <source>{path}: {count} feature(s) are not valid areas (the reason, then where: latitude, longitude); nothing was imported. Feature(s): {list}{more}</source>
+        <translation>{path}: {count} elemento(s) no son áreas válidas (el motivo y dónde: latitud, longitud); no se importó nada. Elemento(s): {list}{more}</translation>
+    </message>
+    <message>
+        <source>{path} holds no polygons ({count} feature(s), none an area).</source>
+        <translation>{path} no contiene polígonos ({count} elemento(s), ninguno es un área).</translation>
+    </message>
+    <message>
+        <source>{path} has no .prj and its coordinates (e.g. {x}, {y}) are not longitude and latitude: put the .prj that came with it beside it.</source>
+        <translation>{path} no tiene .prj y sus coordenadas (p. ej. {x}, {y}) no son longitud y latitud: coloque junto a él el .prj que venía con el archivo.</translation>
+    </message>
+    <message>
         <source>The area is not GeoJSON ({why}).</source>
         <translation>El área no es GeoJSON ({why}).</translation>
     </message>
@@ -274,6 +342,29 @@
     <message>
         <source>The passphrase must have at least {min} characters.</source>
         <translation>La frase de contraseña debe tener al menos {min} caracteres.</translation>
+    </message>
+</context>
+<context>
+    <name>zones</name>
+    <message>
+        <source>Imported {count} zone(s) from {path} ({kind}).</source>
+        <translation>Se importaron {count} zona(s) de {path} ({kind}).</translation>
+    </message>
+    <message>
+        <source>Reprojected from {crs} to WGS84 longitude/latitude.</source>
+        <translation>Reproyectado de {crs} a longitud/latitud WGS84.</translation>
+    </message>
+    <message>
+        <source>{name}	{parts} part(s)	{points} points</source>
+        <translation>{name}	{parts} parte(s)	{points} puntos</translation>
+    </message>
+    <message>
+        <source>simplified from {points} points</source>
+        <translation>simplificado de {points} puntos</translation>
+    </message>
+    <message>
+        <source>Skipped feature {n}: a {kind}, not an area.</source>
+        <translation>Se omitió el elemento {n}: es un {kind}, no un área.</translation>
     </message>
 </context>
 </TS>

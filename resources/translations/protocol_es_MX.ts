@@ -40,6 +40,10 @@
         <translation>Reporte de posición</translation>
     </message>
     <message>
+        <source>Jurisdiction zone</source>
+        <translation>Zona de jurisdicción</translation>
+    </message>
+    <message>
         <source>Detention record</source>
         <translation>Registro de detención</translation>
     </message>
@@ -323,6 +327,14 @@
         <translation>Reportado por</translation>
     </message>
     <message>
+        <source>Level</source>
+        <translation>Nivel</translation>
+    </message>
+    <message>
+        <source>Boundary</source>
+        <translation>Límite</translation>
+    </message>
+    <message>
         <source>Kind of record</source>
         <translation>Tipo de registro</translation>
     </message>
@@ -570,6 +582,10 @@
         <translation>{field} debe ser un polígono: una lista de anillos, cada uno una lista de puntos [longitud, latitud].</translation>
     </message>
     <message>
+        <source>{field} must be one or more polygons: a list of polygons, each a list of rings of [longitude, latitude] points.</source>
+        <translation>{field} debe ser uno o más polígonos: una lista de polígonos, cada uno una lista de anillos de puntos [longitud, latitud].</translation>
+    </message>
+    <message>
         <source>{field} has too many points (at most {max} in all).</source>
         <translation>{field} tiene demasiados puntos (como máximo {max} en total).</translation>
     </message>
@@ -600,6 +616,10 @@
     <message>
         <source>Only an amendment can correct another entry.</source>
         <translation>Solo una enmienda puede corregir otra anotación.</translation>
+    </message>
+    <message>
+        <source>A jurisdiction zone is shared with all agencies or kept to its own; it belongs to no operation.</source>
+        <translation>Una zona de jurisdicción se comparte con todas las dependencias o se reserva a la propia; no pertenece a ningún operativo.</translation>
     </message>
     <message>
         <source>Choose the unit to assign.</source>
@@ -1251,6 +1271,14 @@
     <message>
         <source>5 - Firearms or lethal force</source>
         <translation>5 - Armas de fuego o fuerza letal</translation>
+    </message>
+    <message>
+        <source>Military region</source>
+        <translation>Región militar</translation>
+    </message>
+    <message>
+        <source>Military zone</source>
+        <translation>Zona militar</translation>
     </message>
     <message>
         <source>Acknowledgement</source>

@@ -255,6 +255,14 @@
         <translation>Enmendada después; se conserva el texto original.</translation>
     </message>
     <message>
+        <source>no known zone</source>
+        <translation>ninguna zona conocida</translation>
+    </message>
+    <message>
+        <source>Territory:</source>
+        <translation>Territorio:</translation>
+    </message>
+    <message>
         <source>Corrects the selected entry.</source>
         <translation>Corrige la anotación seleccionada.</translation>
     </message>
@@ -777,8 +785,16 @@
 <context>
     <name>RosterModel</name>
     <message>
+        <source>outside jurisdiction</source>
+        <translation>fuera de jurisdicción</translation>
+    </message>
+    <message>
         <source>Command of this unit was handed over and the receiving agency has not acknowledged it in time.</source>
         <translation>Se entregó el mando de esta unidad y la dependencia que lo recibe no ha acusado recibo a tiempo.</translation>
+    </message>
+    <message>
+        <source>Outside jurisdiction: its latest position is outside its agency&apos;s zones and outside the area of every active operation it is assigned to (a warning only).</source>
+        <translation>Fuera de jurisdicción: su última posición está fuera de las zonas de su dependencia y fuera del área de todo operativo activo al que está asignada (solo es una advertencia).</translation>
     </message>
     <message>
         <source>{operation}: {role}, commanded by {agency}</source>
@@ -914,6 +930,10 @@
     <message>
         <source>In {operation} ({role}), commanded by {agency}</source>
         <translation>En {operation} ({role}), al mando de {agency}</translation>
+    </message>
+    <message>
+        <source>Outside jurisdiction: outside its agency&apos;s zones and every active operation&apos;s area.</source>
+        <translation>Fuera de jurisdicción: fuera de las zonas de su dependencia y del área de todo operativo activo.</translation>
     </message>
     <message>
         <source>Hand-over of command not acknowledged in time.</source>

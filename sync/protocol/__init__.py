@@ -4,7 +4,7 @@
 - `vocab`: controlled vocabularies with their labels;
 - `fields`, `entity`: kinds of field and the `Entity` definition, from which the
   wire types, validation, labels and required fields are derived;
-- `roster`, `incidents`, `conflicts`, `operations`, `accountability`: the entity
+- `roster`, `incidents`, `conflicts`, `operations`, `zones`, `accountability`: the entity
   definitions, one module per family (`checks`: rules over several fields they share);
 - `envelope`: the change envelope and every request/response body;
 - `codec`: decoding and encoding (msgspec), fast and descriptive paths;
@@ -17,7 +17,7 @@ It imports neither Qt nor SQL. See docs/protocol.md and docs/architecture.md.
 
 from __future__ import annotations
 
-from sync.protocol import conflicts, envelope, incidents, operations, roster
+from sync.protocol import conflicts, envelope, incidents, operations, roster, zones
 
 # isort: split
 # Registered after the families they name (units, incidents), as the registry lists them.
@@ -64,6 +64,7 @@ ASSIGNMENT = operations.ASSIGNMENT
 HANDOVER = operations.HANDOVER
 DETENTION = accountability.DETENTION
 USE_OF_FORCE = accountability.USE_OF_FORCE
+ZONE = zones.ZONE
 
 __all__ = [
     "AGENCY", "ASSIGNMENT", "CONFLICT", "DEFAULT_PULL_LIMIT", "DETENTION", "ENTITIES",
@@ -72,6 +73,6 @@ __all__ = [
     "ERR_UNAUTHENTICATED", "FUTURE_TOLERANCE", "HLC_RE", "INCIDENT", "INCIDENT_ENTRY",
     "MAX_HLC_AHEAD_MS", "MAX_PULL_LIMIT", "MAX_PUSH_CHANGES", "MAX_SHORT", "MAX_TEXT",
     "MAX_WAIT_S", "POSITION", "PROTOCOL_REVISION", "PROTOCOL_VERSION", "SIDC_RE", "SLUG_RE",
-    "TIME_FLOOR", "UNIT", "USE_OF_FORCE", "VOCABS", "Entity", "Field", "Problem", "Vocab", "Writers",
+    "TIME_FLOOR", "UNIT", "USE_OF_FORCE", "VOCABS", "ZONE", "Entity", "Field", "Problem", "Vocab", "Writers",
     "entity_label", "field_label", "new_id", "protocol_info",
 ]

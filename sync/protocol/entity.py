@@ -210,7 +210,7 @@ class Entity:
             n for n, f in self.fields.items() if isinstance(f.kind, Time) and f.kind.event)
         self._extras = tuple((n, f.kind) for n, f in self.fields.items() if f.kind.has_extra)
         self._tuples = tuple((n, f.kind) for n, f in self.fields.items()
-                             if f.kind.form == "polygon")
+                             if f.kind.form in ("polygon", "multipolygon"))
         spec: list[tuple[Any, ...]] = []
         for name, f in self.fields.items():
             ann: Any = f.kind.annotation

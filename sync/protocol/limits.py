@@ -16,7 +16,8 @@ PROTOCOL_VERSION = 1
 #    detentions and use-of-force reports (sync.protocol.accountability), personal data
 #    withheld in pulls by anyone but the author, GET /v1/records/{id} to open one.
 # 5: a device revoked with the wipe policy: `wipe` in the device_revoked error body,
-#    POST /v1/device/wiped to acknowledge the erasure (audited).
+#    POST /v1/device/wiped to acknowledge the erasure (audited); jurisdiction zones:
+#    record `zone` (sync/protocol/zones.py).
 PROTOCOL_REVISION = 5
 
 MAX_PUSH_CHANGES = 5_000
@@ -35,6 +36,9 @@ MAX_TEXT = 10_000  # notes, entry bodies
 MAX_SLUG = 40
 MAX_AGENCIES = 50  # agencies involved in one record
 MAX_POLYGON_VERTICES = 10_000  # points of an area, all its rings together
+# points of a jurisdiction zone, all its parts together: an official boundary is
+# detailed, yet one zone must fit a push body (~40 bytes a point: under 1 MB)
+MAX_ZONE_VERTICES = 20_000
 
 # A time a person gives (observed, occurred, created) may be at most this far
 # ahead of the clock that checks it, and no earlier than TIME_FLOOR.

@@ -59,6 +59,10 @@ TEMPLATES: dict[str, str] = {
         "problems",
         "{field} must be a polygon: a list of rings, each a list of [longitude, latitude] "
         "points."),
+    "not_multipolygon": QT_TRANSLATE_NOOP(
+        "problems",
+        "{field} must be one or more polygons: a list of polygons, each a list of rings of "
+        "[longitude, latitude] points."),
     "too_many_vertices": QT_TRANSLATE_NOOP(
         "problems", "{field} has too many points (at most {max} in all)."),
     "ring_too_short": QT_TRANSLATE_NOOP(
@@ -76,6 +80,9 @@ TEMPLATES: dict[str, str] = {
         "problems", "An amendment must name the entry it corrects."),
     "only_amendment_targets": QT_TRANSLATE_NOOP(
         "problems", "Only an amendment can correct another entry."),
+    "zone_visibility": QT_TRANSLATE_NOOP(
+        "problems", "A jurisdiction zone is shared with all agencies or kept to its own; "
+        "it belongs to no operation."),
     "assignment_needs_unit": QT_TRANSLATE_NOOP("problems", "Choose the unit to assign."),
     "status_needs_status": QT_TRANSLATE_NOOP("problems", "Choose the new status."),
     "void_needs_reason": QT_TRANSLATE_NOOP("problems", "Say why the record is voided."),

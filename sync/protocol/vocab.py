@@ -287,3 +287,15 @@ FORCE_LEVEL = vocab(
 def force_level_number(value: str | None) -> int | None:
     """1-5 for a level of force (None for none or an unknown one)."""
     return FORCE_LEVEL.values.index(value) + 1 if value in FORCE_LEVEL else None
+
+# -- jurisdiction zones (protocol revision 5) -----------------------------------------
+
+ZONE_LEVEL = vocab(
+    "zone_level",
+    ("municipal", N("vocab", "Municipal")),
+    ("state", N("vocab", "State")),
+    ("federal", N("vocab", "Federal")),
+    ("military_region", N("vocab", "Military region")),
+    ("military_zone", N("vocab", "Military zone")),
+    ("other", N("vocab", "Other")),
+)

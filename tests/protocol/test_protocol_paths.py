@@ -18,6 +18,7 @@ from sync.protocol.fields import (
     Bool,
     Choice,
     Int,
+    MultiPolygon,
     Number,
     Polygon,
     Ref,
@@ -62,6 +63,16 @@ def _bad(kind: Any) -> st.SearchStrategy[Any]:
         ]
     if isinstance(kind, Bool):
         edges += [0, 1, "true"]
+    if isinstance(kind, MultiPolygon):
+        square = [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]
+        edges += [
+            [[[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]],  # a part crosses itself
+            [square, [[[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]],  # parts overlap
+            [[[[0, 0], [1, 0], [1, 1], [0, 1]]]],  # not closed
+            square,  # a polygon where polygons are expected
+            [[[[i / 1000, 0] for i in range(19_999)] + [[0, 1], [0, 0]]]],  # 20,001 points
+            [[[[0, 0], [181, 0], [1, 1], [0, 0]]]], [], [[]], [[[]]],
+        ]
     return st.sampled_from(edges) | _ANY
 
 
@@ -100,6 +111,12 @@ def _good(kind: Any) -> st.SearchStrategy[Any]:
         ])
     if isinstance(kind, Bool):
         return st.booleans()
+    if isinstance(kind, MultiPolygon):
+        return st.sampled_from([
+            [[[[-103.4, 20.6], [-103.3, 20.6], [-103.3, 20.7], [-103.4, 20.6]]]],
+            [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]],
+            [[[[i / 1000, 0] for i in range(19_998)] + [[0, 1], [0, 0]]]],  # 20,000 points
+        ])
     raise AssertionError(kind)
 
 

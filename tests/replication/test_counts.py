@@ -53,7 +53,7 @@ def test_every_screen_and_command_counts_the_same(qtbot, fresh_server, make_clie
                                     "occurred_at": datetime.now(UTC), "agency": "gn"})
         lap.sign_in("lap")
         # a change this version cannot apply, held
-        _server_log(server, "zone", "0190aaaa-0000-7000-8000-000000000001",
+        _server_log(server, "checkpoint", "0190aaaa-0000-7000-8000-000000000001",
                     {"name": "Norte", "agency": "sedena"}, None)
         assert lap.sync().rejected == 1
         # sent, the answer lost: 3 changes not confirmed

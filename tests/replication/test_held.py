@@ -49,13 +49,13 @@ def _server_log(server, entity: str, entity_id: str, fields: dict[str, Any],  # 
 
 @pytest.fixture
 def upgrade() -> Iterator[Any]:
-    """Calling it turns this process into the next version: it knows a "zone" record (with
+    """Calling it turns this process into the next version: it knows a "checkpoint" record (with
     its store table and applier) and the unit status "quarantined". Undone afterwards."""
     done: list[Any] = []
 
     def do(store) -> None:  # type: ignore[no-untyped-def]
         register(Entity(
-            "zone", "Zone", "mergeable",
+            "checkpoint", "Checkpoint", "mergeable",
             {"name": Field("name", Text(), "Name", required=True, nullable=False),
              "agency": Field("agency", Slug(), "Agency", required=True, nullable=False)},
             Writers(create=("commander",), edit=("commander",)),
@@ -64,23 +64,23 @@ def upgrade() -> Iterator[Any]:
         _rebuild("unit")
         with store.transaction() as s:
             s.connection().exec_driver_sql(
-                "CREATE TABLE IF NOT EXISTS zone_test (id TEXT PRIMARY KEY, name TEXT)")
+                "CREATE TABLE IF NOT EXISTS checkpoint_test (id TEXT PRIMARY KEY, name TEXT)")
 
-        def apply_zones(s, group, result) -> None:  # type: ignore[no-untyped-def]
+        def apply_checkpoints(s, group, result) -> None:  # type: ignore[no-untyped-def]
             s.connection().exec_driver_sql(
-                "INSERT OR REPLACE INTO zone_test (id, name) VALUES (?, ?)",
+                "INSERT OR REPLACE INTO checkpoint_test (id, name) VALUES (?, ?)",
                 [(str(ch.entity_id), ch.fields.name) for ch in group])
             result.changed += len(group)
 
-        apply_module.APPLIERS["zone"] = apply_zones
+        apply_module.APPLIERS["checkpoint"] = apply_checkpoints
         done.append(True)
 
     yield do
     if done:
-        apply_module.APPLIERS.pop("zone", None)
-        ENTITIES.pop("zone", None)
-        envelope.CHANGE_TYPES.pop("zone", None)
-        envelope.PULLED_TYPES.pop("zone", None)
+        apply_module.APPLIERS.pop("checkpoint", None)
+        ENTITIES.pop("checkpoint", None)
+        envelope.CHANGE_TYPES.pop("checkpoint", None)
+        envelope.PULLED_TYPES.pop("checkpoint", None)
         UNIT_STATUS.labels.pop("quarantined", None)
         _rebuild("unit")
 
@@ -100,8 +100,8 @@ def test_unknown_entity_and_value_are_held_then_applied_after_an_upgrade(
     a = make_client("a", fresh_server.url, "ana")
     uid = a.writer.create_unit({"callsign": "ECO-5", "agency": "sedena", "kind": "police"})
     assert a.sync().complete
-    zone_id = str(uuid.uuid4())
-    _server_log(fresh_server, "zone", zone_id, {"name": "Sector Norte", "agency": "sedena"}, None)
+    checkpoint_id = str(uuid.uuid4())
+    _server_log(fresh_server, "checkpoint", checkpoint_id, {"name": "Sector Norte", "agency": "sedena"}, None)
     _server_log(fresh_server, "unit", uid, {"status": "quarantined"}, uid)
     last = _server_log(fresh_server, "unit", uid, {"callsign": "ECO-5B"}, uid)
 
@@ -114,7 +114,7 @@ def test_unknown_entity_and_value_are_held_then_applied_after_an_upgrade(
         assert (unit.callsign, unit.status) == ("ECO-5B", "available")  # later changes apply
         assert outbox.counts(s).held == 2
     # ... and nothing it passed is lost: both kept, with the reason and the document
-    assert [(e, c) for e, c, _ in held] == [("zone", "unknown_entity"), ("unit", "unknown_value")]
+    assert [(e, c) for e, c, _ in held] == [("checkpoint", "unknown_entity"), ("unit", "unknown_value")]
     assert json.loads(held[0][2])["fields"] == {"name": "Sector Norte", "agency": "sedena"}
     assert status_snapshot(a.engine)["held"] == 2
 
@@ -124,7 +124,7 @@ def test_unknown_entity_and_value_are_held_then_applied_after_an_upgrade(
     with a.store.session() as s:
         unit = s.get(Unit, uid)
         assert (unit.callsign, unit.status) == ("ECO-5B", "quarantined")
-        assert s.connection().exec_driver_sql("SELECT name FROM zone_test WHERE id = ?",
-                                              (zone_id,)).all() == [("Sector Norte",)]
+        assert s.connection().exec_driver_sql("SELECT name FROM checkpoint_test WHERE id = ?",
+                                              (checkpoint_id,)).all() == [("Sector Norte",)]
         assert s.scalars(select(HeldChange)).all() == []
         assert outbox.counts(s).held == 0
