@@ -60,10 +60,12 @@ def _child(data_dir: str, with_map: bool = False, plain: bool = False) -> None:
         store = plain_store(data_dir)
     else:
         store = open_store(data_dir)
+    # From before the window is built: the roster may finish loading while the window is
+    # shown (its first processEvents), which a clock started after it would not see.
+    shown = time.time()
     window = open_main_window(store, translations)  # the same path as run_gui
     window.show()
     app.processEvents()
-    shown = time.time()
     # Block in an event loop as the app does; a processEvents() spin here would fight
     # the loader thread for the GIL and measure the benchmark instead of the roster.
     loop = QEventLoop()
