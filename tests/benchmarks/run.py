@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,10 @@ def verdict(line: dict[str, Any]) -> str | None:
 def run(script: Path) -> tuple[int, list[str]]:
     """Run one benchmark, echoing its stdout; its exit code and budget misses."""
     misses: list[str] = []
-    proc = subprocess.Popen([sys.executable, str(script)], cwd=HERE.parent.parent,
+    # Benchmarks make scratch stores; with no keyring in a bench session they are wrapped
+    # by a passphrase, as tests/conftest.py does (the product's default KDF cost).
+    env = {"ENLACE_STORE_PASSPHRASE": "bench-passphrase-long-enough", **os.environ}
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=HERE.parent.parent, env=env,
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     for text in proc.stdout:
