@@ -42,6 +42,8 @@ CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 TRACK_LIMIT = 1000
 TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
 TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s
+# Trails carry lat/lon as whole micro-degrees (resources/web/map-trails.js divides by it).
+TRAIL_SCALE = 10**6
 UnitFilter = tuple[str, ...]  # agency, kind, status[, operation id]; "" = any
 # The units an operation covers: belonging to it, or assigned to it and not released.
 _IN_OPERATION = (" AND (operation_id = ? OR id IN (SELECT unit_id FROM assignment WHERE "
@@ -159,8 +161,8 @@ def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: in
     # `since` and the TRAIL_POINTS-th newest report (found on the index alone). Sorting
     # the newest-first rows again would cost more than reading them.
     points = (
-        "SELECT COALESCE(group_concat(CAST(ROUND(p.lat * 1e6) AS INTEGER) || ',' || "
-        "CAST(ROUND(p.lon * 1e6) AS INTEGER) || ',' || "
+        f"SELECT COALESCE(group_concat(CAST(ROUND(p.lat * {TRAIL_SCALE}) AS INTEGER) || ',' || "
+        f"CAST(ROUND(p.lon * {TRAIL_SCALE}) AS INTEGER) || ',' || "
         "CAST(ROUND((julianday(p.observed_at) - julianday(:since)) * 86400000) AS INTEGER), "
         "','), '') FROM position p WHERE p.unit_id = u.id AND p.observed_at >= max(:since, "
         "COALESCE((SELECT q.observed_at FROM position q WHERE q.unit_id = u.id "

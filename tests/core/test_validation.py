@@ -10,6 +10,7 @@ import pytest
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.validation import check_input, input_problems, parse_time
+from sync.protocol.roster import MAX_ACCURACY_M
 
 NOW = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)
 AGENCIES = {"sedena", "pol-jal"}
@@ -116,7 +117,8 @@ def test_position_time_tolerance() -> None:
         ({"lat": "x"}, "lat", "Enter a number (got “x”)."),
         ({"observed_at": "ayer"}, "observed_at", None),
         ({"source": "pigeon"}, "source", "Source: “pigeon” is not one of the allowed values."),
-        ({"accuracy_m": -1}, "accuracy_m", "Accuracy (m) must be between 0 and 1000000 (got -1)."),
+        ({"accuracy_m": -1}, "accuracy_m",
+         f"Accuracy (m) must be between 0 and {MAX_ACCURACY_M} (got -1)."),
     ],
 )
 def test_position_refused(fields: dict, field: str, message: str | None) -> None:
