@@ -33,7 +33,8 @@ FORBIDDEN: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ("client -> server", ("fieldclient",), ("sync",), ("sync.protocol", "sync.merge")),
     ("Qt-free -> Qt",
      ("fieldclient.core", "fieldclient.store", "fieldclient.replication", "fieldclient.demo",
-      "fieldclient.cli", "fieldclient.ops_cli", "fieldclient.demo_operations", "sync"),
+      "fieldclient.cli", "fieldclient.ops_cli", "fieldclient.demo_operations",
+      "fieldclient.report.sitrep", "fieldclient.report.tables", "fieldclient.report.cli", "sync"),
      ("PySide6", "shiboken6"), ()),
 ]
 
