@@ -225,9 +225,10 @@ def _when(dt: datetime | None) -> str:
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
-    out = ['<table border="1" cellspacing="0" cellpadding="3" width="98%"><tr>']
+    """One table; its header row (thead) is repeated on every page it runs over."""
+    out = ['<table border="1" cellspacing="0" cellpadding="3" width="98%"><thead><tr>']
     out += [f'<th bgcolor="#e0e0e0" align="left">{h}</th>' for h in head]
-    out.append("</tr>")
+    out.append("</tr></thead>")
     for r in rows:
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
     out.append("</table>")
