@@ -251,8 +251,8 @@ def _subcommands() -> tuple[Callable[[Any], None], ...]:
     from fieldclient.cli_records import register as register_records
     from fieldclient.map.cli_maps import register as register_maps
     from fieldclient.ops_cli import register as register_ops
-    from fieldclient.report.cli import register as register_report
     from fieldclient.replication.cli_sync import register as register_sync
+    from fieldclient.report.cli import register as register_report
     from fieldclient.trust.cli import register as register_trust
     from fieldclient.zones_cli import register as register_zones
 

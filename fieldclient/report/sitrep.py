@@ -194,8 +194,8 @@ def assemble(store: Any, code: str, at: datetime, now: datetime) -> Sitrep:
         threshold = operations.ack_threshold(s)
         handovers = _handovers(s, op.id, at, threshold)
         counts = _accountability(s, op.id, at, warn)
-    extent = _extent(area, [(u.lon, u.lat) for u in units if u.lat is not None]
-                     + [(i.lon, i.lat) for i in incidents if i.lat is not None])
+    points = [(u.lon, u.lat) for u in units] + [(i.lon, i.lat) for i in incidents]
+    extent = _extent(area, [(x, y) for x, y in points if x is not None and y is not None])
     return Sitrep(at, now, header, area, extent, _zones(index, extent), units, incidents,
                   handovers, int(threshold.total_seconds() // 60), counts, warn)
 

@@ -43,6 +43,7 @@ from fieldclient.ui.incident_panel import IncidentPanel
 from fieldclient.ui.menus import MainMenuBar
 from fieldclient.ui.operation_selector import OperationSelector
 from fieldclient.ui.position_dialog import PositionDialog
+from fieldclient.ui.report_dialog import WindowReport
 from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
@@ -61,7 +62,6 @@ from fieldclient.ui.track_panel import TrackPanel
 from fieldclient.ui.unit_dialog import UnitDialog
 from fieldclient.ui.welcome import WelcomePanel
 from fieldclient.ui.window_operations import OperationActions
-from fieldclient.ui.report_dialog import WindowReport
 from fieldclient.ui.window_records import WindowRecords
 from fieldclient.ui.window_settings import ViewSettings
 from fieldclient.ui.window_sync import SyncActions

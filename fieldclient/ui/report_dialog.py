@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -113,8 +114,9 @@ class SitrepDialog(Retranslatable, QDialog):
                   self.tr("File"))
         for i, text in enumerate(labels):
             item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel):
+                widget.setText(text)
         self.browse.setText(self.tr("Choose…"))
 
 
