@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def _text(path: Path) -> str:
     out = subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
