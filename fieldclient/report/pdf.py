@@ -42,7 +42,7 @@ from fieldclient.report.sitrep import Sitrep
 MAP_W, MAP_H = 1200, 760  # pixels of the map image
 MAP_URL = QUrl("sitrep:map.png")
 MAX_LABELS = 80  # more units than this: dots without callsigns, or the map is unreadable
-_app: QGuiApplication | None = None
+_app: QGuiApplication | None = None  # (a QApplication)
 
 L = {
     "title": QT_TRANSLATE_NOOP("report", "Operation report (SITREP)"),
@@ -111,11 +111,15 @@ L = {
 
 
 def _ensure_app() -> None:
-    """A QGuiApplication for fonts and painting; a command-line run has none (offscreen)."""
+    """An application for fonts and painting; a command-line run has none (offscreen).
+    A QApplication, not a QGuiApplication: in a process that later shows widgets (the
+    tests) a QGuiApplication made here would be the one there can be, and widgets abort."""
     global _app
     if QGuiApplication.instance() is None:
+        from PySide6.QtWidgets import QApplication
+
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QGuiApplication([])
+        _app = QApplication([])
 
 
 def agency_colour(agency: str) -> QColor:
