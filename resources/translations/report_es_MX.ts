@@ -178,7 +178,7 @@
     </message>
     <message>
         <source>Incidents: {opened} opened, {closed} closed</source>
-        <translation>Incidentes: {opened} abiertos, {closed} cerrados</translation>
+        <translation>Incidentes — abiertos: {opened}; cerrados: {closed}</translation>
     </message>
     <message>
         <source>Opened</source>
@@ -206,7 +206,7 @@
     </message>
     <message>
         <source>Hand-overs of command: {n} ({acked} acknowledged, {waiting} unacknowledged, {overdue} overdue)</source>
-        <translation>Relevos de mando: {n} ({acked} con acuse, {waiting} sin acuse, {overdue} vencidos)</translation>
+        <translation>Relevos de mando: {n} (con acuse: {acked}; sin acuse: {waiting}; vencidos: {overdue})</translation>
     </message>
     <message>
         <source>A hand-over unacknowledged after {minutes} min is overdue.</source>
