@@ -39,11 +39,13 @@ from fieldclient.store import accountable, operations, zones
 from fieldclient.store.models import (
     Agency,
     Assignment,
+    Detention,
     Incident,
     IncidentEntry,
     Operation,
     Position,
     Unit,
+    UseOfForce,
 )
 from sync.protocol.vocab import FORCE_LEVEL
 
@@ -331,11 +333,18 @@ def _handovers(s: Session, op_id: str, at: datetime, threshold: Any) -> list[Han
     return out
 
 
+def _linked(s: Session, model: Any, op_id: str) -> list[str]:
+    """Originals linked to the operation, by themselves or by an amendment (the records
+    as they stand are checked again): not every record of the laptop, which may be many."""
+    rows = s.execute(select(model.id, model.amends).where(model.operation_id == op_id))
+    return sorted({amends or rid for rid, amends in rows})
+
+
 def _accountability(s: Session, op_id: str, at: datetime,
                     thresholds: custody.Thresholds) -> Accountability:
     held = handed = warn = alert = 0
     detentions = 0
-    for d in accountable.summaries(s, "detention"):
+    for d in accountable.summaries(s, "detention", ids=_linked(s, Detention, op_id)):
         v = d.values
         if v.get("operation_id") != op_id or v.get("detained_at") is None \
                 or v["detained_at"] > at:
@@ -354,7 +363,7 @@ def _accountability(s: Session, op_id: str, at: datetime,
             alert += 1
     levels: Counter[str] = Counter()
     injured = deaths = reports = 0
-    for f in accountable.summaries(s, "use_of_force"):
+    for f in accountable.summaries(s, "use_of_force", ids=_linked(s, UseOfForce, op_id)):
         v = f.values
         if v.get("operation_id") != op_id or v.get("occurred_at") is None \
                 or v["occurred_at"] > at:

@@ -171,6 +171,13 @@ def test_pdf_csv_and_geojson_carry_the_report_and_never_a_detained_name(world, t
                   "Guadalajara (mun-gdl)", "VENCIDO", "Detenciones: 2",
                   "3 - Reducción física de movimientos: 1", "Relevos de mando: 2"):
         assert words in text, words
+    # the map is in it: one image of the map's size, and page 1 renders
+    images = subprocess.run(["pdfimages", "-list", str(es[0])], check=True,
+                            capture_output=True, text=True).stdout
+    assert any(line.split()[3:5] == ["1200", "760"] for line in images.splitlines()[2:])
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(es[0]),
+                    str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 5_000
     en = tables.write_report(store, "OP-T", at, "pdf", tmp_path / "en.pdf", "en", now)
     text_en = " ".join(_pdf_text(en[0]).split())
     assert "OUTSIDE JURISDICTION" in text_en and "OVERDUE" in text_en
