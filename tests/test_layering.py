@@ -27,6 +27,8 @@ FORBIDDEN: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ("store -> replication", ("fieldclient.store",), ("fieldclient.replication",), ()),
     ("replication -> ui", ("fieldclient.replication",),
      ("fieldclient.ui", "fieldclient.map", "fieldclient.app"), ()),
+    ("report -> replication/ui", ("fieldclient.report",),
+     ("fieldclient.replication", "fieldclient.ui", "fieldclient.map", "fieldclient.app"), ()),
     ("protocol -> storage", ("sync.protocol",), ("sqlalchemy", "sync.server", "alembic"), ()),
     ("protocol -> merge", ("sync.protocol",), ("sync.merge",), ()),
     ("server -> client", ("sync",), ("fieldclient",), ()),
