@@ -203,7 +203,7 @@ def test_pdf_csv_and_geojson_carry_the_report_and_never_a_detained_name(world, t
 
 def test_bad_input_gives_a_clear_message_and_writes_nothing(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Proves an unknown operation, an unreadable time, a time in the future, a missing
-    folder and an unwritable one are refused with a message naming the problem, and that
+    folder, a name taken by a folder and an unwritable folder are refused with a message naming the problem, and that
     no file (not even a temporary one) is left behind."""
     store, now = world["store"], world["now"]
     out = tmp_path / "out"
@@ -213,7 +213,9 @@ def test_bad_input_gives_a_clear_message_and_writes_nothing(world, tmp_path) -> 
         ({"at": "ayer a mediodía"}, InvalidInput, "is not a date and time"),
         ({"at": (now + timedelta(days=1)).isoformat()}, InvalidInput, "is in the future"),
         ({"output": tmp_path / "missing" / "r.pdf"}, InvalidInput, "Cannot write"),
+        ({"output": out / "taken"}, InvalidInput, "Cannot write"),  # a folder has the name
     ]
+    (out / "taken").mkdir()
     for given, kind, words in cases:
         args = {"code": "OP-T", "at": None, "output": out / "r.pdf", **given}
         with pytest.raises(kind) as err:
@@ -227,7 +229,8 @@ def test_bad_input_gives_a_clear_message_and_writes_nothing(world, tmp_path) -> 
                 tables.write_report(store, "OP-T", None, "csv", out / "r.csv", "en", now)
     finally:
         out.chmod(0o700)
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == ["taken"]  # no file, no temporary file
+    assert list((out / "taken").iterdir()) == []
 
 
 def _unwritable(folder: Path) -> bool:
