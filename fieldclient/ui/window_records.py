@@ -133,6 +133,8 @@ class WindowRecords(QObject):
         """The detentions of the selected incident and unit (a handful: read directly)."""
         w = self.window
         store = w.store
+        if store.closed:  # the minute's clock of a window that outlived its store (idle
+            return  # lock, a closed window): nothing to read, and reading would raise
         thresholds = accountable.thresholds(store)
         now = datetime.now(UTC)
         with store.session() as s:
