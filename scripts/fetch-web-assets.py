@@ -6,9 +6,10 @@ Runs with the system python3 (standard library only):
 1. `npm ci --ignore-scripts` in resources/web: npm installs exactly what
    package-lock.json pins and verifies each tarball against its integrity hash;
    install scripts never run.
-2. Copies only the files the page loads, plus each package's licence, into
-   resources/web/vendor/<package>/ and writes vendor/manifest.json with the
-   sha256 of every copied file (checked by tests/map/test_assets.py).
+2. Copies only the files the page loads, plus each package's licence (and the licences
+   of what a bundle compiles in, BUNDLED), into resources/web/vendor/<package>/ (DIRS
+   names a scoped package's folder) and writes vendor/manifest.json with the sha256 of
+   every copied file (checked by tests/map/test_map_assets.py).
 3. Converts Natural Earth country outlines of Mexico and its neighbours
    (world-atlas countries-50m TopoJSON) to GeoJSON in resources/basemap/.
 4. Touches vendor/.stamp (the Makefile target).
@@ -67,7 +68,35 @@ FILES: dict[str, list[str]] = {
         "LICENSE",
     ],
     "world-atlas": ["LICENSE"],  # attribution lives in resources/basemap/README.md
+    # Drawing and editing an operation's area (web/map-areas.js). Its dist file is one
+    # self-contained bundle; the licences of what it bundles ship next to it (BUNDLED).
+    "@geoman-io/leaflet-geoman-free": [
+        "dist/leaflet-geoman.min.js",
+        "dist/leaflet-geoman.css",
+        "LICENSE",
+    ],
 }
+
+# package -> the npm packages compiled into its dist bundle: their licences are shipped
+# in vendor/<package>/bundled/ (the bundle is their code too). Checked against the lock.
+BUNDLED: dict[str, list[str]] = {
+    "@geoman-io/leaflet-geoman-free": [
+        "@turf/bbox", "@turf/bearing", "@turf/boolean-contains",
+        "@turf/boolean-point-in-polygon", "@turf/boolean-point-on-line", "@turf/destination",
+        "@turf/distance", "@turf/helpers", "@turf/invariant", "@turf/kinks",
+        "@turf/line-intersect", "@turf/line-segment", "@turf/line-split", "@turf/meta",
+        "@turf/nearest-point-on-line", "@turf/square", "@turf/truncate", "bignumber.js",
+        "geojson-rbush", "lodash", "polyclip-ts", "quickselect", "rbush", "splaytree-ts",
+    ],
+}
+LICENCE_NAMES = ("LICENSE", "LICENCE.md", "LICENSE.md", "LICENCE", "LICENSE.txt")
+# A scoped package's folder in vendor/ (one level, as the page's URLs and the release's
+# licence collection expect); others keep their name.
+DIRS = {"@geoman-io/leaflet-geoman-free": "leaflet-geoman"}
+
+
+def vendor_dir(name: str) -> str:
+    return DIRS.get(name, name)
 
 # Natural Earth ISO 3166 numeric ids: Mexico and the countries around it.
 REGION_IDS = {
@@ -128,11 +157,21 @@ def copy_vendor(packages: dict[str, dict[str, str]]) -> dict[str, object]:
             src = MODULES / name / rel
             # dist/ is flattened: vendor/leaflet/leaflet.js, vendor/leaflet/images/...
             dest_rel = rel[len("dist/"):] if rel.startswith("dist/") else rel
-            dest = tmp / name / dest_rel
+            dest = tmp / vendor_dir(name) / dest_rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
             hashes[dest_rel] = sha256(dest)
-        manifest[name] = {**packages[name], "files": hashes}
+        for dep in BUNDLED.get(name, []):
+            src = next((MODULES / dep / n for n in LICENCE_NAMES if (MODULES / dep / n).is_file()),
+                       None)
+            if src is None:
+                sys.exit(f"fetch-web-assets: {dep} (bundled in {name}) has no licence file")
+            dest_rel = f"{src.name}.bundled--{dep.replace('/', '--')}"
+            dest = tmp / vendor_dir(name) / dest_rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            hashes[dest_rel] = sha256(dest)
+        manifest[name] = {**packages[name], "dir": vendor_dir(name), "files": hashes}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     old = WEB / "vendor.old"
     if old.exists():

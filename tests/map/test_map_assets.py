@@ -21,7 +21,7 @@ def test_manifest_hashes_match_vendored_files() -> None:
     for pkg, entry in manifest.items():
         assert entry["integrity"].startswith("sha512-"), pkg
         for rel, digest in entry["files"].items():
-            data = (VENDOR / pkg / rel).read_bytes()
+            data = (VENDOR / entry.get("dir", pkg) / rel).read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest, f"{pkg}/{rel}"
 
 
@@ -35,6 +35,19 @@ def test_versions_are_pinned_and_licences_shipped() -> None:
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
         assert manifest[name]["version"] == version
         assert any("LICEN" in f for f in manifest[name]["files"]), name
+
+
+def test_bundled_code_ships_its_licences() -> None:
+    """The area editor's bundle (leaflet-geoman) ships its own licence and the licence of
+    every npm package the lockfile says it depends on (they are compiled into it)."""
+    lock = json.loads((WEB / "package-lock.json").read_text())
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    entry = manifest["@geoman-io/leaflet-geoman-free"]
+    assert (VENDOR / entry["dir"] / "LICENSE").read_text().startswith("MIT License")
+    deps = lock["packages"]["node_modules/@geoman-io/leaflet-geoman-free"]["dependencies"]
+    shipped = {f.split(".bundled--", 1)[1].replace("--", "/") for f in entry["files"]
+               if ".bundled--" in f}
+    assert set(deps) <= shipped, set(deps) - shipped
 
 
 def test_basemap_outlines_cover_mexico_and_neighbours() -> None:
