@@ -46,6 +46,10 @@
   function adopt(newLayer) {
     if (layer && layer !== newLayer) map.removeLayer(layer);
     layer = newLayer;
+    if (!layer.pm) { // drawn by geoman, but opted out like every layer: opt this one in
+      layer.options.pmIgnore = false;
+      L.PM.reInitLayer(layer);
+    }
     layer.setStyle(STYLE);
     layer.pm.enable(editOptions());
     layer.on("pm:edit pm:intersect", function () { say(""); });
@@ -166,9 +170,9 @@
   // For tests: move the editable polygon's vertices (as dragging them does) and say so.
   E.setVertices = function (latlngs) {
     if (!layer) return false;
-    layer.setLatLngs(latlngs);
     layer.pm.disable();
-    layer.pm.enable(editOptions());
+    layer.setLatLngs(latlngs);
+    if (latlngs.length <= 2000) layer.pm.enable(editOptions()); // a handle per vertex
     layer.fire("pm:edit", { layer: layer, shape: "Polygon" });
     return true;
   };
