@@ -113,7 +113,8 @@ def test_others_get_no_tools_and_a_clear_refusal(make_view, store, writer, js, q
         assert refusal.render()
         assert state(js, view)["bar"] is False and state(js, view)["editing"] is None
     with qtbot.waitSignal(view._bridge.events.hello, timeout=10_000):  # calls arrive in order
-        js(view, """new QWebChannel(qt.webChannelTransport, function (c) {
-            c.objects.enlace.areaDrawn(JSON.stringify({id: '%s', rings: [%s]}));
-            c.objects.enlace.hello('{"loads": 1}'); }); 1""" % (op, json.dumps(DRAWN)))
+        forged = json.dumps({"id": op, "rings": [DRAWN]})
+        js(view, "new QWebChannel(qt.webChannelTransport, function (c) {"
+                 f" c.objects.enlace.areaDrawn({json.dumps(forged)});"
+                 " c.objects.enlace.hello('{\"loads\": 1}'); }); 1")
     assert area_of(store, op) == before
