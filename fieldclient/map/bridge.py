@@ -91,10 +91,11 @@ class BridgeEvents(QObject):
     areasDrawn = Signal(int, int)  # zones, operation areas drawn (the frame with them is up)
     areaDrawn = Signal(str, object)  # operation id, rings [[[lat, lon], ...], ...] to save
     areaClosed = Signal(str)  # the area editor was cancelled in the page (operation id)
+    areasView = Signal(int, float, float, float, float)  # zoom, south, west, north, east
 
 
 class MapBridge(QObject):
-    """Registered on the page's QWebChannel as "enlace": one signal out, twelve slots in."""
+    """Registered on the page's QWebChannel as "enlace": one signal out, thirteen slots in."""
 
     push = Signal(str)  # to the page: one JSON message
 
@@ -245,3 +246,16 @@ class MapBridge(QObject):
             self._reject("areaClosed", exc)
             return
         self.events.areaClosed.emit(op_id)
+
+    @Slot(str)
+    def areasView(self, raw: str) -> None:  # the name the page calls
+        """The page zoomed in past the far zooms' zones: it asks for those in its view."""
+        try:
+            data = _obj(raw, {"zoom", "south", "west", "north", "east"})
+            zoom = _int(data["zoom"], 0, 24)
+            south, north = _number(data["south"], -90, 90), _number(data["north"], -90, 90)
+            west, east = _number(data["west"], -180, 180), _number(data["east"], -180, 180)
+        except BadCall as exc:
+            self._reject("areasView", exc)
+            return
+        self.events.areasView.emit(zoom, south, west, north, east)

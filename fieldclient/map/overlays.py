@@ -60,6 +60,9 @@ class MapOverlays(QObject):
         self.editing: str | None = None
         self._areas_gen = 0
         self._areas_url: str | None = None
+        self._detail_url: str | None = None
+        self._shapes: areas.ZoneShapes | None = None  # the zones shown, for detail requests
+        self._view_gen = 0
         self.pushed_at = 0.0  # when the last areas document was handed to the page
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
@@ -71,6 +74,7 @@ class MapOverlays(QObject):
         events.areasDrawn.connect(self.areasShown)
         events.areaDrawn.connect(self._on_area_drawn)
         events.areaClosed.connect(self._on_area_closed)
+        events.areasView.connect(self._on_areas_view)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -125,25 +129,49 @@ class MapOverlays(QObject):
         self._areas_gen += 1
         gen, store, operation = self._areas_gen, self._store, self.operation
 
-        def work() -> bytes:
-            return areas.overlay_json(store, operation)
+        def work() -> tuple[areas.ZoneShapes, bytes]:
+            shapes = areas.ZoneShapes.load(store, operation)
+            return shapes, shapes.document()
 
-        def done(body: Any, error: BaseException | None) -> None:
+        def done(result: Any, error: BaseException | None) -> None:
             if not isValid(self):
                 return  # the map was closed meanwhile
             if error is not None:
                 log.error("map: reading zones and operation areas failed", exc_info=error)
-                body = areas.EMPTY
+                result = (None, areas.EMPTY)
             if gen != self._areas_gen or not self._ready:
                 return
+            self._shapes, body = result
             if self._areas_url:
                 self._handler.drop_blob(self._areas_url)
             self._areas_url = self._handler.put_blob(body)
             self.pushed_at = time.perf_counter()
             self._send({"type": "areas", "url": self._areas_url, "texts": self._texts(),
-                        "labels": self._labels()})
+                        "labels": self._labels(), "detailZoom": areas.DETAIL_ZOOM})
 
         run_task(work, done, self._pool)
+
+    def _on_areas_view(self, zoom: int, south: float, west: float, north: float,
+                       east: float) -> None:
+        """The zones of the page's view at its zoom's level of detail (areas.py)."""
+        shapes = self._shapes
+        if shapes is None or zoom < areas.DETAIL_ZOOM or not self._ready:
+            return
+        self._view_gen += 1
+        gen = self._view_gen
+
+        def done(body: Any, error: BaseException | None) -> None:
+            if not isValid(self) or gen != self._view_gen or not self._ready:
+                return
+            if error is not None:
+                log.error("map: reading the zones in view failed", exc_info=error)
+                return
+            if self._detail_url:
+                self._handler.drop_blob(self._detail_url)
+            self._detail_url = self._handler.put_blob(body)
+            self._send({"type": "areasDetail", "url": self._detail_url})
+
+        run_task(lambda: shapes.detail(zoom, south, west, north, east), done, self._pool)
 
     # -- outside jurisdiction -----------------------------------------------------------
 

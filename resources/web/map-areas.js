@@ -5,7 +5,10 @@
  * outlined and labelled with code, name, lead agency and authority.
  *
  * Thousands of municipal boundaries are drawn on canvas (one <canvas> per layer instead of
- * an SVG path each), from coordinates Python already simplified and sent as integers.
+ * an SVG path each), from coordinates Python already simplified and sent as integers, at
+ * the level of detail of the zoom: every zone simplified for the far zooms comes with the
+ * layer; from `detailZoom` on, the zones of the view are asked for at that zoom's detail
+ * after each move (areasView -> areasDetail), as tiles are, and replace the far ones.
  *
  * Names are data: set with textContent only (tooltips get DOM nodes, never HTML strings);
  * the layer switcher's own names are escaped by EnlaceTiles.
@@ -21,7 +24,8 @@
     "#5d4037", "#283593", "#827717", "#c62828", "#00695c", "#4527a0"];
   var OP_COLOUR = "#b71c1c";
 
-  var map, host, zonesLayer, opsLayer, zoneRenderer, opRenderer;
+  var map, host, zonesLayer, opsLayer, zoneRenderer, opRenderer, coarse, detail;
+  var detailZoom = 99, detailGen = 0;
   var texts = {}, labels = {};
   var shown = { zones: 0, ops: 0, url: null };
   var opLabels = new Map(); // operation id -> its label element (tests)
@@ -78,7 +82,7 @@
     return box;
   }
 
-  function addZone(a) {
+  function addZone(a, group) {
     if (!Array.isArray(a) || !ID_RE.test(text(a[0])) || !Array.isArray(a[4])) return false;
     var z = { id: a[0], name: text(a[1], 200), agency: text(a[2], 40), level: text(a[3], 20) };
     var parts = a[4].map(function (part) {
@@ -91,7 +95,7 @@
     });
     poly.enlZone = z;
     poly.bindTooltip(zoneTip(z), { sticky: true, className: "enl-area-tooltip", opacity: 0.95 });
-    zonesLayer.addLayer(poly);
+    group.addLayer(poly);
     return true;
   }
 
@@ -123,21 +127,63 @@
 
   function apply(doc, gen) {
     if (gen !== generation) return;
-    zonesLayer.clearLayers();
+    coarse.clearLayers();
+    detail.clearLayers();
+    zonesLayer.removeLayer(detail);
+    zonesLayer.addLayer(coarse);
     opsLayer.clearLayers();
     opLabels.clear();
     var nz = 0, no = 0;
-    (Array.isArray(doc.zones) ? doc.zones : []).forEach(function (a) { if (addZone(a)) nz++; });
+    (Array.isArray(doc.zones) ? doc.zones : []).forEach(function (a) {
+      if (addZone(a, coarse)) nz++;
+    });
     (Array.isArray(doc.ops) ? doc.ops : []).forEach(function (a) { if (addOperation(a)) no++; });
     shown.zones = nz;
     shown.ops = no;
     reportDrawn(gen);
+    askDetail();
   }
+
+  // From detailZoom on: the zones of the view (and a margin), at this zoom's detail.
+  function askDetail() {
+    if (map.getZoom() < detailZoom) {
+      if (zonesLayer.hasLayer(detail)) { // back to the far zooms' zones
+        zonesLayer.removeLayer(detail);
+        detail.clearLayers();
+        zonesLayer.addLayer(coarse);
+      }
+      return;
+    }
+    if (!shown.zones) return;
+    var b = map.getBounds().pad(0.25);
+    host.send("areasView", { zoom: map.getZoom(),
+      south: Math.max(-90, b.getSouth()), west: Math.max(-180, b.getWest()),
+      north: Math.min(90, b.getNorth()), east: Math.min(180, b.getEast()) });
+  }
+
+  // {type: "areasDetail", url}: the zones of the view asked for last.
+  A.loadDetail = function (msg) {
+    if (typeof msg.url !== "string" || msg.url.indexOf("enlace://app/data/") !== 0) return;
+    var gen = ++detailGen, areasGen = generation;
+    fetch(msg.url)
+      .then(function (r) { return r.json(); })
+      .then(function (doc) {
+        if (gen !== detailGen || areasGen !== generation || map.getZoom() < detailZoom) return;
+        var fresh = L.layerGroup([], { pmIgnore: true });
+        (Array.isArray(doc.zones) ? doc.zones : []).forEach(function (a) { addZone(a, fresh); });
+        zonesLayer.removeLayer(coarse);
+        zonesLayer.removeLayer(detail);
+        detail = fresh;
+        zonesLayer.addLayer(detail);
+      })
+      .catch(function () { console.error("enlace: zones in view could not be loaded"); });
+  };
 
   // {type: "areas", url, texts, labels}: a one-time URL with areas.py's document.
   A.load = function (msg) {
     texts = msg.texts && typeof msg.texts === "object" ? msg.texts : {};
     labels = msg.labels && typeof msg.labels === "object" ? msg.labels : {};
+    detailZoom = typeof msg.detailZoom === "number" ? msg.detailZoom : 99;
     host.setOverlays([
       { name: text(texts.zones || "Jurisdiction zones", 200), layer: zonesLayer },
       { name: text(texts.operations || "Operation areas", 200), layer: opsLayer }
@@ -160,18 +206,25 @@
     map.createPane("enlOps").style.zIndex = 390;
     zoneRenderer = L.canvas({ pane: "enlZones", padding: 0.2, tolerance: 2 });
     opRenderer = L.canvas({ pane: "enlOps", padding: 0.2, tolerance: 3 });
-    zonesLayer = L.layerGroup([], { pmIgnore: true }).addTo(map);
+    coarse = L.layerGroup([], { pmIgnore: true });
+    detail = L.layerGroup([], { pmIgnore: true });
+    zonesLayer = L.layerGroup([coarse], { pmIgnore: true }).addTo(map);
     opsLayer = L.layerGroup([], { pmIgnore: true }).addTo(map);
+    map.on("moveend", askDetail);
   };
 
   // Read-only probes for tests and benchmarks.
   A.stats = function () {
-    return { zones: zonesLayer.getLayers().length, ops: opsLayer.getLayers().length,
-      zonesOn: map.hasLayer(zonesLayer), opsOn: map.hasLayer(opsLayer) };
+    var drawnNow = zonesLayer.hasLayer(detail) ? detail : coarse;
+    return { zones: drawnNow.getLayers().length, ops: opsLayer.getLayers().length,
+      zonesOn: map.hasLayer(zonesLayer), opsOn: map.hasLayer(opsLayer),
+      detail: zonesLayer.hasLayer(detail), vertices: vertices(drawnNow) };
   };
   A.zoneTip = function (id) {
     var found = null;
-    zonesLayer.eachLayer(function (l) { if (l.enlZone && l.enlZone.id === id) found = l; });
+    [coarse, detail].forEach(function (g) {
+      g.eachLayer(function (l) { if (l.enlZone && l.enlZone.id === id) found = l; });
+    });
     if (!found) return null;
     var node = found.getTooltip()._content(found);
     return { text: node.textContent, colour: String(found.options.color),
@@ -182,5 +235,15 @@
     return node ? { text: node.textContent, shown: document.body.contains(node),
       elements: node.querySelectorAll("*").length } : null;
   };
+  function vertices(group) {
+    var n = 0;
+    group.eachLayer(function (l) {
+      (function count(x) {
+        if (Array.isArray(x) && x.length && !Array.isArray(x[0])) n += x.length;
+        else if (Array.isArray(x)) x.forEach(count);
+      })(l.getLatLngs());
+    });
+    return n;
+  }
   A.layers = function () { return { zones: zonesLayer, ops: opsLayer }; };
 })();

@@ -484,6 +484,7 @@
       case "trails": applyTrails(msg); break;
       case "outside": applyOutside(msg); break;
       case "areas": Areas.load(msg); break;
+      case "areasDetail": Areas.loadDetail(msg); break;
       case "editArea": AreaEdit.start(msg); break;
       case "areaRefused": AreaEdit.refused(msg); break;
       case "custody": Custody.show(msg); break;

@@ -168,3 +168,29 @@ def test_unit_outside_its_jurisdiction_wears_a_warning_badge(make_view, store, w
     assert "Outside jurisdiction" in js(view, hover)
     view.overlays.set_outside(set(), among={stray})
     qtbot.waitUntil(lambda: probe(js, view, show % stray)["badge"] is False, timeout=10_000)
+
+
+def test_zones_gain_detail_when_zoomed_in(make_view, store, writer, js, qtbot) -> None:
+    """Proves the far zooms draw a zone simplified (few vertices for a ~600-vertex wavy
+    boundary), and that zooming in past the far zooms replaces it with the zones in view at
+    that zoom's detail, and zooming out brings the simplified ones back."""
+    import math
+
+    load_agencies(store)
+    ring = [[round(-103.3 + 0.1 * math.cos(a) * (1 + 0.02 * math.sin(40 * a)), 6),
+             round(20.7 + 0.1 * math.sin(a) * (1 + 0.02 * math.sin(40 * a)), 6)]
+            for a in (2 * math.pi * k / 600 for k in range(600))]
+    zone(writer, "Guadalajara", "mun-gdl", [*ring, ring[0]])
+    zone(writer, "Lejana", "mun-gdl", square(-99.0, 19.0))
+    view = make_view()
+    qtbot.waitUntil(lambda: probe(js, view, "EnlaceAreas.stats()")["zones"] == 2, timeout=10_000)
+    far = probe(js, view, "EnlaceAreas.stats()")
+    assert far["detail"] is False and far["vertices"] < 100
+    js(view, "EnlaceMap.map().setView([20.7, -103.3], 12, {animate: false}); 1")
+    qtbot.waitUntil(lambda: probe(js, view, "EnlaceAreas.stats()")["detail"], timeout=10_000)
+    near = probe(js, view, "EnlaceAreas.stats()")
+    assert near["zones"] == 1  # only the zone in view
+    assert near["vertices"] > 3 * far["vertices"]
+    js(view, "EnlaceMap.map().setView([20.7, -103.3], 5, {animate: false}); 1")
+    qtbot.waitUntil(lambda: not probe(js, view, "EnlaceAreas.stats()")["detail"], timeout=10_000)
+    assert probe(js, view, "EnlaceAreas.stats()")["zones"] == 2
