@@ -104,6 +104,65 @@
     </message>
 </context>
 <context>
+    <name>MapOverlays</name>
+    <message>
+        <source>Jurisdiction zones</source>
+        <translation>Zonas de jurisdicción</translation>
+    </message>
+    <message>
+        <source>Operation areas</source>
+        <translation>Áreas de operativos</translation>
+    </message>
+    <message>
+        <source>Lead: {agency}</source>
+        <translation>Encabeza: {agency}</translation>
+    </message>
+    <message>
+        <source>Area of {code}</source>
+        <translation>Área de {code}</translation>
+    </message>
+    <message>
+        <source>Save area</source>
+        <translation>Guardar área</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Click the corners of the area; click the first one again to close it.</source>
+        <translation>Haga clic en los vértices del área; vuelva a hacer clic en el primero para cerrarla.</translation>
+    </message>
+    <message>
+        <source>Drag the vertices to change the area; then Save.</source>
+        <translation>Arrastre los vértices para cambiar el área; luego Guardar.</translation>
+    </message>
+    <message>
+        <source>Draw the area first: click its corners, then the first one again.</source>
+        <translation>Primero dibuje el área: haga clic en sus vértices y luego otra vez en el primero.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The area has too many vertices.</source>
+        <translation>El área tiene demasiados vértices.</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>In custody {elapsed}</source>
+        <translation>Bajo custodia {elapsed}</translation>
+    </message>
+    <message>
+        <source>Handed over after {elapsed}</source>
+        <translation>Puesto a disposición tras {elapsed}</translation>
+    </message>
+</context>
+<context>
     <name>MapSourcesDialog</name>
     <message>
         <source>Map data sources</source>
@@ -199,6 +258,18 @@
     <message>
         <source>Map data sources…</source>
         <translation>Fuentes de los datos del mapa…</translation>
+    </message>
+    <message>
+        <source>Operation area…</source>
+        <translation>Área del operativo…</translation>
+    </message>
+    <message>
+        <source>Draw or change the area of the operation chosen in the toolbar (commanders of its lead agency)</source>
+        <translation>Dibujar o cambiar el área del operativo elegido en la barra de herramientas (mandos de la institución que lo encabeza)</translation>
+    </message>
+    <message>
+        <source>Choose an operation in the toolbar first; then draw its area.</source>
+        <translation>Primero elija un operativo en la barra de herramientas; luego dibuje su área.</translation>
     </message>
     <message>
         <source>That agency has {count} units on the map; trails are drawn for at most 500 at a time. Choose units instead.</source>
@@ -306,6 +377,10 @@
     <message>
         <source>{count} trails</source>
         <translation>{count} trayectorias</translation>
+    </message>
+    <message>
+        <source>Outside jurisdiction</source>
+        <translation>Fuera de jurisdicción</translation>
     </message>
 </context>
 <context>
@@ -458,6 +533,10 @@
     <message>
         <source>Enter a location.</source>
         <translation>Escriba una ubicación.</translation>
+    </message>
+    <message>
+        <source>Operation not found.</source>
+        <translation>No se encontró el operativo.</translation>
     </message>
 </context>
 </TS>
