@@ -34,6 +34,7 @@ MAP_FIELDS = ("unit_id", "detained_at", "handed_over_at", "lat", "lon")
 @dataclass(frozen=True)
 class OnMap:
     id: str
+    unit_id: str | None  # the detaining unit (whose reports are the route; not sent)
     at: tuple[float, float] | None  # where the detention happened (lat, lon)
     route: list[tuple[float, float]]
     clock: custody.Custody | None
@@ -60,7 +61,7 @@ def read(store: Store, detention_id: str, now: datetime) -> OnMap | None:
             route = [(float(lat), float(lon)) for lat, lon in rows]
     at = (float(v["lat"]), float(v["lon"])) if v["lat"] is not None and v["lon"] is not None \
         else None
-    return OnMap(detention_id, at, route, clock)
+    return OnMap(detention_id, v["unit_id"], at, route, clock)
 
 
 def message(found: OnMap | None, clock_text: str, reveal: bool) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from shiboken6 import isValid
 
 from fieldclient.core import custody
@@ -26,6 +26,7 @@ from fieldclient.map.bridge import ID_RE, BridgeEvents
 from fieldclient.map.scheme import AssetSchemeHandler
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
+from fieldclient.ui.errors import error_text
 from fieldclient.ui.labels import agency_names, labels_of
 from fieldclient.ui.tasks import run_task
 
@@ -57,6 +58,7 @@ class MapOverlays(QObject):
         self.operation = ""
         self.outside: set[str] = set()
         self.detention: str | None = None
+        self._detention_unit: str | None = None  # whose new reports extend its route
         self.editing: str | None = None
         self._areas_gen = 0
         self._areas_url: str | None = None
@@ -98,7 +100,8 @@ class MapOverlays(QObject):
         if any(changes.get(k) for k in _AREA_KINDS) or (
                 self.operation and changes.get("assignment")):
             self._reload.start()
-        if self.detention and (changes.get("detention") or changes.get("position")):
+        if self.detention and (changes.get("detention") or (
+                self._detention_unit and self._detention_unit in changes.get("unit"))):
             self._load_detention(False)
 
     # -- zones and operation areas ------------------------------------------------------
@@ -225,7 +228,7 @@ class MapOverlays(QObject):
             code, area = area_edit.operation_area(self._store, operation_id)
         except UserFacingError as exc:
             self.editing = None
-            self.areaRefused.emit(exc.render(QCoreApplication.translate))
+            self.areaRefused.emit(error_text(exc))
             return
         rings = [[[lat, lon] for lon, lat in ring[:-1]] for ring in area] if area else None
         self._send({"type": "editArea", "id": operation_id, "code": code, "rings": rings,
@@ -238,7 +241,7 @@ class MapOverlays(QObject):
         try:
             area_edit.save_area(self._store, operation_id, latlngs)
         except UserFacingError as exc:
-            text = exc.render(QCoreApplication.translate)
+            text = error_text(exc)
             self._send({"type": "areaRefused", "message": text})
             self.areaRefused.emit(text)
             return
@@ -280,6 +283,7 @@ class MapOverlays(QObject):
                 found = None
             if wanted != self.detention or not self._ready:
                 return
+            self._detention_unit = found.unit_id if found is not None else None
             self._send(custody_layer.message(found, self._clock_text(found), reveal))
 
         run_task(work, done, self._pool)

@@ -52,6 +52,7 @@ from fieldclient.map.goto import Locator, Target
 from fieldclient.map.import_ui import FILE_MENU
 from fieldclient.map.trails_dialog import TrailsDialog
 from fieldclient.store.db import Store
+from fieldclient.ui.errors import error_text
 from fieldclient.ui.tasks import run_task, serial_pool
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ class MapTools(QObject):
             text = self.tr("Choose an operation in the toolbar first; then draw its area.")
         else:
             refusal = self.view.overlays.edit_area(chosen)
-            text = refusal.render(QCoreApplication.translate) if refusal is not None else ""
+            text = error_text(refusal) if refusal is not None else ""
         self._show_message(text)
         return text
 

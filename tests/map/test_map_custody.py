@@ -39,7 +39,7 @@ def test_route_and_clock_of_an_open_detention(make_view, store, writer, js, qtbo
     """Proves choosing a detention draws the detaining unit's reports since the detention
     (and none before) and its custody clock in the warning colour (held 2 h 15 min, thresholds
     1 h / 3 h from the site profile's defaults), labelled as still in custody; clearing it
-    removes both."""
+    removes both. A report made meanwhile extends the route."""
     uid, det = detain(store, writer, 2.25, None, "Juan Pérez")
     view = make_view()
     view.overlays.show_detention(det)
@@ -49,6 +49,8 @@ def test_route_and_clock_of_an_open_detention(make_view, store, writer, js, qtbo
     assert shown["route"] == 5  # the reports since (every 30 min, the last one now)
     assert shown["text"].startswith("In custody 2 h")
     assert shown["colour"] == "rgb(249, 168, 37)"  # amber
+    writer.log_position(uid, 20.8, -103.2)  # the transfer goes on: the route follows
+    qtbot.waitUntil(lambda: state(js, view)["route"] == 6, timeout=10_000)
     view.overlays.show_detention(None)
     qtbot.waitUntil(lambda: state(js, view) is None, timeout=10_000)
 
