@@ -81,13 +81,18 @@ class MapOverlays(QObject):
     # -- lifecycle ----------------------------------------------------------------------
 
     def page_ready(self) -> None:
+        """The page said hello: everything again, but the zones (`units_placed`)."""
         self._ready = True
-        self.reload_areas()
         self._send_outside()
         if self.detention:
             self._load_detention(False)
         if self.editing:
             self._start_edit(self.editing)
+
+    def units_placed(self) -> None:
+        """The page has placed every unit: now the zones (units come first at start-up,
+        and the map's pool reads one thing at a time)."""
+        self.reload_areas()
 
     def page_gone(self) -> None:
         self._ready = False

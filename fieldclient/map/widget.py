@@ -144,6 +144,7 @@ class MapView(Retranslatable, QWidget):
         ev.trailsDrawn.connect(self.trailsShown)
         # Zones, operation areas, the area editor, outside-jurisdiction badges, detentions.
         self.overlays = MapOverlays(store, handler, self._pool, self._bridge.send, ev, self)
+        self.ready.connect(self.overlays.units_placed)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
