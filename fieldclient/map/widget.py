@@ -594,6 +594,7 @@ class MapView(Retranslatable, QWidget):
             "closeTrails": self.tr("Close the trails"),
             "trailsSummary": self.tr("{count} trails"),
             "outside_jurisdiction": self.tr("Outside jurisdiction"),
+            "statesCredit": self.tr("State boundaries: amCharts"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:

@@ -177,6 +177,14 @@
         <translation>Contornos de los países: Natural Earth (dominio público), a través de world-atlas (ISC).</translation>
     </message>
     <message>
+        <source>Boundaries of Mexico&apos;s 32 states (resources/basemap/mx-states.geojson, importable as jurisdiction zones): amCharts, amcharts.com, under the amCharts free linkware licence (shipped as mx-states.LICENSE).</source>
+        <translation>Límites de los 32 estados de México (resources/basemap/mx-states.geojson, importables como zonas de jurisdicción): amCharts, amcharts.com, bajo la licencia gratuita «linkware» de amCharts (incluida como mx-states.LICENSE).</translation>
+    </message>
+    <message>
+        <source>Drawing operation areas: leaflet-geoman (MIT), with the libraries it bundles (lodash, Turf, polyclip-ts and others, MIT, ISC and BSD).</source>
+        <translation>Dibujo de áreas de operativos: leaflet-geoman (MIT), con las bibliotecas que incluye (lodash, Turf, polyclip-ts y otras; MIT, ISC y BSD).</translation>
+    </message>
+    <message>
         <source>Map engine: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT).</source>
         <translation>Motor del mapa: Leaflet (BSD-2-Clause) y Leaflet.markercluster (MIT).</translation>
     </message>
@@ -381,6 +389,10 @@
     <message>
         <source>Outside jurisdiction</source>
         <translation>Fuera de jurisdicción</translation>
+    </message>
+    <message>
+        <source>State boundaries: amCharts</source>
+        <translation>Límites estatales: amCharts</translation>
     </message>
 </context>
 <context>

@@ -413,9 +413,23 @@
     Tiles.want(msg.base);
   }
 
+  // The shipped state boundaries are amCharts' (linkware): credited in the attribution
+  // line, in the user's language (escaped: the control takes HTML).
+  var credit = null;
+  function creditStates(textValue) {
+    if (!map.attributionControl) return;
+    var span = document.createElement("span");
+    span.textContent = text(textValue, 200) || "State boundaries: amCharts";
+    if (credit === span.innerHTML) return;
+    if (credit) map.attributionControl.removeAttribution(credit);
+    credit = span.innerHTML;
+    map.attributionControl.addAttribution(credit);
+  }
+
   function applyConfig(msg) {
     if (num(msg.staleMinutes) !== null) cfg.staleMs = msg.staleMinutes * 60000;
     cfg.texts = msg.texts || {};
+    creditStates(cfg.texts.statesCredit);
     cfg.labels = msg.labels || {};
     Tiles.configure(msg.layers, cfg.texts, msg.notices, msg.layersKnown === true);
     Trails.setTexts(cfg.texts);
@@ -668,6 +682,7 @@
     if (map.attributionControl) {
       map.attributionControl.setPrefix(false); // the default prefix is a remote link
       map.attributionControl.addAttribution("Leaflet | Natural Earth | GeoNames (CC BY 4.0)");
+      creditStates(null);
     }
     L.control.scale({ metric: true, imperial: false }).addTo(map);
     infoBox = el("div", "enl-info");

@@ -75,6 +75,8 @@ def test_zones_and_operation_areas_are_drawn_named_and_toggled(make_view, store,
     names = probe(js, view, "Array.from(document.querySelectorAll("
                             "'.leaflet-control-layers-overlays label')).map(l => l.textContent.trim())")
     assert "Jurisdiction zones" in names and "Operation areas" in names
+    assert "State boundaries: amCharts" in js(
+        view, "document.querySelector('.leaflet-control-attribution').textContent")
     click = ("(Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
              ".find(l => l.textContent.trim() === '{0}').querySelector('input').click(), "
              "EnlaceAreas.stats())")

@@ -89,3 +89,26 @@ def test_no_shipped_file_names_a_cdn() -> None:
         if m
     ]
     assert offenders == []
+
+
+def test_mexican_states_ship_with_their_linkware_licence_and_import_as_zones() -> None:
+    """Proves the 32 state boundaries are shipped from the pinned amCharts geodata with
+    its licence next to them (byte for byte the package's, as linkware requires), and that
+    the zone importer reads all 32 as valid areas, Guadalajara falling in Jalisco."""
+    import shapely
+
+    from fieldclient.core.zonefiles import read_zone_file
+
+    basemap = ROOT / "resources" / "basemap"
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    entry = manifest["@amcharts/amcharts4-geodata"]
+    licence = (VENDOR / entry["dir"] / "LICENSE").read_bytes()
+    assert b"linkware" in licence
+    assert (basemap / "mx-states.LICENSE").read_bytes() == licence
+    assert "amCharts" in (basemap / "README.md").read_text()
+    read = read_zone_file(basemap / "mx-states.geojson", name_field="name")
+    assert len(read.zones) == 32 and not read.skipped
+    by_name = {z.name: z for z in read.zones}
+    assert {"Jalisco", "Ciudad de México", "Yucatán", "Baja California Sur"} <= set(by_name)
+    jalisco = shapely.MultiPolygon([(p[0], p[1:]) for p in by_name["Jalisco"].geometry])
+    assert jalisco.contains(shapely.Point(-103.35, 20.67))  # Guadalajara

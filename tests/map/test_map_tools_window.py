@@ -140,7 +140,7 @@ def test_operation_area_zones_and_flags_in_the_spanish_window(spanish_window, js
                                                               store) -> None:
     """Proves, in the real window with the demo: the roster's outside-jurisdiction flags
     reach the map as badges (the same units), the zones and operation areas are switcher
-    overlays named in Spanish, Mapa > Área del operativo… without an operation chosen says
+    overlays named in Spanish, amCharts is credited for the state boundaries, Mapa > Área del operativo… without an operation chosen says
     to choose one, opens the editor for the chosen one, and tells a commander of a
     non-lead agency why not, with no tools."""
     from fieldclient.store import meta, operations
@@ -151,10 +151,15 @@ def test_operation_area_zones_and_flags_in_the_spanish_window(spanish_window, js
     assert all(w.model.is_outside(u) for u in view.overlays.outside)
     qtbot.waitUntil(lambda: json.loads(js(view, "JSON.stringify(EnlaceMap.stats())"))["outside"]
                     == len(view.overlays.outside), timeout=10_000)
-    names = json.loads(js(view, "JSON.stringify(Array.from(document.querySelectorAll("
-                                "'.leaflet-control-layers-overlays label')).map(l => "
-                                "l.textContent.trim()))"))
-    assert "Zonas de jurisdicción" in names and "Áreas de operativos" in names
+    def names() -> list[str]:  # the switcher's overlays (the zones come after the units)
+        return json.loads(js(view, "JSON.stringify(Array.from(document.querySelectorAll("
+                                   "'.leaflet-control-layers-overlays label')).map(l => "
+                                   "l.textContent.trim()))"))
+
+    qtbot.waitUntil(lambda: "Zonas de jurisdicción" in names(), timeout=10_000)
+    assert "Áreas de operativos" in names()
+    credit = js(view, "document.querySelector('.leaflet-control-attribution').textContent")
+    assert "Límites estatales: amCharts" in credit  # the linkware credit, in Spanish
     tools = w.map_tools
     assert tools.act_area.text() == "Área del operativo…"
     assert tools.edit_area().startswith("Primero elija un operativo")
