@@ -23,7 +23,7 @@ from fieldclient.core import custody
 from fieldclient.core.custody import META_ALERT, META_WARN, Thresholds
 from fieldclient.core.oversight import Row, ordered
 from fieldclient.store.db import Store
-from fieldclient.store.models import Detention, Incident, Unit, UseOfForce
+from fieldclient.store.models import Detention, Incident, Reviewed, Unit, UseOfForce
 from sync.protocol.accountability import amended_fields, initials, overlay
 from sync.protocol.entity import ENTITIES, Entity
 from sync.protocol.rules import Holder
@@ -165,6 +165,8 @@ def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Ro
     """Every detention and use-of-force report as the oversight view lists them, in its
     order (core.oversight)."""
     callsigns: dict[str, str] = {i: c for i, c in s.execute(select(Unit.id, Unit.callsign))}
+    seen = {(e, i): n for e, i, n in s.execute(select(Reviewed.entity, Reviewed.id,
+                                                      Reviewed.later))}
     rows: list[Row] = []
     for entity in ("detention", "use_of_force"):
         for r in summaries(s, entity):
@@ -179,5 +181,15 @@ def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Ro
                 int(clock.elapsed.total_seconds() // 60) if clock else 0, v.get("authority"),
                 v.get("handed_over_at"), r.later, v.get("injured") or 0, v.get("deaths") or 0,
                 " ".join(x for x in (person, unit, r.agency, r.id, v.get("operation_id") or "")
-                         if x).lower()))
+                         if x).lower(),
+                seen.get((entity, r.id), -1) >= r.later))
     return ordered(rows)
+
+
+def mark_reviewed(s: Session, entity: str, record_id: str, later: int, now: datetime) -> None:
+    """The observer looked at a record that had `later` amendments and hand-overs."""
+    row = s.get(Reviewed, (entity, record_id))
+    if row is None:
+        s.add(Reviewed(entity=entity, id=record_id, later=later, reviewed_at=now))
+    else:
+        row.later, row.reviewed_at = max(row.later, later), now
