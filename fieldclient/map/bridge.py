@@ -21,15 +21,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from sync.protocol.limits import MAX_POLYGON_VERTICES
+
 log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 BASE_RE = re.compile(r"^(plain|mbt-[a-z0-9-]{1,60})$")
 MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
-# ... except a drawn operation area: up to 10,000 points (sync.protocol's limit) and a
-# little more, so that too many points get the polygon's own message, not silence.
-MAX_AREA_MESSAGE = 1_000_000
-MAX_AREA_POINTS = 20_000
+# ... except a drawn operation area: up to sync.protocol's limit of points and as many
+# again, so that too many points get the polygon's own message, not silence.
+MAX_AREA_POINTS = 2 * MAX_POLYGON_VERTICES
+MAX_AREA_MESSAGE = 50 * MAX_AREA_POINTS  # "[-103.123456789012,20.123456789012]," each
 # Links in map notices, and the close button of the trails' time bar.
 PAGE_ACTIONS = frozenset({"import-map", "map-help", "trails-closed"})
 

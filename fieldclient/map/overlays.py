@@ -22,7 +22,7 @@ from fieldclient.core import custody
 from fieldclient.core.errors import UserFacingError
 from fieldclient.core.timefmt import utcnow
 from fieldclient.map import area_edit, areas, custody_layer
-from fieldclient.map.bridge import ID_RE, BridgeEvents
+from fieldclient.map.bridge import ID_RE, MAX_AREA_POINTS, BridgeEvents
 from fieldclient.map.scheme import AssetSchemeHandler
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
@@ -102,8 +102,7 @@ class MapOverlays(QObject):
             self.reload_areas()
 
     def on_changes(self, changes: ChangeSet) -> None:
-        if any(changes.get(k) for k in _AREA_KINDS) or (
-                self.operation and changes.get("assignment")):
+        if any(changes.get(k) for k in _AREA_KINDS):
             self._reload.start()
         if self.detention and (changes.get("detention") or (
                 self._detention_unit and self._detention_unit in changes.get("unit"))):
@@ -237,7 +236,7 @@ class MapOverlays(QObject):
             return
         rings = [[[lat, lon] for lon, lat in ring[:-1]] for ring in area] if area else None
         self._send({"type": "editArea", "id": operation_id, "code": code, "rings": rings,
-                    "texts": self._edit_texts()})
+                    "texts": self._edit_texts(), "maxPoints": MAX_AREA_POINTS})
 
     def _on_area_drawn(self, operation_id: str, latlngs: Any) -> None:
         if operation_id != self.editing:

@@ -136,6 +136,8 @@ class WindowRecords(QObject):
         """The detentions of the selected incident and unit (a handful: read directly)."""
         w = self.window
         store = w.store
+        if store.closed:
+            return  # the window outlives its store (idle lock, or closed): its clock too
         thresholds = accountable.thresholds(store)
         now = datetime.now(UTC)
         with store.session() as s:

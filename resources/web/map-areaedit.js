@@ -16,7 +16,7 @@
 
   var E = (window.EnlaceAreaEdit = {});
   var ID_RE = /^[A-Za-z0-9\-]{1,64}$/;
-  var MAX_POINTS = 20000; // bridge.py MAX_AREA_POINTS
+  var maxPoints = 0; // bridge.py MAX_AREA_POINTS, given with each editArea message
   var STYLE = { color: "#d50000", weight: 3, fillOpacity: 0.1, pmIgnore: false };
   var map, host, bar, titleEl, msgEl, saveBtn, cancelBtn;
   var editing = null; // {id, code}
@@ -88,7 +88,7 @@
     }
     var drawn = rings();
     var points = drawn.reduce(function (n, r) { return n + r.length; }, 0);
-    if (points > MAX_POINTS) { // the bridge would drop it: say why here
+    if (points > maxPoints) { // the bridge would drop it: say why here
       say(t("tooManyPoints", "The area has too many vertices."), true);
       return false;
     }
@@ -108,6 +108,7 @@
   E.start = function (msg) {
     stop();
     texts = msg.texts && typeof msg.texts === "object" ? msg.texts : {};
+    maxPoints = typeof msg.maxPoints === "number" ? msg.maxPoints : 0;
     if (typeof msg.id !== "string" || !ID_RE.test(msg.id) || !window.L.PM) return;
     editing = { id: msg.id, code: typeof msg.code === "string" ? msg.code.slice(0, 40) : "" };
     titleEl.textContent = t("title", "Area of {code}").split("{code}").join(editing.code);
