@@ -15,13 +15,14 @@ from tests.ui.conftest import make_unit
 
 
 class FakeOverlays(QObject):
-    """MapView.overlays (fieldclient/map/overlays.py): what the window calls on it."""
+    """MapView.overlays (fieldclient/map/overlays.py): what the window calls on it (kept
+    apart from the map's own calls, which the tests read in order)."""
 
     areaSaved = Signal(str)
 
-    def __init__(self, calls: list[tuple[str, Any]]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.calls = calls
+        self.calls: list[tuple[str, Any]] = []
 
     def set_outside(self, ids: Any, among: Any = None) -> None:
         self.calls.append(("set_outside", set(ids)))
@@ -52,7 +53,7 @@ class FakeMap(QWidget):
         super().__init__(parent)
         self.calls: list[tuple[str, Any]] = []
         self.view = {"lat": 19.0, "lon": -99.0, "zoom": 6, "base": "plain"}
-        self.overlays = FakeOverlays(self.calls)
+        self.overlays = FakeOverlays()
         FakeMap.instances.append(self)
 
     def select_unit(self, uid: str | None) -> None:
