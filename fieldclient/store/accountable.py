@@ -23,9 +23,10 @@ from fieldclient.core import custody
 from fieldclient.core.custody import META_ALERT, META_WARN, Thresholds
 from fieldclient.core.oversight import Row, ordered
 from fieldclient.store.db import Store
-from fieldclient.store.models import Detention, Incident, Reviewed, Unit, UseOfForce
+from fieldclient.store.models import Detention, Incident, Operation, Reviewed, Unit, UseOfForce
 from sync.protocol.accountability import amended_fields, initials, overlay
 from sync.protocol.entity import ENTITIES, Entity
+from sync.protocol.fields import Ref
 from sync.protocol.rules import Holder
 
 MODELS: dict[str, Any] = {"detention": Detention, "use_of_force": UseOfForce}
@@ -153,6 +154,29 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
         out.append(Summary(o["id"], entity, o["agency"], now,
                            tuple(amended_fields(f for _, f in pairs)), len(pairs),
                            reports.get(o["id"], 0), o["author"]))
+    return out
+
+
+# What a reference is shown as: the unit's callsign, the incident's title, the operation's
+# code (people do not read UUIDs).
+_NAMES: dict[str, tuple[Any, Any]] = {"unit": (Unit, Unit.callsign),
+                                      "incident": (Incident, Incident.title),
+                                      "operation": (Operation, Operation.code)}
+
+
+def ref_names(s: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Readable names, by id, of the units, incidents and operations `records` name."""
+    wanted: dict[str, set[str]] = {}
+    for r in records:
+        for name, f in ENTITIES[entity].fields.items():
+            target = getattr(f.kind, "target", None)
+            if isinstance(f.kind, Ref) and target in _NAMES and r.get(name):
+                wanted.setdefault(target, set()).add(str(r[name]))
+    out: dict[str, str] = {}
+    for target, ids in wanted.items():
+        model, column = _NAMES[target]
+        out.update({i: n for i, n in s.execute(select(model.id, column).where(
+            model.id.in_(sorted(ids))))})
     return out
 
 

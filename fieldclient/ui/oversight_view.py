@@ -406,7 +406,8 @@ class OversightView(Retranslatable, QWidget):
             return
         with self.store.session() as s:
             records = accountable.history(s, entity, record_id)
-        self.history.set_records(entity, records)
+            names = accountable.ref_names(s, entity, records)
+        self.history.set_records(entity, records, names)
         self._mark_reviewed(entity, record_id)
         withheld = any(r.get("redacted") for r in records)
         self.detail_note.setText(self.tr(
@@ -440,7 +441,9 @@ class OversightView(Retranslatable, QWidget):
             records = [{**definition.wire_fields(ch.fields), "author": ch.author,
                         "hlc": ch.hlc} for ch in page.changes]
             records.sort(key=lambda r: (r.get("amends") is not None, r["hlc"]))
-            self.history.set_records(entity, records)
+            with self.store.session() as s:
+                names = accountable.ref_names(s, entity, records)
+            self.history.set_records(entity, records, names)
             self.detail_note.setText(self.tr("Full record from the server (not stored)."))
 
         run_task(lambda: opener(rid), done)

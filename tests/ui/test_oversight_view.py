@@ -135,6 +135,7 @@ def test_an_amendment_shows_beside_its_original_and_a_full_record_is_never_store
     assert (h.cell_text("age", 0), h.cell_text("age", 1)) == ("30", "31")
     assert h.cell_text("amend_reason", 1) == "Credencial del INE"
     assert h.cell_text("person_name", 1) == ""  # the amendment did not touch it
+    assert h.cell_text("unit_id", 0) == "HALCON-3"  # the unit's callsign, not its id
     assert view.open_button.isEnabled()
     view.open_full_record()
     assert asked == [rid]
