@@ -52,7 +52,8 @@ def test_the_menu_item_writes_the_sitrep_of_the_chosen_operation(  # type: ignor
     assert said and str(target) in said[-1] and "NOT encrypted" in said[-1]
     text = _text(target)
     for words in ("OP-JAL-01", "Operativo Guadalajara Segura", "ESCUDO 1-1", "TAPATIO 1-1",
-                  "Bloqueo con vehículos incendiados", "Cruce Av. López Mateos", "OVERDUE"):
+                  "Bloqueo con vehículos incendiados", "Cruce Av. López Mateos", "OVERDUE",
+                  "OUTSIDE JURISDICTION"):  # the demo's Guadalajara patrol in Tlajomulco
         assert words in text, words
 
     translations.install("es")
@@ -61,5 +62,5 @@ def test_the_menu_item_writes_the_sitrep_of_the_chosen_operation(  # type: ignor
     dialog.file.setText(str(tmp_path / "parte.pdf"))
     dialog.accept()
     assert "NO está cifrado" in said[-1]
-    assert "Unidades asignadas (6)" in _text(tmp_path / "parte.pdf")
+    assert "Unidades asignadas (7)" in _text(tmp_path / "parte.pdf")
     w.close()
