@@ -75,10 +75,12 @@ def main() -> int:
     os.environ.setdefault("ENLACE_STORE_PASSPHRASE", "bench-passphrase-long-enough")
     os.environ.setdefault("ENLACE_KDF_MEMORY_KIB", "19456")
     os.environ.setdefault("ENLACE_KDF_TIME_COST", "2")
+    from bench_roster import precompile
     from bulk import load_bulk, plain_store
 
     from fieldclient.store.db import open_store
 
+    precompile()
     with tempfile.TemporaryDirectory(prefix="enlace-bench-") as tmp:
         folder, copy = Path(tmp) / "data", Path(tmp) / "plain-copy"
         store = plain_store(folder)
