@@ -133,6 +133,8 @@ class WindowRecords(QObject):
         """The detentions of the selected incident and unit (a handful: read directly)."""
         w = self.window
         store = w.store
+        if store.closed:  # a closed window's custody clock ticking on after its store closed
+            return
         thresholds = accountable.thresholds(store)
         now = datetime.now(UTC)
         with store.session() as s:
