@@ -246,3 +246,39 @@ def test_offline_expiry_asks_for_an_online_sign_in_then_sends_the_outbox(  # typ
         session.close()
         _TIMERS.clear()
     c.store = _fresh(c.folder)
+
+
+def test_declining_the_online_sign_in_shows_nothing_and_keeps_the_outbox(  # type: ignore[no-untyped-def]
+        qtbot, laptop, server, translations):
+    """Proves that past the offline expiry, cancelling the sign-in opens no window (no
+    record was shown at any point) and the waiting change stays in the outbox, unsent."""
+    c = laptop
+    c.writer.create_unit({"callsign": "HALCON-ESPERA", "agency": "sedena", "kind": "infantry"})
+    long_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="seconds")
+    c.store.set_meta(META_LAST_OK, long_ago)
+    c.store.set_meta(META_SIGNED_IN_AT, long_ago)
+    c.engine.close()
+    before = server.count_changes("unit")
+    session = _session(c, translations, "en", {"offline_expiry_hours": 24})
+    texts: list[str] = []
+
+    def notice(box: QWidget) -> None:
+        box.accept()  # type: ignore[attr-defined]
+        _when_modal(lambda w: hasattr(w, "password"), cancel)
+
+    def cancel(dialog: QWidget) -> None:
+        texts.extend(t for w in _on_screen() for t in visible_texts(w))
+        dialog.reject()  # type: ignore[attr-defined]
+
+    _when_modal(lambda w: w.objectName() == "offlineExpired", notice)
+    try:
+        assert not session.show()
+        assert session.window is None and texts and MARKER not in "\n".join(texts)
+        with c.store.session() as s:
+            assert outbox.counts(s).pending == 1
+        assert server.count_changes("unit") == before
+        assert c.store.get_meta(META_SIGNED_IN_AT) == long_ago
+    finally:
+        session.close()
+        _TIMERS.clear()
+    c.store = _fresh(c.folder)
