@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fieldclient.core.sidc import default_sidc
+from fieldclient.demo_accountability import load_accountability
 from fieldclient.demo_operations import load_operation, load_zones
 from fieldclient.store import meta
 from fieldclient.store.db import Store
@@ -311,7 +312,8 @@ def load_demo(store: Store, now: datetime | None = None) -> dict[str, int]:
         writer, rng, ids, base, have_inc, have_entries
     )
     for kind, n in [*load_operation(writer, _uid, ids, base).items(),
-                    *load_zones(writer, _uid, ids, base).items()]:
+                    *load_zones(writer, _uid, ids, base).items(),
+                    *load_accountability(writer, _uid, ids, base).items()]:
         added[kind] = added.get(kind, 0) + n
     return added
 

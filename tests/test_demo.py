@@ -60,7 +60,7 @@ def test_demo_content_is_realistic(demo: tuple[Store, dict[str, int], float]) ->
     assert slugs == {a for a, _, _ in AGENCIES}
     assert "agency" not in outbox_entities  # server-managed: never pushed
     assert outbox_entities == {"unit", "position", "incident", "incident_entry", "operation",
-                               "assignment", "handover", "zone"}
+                               "assignment", "handover", "zone", "detention", "use_of_force"}
     by_id = {r[q.R_ID]: r for r in rows}
     assert all(r[q.R_PARENT_ID] in by_id for r in rows if r[q.R_PARENT_ID])
     assert sum(1 for r in rows if r[q.R_PARENT_ID]) > 150
@@ -149,3 +149,25 @@ def test_demo_holds_the_zones_scenario(demo) -> None:  # type: ignore[no-untyped
         (stray,) = zones.outside_jurisdiction(s, index, utcnow())
         unit = s.get(Unit, stray)
         assert unit is not None and unit.agency == "mun-gdl" and unit.pos_lat == 20.47
+
+
+def test_demo_holds_the_accountability_scenario(demo) -> None:  # type: ignore[no-untyped-def]
+    """Proves the demo holds issue 13's scenario inside the operation: two detentions by
+    JAGUAR 1-1, one reduced by force (a level-3 report naming it, one injured, aid given)
+    and handed over inside the warning threshold, the other still held past the alert
+    threshold with its age amended; the oversight view lists the held one first."""
+    from datetime import UTC, datetime
+
+    from fieldclient.store import accountable
+
+    store, _added, _elapsed = demo
+    with store.session() as s:
+        rows = accountable.oversight_rows(s, accountable.thresholds(store), datetime.now(UTC))
+        held, handed = [r for r in rows if r.entity == "detention"]
+        (report,) = [r for r in rows if r.entity == "use_of_force"]
+        amended = accountable.summaries(s, "detention", ids=[held.id])[0]
+    assert (held.state, held.open, held.unit) == ("alert", True, "JAGUAR 1-1")
+    assert (handed.state, handed.open, handed.authority) == ("ok", False, "local_prosecutor")
+    assert (report.level, report.injured, report.deaths) == ("reduction", 1, 0)
+    assert amended.values["age"] == 33 and amended.amended == ("age",)
+    assert held.operation_id == handed.operation_id == report.operation_id is not None

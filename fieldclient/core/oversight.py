@@ -3,7 +3,8 @@
 One `Row` per detention or use-of-force report as it stands, built once per refresh
 (store/accountable.py `oversight_rows`) and kept in the view's order: detentions
 still held past a threshold first (alert, then warning), then those handed over
-late, then the rest, newest first. Filtering keeps that order; `Selector` indexes the
+late, then the rest, newest first; within each group what the observer has not reviewed
+yet (never looked at here, or amended since) comes before what they have. Filtering keeps that order; `Selector` indexes the
 rows once per refresh, so a filter costs what it selects, not the whole table
 (`oversight.filter_100k_ms` in `make bench`).
 """
@@ -36,18 +37,19 @@ class Row:
     injured: int
     deaths: int
     search: str  # lower-case text a search matches (person, unit, agency, ids)
+    reviewed: bool = False  # looked at here since its last amendment (store.Reviewed)
 
     @property
     def overdue(self) -> bool:
         return self.open and self.state != "ok"
 
 
-def order_key(row: Row) -> tuple[int, float]:
-    """Held past a threshold first (worst first), then late hand-overs, then by time,
-    newest first."""
+def order_key(row: Row) -> tuple[int, bool, float]:
+    """Held past a threshold first (worst first), then late hand-overs, then the rest;
+    in each, not reviewed before reviewed, then newest first."""
     rank = RANK.get(row.state, 0)
     urgency = (4 + rank) if row.open and rank else rank
-    return (-urgency, -(row.when.timestamp() if row.when else 0.0))
+    return (-urgency, row.reviewed, -(row.when.timestamp() if row.when else 0.0))
 
 
 def ordered(rows: Iterable[Row]) -> list[Row]:

@@ -23,9 +23,10 @@ from fieldclient.core import custody
 from fieldclient.core.custody import META_ALERT, META_WARN, Thresholds
 from fieldclient.core.oversight import Row, ordered
 from fieldclient.store.db import Store
-from fieldclient.store.models import Detention, Incident, Unit, UseOfForce
+from fieldclient.store.models import Detention, Incident, Operation, Reviewed, Unit, UseOfForce
 from sync.protocol.accountability import amended_fields, initials, overlay
 from sync.protocol.entity import ENTITIES, Entity
+from sync.protocol.fields import Ref
 from sync.protocol.rules import Holder
 
 MODELS: dict[str, Any] = {"detention": Detention, "use_of_force": UseOfForce}
@@ -157,6 +158,29 @@ def summaries(s: Session, entity: str, *, incident_id: str | None = None,
     return out
 
 
+# What a reference is shown as: the unit's callsign, the incident's title, the operation's
+# code (people do not read UUIDs).
+_NAMES: dict[str, tuple[Any, Any]] = {"unit": (Unit, Unit.callsign),
+                                      "incident": (Incident, Incident.title),
+                                      "operation": (Operation, Operation.code)}
+
+
+def ref_names(s: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Readable names, by id, of the units, incidents and operations `records` name."""
+    wanted: dict[str, set[str]] = {}
+    for r in records:
+        for name, f in ENTITIES[entity].fields.items():
+            target = getattr(f.kind, "target", None)
+            if isinstance(f.kind, Ref) and target in _NAMES and r.get(name):
+                wanted.setdefault(target, set()).add(str(r[name]))
+    out: dict[str, str] = {}
+    for target, ids in wanted.items():
+        model, column = _NAMES[target]
+        out.update({i: n for i, n in s.execute(select(model.id, column).where(
+            model.id.in_(sorted(ids))))})
+    return out
+
+
 def thresholds(store: Store) -> Thresholds:
     """The custody clock's thresholds of this deployment (site profile), else the defaults."""
     return Thresholds.from_minutes(store.get_meta(META_WARN), store.get_meta(META_ALERT))
@@ -169,6 +193,8 @@ def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Ro
     # Only the units the reports name: the window opens this view with the roster, and
     # reading all 100,000 callsigns here cost as much as the roster's own load.
     callsigns = _callsigns(s, {r.values.get("unit_id") for rs in found.values() for r in rs})
+    seen = {(e, i): n for e, i, n in s.execute(select(Reviewed.entity, Reviewed.id,
+                                                      Reviewed.later))}
     rows: list[Row] = []
     for entity, reports in found.items():
         for r in reports:
@@ -183,7 +209,8 @@ def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Ro
                 int(clock.elapsed.total_seconds() // 60) if clock else 0, v.get("authority"),
                 v.get("handed_over_at"), r.later, v.get("injured") or 0, v.get("deaths") or 0,
                 " ".join(x for x in (person, unit, r.agency, r.id, v.get("operation_id") or "")
-                         if x).lower()))
+                         if x).lower(),
+                seen.get((entity, r.id), -1) >= r.later))
     return ordered(rows)
 
 
@@ -197,3 +224,12 @@ def _callsigns(s: Session, unit_ids: Iterable[str | None]) -> dict[str, str]:
         out.update(s.execute(select(Unit.id, Unit.callsign)
                              .where(Unit.id.in_(wanted[i:i + _CHUNK]))).tuples())
     return out
+
+
+def mark_reviewed(s: Session, entity: str, record_id: str, later: int, now: datetime) -> None:
+    """The observer looked at a record that had `later` amendments and hand-overs."""
+    row = s.get(Reviewed, (entity, record_id))
+    if row is None:
+        s.add(Reviewed(entity=entity, id=record_id, later=later, reviewed_at=now))
+    else:
+        row.later, row.reviewed_at = max(row.later, later), now

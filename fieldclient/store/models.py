@@ -432,6 +432,18 @@ class Zone(Base):
     __table_args__ = (Index("ix_zone_agency", "agency"),)
 
 
+class Reviewed(Base):
+    """A detention or use-of-force report the oversight observer of this laptop has looked
+    at, and how many amendments and hand-overs it had then (a later one makes it "not
+    reviewed" again). Local only: the server's audit trail records every full opening."""
+
+    __tablename__ = "reviewed"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    later: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 SYNCED_MODELS: dict[str, type[Base]] = {
     "agency": Agency,
     "unit": Unit,

@@ -25,7 +25,9 @@ from fieldclient.ui.labels import field_name, label
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 C_PERSON, C_WHEN, C_CLOCK, C_HANDOVER = range(4)
 # state -> (mark, background, text colour): readable in day and night themes
-COLOURS = {custody.WARN: ("⚠", "#ffd27a", "#3d2a00"), custody.ALERT: ("⛔", "#f4a3ab", "#4a0010")}
+# The marks are in the fonts every supported system ships (DejaVu, Segoe UI): ⛔ was not, and
+# showed as an empty box, so colour alone told the states apart.
+COLOURS = {custody.WARN: ("⚠", "#ffd27a", "#3d2a00"), custody.ALERT: ("‼", "#f4a3ab", "#4a0010")}
 
 
 def clock_text(clock: custody.Custody) -> str:

@@ -2,7 +2,9 @@
 
 - Detentions: the custody clock (amber and red at the deployment's thresholds), who the
   person was handed to and when, amendments; held past a threshold first, then late
-  hand-overs, then the newest (core.oversight).
+  hand-overs, then the newest (core.oversight); in each, what this observer has not
+  reviewed yet (never selected here, or amended since) first, in bold. Selecting a
+  record marks it reviewed on this laptop (store.Reviewed).
 - Use of force: by level, agency and operation, with a count per level.
 - The record selected in either, with each amendment beside its original
   (record_history.py), and "Open full record", which asks the server for the record
@@ -22,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from fieldclient.core import custody, oversight
 from fieldclient.core.bidi import isolate
-from fieldclient.core.errors import UserFacingError
+from fieldclient.core.errors import StoreError, UserFacingError
 from fieldclient.core.timefmt import format_local
 from fieldclient.store import accountable
 from fieldclient.store.db import Store
@@ -79,12 +81,15 @@ class RecordsModel(QAbstractTableModel):
         self.selector = oversight.Selector([])
         self.criteria = oversight.Criteria(entity=entity)
         self.heads: list[str] = []
+        self.reviewed_now: set[str] = set()  # selected since the rows were built
+        self.not_reviewed = ""  # tool tip of a row not reviewed yet (translated)
 
     def set_rows(self, rows: list[oversight.Row],
                  selector: oversight.Selector | None = None) -> None:
         """The rows of this kind (`selector`: their index, built off the UI thread)."""
         self.beginResetModel()
         self.all = [r for r in rows if r.entity == self.entity]
+        self.reviewed_now.clear()
         self.selector = selector or oversight.Selector(self.all)
         self.rows = self.selector.select(self.criteria)
         self.endResetModel()
@@ -124,11 +129,35 @@ class RecordsModel(QAbstractTableModel):
             return self.cells(r)[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return r.id
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole) and \
+                not self.is_reviewed(r):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.not_reviewed
+            font = QFont()
+            font.setBold(True)
+            return font
         if self.entity == "detention" and index.column() == 0 and r.state in COLOURS:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(COLOURS[r.state][1]))
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor(COLOURS[r.state][2]))
+        return None
+
+
+    def is_reviewed(self, r: oversight.Row) -> bool:
+        return r.reviewed or r.id in self.reviewed_now
+
+    def unreviewed(self) -> int:
+        return sum(not self.is_reviewed(r) for r in self.all)
+
+    def reviewed(self, record_id: str) -> oversight.Row | None:
+        """Mark a row reviewed (it stays where it is until the next refresh); returns it
+        if it was not reviewed before."""
+        for n, r in enumerate(self.rows):
+            if r.id == record_id and not self.is_reviewed(r):
+                self.reviewed_now.add(record_id)
+                self.dataChanged.emit(self.index(n, 0), self.index(n, len(self.heads) - 1))
+                return r
         return None
 
 
@@ -161,6 +190,8 @@ class OversightView(Retranslatable, QWidget):
         self.search.setClearButtonEnabled(True)
         self.by_level = QLabel()
         self.by_level.setObjectName("forceByLevel")
+        self.unreviewed = QLabel()
+        self.unreviewed.setObjectName("notReviewed")
         for entity in ("detention", "use_of_force"):
             self.models[entity] = RecordsModel(entity, self)
             table = QTableView()
@@ -182,6 +213,7 @@ class OversightView(Retranslatable, QWidget):
         filters.addWidget(self.overdue)
         filters.addWidget(self.held)
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.unreviewed)
         records = QWidget()
         rl = QVBoxLayout(records)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -264,6 +296,10 @@ class OversightView(Retranslatable, QWidget):
             self.tr("Occurred"), self.tr("Injured"), self.tr("Deaths"), self.tr("Amendments")]
         for m in self.models.values():
             m.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(m.heads) - 1, 0))
+        for m in self.models.values():
+            m.not_reviewed = self.tr("Not reviewed yet: new, or amended since you last "
+                                     "looked at it.")
+        self._count_unreviewed()
         self.overdue.setText(self.tr("Overdue only"))
         self.held.setText(self.tr("In custody only"))
         self.search.setPlaceholderText(self.tr("Find by initials, unit, agency or id"))
@@ -327,6 +363,7 @@ class OversightView(Retranslatable, QWidget):
                 m.set_rows(rows, selectors[entity])
             self._fill_filters()
             self.apply_filter()
+            self._count_unreviewed()
 
         run_task(fetch, done)
 
@@ -351,6 +388,10 @@ class OversightView(Retranslatable, QWidget):
         self.by_level.setText(" · ".join(f"{label(v, 'force_level')}: {counts.get(v, 0)}"
                                          for v in levels))
 
+    def _count_unreviewed(self) -> None:
+        n = sum(m.unreviewed() for m in self.models.values())
+        self.unreviewed.setText(self.tr("Not reviewed: %n", "", n) if n else "")
+
     def _select(self, entity: str, index: QModelIndex) -> None:
         rid = self.models[entity].data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
         self.show_record(entity, rid)
@@ -365,11 +406,25 @@ class OversightView(Retranslatable, QWidget):
             return
         with self.store.session() as s:
             records = accountable.history(s, entity, record_id)
-        self.history.set_records(entity, records)
+            names = accountable.ref_names(s, entity, records)
+        self.history.set_records(entity, records, names)
+        self._mark_reviewed(entity, record_id)
         withheld = any(r.get("redacted") for r in records)
         self.detail_note.setText(self.tr(
             "Personal data withheld: open the full record to see it (the opening is "
             "recorded in the audit trail).") if withheld else "")
+
+    def _mark_reviewed(self, entity: str, record_id: str) -> None:
+        row = self.models[entity].reviewed(record_id)
+        if row is None:
+            return
+        try:
+            with self.store.transaction() as s:
+                accountable.mark_reviewed(s, entity, record_id, row.amendments,
+                                          datetime.now(UTC))
+        except StoreError:  # a read-only store: reviewed for this session only
+            pass
+        self._count_unreviewed()
 
     def open_full_record(self) -> None:
         """Ask the server for the whole record; show it, never store it."""
@@ -386,7 +441,9 @@ class OversightView(Retranslatable, QWidget):
             records = [{**definition.wire_fields(ch.fields), "author": ch.author,
                         "hlc": ch.hlc} for ch in page.changes]
             records.sort(key=lambda r: (r.get("amends") is not None, r["hlc"]))
-            self.history.set_records(entity, records)
+            with self.store.session() as s:
+                names = accountable.ref_names(s, entity, records)
+            self.history.set_records(entity, records, names)
             self.detail_note.setText(self.tr("Full record from the server (not stored)."))
 
         run_task(lambda: opener(rid), done)

@@ -20,16 +20,18 @@ from fieldclient.core.timefmt import format_local, from_wire
 from fieldclient.ui.labels import field_name, label
 from sync.protocol.accountability import ENVELOPE
 from sync.protocol.entity import ENTITIES
-from sync.protocol.fields import Choice, Time
+from sync.protocol.fields import Choice, Ref, Time
 
 AMENDED = "#fff1b8"  # a corrected cell (its text is bold too: not colour alone)
 
 
-def show(entity: str, name: str, value: Any) -> str:
-    """A field's value as people read it."""
+def show(entity: str, name: str, value: Any, names: dict[str, str] | None = None) -> str:
+    """A field's value as people read it (`names`: what a referenced record is called)."""
     if value is None:
         return ""
     f = ENTITIES[entity].fields.get(name)
+    if f is not None and isinstance(f.kind, Ref) and names and str(value) in names:
+        return isolate(names[str(value)])
     if f is not None and isinstance(f.kind, Time):
         when = value if isinstance(value, datetime) else from_wire(value)
         return format_local(when)
@@ -49,9 +51,12 @@ class RecordHistory(QTableWidget):
         self.entity = "detention"
         self.records: list[dict[str, Any]] = []
 
-    def set_records(self, entity: str, records: list[dict[str, Any]]) -> None:
+    def set_records(self, entity: str, records: list[dict[str, Any]],
+                    refs: dict[str, str] | None = None) -> None:
         """The original first, then the later records (dicts of field values plus `author`
-        and `created_at`), as store.accountable.history returns them."""
+        and `created_at`), as store.accountable.history returns them; `refs`: what the
+        units, incidents and operations they name are called (store.accountable.ref_names),
+        the id staying in the cell's tool tip."""
         self.entity, self.records = entity, records
         self.clear()
         if not records:
@@ -75,7 +80,9 @@ class RecordHistory(QTableWidget):
             self.setItem(0, col, QTableWidgetItem(isolate(r.get("author") or "")))
             self.setItem(1, col, QTableWidgetItem(isolate(r.get("amend_reason") or "")))
             for row, name in enumerate(names, start=2):
-                item = QTableWidgetItem(show(entity, name, r.get(name)))
+                item = QTableWidgetItem(show(entity, name, r.get(name), refs))
+                if refs and str(r.get(name)) in refs:
+                    item.setToolTip(str(r.get(name)))
                 if col > 0 and r.get(name) is not None:
                     item.setBackground(QBrush(QColor(AMENDED)))
                     item.setForeground(QBrush(QColor("#222")))

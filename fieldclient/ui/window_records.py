@@ -202,7 +202,9 @@ class WindowRecords(QObject):
         dlg.setWindowTitle(self.tr("Record and its amendments"))
         table = RecordHistory(dlg)
         with w.store.session() as s:
-            table.set_records("detention", accountable.history(s, "detention", record_id))
+            records = accountable.history(s, "detention", record_id)
+            table.set_records("detention", records,
+                              accountable.ref_names(s, "detention", records))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dlg)
         buttons.rejected.connect(dlg.reject)
         layout = QVBoxLayout(dlg)

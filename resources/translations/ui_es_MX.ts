@@ -612,6 +612,10 @@
         <translation>Fallecidos</translation>
     </message>
     <message>
+        <source>Not reviewed yet: new, or amended since you last looked at it.</source>
+        <translation>Sin revisar: nuevo, o corregido desde la última vez que lo consultó.</translation>
+    </message>
+    <message>
         <source>Overdue only</source>
         <translation>Solo vencidas</translation>
     </message>
@@ -674,6 +678,13 @@
     <message>
         <source>All operations</source>
         <translation>Todos los operativos</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not reviewed: %n</source>
+        <translation>
+            <numerusform>Sin revisar: %n</numerusform>
+            <numerusform>Sin revisar: %n</numerusform>
+        </translation>
     </message>
     <message>
         <source>Personal data withheld: open the full record to see it (the opening is recorded in the audit trail).</source>

@@ -270,8 +270,8 @@ def make_machine(server, seen: Counter[str]):  # type: ignore[no-untyped-def]
                         c.engine.close()
                         assert c.sync().caught_up
                 snaps = [c.snapshot() for c in self.clients]
-                for s in snaps[1:]:
-                    assert s == snaps[0]
+                for k, s in enumerate(snaps[1:], 1):
+                    assert s == snaps[0], divergence(snaps[0], s, k)
                 for c in self.clients:
                     with c.store.session() as s:
                         rows = list(s.scalars(select(Outbox)))
@@ -296,6 +296,21 @@ def make_machine(server, seen: Counter[str]):  # type: ignore[no-untyped-def]
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
     return Replication
+
+
+def divergence(a: dict, b: dict, k: int) -> str:
+    """What laptop k holds differently from laptop 0: the records and fields, not a
+    truncated dict repr."""
+    out = []
+    for entity in a:
+        for rid in sorted(a[entity].keys() | b[entity].keys()):
+            ra, rb = a[entity].get(rid), b[entity].get(rid)
+            if ra is None or rb is None:
+                out.append(f"{entity} {rid}: only on laptop {0 if rb is None else k}")
+            elif ra != rb:
+                diff = {f: (ra[f], rb.get(f)) for f in ra if ra[f] != rb.get(f)}
+                out.append(f"{entity} {rid} ({ra.get('callsign')}): {diff}")
+    return f"laptop {k} differs from laptop 0 ({USERS[k]} vs {USERS[0]}):\n" + "\n".join(out[:20])
 
 
 @pytest.mark.timeout(240)

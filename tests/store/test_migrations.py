@@ -176,3 +176,39 @@ def test_a_store_of_the_first_schema_upgrades_keeping_its_outbox(tmp_path: Path)
             assert s.connection().exec_driver_sql("SELECT code FROM outbox").all() == [(None,)]
     finally:
         store.close()
+
+
+def test_a_conflict_over_a_number_survives_the_upgrade_to_server_copies(tmp_path: Path) -> None:
+    """Proves a data folder of schema 0002 holding a conflict whose values are numbers
+    (SQLite keeps JSON `16` as an integer) opens at head, with the server's copy of the
+    conflict holding the numbers (the 0003 migration once failed on them: a laptop with
+    such a conflict could not start after the upgrade)."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from fieldclient.store.db import _alembic_config
+
+    path = tmp_path / DB_NAME
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as con:
+        cfg = _alembic_config(str(engine.url))
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "0002")
+        con.exec_driver_sql(
+            "INSERT INTO conflict (id, entity, entity_id, field, winner_value, loser_value, "
+            "winner_hlc, loser_hlc, status, field_hlcs) VALUES ('k1', 'unit', 'u1', "
+            "'strength', '16', '2.5', 'h2', 'h1', 'open', "
+            "'{\"status\": \"h3\", \"winner_value\": \"h3\", \"loser_value\": \"h3\"}')")
+        assert con.exec_driver_sql("SELECT typeof(winner_value) FROM conflict").all() == [
+            ("integer",)]
+    engine.dispose()
+    store = open_store(tmp_path)
+    try:
+        with store.session() as s:
+            (fields,) = s.connection().exec_driver_sql(
+                "SELECT fields FROM server_record WHERE id = 'k1'").one()
+    finally:
+        store.close()
+    assert json.loads(fields) == {"status": "open", "winner_value": 16, "loser_value": 2.5}

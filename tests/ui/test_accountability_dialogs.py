@@ -143,7 +143,7 @@ def test_the_hand_over_waits_for_the_force_report_and_the_clock_turns_red(  # ty
     texts = lst.rows_text()
     assert [t[0] for t in texts] == ["A. R.", "L. O. V."]  # held first; initials only
     assert lst.clock_state(0) == custody.WARN and texts[0][2].startswith("⚠ 1 h 3")
-    assert lst.clock_state(1) == custody.ALERT and texts[1][2].startswith("⛔ 4 h")
+    assert lst.clock_state(1) == custody.ALERT and texts[1][2].startswith("‼ 4 h")
     assert texts[0][3] == "In custody"
     assert texts[1][3].startswith("State public prosecutor")
     assert lst.topLevelItem(0).data(0, ID_ROLE) == held

@@ -74,6 +74,38 @@ def test_overdue_first_filters_and_levels(qtbot, store, writer, translations, sy
     assert _column(view, "use_of_force", 0) == ["5 - Firearms or lethal force"]
 
 
+def test_what_the_observer_has_not_reviewed_comes_first_until_amended_again(  # type: ignore[no-untyped-def]
+        qtbot, store, writer, translations, sync_tasks):
+    """Proves records not yet looked at here come first (after overdue ones) in bold, that
+    selecting one marks it reviewed for good (a new view of the same store keeps it),
+    and that an amendment makes it "not reviewed" again."""
+    uid = make_unit(writer, "HALCON-3")
+    old = _detention(writer, uid, "Ana Ruiz", 0.3)
+    new = _detention(writer, uid, "Luis Ortiz", 0.1)
+    overdue = _detention(writer, uid, "Raúl Soto", 4)
+    view = OversightView(store)
+    qtbot.addWidget(view)
+    m = view.models["detention"]
+
+    def bold() -> list[bool]:
+        return [bool(m.data(m.index(r, 1), Qt.ItemDataRole.FontRole)) for r in range(3)]
+
+    assert [r.id for r in m.rows] == [overdue, new, old]
+    assert bold() == [True, True, True]
+    assert view.unreviewed.text() == "Not reviewed: 3"
+    view.tables["detention"].selectRow(1)  # the newest: reviewed, stays where it is
+    assert bold() == [True, False, True]
+    assert view.unreviewed.text() == "Not reviewed: 2"
+    again = OversightView(store)  # as after a restart
+    qtbot.addWidget(again)
+    assert [r.id for r in again.models["detention"].rows] == [overdue, old, new]
+    writer.append_record("detention", {"kind": "amendment", "agency": "sedena", "amends": new,
+                                       "age": 31, "amend_reason": "Credencial del INE"})
+    again.reload()
+    assert [r.id for r in again.models["detention"].rows] == [overdue, new, old]
+    assert again.unreviewed.text() == "Not reviewed: 3"
+
+
 def test_an_amendment_shows_beside_its_original_and_a_full_record_is_never_stored(  # type: ignore[no-untyped-def]
         qtbot, store, writer, translations, sync_tasks):
     """Proves selecting a detention shows the original's age next to the amendment's with
@@ -103,6 +135,7 @@ def test_an_amendment_shows_beside_its_original_and_a_full_record_is_never_store
     assert (h.cell_text("age", 0), h.cell_text("age", 1)) == ("30", "31")
     assert h.cell_text("amend_reason", 1) == "Credencial del INE"
     assert h.cell_text("person_name", 1) == ""  # the amendment did not touch it
+    assert h.cell_text("unit_id", 0) == "HALCON-3"  # the unit's callsign, not its id
     assert view.open_button.isEnabled()
     view.open_full_record()
     assert asked == [rid]

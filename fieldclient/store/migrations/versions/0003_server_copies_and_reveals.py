@@ -35,6 +35,12 @@ _COLUMNS = {
 _JSON = {"agencies", "winner_value", "loser_value"}
 
 
+def _json(value: object) -> object:
+    """A JSON column's value as SQLite returns it: text, or a number (a column declared
+    JSON has numeric affinity, so SQLite stores the text `16` as the integer 16)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 def upgrade() -> None:
     op.create_table(
         'server_record',
@@ -63,8 +69,7 @@ def upgrade() -> None:
             hlcs = {k: v for k, v in json.loads(hlcs_text or "{}").items()
                     if k in cols and (entity, rid, v) not in local}
             by_name = dict(zip(cols, values, strict=True))
-            fields = {k: json.loads(by_name[k]) if k in _JSON and by_name[k] is not None
-                      else by_name[k] for k in hlcs}
+            fields = {k: _json(by_name[k]) if k in _JSON else by_name[k] for k in hlcs}
             rows.append((entity, rid, json.dumps(fields), json.dumps(hlcs)))
     if rows:
         con.exec_driver_sql(
