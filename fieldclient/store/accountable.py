@@ -222,7 +222,7 @@ def _callsigns(s: Session, unit_ids: Iterable[str | None]) -> dict[str, str]:
     out: dict[str, str] = {}
     for i in range(0, len(wanted), _CHUNK):
         out.update(s.execute(select(Unit.id, Unit.callsign)
-                             .where(Unit.id.in_(wanted[i:i + _CHUNK]))).tuples())
+                             .where(Unit.id.in_(wanted[i:i + _CHUNK]))).tuples().all())
     return out
 
 
