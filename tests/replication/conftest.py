@@ -94,10 +94,13 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         if not address:
             keyring_unavailable("dbus-daemon did not start")
         env["DBUS_SESSION_BUS_ADDRESS"] = address
-        keyring = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env=env)
+        # its warnings go to a file: a pipe nobody reads fills up and stalls the daemon
+        log = base / "gnome-keyring.log"
+        with log.open("w") as err:
+            keyring = subprocess.Popen(
+                ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, text=True,
+                env=env)
         children.append(keyring)
         assert keyring.stdin is not None
         keyring.stdin.write("test-keyring-password")
@@ -105,8 +108,7 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         try:
             wait_until(lambda: _secrets_on_bus(env, keyring), timeout=20)
         except AssertionError:
-            why = keyring.stderr.read()[:300] if keyring.poll() is not None and keyring.stderr \
-                else "no org.freedesktop.secrets on the bus"
+            why = log.read_text(errors="replace")[:300] or "no org.freedesktop.secrets on the bus"
             keyring_unavailable(f"gnome-keyring-daemon did not start: {why}")
         yield env
     finally:

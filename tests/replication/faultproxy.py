@@ -32,6 +32,12 @@ _TIME_HEADER = re.compile(rb"(?im)^(x-server-time|date): ([^\r\n]+)\r$")
 def _rst(sock: socket.socket) -> None:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # wakes a pump blocked in recv() on it in another thread (closing alone would not,
+        # on Linux, and close() could not join it); sends nothing to the peer, unlike a FIN
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
+    try:
         sock.close()
     except OSError:
         pass
