@@ -234,7 +234,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction; disk errors surface as StoreWriteFailed, nothing half-written
-        (also from statements run on the driver's cursor, which SQLAlchemy does not wrap)."""
+        (also from statements run on the driver's cursor, which SQLAlchemy does not wrap).
+
+        It takes SQLite's write lock at once (BEGIN IMMEDIATE), not at its first write as
+        the driver would: what it reads before writing is then what it writes over. The
+        sync round's pull and push write from two threads, each reading a record first
+        (a merge, an undone rejection); with the lock taken late, one wrote back a unit
+        as it stood before the other's commit. Plain sessions (reads) take no lock."""
         from sqlalchemy.exc import OperationalError
 
         if self.read_only:
@@ -242,6 +248,7 @@ class Store:
         with self.sessions() as s:
             try:
                 with s.begin():
+                    s.connection().exec_driver_sql("BEGIN IMMEDIATE")
                     yield s
             except OperationalError as exc:
                 raise StoreWriteFailed(str(exc.orig)) from exc
