@@ -43,6 +43,15 @@ def _rst(sock: socket.socket) -> None:
         pass
 
 
+def _close(sock: socket.socket) -> None:
+    """A plain close (FIN) that also wakes a pump blocked in recv() on it elsewhere."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+
+
 class FaultProxy:
     def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
         self.upstream = (host, upstream_port)
@@ -211,8 +220,8 @@ class FaultProxy:
                 data = up.recv(65536)
                 mode = self.mode
                 if not data:
-                    client.close()
-                    up.close()
+                    _close(client)
+                    _close(up)
                     return
                 if mode == "stall" and self._hits(request[0]):
                     self._hold(client, up)
