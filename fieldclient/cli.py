@@ -20,6 +20,8 @@
     fieldclient [--data-dir D] detention add|amend|handover|list ...   (see cli_records.py)
     fieldclient [--data-dir D] force add|amend|list ...
     fieldclient [--data-dir D] zone import|list ...            jurisdiction zones (zones_cli.py)
+    fieldclient [--data-dir D] report sitrep --operation CODE [--at TIME]
+                                      --format pdf|csv|geojson -o FILE   (report/cli.py)
 
 The data folder is ``--data-dir``, else the environment variable ENLACE_DATA_DIR,
 else the platform's user data folder. Headless commands never import Qt; they
@@ -250,11 +252,12 @@ def _subcommands() -> tuple[Callable[[Any], None], ...]:
     from fieldclient.map.cli_maps import register as register_maps
     from fieldclient.ops_cli import register as register_ops
     from fieldclient.replication.cli_sync import register as register_sync
+    from fieldclient.report.cli import register as register_report
     from fieldclient.trust.cli import register as register_trust
     from fieldclient.zones_cli import register as register_zones
 
     return (register_records, register_maps, register_sync, register_trust, register_ops,
-            register_zones)
+            register_zones, register_report)
 
 
 # -- helpers --------------------------------------------------------------------

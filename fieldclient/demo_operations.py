@@ -7,8 +7,9 @@ passes from the state police to SEDENA and is acknowledged, and a municipal patr
 handed over fifty minutes ago still waits for its acknowledgement (flagged).
 Jurisdiction zones (`load_zones`): Guadalajara's municipality (its police's territory,
 where the operation's incident is) and the state of Jalisco (the state police's), drawn
-roughly; a Guadalajara patrol not in the operation reports from Tlajomulco, outside
-both its zone and the operation's area, and is flagged outside its jurisdiction.
+roughly; a Guadalajara patrol assigned to the operation reports from Tlajomulco, outside
+both its zone and the operation's area, and is flagged outside its jurisdiction (on the
+roster, the map and the operation's SITREP).
 
 Written through `LocalWriter` like the rest of the demo (fieldclient/demo.py), with
 fixed ids so loading again adds nothing.
@@ -136,4 +137,14 @@ def load_zones(writer: LocalWriter, uid: Callable[[str, str], str], units: dict[
         writer.log_position(units[stray[-1]], *TLAJOMULCO, observed_at=base,
                             note="Apoyo a Tlajomulco sin orden de operativo.")
         added["position"] += 1
+        op = uid("operation", CODE)
+        aid = assignment_id(op, units[stray[-1]])
+        with writer.store.session() as s:
+            assigned = s.get(Assignment, aid) is not None
+        if not assigned:
+            writer.create_record("assignment", {
+                "operation_id": op, "unit_id": units[stray[-1]], "role": "patrol",
+                "commanding_agency": "mun-gdl", "starts_at": base - timedelta(hours=20)},
+                record_id=aid)
+            added["assignment"] = 1
     return added

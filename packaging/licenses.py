@@ -83,6 +83,11 @@ def write_licences(out: Path, analysis: Any, root: Path) -> None:
         (out / "basemap").mkdir()
         shutil.copyfile(basemap, out / "basemap" / "README.md")
         index.append("basemap: Natural Earth (public domain), see basemap/README.md")
+        states = basemap.parent / "mx-states.LICENSE"
+        if states.is_file():  # linkware: the licence and a visible credit must ship with it
+            shutil.copyfile(states, out / "basemap" / "mx-states.LICENSE")
+            index.append("basemap/mx-states: amCharts geodata (linkware, credited on the "
+                         "map), see basemap/mx-states.LICENSE")
     places = root / "resources" / "gazetteer" / "README.md"
     if places.is_file():  # CC BY 4.0 asks for the credit and the changes made
         (out / "gazetteer").mkdir()

@@ -46,6 +46,8 @@ AREAS: dict[str, list[str]] = {
     # Labels of vocabularies, entities and fields, and problem messages (contexts
     # "vocab", "entities", "fields", "problems"): one catalogue for every screen.
     "protocol": ["sync/protocol"],
+    # The operation report (SITREP): its PDF, its files and its dialog.
+    "report": ["fieldclient/report", "fieldclient/ui/report_dialog.py"],
     # Release verification and site profiles (packaging engineer).
     "trust": ["fieldclient/trust", "fieldclient/ui/site_profile.py"],
 }

@@ -6,11 +6,15 @@ Runs with the system python3 (standard library only):
 1. `npm ci --ignore-scripts` in resources/web: npm installs exactly what
    package-lock.json pins and verifies each tarball against its integrity hash;
    install scripts never run.
-2. Copies only the files the page loads, plus each package's licence, into
-   resources/web/vendor/<package>/ and writes vendor/manifest.json with the
-   sha256 of every copied file (checked by tests/map/test_assets.py).
+2. Copies only the files the page loads, plus each package's licence (and the licences
+   of what a bundle compiles in, BUNDLED), into resources/web/vendor/<package>/ (DIRS
+   names a scoped package's folder) and writes vendor/manifest.json with the sha256 of
+   every copied file (checked by tests/map/test_map_assets.py).
 3. Converts Natural Earth country outlines of Mexico and its neighbours
-   (world-atlas countries-50m TopoJSON) to GeoJSON in resources/basemap/.
+   (world-atlas countries-50m TopoJSON) to GeoJSON in resources/basemap/, and the
+   boundaries of Mexico's 32 states (amCharts geodata, linkware: its LICENSE ships
+   next to them and the map credits amCharts) to resources/basemap/mx-states.geojson,
+   importable as jurisdiction zones.
 4. Touches vendor/.stamp (the Makefile target).
 
 Idempotent: npm ci is skipped when node_modules already matches the lockfile,
@@ -67,7 +71,39 @@ FILES: dict[str, list[str]] = {
         "LICENSE",
     ],
     "world-atlas": ["LICENSE"],  # attribution lives in resources/basemap/README.md
+    # Mexico's 32 states (build_states). Linkware: the licence ships here and next to the
+    # converted file, and the map's attribution line credits amCharts.
+    "@amcharts/amcharts4-geodata": ["LICENSE"],
+    # Drawing and editing an operation's area (web/map-areas.js). Its dist file is one
+    # self-contained bundle; the licences of what it bundles ship next to it (BUNDLED).
+    "@geoman-io/leaflet-geoman-free": [
+        "dist/leaflet-geoman.min.js",
+        "dist/leaflet-geoman.css",
+        "LICENSE",
+    ],
 }
+
+# package -> the npm packages compiled into its dist bundle: their licences are shipped
+# in vendor/<package>/bundled/ (the bundle is their code too). Checked against the lock.
+BUNDLED: dict[str, list[str]] = {
+    "@geoman-io/leaflet-geoman-free": [
+        "@turf/bbox", "@turf/bearing", "@turf/boolean-contains",
+        "@turf/boolean-point-in-polygon", "@turf/boolean-point-on-line", "@turf/destination",
+        "@turf/distance", "@turf/helpers", "@turf/invariant", "@turf/kinks",
+        "@turf/line-intersect", "@turf/line-segment", "@turf/line-split", "@turf/meta",
+        "@turf/nearest-point-on-line", "@turf/square", "@turf/truncate", "bignumber.js",
+        "geojson-rbush", "lodash", "polyclip-ts", "quickselect", "rbush", "splaytree-ts",
+    ],
+}
+LICENCE_NAMES = ("LICENSE", "LICENCE.md", "LICENSE.md", "LICENCE", "LICENSE.txt")
+# A scoped package's folder in vendor/ (one level, as the page's URLs and the release's
+# licence collection expect); others keep their name.
+DIRS = {"@geoman-io/leaflet-geoman-free": "leaflet-geoman",
+        "@amcharts/amcharts4-geodata": "amcharts4-geodata"}
+
+
+def vendor_dir(name: str) -> str:
+    return DIRS.get(name, name)
 
 # Natural Earth ISO 3166 numeric ids: Mexico and the countries around it.
 REGION_IDS = {
@@ -128,11 +164,21 @@ def copy_vendor(packages: dict[str, dict[str, str]]) -> dict[str, object]:
             src = MODULES / name / rel
             # dist/ is flattened: vendor/leaflet/leaflet.js, vendor/leaflet/images/...
             dest_rel = rel[len("dist/"):] if rel.startswith("dist/") else rel
-            dest = tmp / name / dest_rel
+            dest = tmp / vendor_dir(name) / dest_rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
             hashes[dest_rel] = sha256(dest)
-        manifest[name] = {**packages[name], "files": hashes}
+        for dep in BUNDLED.get(name, []):
+            src = next((MODULES / dep / n for n in LICENCE_NAMES if (MODULES / dep / n).is_file()),
+                       None)
+            if src is None:
+                sys.exit(f"fetch-web-assets: {dep} (bundled in {name}) has no licence file")
+            dest_rel = f"{src.name}.bundled--{dep.replace('/', '--')}"
+            dest = tmp / vendor_dir(name) / dest_rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            hashes[dest_rel] = sha256(dest)
+        manifest[name] = {**packages[name], "dir": vendor_dir(name), "files": hashes}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     old = WEB / "vendor.old"
     if old.exists():
@@ -218,6 +264,44 @@ def build_basemap() -> Path:
     return out
 
 
+STATES_DECIMALS = 5  # ~1 m, as precise as the source
+
+
+def build_states() -> Path:
+    """Mexico's 32 states as a GeoJSON FeatureCollection (`name`, `iso` = ISO 3166-2),
+    from amCharts' mexicoHigh, with amCharts' LICENSE beside it (the licence asks that
+    it travel with the files)."""
+    pkg = MODULES / "@amcharts" / "amcharts4-geodata"
+    doc = json.loads((pkg / "json" / "mexicoHigh.json").read_text(encoding="utf-8"))
+
+    def rounded(x: object) -> object:
+        if isinstance(x, list):
+            return [rounded(v) for v in x]
+        return round(x, STATES_DECIMALS) if isinstance(x, float) else x
+
+    features = [{"type": "Feature", "id": f["properties"]["id"],
+                 "properties": {"name": f["properties"]["name"], "iso": f["properties"]["id"]},
+                 "geometry": {"type": f["geometry"]["type"],
+                              "coordinates": rounded(f["geometry"]["coordinates"])}}
+                for f in doc["features"]]
+    if len(features) != 32:
+        sys.exit(f"fetch-web-assets: expected Mexico's 32 states, found {len(features)}")
+    features.sort(key=lambda f: f["id"])
+    out = BASEMAP / "mx-states.geojson"
+    text = json.dumps({"type": "FeatureCollection",
+                       "source": "amCharts 4 geodata (mexicoHigh), @amcharts/amcharts4-geodata "
+                                 + json.loads((pkg / "package.json").read_text())["version"]
+                                 + "; linkware, see mx-states.LICENSE",
+                       "features": features}, separators=(",", ":"), ensure_ascii=False,
+                      sort_keys=True) + "\n"
+    if not out.exists() or out.read_text(encoding="utf-8") != text:
+        out.write_text(text, encoding="utf-8")
+    licence = BASEMAP / "mx-states.LICENSE"
+    if not licence.exists() or licence.read_bytes() != (pkg / "LICENSE").read_bytes():
+        shutil.copyfile(pkg / "LICENSE", licence)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="reinstall node_modules even if current")
@@ -226,6 +310,7 @@ def main() -> int:
     packages = locked_packages()
     manifest = copy_vendor(packages)
     basemap = build_basemap()
+    build_states()
     (VENDOR / ".stamp").write_text("ok\n")
     files = sum(len(p["files"]) for p in manifest.values())  # type: ignore[index]
     print(f"fetch-web-assets: {files} files in {VENDOR.relative_to(ROOT)}, "

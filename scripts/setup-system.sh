@@ -6,7 +6,8 @@
 # bundle (packaging/): minisign (installers' signature check), binutils (strip),
 # desktop-file-utils (checks the .deb's menu entry), GEOS for the shapely that
 # rio-mbtiles (a test tool for map packages) pins, and HAProxy, the load balancer the
-# load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers.
+# load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers, and
+# poppler-utils (pdftotext, pdftoppm), which the SITREP tests read the PDF with.
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 PKGS=(
@@ -17,6 +18,7 @@ PKGS=(
   postgresql-15 npm libgeos-c1v5
   minisign binutils desktop-file-utils
   haproxy
+  poppler-utils
 )
 missing=()
 for p in "${PKGS[@]}"; do

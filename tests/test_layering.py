@@ -27,13 +27,16 @@ FORBIDDEN: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     ("store -> replication", ("fieldclient.store",), ("fieldclient.replication",), ()),
     ("replication -> ui", ("fieldclient.replication",),
      ("fieldclient.ui", "fieldclient.map", "fieldclient.app"), ()),
+    ("report -> replication/ui", ("fieldclient.report",),
+     ("fieldclient.replication", "fieldclient.ui", "fieldclient.map", "fieldclient.app"), ()),
     ("protocol -> storage", ("sync.protocol",), ("sqlalchemy", "sync.server", "alembic"), ()),
     ("protocol -> merge", ("sync.protocol",), ("sync.merge",), ()),
     ("server -> client", ("sync",), ("fieldclient",), ()),
     ("client -> server", ("fieldclient",), ("sync",), ("sync.protocol", "sync.merge")),
     ("Qt-free -> Qt",
      ("fieldclient.core", "fieldclient.store", "fieldclient.replication", "fieldclient.demo",
-      "fieldclient.cli", "fieldclient.ops_cli", "fieldclient.demo_operations", "sync"),
+      "fieldclient.cli", "fieldclient.ops_cli", "fieldclient.demo_operations",
+      "fieldclient.report.sitrep", "fieldclient.report.tables", "fieldclient.report.cli", "sync"),
      ("PySide6", "shiboken6"), ()),
 ]
 

@@ -1,7 +1,8 @@
 """The one object the map page sees through QWebChannel, and the only door into Python.
 
 Python -> page: the `push` signal carries one JSON message (config, reset,
-delta, select, track, view, showLayer, tools, goto, trails). Page -> Python: a handful
+delta, select, track, view, showLayer, tools, goto, trails, outside, areas, editArea,
+areaRefused, custody). Page -> Python: a handful
 of slots, each taking one JSON string. Every argument is parsed and checked here (types, ranges,
 lengths, known ids) before anything else sees it; a malformed call is logged
 and dropped, counted in `rejected`, and never raises into the page.
@@ -20,11 +21,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from sync.protocol.limits import MAX_POLYGON_VERTICES
+
 log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 BASE_RE = re.compile(r"^(plain|mbt-[a-z0-9-]{1,60})$")
 MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
+# ... except a drawn operation area: up to sync.protocol's limit of points and as many
+# again, so that too many points get the polygon's own message, not silence.
+MAX_AREA_POINTS = 2 * MAX_POLYGON_VERTICES
+MAX_AREA_MESSAGE = 50 * MAX_AREA_POINTS  # "[-103.123456789012,20.123456789012]," each
 # Links in map notices, and the close button of the trails' time bar.
 PAGE_ACTIONS = frozenset({"import-map", "map-help", "trails-closed"})
 
@@ -33,8 +40,8 @@ class BadCall(ValueError):
     pass
 
 
-def _obj(raw: object, keys: set[str]) -> dict[str, Any]:
-    if not isinstance(raw, str) or len(raw) > MAX_MESSAGE:
+def _obj(raw: object, keys: set[str], limit: int = MAX_MESSAGE) -> dict[str, Any]:
+    if not isinstance(raw, str) or len(raw) > limit:
         raise BadCall("payload must be a short JSON string")
     try:
         data = json.loads(raw)
@@ -83,10 +90,14 @@ class BridgeEvents(QObject):
     viewChanged = Signal(float, float, int, str)  # lat, lon, zoom, base layer key
     action = Signal(str)  # a link in a map notice: one of PAGE_ACTIONS
     trailsDrawn = Signal(int, int)  # units, reports drawn (the frame with the trails is up)
+    areasDrawn = Signal(int, int)  # zones, operation areas drawn (the frame with them is up)
+    areaDrawn = Signal(str, object)  # operation id, rings [[[lat, lon], ...], ...] to save
+    areaClosed = Signal(str)  # the area editor was cancelled in the page (operation id)
+    areasView = Signal(int, float, float, float, float)  # zoom, south, west, north, east
 
 
 class MapBridge(QObject):
-    """Registered on the page's QWebChannel as "enlace": one signal out, nine slots in."""
+    """Registered on the page's QWebChannel as "enlace": one signal out, thirteen slots in."""
 
     push = Signal(str)  # to the page: one JSON message
 
@@ -193,3 +204,60 @@ class MapBridge(QObject):
             self._reject("trailsDrawn", exc)
             return
         self.events.trailsDrawn.emit(units, points)
+
+    @Slot(str)
+    def areasDrawn(self, raw: str) -> None:  # the name the page calls
+        try:
+            data = _obj(raw, {"zones", "ops"})
+            zones = _int(data["zones"], 0, 10_000_000)
+            ops = _int(data["ops"], 0, 10_000_000)
+        except BadCall as exc:
+            self._reject("areasDrawn", exc)
+            return
+        self.events.areasDrawn.emit(zones, ops)
+
+    @Slot(str)
+    def areaDrawn(self, raw: str) -> None:  # the name the page calls
+        """Only the shape is checked here (lists of [lat, lon] numbers in range, at most
+        MAX_AREA_POINTS); whether it is a valid polygon, and whether the user may store
+        it, is the write path's to say (fieldclient/map/area_edit.py)."""
+        try:
+            data = _obj(raw, {"id", "rings"}, MAX_AREA_MESSAGE)
+            op_id = _id(data["id"])
+            rings = data["rings"]
+            if not isinstance(rings, list) or not all(isinstance(r, list) for r in rings):
+                raise BadCall("rings must be lists of points")
+            if sum(len(r) for r in rings) > MAX_AREA_POINTS:
+                raise BadCall("too many points")
+            for ring in rings:
+                for p in ring:
+                    if not isinstance(p, list) or len(p) != 2:
+                        raise BadCall("a point is [lat, lon]")
+                    _number(p[0], -90, 90)
+                    _number(p[1], -180, 180)
+        except BadCall as exc:
+            self._reject("areaDrawn", exc)
+            return
+        self.events.areaDrawn.emit(op_id, rings)
+
+    @Slot(str)
+    def areaClosed(self, raw: str) -> None:  # the name the page calls
+        try:
+            op_id = _id(_obj(raw, {"id"})["id"])
+        except BadCall as exc:
+            self._reject("areaClosed", exc)
+            return
+        self.events.areaClosed.emit(op_id)
+
+    @Slot(str)
+    def areasView(self, raw: str) -> None:  # the name the page calls
+        """The page zoomed in past the far zooms' zones: it asks for those in its view."""
+        try:
+            data = _obj(raw, {"zoom", "south", "west", "north", "east"})
+            zoom = _int(data["zoom"], 0, 24)
+            south, north = _number(data["south"], -90, 90), _number(data["north"], -90, 90)
+            west, east = _number(data["west"], -180, 180), _number(data["east"], -180, 180)
+        except BadCall as exc:
+            self._reject("areasView", exc)
+            return
+        self.events.areasView.emit(zoom, south, west, north, east)

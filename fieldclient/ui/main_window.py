@@ -43,6 +43,7 @@ from fieldclient.ui.incident_panel import IncidentPanel
 from fieldclient.ui.menus import MainMenuBar
 from fieldclient.ui.operation_selector import OperationSelector
 from fieldclient.ui.position_dialog import PositionDialog
+from fieldclient.ui.report_dialog import WindowReport
 from fieldclient.ui.roster_model import CALLSIGN, LAT, LON, OBSERVED, RosterModel
 from fieldclient.ui.roster_view import RosterPanel
 from fieldclient.ui.settings import (
@@ -186,6 +187,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self._waiting_timer.timeout.connect(self._refresh_waiting)
         self.sync_controller = SyncController(self.store, self.events, self)
         self.records = WindowRecords(self)  # detentions, use of force, oversight
+        self.report = WindowReport(self)  # File > Operation report (SITREP)
         self._wire()
         self._apply_widget_theme()
         self.retranslateUi()
@@ -341,6 +343,7 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self.track_dock.setWindowTitle(self.tr("Track"))
         self.act_find.setText(self.tr("Find in roster"))
         self.records.retranslateUi()
+        self.report.retranslateUi()
         if self.map_placeholder is not None:
             if self._map_cls is not None:
                 text = self.tr("Loading the map…")

@@ -65,6 +65,8 @@ class OperationActions:
             self.operation_selector.set_operations(ops)  # a vanished choice: back to all
             self.show_operation_selector(bool(ops))
             self.model.set_outside(outside)
+            if self.map is not None:  # the same flags as a badge on the map
+                self.map.overlays.set_outside(outside)
             self.model.set_command(command, overdue)
             if self._operation == chosen:
                 self.model.set_operation_units(covered)
@@ -84,6 +86,8 @@ class OperationActions:
         def done(result: Any, error: BaseException | None) -> None:
             if error is None:
                 self.model.set_outside(result, among=unit_ids)
+                if self.map is not None:
+                    self.map.overlays.set_outside(result, among=unit_ids)
 
         run_task(fetch, done)
 

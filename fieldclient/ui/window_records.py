@@ -50,6 +50,9 @@ class WindowRecords(QObject):
             lst.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             lst.customContextMenuRequested.connect(lambda at, w=lst: self._menu(w, at))
             lst.recordActivated.connect(self.show_history)
+            # the chosen detention's transfer route and custody clock on the map
+            lst.currentItemChanged.connect(lambda item, _prev: self.show_on_map(
+                item.data(0, ID_ROLE) if item is not None else None))
         controller = window.sync_controller
         self.oversight = OversightView(window.store, controller.audit_page,
                                        controller.open_record)
@@ -133,8 +136,8 @@ class WindowRecords(QObject):
         """The detentions of the selected incident and unit (a handful: read directly)."""
         w = self.window
         store = w.store
-        if store.closed:  # a closed window's custody clock ticking on after its store closed
-            return
+        if store.closed:  # the minute's clock of a window that outlived its store (idle
+            return  # lock, a closed window): nothing to read, and reading would raise
         thresholds = accountable.thresholds(store)
         now = datetime.now(UTC)
         with store.session() as s:
@@ -193,6 +196,12 @@ class WindowRecords(QObject):
             w.store, w.writer, "use_of_force", NEW, unit_id=standing.get("unit_id"),
             incident_id=standing.get("incident_id"), detention_id=detention_id,
             coord_format=w.coord_format, parent=w))
+
+    def show_on_map(self, detention_id: str | None) -> None:
+        """A detention's route and custody clock on the map (no personal data goes there:
+        fieldclient/map/custody_layer.py); None clears it."""
+        if self.window.map is not None:
+            self.window.map.overlays.show_detention(detention_id)
 
     def show_history(self, record_id: str) -> QDialog:
         """The record with each amendment beside its original (read-only)."""

@@ -104,6 +104,65 @@
     </message>
 </context>
 <context>
+    <name>MapOverlays</name>
+    <message>
+        <source>Jurisdiction zones</source>
+        <translation>Zonas de jurisdicción</translation>
+    </message>
+    <message>
+        <source>Operation areas</source>
+        <translation>Áreas de operativos</translation>
+    </message>
+    <message>
+        <source>Lead: {agency}</source>
+        <translation>Encabeza: {agency}</translation>
+    </message>
+    <message>
+        <source>Area of {code}</source>
+        <translation>Área de {code}</translation>
+    </message>
+    <message>
+        <source>Save area</source>
+        <translation>Guardar área</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Click the corners of the area; click the first one again to close it.</source>
+        <translation>Haga clic en los vértices del área; vuelva a hacer clic en el primero para cerrarla.</translation>
+    </message>
+    <message>
+        <source>Drag the vertices to change the area; then Save.</source>
+        <translation>Arrastre los vértices para cambiar el área; luego Guardar.</translation>
+    </message>
+    <message>
+        <source>Draw the area first: click its corners, then the first one again.</source>
+        <translation>Primero dibuje el área: haga clic en sus vértices y luego otra vez en el primero.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The area has too many vertices.</source>
+        <translation>El área tiene demasiados vértices.</translation>
+    </message>
+    <message>
+        <source>Detention</source>
+        <translation>Detención</translation>
+    </message>
+    <message>
+        <source>In custody {elapsed}</source>
+        <translation>Bajo custodia {elapsed}</translation>
+    </message>
+    <message>
+        <source>Handed over after {elapsed}</source>
+        <translation>Puesto a disposición tras {elapsed}</translation>
+    </message>
+</context>
+<context>
     <name>MapSourcesDialog</name>
     <message>
         <source>Map data sources</source>
@@ -116,6 +175,14 @@
     <message>
         <source>Country outlines: Natural Earth (public domain), through world-atlas (ISC).</source>
         <translation>Contornos de los países: Natural Earth (dominio público), a través de world-atlas (ISC).</translation>
+    </message>
+    <message>
+        <source>Boundaries of Mexico&apos;s 32 states (resources/basemap/mx-states.geojson, importable as jurisdiction zones): amCharts, amcharts.com, under the amCharts free linkware licence (shipped as mx-states.LICENSE).</source>
+        <translation>Límites de los 32 estados de México (resources/basemap/mx-states.geojson, importables como zonas de jurisdicción): amCharts, amcharts.com, bajo la licencia gratuita «linkware» de amCharts (incluida como mx-states.LICENSE).</translation>
+    </message>
+    <message>
+        <source>Drawing operation areas: leaflet-geoman (MIT), with the libraries it bundles (lodash, Turf, polyclip-ts and others, MIT, ISC and BSD).</source>
+        <translation>Dibujo de áreas de operativos: leaflet-geoman (MIT), con las bibliotecas que incluye (lodash, Turf, polyclip-ts y otras; MIT, ISC y BSD).</translation>
     </message>
     <message>
         <source>Map engine: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT).</source>
@@ -199,6 +266,18 @@
     <message>
         <source>Map data sources…</source>
         <translation>Fuentes de los datos del mapa…</translation>
+    </message>
+    <message>
+        <source>Operation area…</source>
+        <translation>Área del operativo…</translation>
+    </message>
+    <message>
+        <source>Draw or change the area of the operation chosen in the toolbar (commanders of its lead agency)</source>
+        <translation>Dibujar o cambiar el área del operativo elegido en la barra de herramientas (mandos de la institución que lo encabeza)</translation>
+    </message>
+    <message>
+        <source>Choose an operation in the toolbar first; then draw its area.</source>
+        <translation>Primero elija un operativo en la barra de herramientas; luego dibuje su área.</translation>
     </message>
     <message>
         <source>That agency has {count} units on the map; trails are drawn for at most 500 at a time. Choose units instead.</source>
@@ -306,6 +385,14 @@
     <message>
         <source>{count} trails</source>
         <translation>{count} trayectorias</translation>
+    </message>
+    <message>
+        <source>Outside jurisdiction</source>
+        <translation>Fuera de jurisdicción</translation>
+    </message>
+    <message>
+        <source>State boundaries: amCharts</source>
+        <translation>Límites estatales: amCharts</translation>
     </message>
 </context>
 <context>
@@ -458,6 +545,10 @@
     <message>
         <source>Enter a location.</source>
         <translation>Escriba una ubicación.</translation>
+    </message>
+    <message>
+        <source>Operation not found.</source>
+        <translation>No se encontró el operativo.</translation>
     </message>
 </context>
 </TS>

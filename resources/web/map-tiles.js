@@ -36,6 +36,8 @@
   var dismissed = false;
   var pending = false;
   var requests = {}; // key -> tile requests made (diagnostics for tests and benchmarks)
+  var extraOverlays = []; // [{name, layer}] from other modules (zones, operation areas)
+  var lastConfig = null; // the arguments of the last configure(), to rebuild the switcher
 
   function escapeHtml(s) {
     var span = document.createElement("span");
@@ -317,6 +319,7 @@
   // The packages (from Python, on every config message), the page's texts, the notices
   // of packages that were skipped, and whether the packages folder has been read yet.
   T.configure = function (list, pageTexts, skipped, known) {
+    lastConfig = [list, pageTexts, skipped, known];
     texts = pageTexts || {};
     var fresh = {};
     var entries = {};
@@ -341,6 +344,7 @@
     Object.keys(layers).forEach(function (k) { entries[escapeHtml(layers[k]._enl.name)] = layers[k]; });
     var overlays = {};
     if (borders) overlays[escapeHtml(texts.outlines || "Country outlines")] = borders;
+    extraOverlays.forEach(function (o) { overlays[escapeHtml(o.name)] = o.layer; });
     control = L.control.layers(entries, overlays, { position: "topright" }).addTo(map);
     configured = configured || !!known;
     var key = wanted && layers[wanted] ? wanted : current;
@@ -354,6 +358,15 @@
       skippedEl.appendChild(div);
     });
     refresh();
+  };
+
+  // Overlays of other modules in the layer switcher, by their (translated) names, which
+  // are escaped like every name the switcher shows. Rebuilds the switcher if it exists.
+  T.setOverlays = function (list) {
+    extraOverlays = (Array.isArray(list) ? list : []).filter(function (o) {
+      return o && o.layer && typeof o.name === "string";
+    });
+    if (lastConfig) T.configure.apply(null, lastConfig);
   };
 
   // A base chosen by a restored view: applied now, or when its package is listed.

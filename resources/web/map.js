@@ -4,7 +4,9 @@
  * (outlines, map packages, their notices) is map-tiles.js (EnlaceTiles); the tools are
  * map-grid.js (MGRS grid, centre crosshair), map-measure.js (range and bearing),
  * map-trails.js (trails and their replay) and map-labels.js (label placement), with
- * geodesy from map-geo.js (EnlaceGeo, an ES module).
+ * geodesy from map-geo.js (EnlaceGeo, an ES module). Zones and operation areas are
+ * map-areas.js, drawing an operation's area map-areaedit.js, a detention's route and
+ * custody clock map-custody.js.
  *
  * Safety rules of this file: every string that comes from records (callsigns, names,
  * titles) is data. It is only ever assigned with textContent. Nothing here calls eval,
@@ -31,7 +33,8 @@
   };
   var Tiles = window.EnlaceTiles;
   var Labels = window.EnlaceLabels, Grid = window.EnlaceGrid, Measure = window.EnlaceMeasure,
-    Trails = window.EnlaceTrails;
+    Trails = window.EnlaceTrails, Areas = window.EnlaceAreas, AreaEdit = window.EnlaceAreaEdit,
+    Custody = window.EnlaceCustody;
   var geo = function () { return window.EnlaceGeo || null; };
   var ZOOM_LEVELS = { min: 0, max: 24 };
 
@@ -46,6 +49,9 @@
   var loads = 1;
   var defaultSidcs = {}; // "agency|kind|echelon" -> SIDC, for units without their own
   var pendingAck = null;
+  // Units flagged "outside jurisdiction" (fieldclient/store/zones.py, as the roster shows
+  // them): a warning badge on the marker, never anything more.
+  var outside = new Set();
 
   try {
     loads = Number(window.sessionStorage.getItem("enlace.loads") || "0") + 1;
@@ -136,6 +142,11 @@
       var label = el("span", "enl-label", rec.label);
       div.appendChild(img);
       div.appendChild(label);
+      if (rec.kind === "unit") {
+        var badge = el("span", "enl-outside-badge", "!");
+        badge.title = cfg.texts.outside_jurisdiction || "Outside jurisdiction";
+        div.appendChild(badge);
+      }
       rec.icon = div;
       rec.sym = s;
       rec.labelEl = label;
@@ -153,6 +164,7 @@
     rec.icon.classList.toggle("enl-stale", !!rec.stale);
     rec.icon.classList.toggle("enl-selected", rec.id === selectedId);
     rec.icon.classList.toggle("enl-closed", rec.status === "closed");
+    if (rec.kind === "unit") rec.icon.classList.toggle("enl-outside", outside.has(rec.id));
   }
 
   // -- units ----------------------------------------------------------------------------
@@ -401,9 +413,23 @@
     Tiles.want(msg.base);
   }
 
+  // The shipped state boundaries are amCharts' (linkware): credited in the attribution
+  // line, in the user's language (escaped: the control takes HTML).
+  var credit = null;
+  function creditStates(textValue) {
+    if (!map.attributionControl) return;
+    var span = document.createElement("span");
+    span.textContent = text(textValue, 200) || "State boundaries: amCharts";
+    if (credit === span.innerHTML) return;
+    if (credit) map.attributionControl.removeAttribution(credit);
+    credit = span.innerHTML;
+    map.attributionControl.addAttribution(credit);
+  }
+
   function applyConfig(msg) {
     if (num(msg.staleMinutes) !== null) cfg.staleMs = msg.staleMinutes * 60000;
     cfg.texts = msg.texts || {};
+    creditStates(cfg.texts.statesCredit);
     cfg.labels = msg.labels || {};
     Tiles.configure(msg.layers, cfg.texts, msg.notices, msg.layersKnown === true);
     Trails.setTexts(cfg.texts);
@@ -437,6 +463,15 @@
     }).addTo(gotoLayer);
   }
 
+  function applyOutside(msg) {
+    var before = outside;
+    outside = new Set((Array.isArray(msg.ids) ? msg.ids : []).filter(function (id) {
+      return typeof id === "string" && ID_RE.test(id);
+    }));
+    before.forEach(function (id) { if (!outside.has(id) && units.get(id)) applyClasses(units.get(id)); });
+    outside.forEach(function (id) { if (!before.has(id) && units.get(id)) applyClasses(units.get(id)); });
+  }
+
   function applyTrails(msg) {
     if (typeof msg.url === "string") Trails.load(msg.url);
     else Trails.clear();
@@ -461,6 +496,12 @@
       case "tools": applyTools(msg); break;
       case "goto": applyGoto(msg); break;
       case "trails": applyTrails(msg); break;
+      case "outside": applyOutside(msg); break;
+      case "areas": Areas.load(msg); break;
+      case "areasDetail": Areas.loadDetail(msg); break;
+      case "editArea": AreaEdit.start(msg); break;
+      case "areaRefused": AreaEdit.refused(msg); break;
+      case "custody": Custody.show(msg); break;
       case "theme": document.documentElement.classList.toggle("enl-night", msg.night === true); break;
       default: console.error("enlace: unknown message type");
     }
@@ -481,6 +522,10 @@
       var agency = (labels.agency || {})[rec.agency] || rec.agency;
       var line = [agency, (labels.status || {})[rec.status] || rec.status].filter(Boolean);
       infoBox.appendChild(el("div", null, line.join(" · ")));
+      if (outside.has(rec.id)) {
+        infoBox.appendChild(el("div", "enl-info-warning",
+          cfg.texts.outside_jurisdiction || "Outside jurisdiction"));
+      }
     } else {
       var kinds = labels.incidentKind || {};
       var sts = labels.incidentStatus || {};
@@ -637,6 +682,7 @@
     if (map.attributionControl) {
       map.attributionControl.setPrefix(false); // the default prefix is a remote link
       map.attributionControl.addAttribution("Leaflet | Natural Earth | GeoNames (CC BY 4.0)");
+      creditStates(null);
     }
     L.control.scale({ metric: true, imperial: false }).addTo(map);
     infoBox = el("div", "enl-info");
@@ -648,6 +694,9 @@
     Grid.init(map, geo);
     Measure.init(map, geo);
     Trails.init(map, { send: send });
+    Areas.init(map, { send: send, setOverlays: Tiles.setOverlays });
+    AreaEdit.init(map, { send: send });
+    Custody.init(map);
     buildLayers(options);
     wireIncidentEvents();
     wireMapEvents();
@@ -668,15 +717,18 @@
     return { units: units.size, placed: placed, incidents: incidents.size, loads: loads,
       selected: selectedId, track: trackLayer.getLayers().length, geo: !!geo(),
       animating: !!clusters._inZoomAnimation || map.getPane("mapPane").classList.contains("leaflet-cluster-anim"),
-      gotoPins: gotoLayer.getLayers().length };
+      gotoPins: gotoLayer.getLayers().length, outside: outside.size };
   };
   E.unit = function (id) {
     var rec = units.get(id);
     if (!rec) return null;
     var ll = rec.marker.getLatLng();
     var label = rec.icon ? rec.icon.querySelector(".enl-label") : null;
+    var badge = rec.icon ? rec.icon.querySelector(".enl-outside-badge") : null;
     return { lat: ll.lat, lon: ll.lng, stale: !!rec.stale, label: label ? label.textContent : null,
-      shown: !!rec.icon && document.body.contains(rec.icon), selected: selectedId === id };
+      shown: !!rec.icon && document.body.contains(rec.icon), selected: selectedId === id,
+      outside: outside.has(id),
+      badge: !!badge && getComputedStyle(badge).display !== "none" };
   };
   E.incident = function (id) {
     var rec = incidents.get(id);

@@ -21,7 +21,7 @@ def test_manifest_hashes_match_vendored_files() -> None:
     for pkg, entry in manifest.items():
         assert entry["integrity"].startswith("sha512-"), pkg
         for rel, digest in entry["files"].items():
-            data = (VENDOR / pkg / rel).read_bytes()
+            data = (VENDOR / entry.get("dir", pkg) / rel).read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest, f"{pkg}/{rel}"
 
 
@@ -35,6 +35,19 @@ def test_versions_are_pinned_and_licences_shipped() -> None:
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
         assert manifest[name]["version"] == version
         assert any("LICEN" in f for f in manifest[name]["files"]), name
+
+
+def test_bundled_code_ships_its_licences() -> None:
+    """The area editor's bundle (leaflet-geoman) ships its own licence and the licence of
+    every npm package the lockfile says it depends on (they are compiled into it)."""
+    lock = json.loads((WEB / "package-lock.json").read_text())
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    entry = manifest["@geoman-io/leaflet-geoman-free"]
+    assert (VENDOR / entry["dir"] / "LICENSE").read_text().startswith("MIT License")
+    deps = lock["packages"]["node_modules/@geoman-io/leaflet-geoman-free"]["dependencies"]
+    shipped = {f.split(".bundled--", 1)[1].replace("--", "/") for f in entry["files"]
+               if ".bundled--" in f}
+    assert set(deps) <= shipped, set(deps) - shipped
 
 
 def test_basemap_outlines_cover_mexico_and_neighbours() -> None:
@@ -76,3 +89,26 @@ def test_no_shipped_file_names_a_cdn() -> None:
         if m
     ]
     assert offenders == []
+
+
+def test_mexican_states_ship_with_their_linkware_licence_and_import_as_zones() -> None:
+    """Proves the 32 state boundaries are shipped from the pinned amCharts geodata with
+    its licence next to them (byte for byte the package's, as linkware requires), and that
+    the zone importer reads all 32 as valid areas, Guadalajara falling in Jalisco."""
+    import shapely
+
+    from fieldclient.core.zonefiles import read_zone_file
+
+    basemap = ROOT / "resources" / "basemap"
+    manifest = json.loads((VENDOR / "manifest.json").read_text())
+    entry = manifest["@amcharts/amcharts4-geodata"]
+    licence = (VENDOR / entry["dir"] / "LICENSE").read_bytes()
+    assert b"linkware" in licence
+    assert (basemap / "mx-states.LICENSE").read_bytes() == licence
+    assert "amCharts" in (basemap / "README.md").read_text()
+    read = read_zone_file(basemap / "mx-states.geojson", name_field="name")
+    assert len(read.zones) == 32 and not read.skipped
+    by_name = {z.name: z for z in read.zones}
+    assert {"Jalisco", "Ciudad de México", "Yucatán", "Baja California Sur"} <= set(by_name)
+    jalisco = shapely.MultiPolygon([(p[0], p[1:]) for p in by_name["Jalisco"].geometry])
+    assert jalisco.contains(shapely.Point(-103.35, 20.67))  # Guadalajara

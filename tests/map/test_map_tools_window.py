@@ -134,3 +134,54 @@ def test_map_tools_in_the_spanish_window(spanish_window, js, qtbot, artefacts) -
     dlg = MapSourcesDialog(w)
     assert "GeoNames" in dlg.sources() and "CC BY 4.0" in dlg.sources()
     dlg.deleteLater()
+
+
+def test_operation_area_zones_and_flags_in_the_spanish_window(spanish_window, js, qtbot,
+                                                              store) -> None:
+    """Proves, in the real window with the demo: the roster's outside-jurisdiction flags
+    reach the map as badges (the same units), the zones and operation areas are switcher
+    overlays named in Spanish, amCharts is credited for the state boundaries, Mapa > Área del operativo… without an operation chosen says
+    to choose one, opens the editor for the chosen one, and tells a commander of a
+    non-lead agency why not, with no tools."""
+    from fieldclient.store import meta, operations
+
+    w = spanish_window
+    view = w.map
+    qtbot.waitUntil(lambda: bool(view.overlays.outside), timeout=15_000)
+    assert all(w.model.is_outside(u) for u in view.overlays.outside)
+    qtbot.waitUntil(lambda: json.loads(js(view, "JSON.stringify(EnlaceMap.stats())"))["outside"]
+                    == len(view.overlays.outside), timeout=10_000)
+    def names() -> list[str]:  # the switcher's overlays (the zones come after the units)
+        return json.loads(js(view, "JSON.stringify(Array.from(document.querySelectorAll("
+                                   "'.leaflet-control-layers-overlays label')).map(l => "
+                                   "l.textContent.trim()))"))
+
+    qtbot.waitUntil(lambda: "Zonas de jurisdicción" in names(), timeout=10_000)
+    assert "Áreas de operativos" in names()
+    credit = js(view, "document.querySelector('.leaflet-control-attribution').textContent")
+    assert "Límites estatales: amCharts" in credit  # the linkware credit, in Spanish
+    tools = w.map_tools
+    assert tools.act_area.text() == "Área del operativo…"
+    assert tools.edit_area().startswith("Primero elija un operativo")
+    with store.session() as s:
+        op = operations.by_code(s, "OP-JAL-01").id
+    w.choose_operation(op)
+    tools.act_area.trigger()
+    assert not tools.message.isVisible()
+
+    def editor() -> dict:
+        return json.loads(js(view, "JSON.stringify(EnlaceAreaEdit.state())"))
+
+    qtbot.waitUntil(lambda: editor()["bar"] and editor()["drawn"], timeout=10_000)
+    assert js(view, "document.querySelector('.enl-area-title').textContent") == \
+        "Área de OP-JAL-01"
+    js(view, "EnlaceAreaEdit.cancel(); 1")
+    qtbot.waitUntil(lambda: not editor()["bar"], timeout=10_000)
+    with store.transaction() as s:
+        for key, value in ((meta.SIGNED_IN_USER, "cmd-jal"), (meta.SIGNED_IN_ROLE, "commander"),
+                           (meta.SIGNED_IN_AGENCY, "pol-jal")):
+            store.set_meta(key, value, session=s)
+    said = tools.edit_area()
+    assert "Secretaría de la Defensa Nacional" in said  # the lead agency, by name
+    assert tools.message.isVisible() and tools.message.text() == said
+    assert editor()["bar"] is False

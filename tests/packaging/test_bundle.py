@@ -78,8 +78,9 @@ def test_bundle_contents(dist: Dist) -> None:
         assert (internal / rel_path).is_file(), rel_path
     index = (dist.bundle / "licenses" / "README.txt").read_text()
     for name in ("PySide6", "SQLAlchemy", "cryptography", "CPython", "web/leaflet",
-                 "gazetteer: GeoNames (CC BY 4.0)"):
+                 "gazetteer: GeoNames (CC BY 4.0)", "basemap/mx-states: amCharts geodata"):
         assert name in index
+    assert (dist.bundle / "licenses" / "basemap" / "mx-states.LICENSE").is_file()
     meta = json.loads((dist.bundle / "release.json").read_text())
     assert meta["product"] == "enlace" and meta["channel"] == "stable" and meta["commit"]
     assert (dist.bundle / "trust" / "root-1.json").is_file()

@@ -185,6 +185,7 @@ def test_joint_operation_scenario(ops_server: Server, laptops: dict[str, Client]
         got = {h.id: (h.kind, h.acknowledges, h.recorded_by) for h in s.scalars(select(Handover))}
     assert got == {handed: ("handover", None, "jal"), ack: ("acknowledgement", handed, "ana")}
     assert _count(gnc, Handover) == 0
+    _sitrep_lists_all_of_it(ana, gdl, jal, gnc, jal_1, incident)
 
     # SEDENA takes the municipal police out: its laptop loses the operation's records
     ana.writer.update_record("operation", op, {"agencies": ["pol-jal"]})
@@ -200,6 +201,46 @@ def test_joint_operation_scenario(ops_server: Server, laptops: dict[str, Client]
     assert [(m["joined"], m["left"]) for m in membership] == [
         (["mun-gdl", "pol-jal", "sedena"], []), ([], ["mun-gdl"])]
     assert [s_ for a, s_, _ in rows if a == "handover"] == [handed, ack]
+
+
+# Boundaries, roughly: Guadalajara's municipality and a part of Jalisco (lon, lat)
+GDL_ZONE = [[[[-103.47, 20.55], [-103.22, 20.55], [-103.22, 20.80], [-103.47, 20.80],
+              [-103.47, 20.55]]]]
+JAL_ZONE = [[[[-104.5, 19.8], [-102.5, 19.8], [-102.5, 21.5], [-104.5, 21.5], [-104.5, 19.8]]]]
+
+
+def _sitrep_lists_all_of_it(ana: Client, gdl: Client, jal: Client, gnc: Client, jal_1: str,
+                            incident: str) -> None:
+    """The scenario's end (issue 12, Done when): the zones arrive, the incident is tagged
+    with the municipal zone, the state police unit that strays to Colima is flagged, and
+    SEDENA's SITREP PDF (read back with pdftotext) lists all of it; the fourth agency
+    cannot make one."""
+    import subprocess
+
+    from fieldclient.report import tables
+
+    gdl.writer.create_record("zone", {"name": "Guadalajara", "agency": "mun-gdl",
+                                      "level": "municipal", "geometry": GDL_ZONE})
+    jal.writer.create_record("zone", {"name": "Jalisco", "agency": "pol-jal", "level": "state",
+                                      "geometry": JAL_ZONE})
+    jal.writer.log_position(jal_1, 19.24, -103.72, note="Apoyo en Colima")  # strays
+    _sync(gdl, jal, ana)
+    now = datetime.now(UTC)
+    out = ana.store.data_dir.parent / "sitrep-ana.pdf"
+    tables.write_report(ana.store, "OP-JAL-01", None, "pdf", out, "en", now)
+    text = " ".join(subprocess.run(["pdftotext", "-raw", str(out), "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    for words in (
+            "OP-JAL-01", "Operativo Guadalajara Segura", "Convenio SEDENA/SSP-JAL 14/2026",
+            "Military", "Assigned units (3)", "HALCON 1", "TAPATIO 1",
+            "JAGUAR 1 OUTSIDE JURISDICTION pol-jal", "Command post", "Cordon", "Patrol",
+            "Bloqueo en Av. López Mateos", "Guadalajara (mun-gdl)",
+            "Hand-overs of command: 1 (1 acknowledged, 0 unacknowledged, 0 overdue)",
+            "Scene: Cruce López Mateos y Vallarta", "pol-jal / Cmdte. Ruiz",
+            "sedena / Cap. Ortega", "Detentions: 0"):
+        assert words in text, (words, text)
+    with pytest.raises(NotFound, match="OP-JAL-01"):
+        tables.write_report(gnc.store, "OP-JAL-01", None, "pdf", out, "en", now)
 
 
 def _audit(server: Server) -> list[tuple[str, str, dict[str, Any]]]:

@@ -8,10 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from tests.ui.conftest import make_unit
+
+
+class FakeOverlays(QObject):
+    """MapView.overlays (fieldclient/map/overlays.py): what the window calls on it (kept
+    apart from the map's own calls, which the tests read in order)."""
+
+    areaSaved = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, Any]] = []
+
+    def set_outside(self, ids: Any, among: Any = None) -> None:
+        self.calls.append(("set_outside", set(ids)))
+
+    def show_detention(self, detention_id: str | None) -> None:
+        self.calls.append(("show_detention", detention_id))
+
+    def edit_area(self, operation_id: str) -> None:
+        self.calls.append(("edit_area", operation_id))
 
 
 class FakeMap(QWidget):
@@ -33,6 +53,7 @@ class FakeMap(QWidget):
         super().__init__(parent)
         self.calls: list[tuple[str, Any]] = []
         self.view = {"lat": 19.0, "lon": -99.0, "zoom": 6, "base": "plain"}
+        self.overlays = FakeOverlays()
         FakeMap.instances.append(self)
 
     def select_unit(self, uid: str | None) -> None:
