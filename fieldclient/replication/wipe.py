@@ -37,6 +37,9 @@ from sync.protocol.envelope import WIPE_AFTER_PUSH, WipeReport
 log = logging.getLogger(__name__)
 
 MARKER = "wiped.json"
+# The window's settings (ui/settings.py, which this Qt-free module cannot import): they
+# keep the last map view, and where people were looking is operational too.
+WINDOW_SETTINGS = "enlace-ui.ini"
 
 
 @dataclass
@@ -53,9 +56,10 @@ class Wiped:
 
 def erase_folder(data_dir: Path, unlock: crypto.Unlock | None = None) -> None:
     """Destroy the data key, then remove the database and its side files (encrypted, and
-    now unreadable by anyone), and the CA the folder kept."""
+    now unreadable by anyone), the window's settings and the CA the folder kept."""
     crypto.destroy(data_dir, unlock)
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal"):
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal",
+                 WINDOW_SETTINGS):
         try:
             (data_dir / name).unlink()
         except FileNotFoundError:

@@ -32,6 +32,7 @@ from sync.protocol.rules import Holder
 MODELS: dict[str, Any] = {"detention": Detention, "use_of_force": UseOfForce}
 # The kinds of record a link field names, and where they are kept here.
 LINKED: dict[str, Any] = {"unit_id": Unit, "incident_id": Incident, "detention_id": Detention}
+_CHUNK = 500  # ids per IN (...): far below SQLite's bound-parameter limit
 
 
 def values(entity: Entity, row: Any) -> dict[str, Any]:
@@ -188,12 +189,15 @@ def thresholds(store: Store) -> Thresholds:
 def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Row]:
     """Every detention and use-of-force report as the oversight view lists them, in its
     order (core.oversight)."""
-    callsigns: dict[str, str] = {i: c for i, c in s.execute(select(Unit.id, Unit.callsign))}
+    found = {entity: summaries(s, entity) for entity in ("detention", "use_of_force")}
+    # Only the units the reports name: the window opens this view with the roster, and
+    # reading all 100,000 callsigns here cost as much as the roster's own load.
+    callsigns = _callsigns(s, {r.values.get("unit_id") for rs in found.values() for r in rs})
     seen = {(e, i): n for e, i, n in s.execute(select(Reviewed.entity, Reviewed.id,
                                                       Reviewed.later))}
     rows: list[Row] = []
-    for entity in ("detention", "use_of_force"):
-        for r in summaries(s, entity):
+    for entity, reports in found.items():
+        for r in reports:
             v = r.values
             unit = callsigns.get(v.get("unit_id") or "", v.get("unit_id") or "")
             clock = custody.clock(v.get("detained_at"), v.get("handed_over_at"), now,
@@ -208,6 +212,18 @@ def oversight_rows(s: Session, thresholds: Thresholds, now: datetime) -> list[Ro
                          if x).lower(),
                 seen.get((entity, r.id), -1) >= r.later))
     return ordered(rows)
+
+
+def _callsigns(s: Session, unit_ids: Iterable[str | None]) -> dict[str, str]:
+    """unit id -> callsign, for these units only (in chunks below SQLite's parameter bound)."""
+    wanted = sorted(u for u in unit_ids if u)
+    if len(wanted) > 20 * _CHUNK:  # most units named: one pass over the table is cheaper
+        return dict(s.execute(select(Unit.id, Unit.callsign)).tuples().all())
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        out.update(s.execute(select(Unit.id, Unit.callsign)
+                             .where(Unit.id.in_(wanted[i:i + _CHUNK]))).tuples().all())
+    return out
 
 
 def mark_reviewed(s: Session, entity: str, record_id: str, later: int, now: datetime) -> None:

@@ -96,6 +96,9 @@ def encrypt_plain(data: Path, key: DataKey) -> None:
             con.execute("BEGIN EXCLUSIVE")
             con.execute("COMMIT")
             version = con.execute("PRAGMA user_version").fetchone()[0]
+            if os.name == "posix":  # owner only from the start: SQLite would use the umask
+                os.close(os.open(new, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600))
+                os.chmod(new, 0o600)
             con.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.bytes().hex()}'\"", (str(new),))
             _step("attached")
             con.execute("PRAGMA enc.temp_store = MEMORY")

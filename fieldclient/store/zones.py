@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -147,20 +147,21 @@ def outside_jurisdiction(s: Session, index: ZoneIndex, now: datetime,
     to judge instead of the latest positions (the SITREP's positions at its time)."""
     import shapely
 
+    units: Sequence[Any]
     if fixes is not None:
         ids = list(fixes)
         agencies = s.execute(select(Unit.id, Unit.agency).where(
             Unit.id.in_(ids), Unit.status != "retired", Unit.agency.in_(index.agencies)))
-        units: Iterable[Any] = [(uid, agency, *fixes[uid]) for uid, agency in agencies]
+        units = [(uid, agency, *fixes[uid]) for uid, agency in agencies]
     else:
         q = select(Unit.id, Unit.agency, Unit.pos_lon, Unit.pos_lat).where(
             Unit.pos_lat.is_not(None), Unit.status != "retired",
             Unit.agency.in_(index.agencies))
         if unit_ids is not None:
             q = q.where(Unit.id.in_(list(unit_ids)))
-        units = s.execute(q)
-    candidates = {uid: (lon, lat) for uid, agency, lon, lat in units
-                  if not index.in_agency(agency, lon, lat)}
+        units = s.execute(q).all()
+    candidates = {units[i][0]: (units[i][2], units[i][3])
+                  for i in _outside_own_zones(index, units)}
     if not candidates:
         return set()
     areas: dict[str, Any] = {}
@@ -169,9 +170,10 @@ def outside_jurisdiction(s: Session, index: ZoneIndex, now: datetime,
         select(Assignment.unit_id, Assignment.starts_at, Assignment.ends_at, Operation.id,
                Operation.area)
         .join(Operation, Operation.id == Assignment.operation_id)
-        .where(Operation.status == "active", Assignment.unit_id.in_(list(candidates))))
+        .where(Operation.status == "active"))  # a few hundred: no IN of 40,000 ids
     for unit_id, start, end, op_id, area in rows:
-        if (start is not None and start > now) or (end is not None and end <= now) or not area:
+        if unit_id not in candidates or (start is not None and start > now) \
+                or (end is not None and end <= now) or not area:
             continue
         if op_id not in areas:
             try:
@@ -182,3 +184,23 @@ def outside_jurisdiction(s: Session, index: ZoneIndex, now: datetime,
         if shape is not None and shape.intersects(shapely.Point(*candidates[unit_id])):
             covered.add(unit_id)
     return set(candidates) - covered
+
+
+def _outside_own_zones(index: ZoneIndex, units: Sequence[Any]) -> list[int]:
+    """Positions in `units` ((id, agency, lon, lat) rows) that lie in no zone of their own
+    agency. One STRtree query for all of them: a query per unit cost 0.46 s of CPU at
+    40,000 units and 2,500 zones, holding the GIL while the window opens and every minute
+    after (the roster's flag is refreshed with the operations)."""
+    import numpy as np
+    import shapely
+
+    if not units:
+        return []
+    points = shapely.points(np.array([(u[2], u[3]) for u in units], dtype=float))
+    at_unit, at_zone = index.tree.query(points, predicate="intersects")
+    code = {agency: n for n, agency in enumerate(sorted(index.agencies))}
+    unit_agency = np.array([code.get(u[1], -1) for u in units])
+    zone_agency = np.array([code[h.agency] for h in index.hits])
+    inside = np.zeros(len(units), dtype=bool)
+    inside[at_unit[unit_agency[at_unit] == zone_agency[at_zone]]] = True
+    return [int(i) for i in np.flatnonzero(~inside)]

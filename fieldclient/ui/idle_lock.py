@@ -38,6 +38,7 @@ from fieldclient.ui.errors import error_text
 from fieldclient.ui.sync_controller import SyncEngine, account, locking
 from fieldclient.ui.sync_controller import remote_wipe as wipe
 from fieldclient.ui.tasks import run_task
+from fieldclient.ui.wipe_screen import show_erased
 
 Account = account.Account
 current_account = account.current_account
@@ -58,6 +59,7 @@ class LockScreen(QWidget):
         super().__init__()
         self.setObjectName("lockScreen")
         self.setWindowTitle("Enlace")
+        self.setMinimumWidth(420)  # the prompt on two lines, not five
         layout = QVBoxLayout(self)
         title = QLabel(QCoreApplication.translate("IdleLock", "Enlace is locked"))
         title.setObjectName("lockTitle")
@@ -137,6 +139,9 @@ class Session(QObject):
         if locking.expired(self.store, pol=self.policy) and not self._sign_in_online():
             return False
         self.window = self.open_window(self.store, self.translations)
+        controller = getattr(self.window, "sync_controller", None)
+        if controller is not None:
+            controller.erased.connect(self._erased_while_open)
         self.window.show()
         if self.policy.idle_minutes > 0:
             self.idle.start()
@@ -263,13 +268,22 @@ class Session(QObject):
 
         run_task(lambda: wipe.check_in(self.data_dir, acct), done)
 
+    def _erased_while_open(self, _pushed: int, _unsent: int) -> None:
+        """The sync thread carried out the wipe order (its store is closed, the window
+        about to be destroyed, sync_controller.py): nothing is left to lock or show."""
+        self.idle.stop()
+        self.check_in.stop()
+        self.window = None
+        self.store = None
+
     def _tell_erased(self, _pushed: int, _unsent: int) -> None:
         self.check_in.stop()
+        self.idle.stop()
         if self.screen is not None:
-            self.screen.hide()
-        QMessageBox.warning(None, "Enlace", QCoreApplication.translate(
-            "IdleLock", "On the server's order, this laptop's data was erased while it was "
-            "locked. Enlace will now close."))
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+            self.screen.close()
+            self.screen.deleteLater()
+            self.screen = None
+        show_erased(QCoreApplication.translate("IdleLock", "Device revoked"),
+                    QCoreApplication.translate(
+                        "IdleLock", "On the server's order, this laptop's data was erased "
+                        "while it was locked. Enlace will now close."))

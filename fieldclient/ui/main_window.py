@@ -575,7 +575,8 @@ class MainWindow(Retranslatable, ViewSettings, SyncActions, OperationActions, QM
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_layout()
+        if not self.store.closed:  # erased on the server's order: nothing more is written
+            self.save_layout()
         self.events.close()
         self.sync_controller.stop()
         super().closeEvent(event)

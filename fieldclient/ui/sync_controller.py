@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from fieldclient.store.db import Store, store_of
 from fieldclient.ui import tasks
 from fieldclient.ui.events import StoreEvents
 from fieldclient.ui.labels import readable_params
+from fieldclient.ui.wipe_screen import show_erased
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class SyncController(QObject):
     statusChanged = Signal(dict)
     # wipe: site policy erased local data after the revocation
     deviceRevoked = Signal(bool)
+    erased = Signal(int, int)  # the server's wipe order was carried out (pushed, unsent)
 
     def __init__(
         self,
@@ -265,16 +267,13 @@ class SyncController(QObject):
                 self._tell_revoked(wipe)
 
     def _tell_erased(self, pushed: int, unsent: int) -> None:
-        """Every window closes (their models held records), then Enlace quits."""
-        app = QApplication.instance()
-        for window in QApplication.topLevelWidgets():
-            window.hide()
-        QMessageBox.warning(None, self.tr("Device revoked"), self.tr(
+        """Every window closes and the main window is destroyed (their models held
+        records); one screen says what happened, and closing it quits Enlace."""
+        self.erased.emit(pushed, unsent)  # the idle lock's session lets go of window and store
+        show_erased(self.tr("Device revoked"), self.tr(
             "On the server's order, this laptop's data was erased: its key was destroyed and "
             "the database removed ({pushed} waiting changes were sent first, {unsent} could "
             "not be). Enlace will now close.").format(pushed=pushed, unsent=unsent))
-        if app is not None:
-            app.quit()
 
     def _tell_revoked(self, wipe: bool) -> None:
         owner = self.parent()

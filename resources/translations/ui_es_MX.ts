@@ -41,6 +41,13 @@
     </message>
 </context>
 <context>
+    <name>ErasedScreen</name>
+    <message>
+        <source>Close Enlace</source>
+        <translation>Cerrar Enlace</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Enlace</source>
@@ -99,6 +106,10 @@
     <message>
         <source>This laptop has not reached the sync server for longer than the site allows. Sign in online to see the data again; changes waiting to be sent are kept and sent after the sign-in.</source>
         <translation>Esta laptop lleva sin comunicarse con el servidor de sincronización más tiempo del que permite el sitio. Inicie sesión en línea para volver a ver los datos; los cambios en espera de envío se conservan y se envían después de iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>Device revoked</source>
+        <translation>Equipo revocado</translation>
     </message>
     <message>
         <source>On the server&apos;s order, this laptop&apos;s data was erased while it was locked. Enlace will now close.</source>

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.replication.support import Client, Server
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +60,16 @@ def keyring_unavailable(why: str) -> None:
 
 @pytest.fixture(scope="session")
 def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A private D-Bus session with an unlocked gnome-keyring; yields its environment."""
-    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
-        keyring_unavailable("dbus-daemon / gnome-keyring-daemon missing: run "
+    """A private D-Bus session with an unlocked gnome-keyring; yields its environment.
+
+    Both daemons run in the foreground as children of this process (no --fork: a forked
+    daemon's pid is not ours to wait for, and such daemons outlived the run). A keyring
+    daemon the bus starts by itself (D-Bus activation of org.freedesktop.secrets) is no
+    child of ours either: teardown ends every daemon that carries this run's private
+    XDG_RUNTIME_DIR, and waits until each has gone."""
+    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")
+            and shutil.which("dbus-send")):
+        keyring_unavailable("dbus-daemon / gnome-keyring-daemon / dbus-send missing: run "
                             "scripts/setup-system.sh")
     base = tmp_path_factory.mktemp("keyring")
     home, run = base / "home", base / "run"
@@ -75,30 +83,65 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
     }
-    out = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True, text=True, env=env, check=True, timeout=20,
-    ).stdout.split()
-    address, dbus_pid = out[0], int(out[1])
-    env["DBUS_SESSION_BUS_ADDRESS"] = address
-    gk = subprocess.run(
-        ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
-        input="test-keyring-password", capture_output=True, text=True, env=env, timeout=20,
-    )
-    if gk.returncode != 0:
-        _kill(dbus_pid)
-        keyring_unavailable(f"gnome-keyring-daemon did not start: {gk.stderr.strip()[:300]}")
-    gk_pid = None
-    for line in gk.stdout.splitlines():
-        if line.startswith("GNOME_KEYRING_PID="):
-            gk_pid = int(line.split("=", 1)[1])
-    if gk_pid is None:
-        gk_pid = _pid_with_runtime_dir("gnome-keyring-daemon", str(run))
+    children: list[subprocess.Popen[str]] = []
     try:
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        children.append(bus)
+        assert bus.stdout is not None
+        address = bus.stdout.readline().strip()  # printed once the bus listens
+        if not address:
+            keyring_unavailable("dbus-daemon did not start")
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        # its warnings go to a file: a pipe nobody reads fills up and stalls the daemon
+        log = base / "gnome-keyring.log"
+        with log.open("w") as err:
+            keyring = subprocess.Popen(
+                ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, text=True,
+                env=env)
+        children.append(keyring)
+        assert keyring.stdin is not None
+        keyring.stdin.write("test-keyring-password")
+        keyring.stdin.close()
+        try:
+            wait_until(lambda: _secrets_on_bus(env, keyring), timeout=20)
+        except AssertionError:
+            why = log.read_text(errors="replace")[:300] or "no org.freedesktop.secrets on the bus"
+            keyring_unavailable(f"gnome-keyring-daemon did not start: {why}")
         yield env
     finally:
-        for pid in (gk_pid, dbus_pid):
-            _kill(pid)
+        _end_daemons(children, str(run))
+
+
+def _secrets_on_bus(env: dict[str, str], keyring: subprocess.Popen[str]) -> bool:
+    """Whether our keyring daemon owns the Secret Service name (and still runs)."""
+    if keyring.poll() is not None:
+        raise AssertionError("gnome-keyring-daemon exited")
+    r = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+         "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+         "string:org.freedesktop.secrets"],
+        env=env, capture_output=True, text=True, timeout=10)
+    return r.returncode == 0 and "boolean true" in r.stdout
+
+
+def _end_daemons(children: list[subprocess.Popen[str]], run_dir: str) -> None:
+    """SIGTERM our children and any daemon of this run's private session; wait for all."""
+    strays = [pid for pid in _pids_with_runtime_dir(run_dir)
+              if pid not in {c.pid for c in children}]
+    for child in reversed(children):  # the keyring before its bus
+        if child.poll() is None:
+            child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(10)
+    for pid in strays:
+        _kill(pid)
+    wait_until(lambda: not [p for p in strays if _alive(p)], timeout=10)
 
 
 def _kill(pid: int | None) -> None:
@@ -109,16 +152,29 @@ def _kill(pid: int | None) -> None:
             pass
 
 
-def _pid_with_runtime_dir(name: str, run_dir: str) -> int | None:
+def _alive(pid: int) -> bool:
+    """Whether a process (not our child: no wait for it) still runs; a zombie has ended."""
+    try:
+        status = (Path("/proc") / str(pid) / "status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+_DAEMONS = ("dbus-daemon", "gnome-keyring-d")  # /proc comm is cut at 15 characters
+
+
+def _pids_with_runtime_dir(run_dir: str) -> list[int]:
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if (entry / "comm").read_text().strip() != name[:15]:
+            if (entry / "comm").read_text().strip() not in _DAEMONS:
                 continue
             env = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
         if f"XDG_RUNTIME_DIR={run_dir}".encode() in env:
-            return int(entry.name)
-    return None
+            found.append(int(entry.name))
+    return found

@@ -32,9 +32,24 @@ _TIME_HEADER = re.compile(rb"(?im)^(x-server-time|date): ([^\r\n]+)\r$")
 def _rst(sock: socket.socket) -> None:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # wakes a pump blocked in recv() on it in another thread (closing alone would not,
+        # on Linux, and close() could not join it); sends nothing to the peer, unlike a FIN
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
+    try:
         sock.close()
     except OSError:
         pass
+
+
+def _close(sock: socket.socket) -> None:
+    """A plain close (FIN) that also wakes a pump blocked in recv() on it elsewhere."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
 
 
 class FaultProxy:
@@ -53,6 +68,8 @@ class FaultProxy:
         self.port = self._lsock.getsockname()[1]
         self._stop = threading.Event()
         self._held: list[socket.socket] = []
+        self._open: set[socket.socket] = set()  # every socket of every connection, to end them
+        self._threads: list[threading.Thread] = []  # the connections' pumps, to join them
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
@@ -65,12 +82,32 @@ class FaultProxy:
         self.mode = mode
 
     def close(self) -> None:
-        self._stop.set()
+        """Stop listening, reset every connection and wait for every thread of the proxy to
+        end (a thread left blocked in accept() or recv() would outlive the test)."""
+        with self._lock:  # from here no connection is tracked nor thread started
+            self._stop.set()
         try:
-            self._lsock.close()
+            # close() alone does not wake a thread blocked in accept() on Linux; shutdown does
+            self._lsock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        self._thread.join(10)
+        self._lsock.close()
+        with self._lock:
+            socks, self._open = list(self._open), set()
+            threads, self._threads = self._threads, []
+        for sock in socks:  # wakes the pumps blocked in recv() (closing the socket would not)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self.release()
+        for sock in socks:
+            _rst(sock)
+        for t in threads:
+            t.join(10)
+        alive = [t for t in [self._thread, *threads] if t.is_alive()]
+        assert not alive, f"fault proxy threads still running: {alive}"
 
     def release(self) -> None:
         """Close every held (stalled / half-open) connection."""
@@ -78,6 +115,27 @@ class FaultProxy:
             held, self._held = self._held, []
         for s in held:
             _rst(s)
+
+    def _track(self, *socks: socket.socket) -> bool:
+        """Keep these sockets for close(); False (and reset them) once it has begun."""
+        with self._lock:
+            if not self._stop.is_set():
+                self._open.update(socks)
+                return True
+        for sock in socks:
+            _rst(sock)
+        return False
+
+    def _spawn(self, target: Callable[..., None], *args: object) -> bool:
+        """Start a thread close() will join; False once close() has begun (none started)."""
+        with self._lock:
+            if self._stop.is_set():
+                return False
+            t = threading.Thread(target=target, args=args, daemon=True)
+            self._threads = [x for x in self._threads if x.is_alive()]
+            self._threads.append(t)
+            t.start()
+        return True
 
     def _hold(self, *socks: socket.socket) -> None:
         with self._lock:
@@ -90,7 +148,9 @@ class FaultProxy:
             except OSError:
                 return
             self.connections += 1
-            threading.Thread(target=self._serve, args=(client, self.mode), daemon=True).start()
+            if not (self._track(client) and self._spawn(self._serve, client, self.mode)):
+                _rst(client)
+                return
 
     def _shifted(self, m: re.Match[bytes]) -> bytes:
         name, value = m.group(1), m.group(2).decode()
@@ -124,7 +184,10 @@ class FaultProxy:
             return
         up.settimeout(None)
         request = [b""]  # the start of the request being answered on this connection
-        threading.Thread(target=self._pump_up, args=(client, up, request), daemon=True).start()
+        if not (self._track(up) and self._spawn(self._pump_up, client, up, request)):
+            _rst(client)  # closed meanwhile
+            _rst(up)
+            return
         self._pump_down(up, client, request)
 
     def _pump_up(self, client: socket.socket, up: socket.socket, request: list[bytes]) -> None:
@@ -157,8 +220,8 @@ class FaultProxy:
                 data = up.recv(65536)
                 mode = self.mode
                 if not data:
-                    client.close()
-                    up.close()
+                    _close(client)
+                    _close(up)
                     return
                 if mode == "stall" and self._hits(request[0]):
                     self._hold(client, up)

@@ -9,6 +9,7 @@ import os
 import random
 import signal
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 
@@ -86,6 +87,25 @@ def test_a_plain_store_is_encrypted_with_its_outbox(tmp_path: Path) -> None:
     _plain(tmp_path)
     assert MARKER.encode() in b"".join(p.read_bytes() for p in tmp_path.iterdir())
     _check(tmp_path)
+
+
+def test_the_encrypted_file_is_owner_only_from_the_moment_it_exists(tmp_path: Path) -> None:
+    """Proves the conversion's encrypted copy is made 0600 whatever the umask (it replaced
+    the plain file readable by others until the next start tightened it)."""
+    from fieldclient.store import crypto
+    from fieldclient.store.db import Unlock
+
+    _plain(tmp_path)
+    os.chmod(tmp_path, 0o755)
+    os.chmod(tmp_path / "enlace.db", 0o644)  # as an earlier version left it
+    key = crypto.create(tmp_path, Unlock.from_env())[1]  # enlace.key, as open_store makes it
+    old = os.umask(0o022)
+    try:
+        convert.encrypt_plain(tmp_path, key)
+    finally:
+        os.umask(old)
+        key.wipe()
+    assert stat.S_IMODE((tmp_path / "enlace.db").stat().st_mode) == 0o600
 
 
 class _Counting:
