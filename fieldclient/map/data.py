@@ -39,6 +39,10 @@ INCIDENT_COLS = (
 )
 INCIDENT_ON_MAP = "lat IS NOT NULL AND lon IS NOT NULL AND status != 'voided'"
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+# The map's zoom range. Here, not in page.py, because the map tools need it and importing
+# page.py loads folium, jinja2 and numpy (a quarter of a second as the window opens, even
+# with the map switched off).
+MIN_ZOOM, MAX_ZOOM = 4, 18
 TRACK_LIMIT = 1000
 TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
 TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s

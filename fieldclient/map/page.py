@@ -25,13 +25,13 @@ from jinja2 import Template
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 
+from fieldclient.map.data import MAX_ZOOM, MIN_ZOOM
 from fieldclient.map.scheme import APP_ORIGIN, PAGE_URL
 
 log = logging.getLogger(__name__)
 
 CENTER = (23.6, -102.5)  # Mexico
 ZOOM = 5
-MIN_ZOOM, MAX_ZOOM = 4, 18
 # From this zoom (about 70 m a pixel, a town fills the window) every unit is drawn on its own.
 # Each clustered level costs a pass per unit, the most at the highest level, where most
 # units are still alone: zoom 11 cost as much as all lower levels together at 50,000.

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from fieldclient.core import coords
 from fieldclient.map import data
 from fieldclient.map.bridge import ID_RE
-from fieldclient.map.page import MAX_ZOOM, MIN_ZOOM
+from fieldclient.map.data import MAX_ZOOM, MIN_ZOOM
 from fieldclient.map.scheme import AssetSchemeHandler
 from fieldclient.store.db import Store
 from fieldclient.ui.tasks import run_task

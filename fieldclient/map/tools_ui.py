@@ -192,14 +192,23 @@ class MapTools(QObject):
         window.installEventFilter(self)  # LanguageChange reaches windows, not QObjects
         self.box.installEventFilter(self)
         self.retranslate()
-        run_task(self.locator.gazetteer, None, self._pool)  # index the places in the background
+        self._indexing = False  # the places are indexed when the box is first used
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif watched is self.box and event.type() == QEvent.Type.FontChange:
             self._fit_box()  # large-targets mode
+        elif watched is self.box and event.type() == QEvent.Type.FocusIn:
+            self._index_places()
         return False
+
+    def _index_places(self) -> None:
+        """Index the gazetteer in the background once someone is about to type a place:
+        not as the window opens, where it competed with the roster's first load."""
+        if not self._indexing:
+            self._indexing = True
+            run_task(self.locator.gazetteer, None, self._pool)
 
     def _fit_box(self) -> None:
         # Wide enough for the hint in either language and font size (plus the clear
@@ -265,6 +274,7 @@ class MapTools(QObject):
         self.box.selectAll()
 
     def _edited(self, _text: str) -> None:
+        self._index_places()
         self._show_message("")
         self._suggest_timer.start()
 
