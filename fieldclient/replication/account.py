@@ -2,8 +2,12 @@
 
 The meta table holds only a non-secret pointer (server URL, username, device
 id, CA file kept in the data folder); the token itself lives in the credential
-store (the OS keyring). Signing in to another server or as another user resets
-the pull cursor, because what one may see differs.
+store (the OS keyring). Signing in to another server or as another user starts the
+laptop afresh from what that account may see: the records the previous one synced are
+removed and pulled again (a laptop handed from one agency's officer to another's must
+not keep showing the first agency's records). It is refused while the previous
+account's changes still wait to be sent: sent with the new account's token, they would
+carry the wrong author to the server and its audit trail.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 
 from fieldclient.core.errors import InvalidInput
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP
@@ -33,6 +37,7 @@ from fieldclient.store.models import (
     Meta,
     Outbox,
     Reveal,
+    Reviewed,
     ServerRecord,
 )
 from sync.protocol.envelope import LoginResponse
@@ -149,6 +154,7 @@ def login(
                 "work, or move this one aside.",
             )
         )
+    _check_unsent_of_another(store, f"{url}|{username.strip()}")
     # Fail before the network round trip when no safe keyring exists.
     creds.get_token(url, username)
     ca_path = _keep_ca(store, ca_cert) if ca_cert else None
@@ -169,9 +175,19 @@ def login(
     owner = f"{url}|{resp.user.username}"
     with store.transaction() as s:
         prev_owner = s.get(Meta, META_CURSOR_OWNER)
+        if prev_owner is not None and prev_owner.value != owner:
+            _check_unsent_of_another(store, owner, s)
+            # What another account or server may see differs: what the previous one
+            # synced goes, and comes again with this one's pull if it may see it; freed
+            # pages are overwritten (personal data of detentions among them).
+            s.execute(text("PRAGMA secure_delete=ON"))
+            for model in (*SYNCED_MODELS.values(), Reviewed):
+                s.execute(delete(model))
+            s.execute(delete(ServerRecord))
+            s.execute(delete(Outbox))  # only confirmed or refused changes are left here
         if prev_owner is None or prev_owner.value != owner:
-            # What another account or server may see differs: pull everything again, and
-            # drop what was held from the other feed (it comes again if it applies here).
+            # pull everything again, and drop what was held from the other feed (it comes
+            # again if it applies here)
             s.merge(Meta(key=META_CURSOR, value="0"))
             s.merge(Meta(key=META_CURSOR_OWNER, value=owner))
             s.execute(delete(HeldChange))
@@ -192,6 +208,26 @@ def login(
         ):
             s.merge(Meta(key=key, value=value))
     return current_account(store)  # type: ignore[return-value]
+
+
+def _check_unsent_of_another(store: Store, owner: str, s: Any = None) -> None:
+    """Refuse a sign-in as another account (`owner`: "url|username") while changes of the
+    account signed in before still wait to be sent."""
+    if s is None:
+        with store.session() as s2:
+            return _check_unsent_of_another(store, owner, s2)
+    prev = s.get(Meta, META_CURSOR_OWNER)
+    if prev is None or prev.value == owner:
+        return None
+    waiting = s.scalar(select(func.count()).select_from(Outbox).where(
+        Outbox.state.in_(("waiting", "sent"))))
+    if waiting:
+        raise InvalidInput(QT_TRANSLATE_NOOP(
+            "errors",
+            "{count} change(s) made here by {user} have not reached the server yet. Sign in "
+            "as {user} and sync to send them first: another account cannot send them in "
+            "their name."), count=waiting, user=prev.value.rsplit("|", 1)[-1])
+    return None
 
 
 def holds_unsent_demo(store: Store) -> bool:

@@ -204,6 +204,10 @@
         <translation>No se entendió la respuesta del servidor al inicio de sesión.</translation>
     </message>
     <message>
+        <source>{count} change(s) made here by {user} have not reached the server yet. Sign in as {user} and sync to send them first: another account cannot send them in their name.</source>
+        <translation>{count} cambio(s) hechos aquí por {user} aún no llegan al servidor. Inicie sesión como {user} y sincronice para enviarlos primero: otra cuenta no puede enviarlos en su nombre.</translation>
+    </message>
+    <message>
         <source>The sync server cannot be reached ({why}).</source>
         <translation>No se puede contactar al servidor de sincronización ({why}).</translation>
     </message>
