@@ -181,7 +181,8 @@ def login(
             # synced goes, and comes again with this one's pull if it may see it; freed
             # pages are overwritten (personal data of detentions among them).
             s.execute(text("PRAGMA secure_delete=ON"))
-            for model in (*SYNCED_MODELS.values(), Reviewed):
+            models: list[type[Any]] = [*SYNCED_MODELS.values(), Reviewed]
+            for model in models:
                 s.execute(delete(model))
             s.execute(delete(ServerRecord))
             s.execute(delete(Outbox))  # only confirmed or refused changes are left here
