@@ -22,10 +22,13 @@ from fieldclient.store.writer import LocalWriter
 from tests.replication.support import Server, password
 
 
-def test_another_account_starts_from_what_it_may_see(server: Server, tmp_path: Path) -> None:
+def test_another_account_starts_from_what_it_may_see(fresh_server: Server,
+                                                     tmp_path: Path) -> None:
     """Proves that after ana (sedena) synced an agency-only unit, gus (gn) signing in on
     the same folder no longer holds it, while a shared unit comes back with gus's pull;
-    and that ana signing in again gets hers back."""
+    and that ana signing in again gets hers back. (A server of its own: the agency-only
+    unit would differ between the shared server's laptops in other tests.)"""
+    server = fresh_server
     store = open_store(tmp_path / "laptop")
     creds = MemoryCredentialStore()
     try:
