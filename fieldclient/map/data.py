@@ -46,7 +46,8 @@ MIN_ZOOM, MAX_ZOOM = 4, 18
 TRACK_LIMIT = 1000
 TRAIL_UNITS = 500  # trails drawn at once (an agency of thousands is refused, not frozen)
 TRAIL_POINTS = 5000  # reports per unit and trail: a day at one every 17 s
-# Trails carry lat/lon as whole micro-degrees (resources/web/map-trails.js divides by it).
+# Trails carry lat/lon as whole micro-degrees; the document says so ("scale"), and
+# resources/web/map-trails.js divides by what it says.
 TRAIL_SCALE = 10**6
 UnitFilter = tuple[str, ...]  # agency, kind, status[, operation id]; "" = any
 # The units an operation covers: belonging to it, or assigned to it and not released.
@@ -148,8 +149,9 @@ def units_of_agency(store: Store, agency: str, limit: int = TRAIL_UNITS + 1) -> 
 
 def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: int) -> bytes:
     """Each unit's reports observed since `since_ms`, oldest first, as one JSON document
-    built by SQLite: {"from", "to", "units": [[id, callsign, [lat, lon, dt, lat, lon, dt,
-    ...]]]} with lat/lon in integer micro-degrees and dt in ms after "from".
+    built by SQLite: {"from", "to", "scale", "units": [[id, callsign, [lat, lon, dt, lat,
+    lon, dt, ...]]]} with lat/lon in integers of 1/scale degree (micro-degrees) and dt in
+    ms after "from".
 
     Integers, flat: SQLite prints an integer several times faster than a float, and the
     page parses one array per unit instead of one per report (50 units' day is 72,000).
@@ -159,7 +161,8 @@ def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: in
     ids = list(dict.fromkeys(unit_ids))[:TRAIL_UNITS]
     since = datetime.fromtimestamp(since_ms / 1000, UTC).isoformat(timespec="microseconds")
     if not ids:
-        return json.dumps({"from": since_ms, "to": now_ms, "units": []}).encode()
+        return json.dumps({"from": since_ms, "to": now_ms, "scale": TRAIL_SCALE,
+                           "units": []}).encode()
     # The stored times are UTC ISO text that sorts as text, so one ascending walk of the
     # (unit_id, observed_at) index gives the window in order; it starts at the later of
     # `since` and the TRAIL_POINTS-th newest report (found on the index alone). Sorting
@@ -180,7 +183,8 @@ def trails_json(store: Store, unit_ids: Sequence[str], since_ms: int, now_ms: in
         f"FROM (SELECT id, callsign FROM unit WHERE id IN ({marks}) ORDER BY callsign, id) AS u"
     )
     units = _query(store, sql, {"since": since, "limit": TRAIL_POINTS, **named})[0][0]
-    return f'{{"from":{int(since_ms)},"to":{int(now_ms)},"units":[{units}]}}'.encode()
+    return (f'{{"from":{int(since_ms)},"to":{int(now_ms)},"scale":{TRAIL_SCALE},'
+            f'"units":[{units}]}}').encode()
 
 
 class Reader:

@@ -311,6 +311,7 @@ def wipe_local_data(store: Store) -> None:
         s.execute(delete(HeldChange))
         s.execute(delete(ServerRecord))
         s.execute(delete(Reveal))
+        s.execute(delete(Reviewed))
         s.execute(delete(Meta).where(Meta.key.like("sync_%")))
     with store.engine.connect() as con:
         con.exec_driver_sql("VACUUM")

@@ -223,12 +223,14 @@
     var list = doc && Array.isArray(doc.units) ? doc.units : [];
     from = typeof doc.from === "number" ? doc.from : 0;
     to = typeof doc.to === "number" ? doc.to : 0;
+    var scale = doc && typeof doc.scale === "number" && doc.scale > 0 ? doc.scale : 0;
+    if (!scale) list = [];  // a document that does not say its unit draws nothing
     list.forEach(function (u, n) {
       if (!Array.isArray(u) || !ID_RE.test(String(u[0])) || !Array.isArray(u[2])) return;
-      // Flat [lat, lon, dt, ...]: micro-degrees and ms after "from" (data.trails_json).
+      // Flat [lat, lon, dt, ...]: 1/scale degrees and ms after "from" (data.trails_json).
       var flat = u[2], times = [], latlngs = [], sorted = true;
       for (var k = 0; k + 2 < flat.length; k += 3) {
-        var lat = flat[k] / 1e6, lon = flat[k + 1] / 1e6, ms = from + flat[k + 2];
+        var lat = flat[k] / scale, lon = flat[k + 1] / scale, ms = from + flat[k + 2];
         if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && isFinite(ms))) continue;
         if (times.length && ms < times[times.length - 1]) sorted = false;
         times.push(ms);

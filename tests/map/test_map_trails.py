@@ -138,6 +138,7 @@ def test_trails_document_keeps_the_latest_reports_in_order(store, writer, monkey
     now_ms = int(now.timestamp() * 1000)
     doc = json.loads(data.trails_json(store, [uid, uid], since_ms, now_ms))
     assert doc["from"] == since_ms and doc["to"] == now_ms and len(doc["units"]) == 1
+    assert doc["scale"] == data.TRAIL_SCALE
     unit_id, call, flat = doc["units"][0]
     assert (unit_id, call) == (uid, "DOC-1")
     triples = [flat[i : i + 3] for i in range(0, len(flat), 3)]
