@@ -13,6 +13,12 @@ Intake stays open while the group runs: a push that arrives before the group
 commits joins it (up to MAX_GROUP_S or MAX_GROUP_CHANGES), so a push waits at
 most for the rest of the group it arrives during, not for that group and then
 its own: the latency tail is one group cycle, not two.
+A big push (a laptop's backlog after an outage) is applied in slices of
+SLICE_CHANGES while other clients are pushing too: after each slice commits it
+goes back to the end of the queue, so their pushes wait for one slice, not for
+the whole backlog. Its answer is sent once the last slice has committed; a
+push is idempotent, so a client that retries after a failure mid-way gets
+`duplicate` for the slices already stored. A lone client's push goes whole.
 If a group fails, each of its pushes is retried in its own transaction so only
 a failing push fails. Seqs stay in commit order: the group holds the write lock
 (db.write_tx) from its first seq to its commit.
@@ -27,7 +33,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 import sqlalchemy.exc
@@ -35,15 +41,18 @@ from sqlalchemy import Engine, text
 
 from sync.merge import HybridClock
 from sync.protocol import ERR_INVALID, ERR_TOO_LARGE, codec
+from sync.protocol.envelope import PushResult
 from sync.server import db
 from sync.server.applier import Batch, Outcome, Push
-from sync.server.auth import PUSH, authenticate_many
+from sync.server.auth import PUSH, Principal, authenticate_many
 from sync.server.errors import ApiError
-from sync.server.push import check, decode
+from sync.server.push import Item, check, decode
 
 log = logging.getLogger("fieldsync.writer")
 MAX_GROUP_CHANGES = 20_000  # bounds one transaction's size and its lock hold time
 MAX_GROUP_S = 0.25  # ... and how long its intake stays open
+SLICE_CHANGES = 1_000  # a big push's slice while others push too (see the module's note)
+BUSY_S = 1.0  # "others push too": another token pushed within this many seconds
 DECODE_ON_LOOP = 256 * 1024  # bodies up to this size are decoded on the event loop (~1 ms)
 
 
@@ -71,6 +80,10 @@ class _Job:
     push: Push | None = None
     outcome: Outcome | None = None
     error: BaseException | None = None
+    who: Principal | None = None
+    rest: list[Item] = field(default_factory=list)  # checked, not yet applied (slices)
+    done: list[PushResult] = field(default_factory=list)  # answers of committed slices
+    accepted: int = 0  # rows the committed slices added
 
     @property
     def size(self) -> int:
@@ -87,6 +100,8 @@ class GroupCommit:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self.last_seq = 0  # the newest seq this writer committed
+        self._last_token: str | None = None
+        self._busy_until = 0.0  # until then, big pushes go in slices
         self.checkpointer = db.Checkpointer(engine)  # SQLite's WAL, off this thread
 
     async def push(self, authorization: str | None, raw: bytes) -> Reply:
@@ -99,6 +114,9 @@ class GroupCommit:
             except codec.BodyError as exc:
                 job.body_error = exc
         with self._ready:
+            now = time.monotonic()
+            if authorization != self._last_token:
+                self._busy_until, self._last_token = now + BUSY_S, authorization
             # (re)started on demand: an app may be served, stopped, served again
             if self._thread is None or not self._thread.is_alive() or self._loop is not loop:
                 self._start(loop)
@@ -140,8 +158,17 @@ class GroupCommit:
             self._deliver(loop, jobs, accepted)
             self.checkpointer.committed(accepted)
 
+    def _slice(self, job: _Job, items: list[Item]) -> None:
+        """The job's next Push: all of `items`, or one slice of them while others push."""
+        size = SLICE_CHANGES if time.monotonic() < self._busy_until else len(items)
+        job.push, job.rest = Push(job.who, items[:size]), items[size:]  # type: ignore[arg-type]
+
     def _prepare(self, jobs: list[_Job]) -> None:
-        """Phase 1 for each job, outside the write lock."""
+        """Phase 1 for each job, outside the write lock (a sliced push's next slice)."""
+        for job in jobs:
+            if job.rest:
+                self._slice(job, job.rest)
+        jobs = [j for j in jobs if j.push is None]
         if not jobs:
             return
         try:
@@ -158,7 +185,8 @@ class GroupCommit:
                 if job.body_error is not None:
                     raise job.body_error
                 decoded = job.decoded if job.decoded is not None else decode(job.raw)
-                job.push = Push(who, check(decoded, who))
+                job.who = who
+                self._slice(job, check(decoded, who))
             except ApiError as exc:
                 job.error = exc
             except codec.BodyError as exc:
@@ -235,8 +263,16 @@ class GroupCommit:
         last = self.last_seq
         for job in jobs:
             reply = None
+            if job.outcome is not None and job.rest:  # a slice: the next one queues again
+                job.done += job.outcome.results
+                job.accepted += job.outcome.accepted
+                job.push = job.outcome = None
+                with self._ready:
+                    self._queue.append(job)
+                continue
             if job.outcome is not None:
-                reply = Reply(codec.push_response(job.outcome.results), job.outcome.accepted)
+                reply = Reply(codec.push_response(job.done + job.outcome.results),
+                              job.accepted + job.outcome.accepted)
             elif job.error is None:
                 job.error = RuntimeError("push was not applied")
             answers.append((job, reply))

@@ -35,6 +35,8 @@ from sync.server.auth import Principal
 from sync.server.records import load_records, visible_scopes
 
 WITHDRAW, REVEAL = "withdraw", "reveal"  # `op` of the log rows that are not changes
+SKIP_ROWS = 50_000  # rows a pull looks at, by scope alone, to fill its page
+PROBE_ROWS = 64  # a pull reads this many rows whole before choosing rows by scope
 OPENED = "record.open"  # audit action: a full accountability record was handed out
 _withdrawal = msgspec.json.Decoder(Withdrawal).decode
 _reveal = msgspec.json.Decoder(Reveal).decode
@@ -69,6 +71,11 @@ def _page_sql(dialect: str) -> str:
             f"LIMIT {mark}")
 
 
+def _scan_sql(dialect: str) -> str:
+    mark = _mark(dialect)
+    return f"SELECT seq, scope, op FROM changes WHERE seq > {mark} ORDER BY seq LIMIT {mark}"
+
+
 def _history_sql(dialect: str) -> str:
     mark = _mark(dialect)
     return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE scope = {mark} "
@@ -77,13 +84,13 @@ def _history_sql(dialect: str) -> str:
             f"LIMIT {mark}")
 
 
-def _filter(conn: Any, who: Actor, rows: list[Any]) -> tuple[list[str], list[Any], list[Any]]:
+def _filter(conn: Any, who: Actor, rows: list[Any],
+            ok: set[str] | None = None) -> tuple[list[str], list[Any], list[Any]]:
     """The documents, withdrawals and reveals of `rows` this caller gets (personal data
-    withheld, see `_withhold`)."""
+    withheld, see `_withhold`); `ok`: the scopes it may see, if already judged."""
     observer = who.role == "observer"  # sees everything; never withdrawn from
-    ok: set[str] = set()
-    if not observer:
-        scopes = {r[1] for r in rows if r[1] is not None}
+    if ok is None:
+        scopes = {r[1] for r in rows if r[1] is not None} if not observer else set()
         ok = visible_scopes(conn, who, scopes) if scopes else set()
     docs: list[str] = []
     withdrawn: list[Any] = []
@@ -142,17 +149,80 @@ def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
     return codec.pull_body([",".join(docs).encode()] if docs else [], 0, False)
 
 
+def _window(conn: Any, after: int, limit: int) -> tuple[list[Any], int, bool]:
+    """The next `limit` rows of the log with their documents; `next`, `more`."""
+    # The driver's own cursor: SQLAlchemy's row processing cost more than
+    # SQLite's read of 10,000 rows.
+    raw = conn.connection.driver_connection
+    rows = raw.execute(_page_sql(conn.dialect.name), (after, limit + 1)).fetchall()
+    more = len(rows) > limit
+    if more:
+        rows = rows[:limit]
+    return rows, rows[-1][0] if rows else after, more
+
+
+def _select(conn: Any, who: Actor, after: int, limit: int) -> tuple[list[int], set[str], int, bool]:
+    """The seqs of the next `limit` rows this caller gets, judged by scope alone (no
+    document read), looking at most SKIP_ROWS rows on; with the scopes it may see, the
+    page's `next` and whether the log goes on. Another agency's backlog thus costs a
+    caller neither its documents nor a request per window."""
+    raw = conn.connection.driver_connection
+    sql = _scan_sql(conn.dialect.name)
+    wanted: list[int] = []
+    ok: set[str] = set()
+    judged: set[str] = set()
+    cursor, size, looked = after, limit + 1, 0
+    while True:
+        rows = raw.execute(sql, (cursor, size)).fetchall()
+        if not rows:
+            return wanted, ok, cursor, False
+        new = {r[1] for r in rows if r[1] is not None} - judged
+        if new:
+            ok |= visible_scopes(conn, who, new)
+            judged |= new
+        for seq, scope, op in rows:
+            if scope is None or (scope not in ok if op == WITHDRAW else scope in ok):
+                wanted.append(seq)
+                if len(wanted) == limit:
+                    return wanted, ok, seq, seq != rows[-1][0] or len(rows) == size
+        looked += len(rows)
+        cursor = rows[-1][0]
+        if len(rows) < size or looked >= SKIP_ROWS:
+            return wanted, ok, cursor, len(rows) == size
+        size = min(size * 4, SKIP_ROWS - looked)
+
+
+def _documents(conn: Any, seqs: list[int]) -> list[Any]:
+    """The rows (as a window reads them) of these seqs, in order."""
+    if not seqs:
+        return []
+    raw = conn.connection.driver_connection
+    mark, dialect = _mark(conn.dialect.name), conn.dialect.name
+    cols = "SELECT seq, scope, doc, op, entity FROM changes WHERE"
+    if seqs[-1] - seqs[0] < 2 * len(seqs):  # dense: one range, the few others dropped
+        rows = raw.execute(f"{cols} seq >= {mark} AND seq <= {mark} ORDER BY seq",
+                           (seqs[0], seqs[-1])).fetchall()
+        if len(rows) != len(seqs):
+            keep = set(seqs)
+            rows = [r for r in rows if r[0] in keep]
+        return list(rows)
+    if dialect == "postgresql":
+        return list(raw.execute(f"{cols} seq = ANY({mark}) ORDER BY seq", (seqs,)).fetchall())
+    return list(raw.execute(f"{cols} seq IN (SELECT value FROM json_each({mark})) ORDER BY seq",
+                            (msgspec.json.encode(seqs).decode(),)).fetchall())
+
+
 def pull_page(engine: Engine, who: Actor, after: int, limit: int) -> Page:
     with engine.connect() as conn, conn.begin():  # one snapshot for rows and visibility
-        # The driver's own cursor: SQLAlchemy's row processing cost more than
-        # SQLite's read of 10,000 rows.
-        raw = conn.connection.driver_connection
-        rows = raw.execute(_page_sql(conn.dialect.name), (after, limit + 1)).fetchall()  # type: ignore[union-attr]
-        more = len(rows) > limit
-        if more:
-            rows = rows[:limit]
-        docs, withdrawn, revealed = _filter(conn, who, rows)
-    nxt = rows[-1][0] if rows else after
+        # Observers see every row, and a long-poll at the head finds a few new ones:
+        # one read each. Otherwise rows are chosen by scope first (see _select).
+        observer = who.role == "observer"
+        rows, nxt, more = _window(conn, after, limit if observer else min(limit, PROBE_ROWS))
+        if observer or not more:
+            docs, withdrawn, revealed = _filter(conn, who, rows)
+        else:
+            seqs, ok, nxt, more = _select(conn, who, after, limit)
+            docs, withdrawn, revealed = _filter(conn, who, _documents(conn, seqs), ok)
     body = codec.pull_body([",".join(docs).encode()] if docs else [], nxt, more, withdrawn,
                            revealed)
     return Page(body, len(docs) + len(withdrawn) + len(revealed), nxt, more)

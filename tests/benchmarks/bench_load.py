@@ -217,6 +217,7 @@ class Load:
         self.push_lat: list[float] = []
         self.timeline: list[tuple[float, float]] = []
         self.deliveries: list[float] = []
+        self.delivered_at: list[tuple[float, float]] = []  # (when, latency), for debugging
         self.sent_at: dict[str, float] = {}
         self.acked: dict[str, int] = {}
         self.errors: list[tuple[float, str]] = []
@@ -309,6 +310,7 @@ class Load:
                     sent = self.sent_at.get(c["change_id"])
                     if sent is not None:
                         self.deliveries.append(got - sent)
+                        self.delivered_at.append((time.monotonic(), got - sent))
                 cursor = page["next"]
             else:
                 at = body.rfind(b'"next":')
@@ -421,13 +423,15 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
     await asyncio.gather(*pollers, return_exceptions=True)
     if os.environ.get("BENCH_LOAD_DEBUG"):
         start = load.stop_at - DURATION
-        buckets: dict[int, list[float]] = {}
-        for at, lat in load.timeline:
-            buckets.setdefault(int((at - start) // 5), []).append(lat)
-        for b, lats in sorted(buckets.items()):
-            lats.sort()
-            print(f"# {b * 5:4d}s n={len(lats):4d} p50={lats[len(lats) // 2] * 1000:7.1f} "
-                  f"max={lats[-1] * 1000:7.1f}", file=sys.stderr)
+        for name, series in (("push", load.timeline), ("a_to_b", load.delivered_at)):
+            buckets: dict[int, list[float]] = {}
+            for at, lat in series:
+                buckets.setdefault(int((at - start) // 5), []).append(lat)
+            for b, lats in sorted(buckets.items()):
+                lats.sort()
+                print(f"# {name} {b * 5:4d}s n={len(lats):5d} p50={lats[len(lats) // 2] * 1000:7.1f} "
+                      f"p95={lats[int(len(lats) * 0.95)] * 1000:7.1f} max={lats[-1] * 1000:7.1f}",
+                      file=sys.stderr)
 
 
 def main() -> int:

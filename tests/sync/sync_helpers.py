@@ -291,3 +291,31 @@ def force(unit_id: str, *, agency: str = "sedena", **extra: Any) -> dict[str, An
     f = {k: v for k, v in f.items() if v is not None}
     return {"change_id": str(new_id()), "entity": "use_of_force", "entity_id": str(new_id()),
             "op": "append", "fields": f, "hlc": hlc()}
+
+
+def pull_looks_past_what_it_cannot_see(api: Api) -> None:
+    """A gn liaison pulls after 61 rows of SEDENA's agency-only unit, ten rows a page."""
+    page = api.pull("lia-gn", 0, limit=1000)
+    while page["more"]:
+        page = api.pull("lia-gn", page["next"], limit=1000)
+    cursor = page["next"]
+    hidden = unit(visibility="agency")  # SEDENA's own: a gn liaison never sees it
+    api.push_ok("cmd-sedena", hidden, *[position(hidden["entity_id"]) for _ in range(60)])
+    shared = unit()
+    (seq,) = api.push_ok("cmd-sedena", shared)
+    # A window of 10 rows holds nothing for this caller: the server looks past what the
+    # caller may not see (by scope, without reading those documents) and answers the
+    # next change it may see in the same request, instead of 7 empty pages.
+    page = api.pull("lia-gn", cursor, limit=10)
+    assert [c["seq"] for c in page["changes"]] == [seq] and page["next"] == seq
+    assert page["more"] is False
+    # The owner still walks every row of its own, ten at a time.
+    seen, after = [], cursor
+    while True:
+        page = api.pull("lia-sedena", after, limit=10)
+        seen += [c["entity_id"] for c in page["changes"]]
+        after = page["next"]
+        if not page["more"]:
+            break
+    assert len(seen) == 62 and seen[-1] == shared["entity_id"]
+

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from sync_helpers import Api, ServerProcess, position, seed, unit, wait_until
 
+from sync.server import audit, db
+
 
 @pytest.fixture
 def server(tmp_path: Path):  # noqa: ANN201
@@ -171,3 +173,34 @@ def test_tls_serving(tmp_path: Path) -> None:
         out = srv.stop()
     assert f"https://localhost:{srv.port}/" in out
 
+
+
+def test_a_backlog_does_not_hold_up_other_pushes(server: ServerProcess, tmp_path: Path) -> None:
+    """Proves a big push (a laptop's backlog) is applied in slices while others push: a
+    small push sent meanwhile is stored between its slices, not after all of it, and the
+    big push is still answered whole, every change applied, with the audit trail intact."""
+    with httpx.Client(base_url=server.base, timeout=60) as http:
+        api = Api(http)
+        u = unit()
+        api.push_ok("cmd-sedena", u)
+        backlog = [position(u["entity_id"]) for _ in range(5_000)]
+        headers = api.h("lia-sedena")
+        box: dict = {}
+
+        def big() -> None:
+            with httpx.Client(base_url=server.base, timeout=60) as h:
+                box["results"] = h.post("/v1/changes", json={"changes": backlog},
+                                        headers=headers).json()["results"]
+
+        small: list[int] = []
+        th = threading.Thread(target=big)
+        th.start()
+        while th.is_alive():  # another laptop keeps pushing meanwhile
+            small += api.push_ok("cmd-sedena", position(u["entity_id"]))
+        th.join()
+    results = box["results"]
+    assert {r["status"] for r in results} == {"applied"} and len(results) == 5_000
+    seqs = [r["seq"] for r in results]
+    assert seqs == sorted(seqs)
+    assert any(seqs[0] < s < seqs[-1] for s in small), (seqs[0], seqs[-1], small)
+    assert audit.verify(db.make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")) == []

@@ -8,7 +8,16 @@ import time
 import httpx
 import pytest
 from starlette.testclient import TestClient
-from sync_helpers import Api, ServerProcess, fast_settings, hlc, position, unit, wait_until
+from sync_helpers import (
+    Api,
+    ServerProcess,
+    fast_settings,
+    hlc,
+    position,
+    pull_looks_past_what_it_cannot_see,
+    unit,
+    wait_until,
+)
 
 from sync.server import audit, db
 from sync.server.app import create_app
@@ -32,6 +41,12 @@ def test_protocol_basics_on_postgres(pg_url: str) -> None:
         assert {"unit", "position", "conflict"} <= mine
         assert {x["entity"] for x in api.pull_all("lia-gn")} == {"agency"}
         assert audit.verify(c.app.state.services.engine) == []
+
+
+def test_a_pull_looks_past_what_the_caller_cannot_see_on_postgres(pg_url: str) -> None:
+    """Proves the look past another agency's backlog (one request, nothing skipped) on PostgreSQL."""
+    with TestClient(create_app(fast_settings(pg_url))) as c:
+        pull_looks_past_what_it_cannot_see(Api(c))
 
 
 @pytest.mark.slow

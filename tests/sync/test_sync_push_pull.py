@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sync_helpers import Api, hlc, incident, position, unit
+from sync_helpers import Api, hlc, incident, position, pull_looks_past_what_it_cannot_see, unit
 
 from sync.merge import conflict_id
 
@@ -265,3 +265,43 @@ def test_replay_answers_duplicate_even_if_it_would_now_be_refused(api: Api) -> N
     again, fresh = api.push("lia-gn", p, position(u["entity_id"]))
     assert again == {"change_id": p["change_id"], "status": "duplicate", "seq": seq}
     assert fresh["status"] == "rejected" and fresh["code"] == "unknown_record"
+
+
+def test_a_pull_looks_past_what_the_caller_cannot_see(api: Api) -> None:
+    """Proves a page window with nothing visible does not cost the caller a request per
+    window: the next visible change comes in the same answer, and nothing visible is skipped."""
+    pull_looks_past_what_it_cannot_see(api)
+
+
+def test_looking_past_stops_at_a_withdrawal_and_at_its_bound(api: Api, monkeypatch) -> None:  # noqa: ANN001
+    """Proves the look past hidden rows stops at a withdrawal the caller must get, and
+    that past SKIP_ROWS rows it answers an empty page that still moves the cursor."""
+    from sync.server import pull
+
+    shared = unit()
+    api.push_ok("cmd-sedena", shared)
+    page = api.pull("lia-gn", 0, limit=1000)
+    while page["more"]:
+        page = api.pull("lia-gn", page["next"], limit=1000)
+    cursor = page["next"]
+    hidden = unit(visibility="agency")
+    api.push_ok("cmd-sedena", hidden, *[position(hidden["entity_id"]) for _ in range(30)])
+    api.push_ok("cmd-sedena", unit(shared["entity_id"], f={"visibility": "agency"}))
+    page = api.pull("lia-gn", cursor, limit=10)
+    assert page["changes"] == [] and [w["id"] for w in page["withdrawn"]] == [shared["entity_id"]]
+    cursor = page["next"]
+    page = api.pull("lia-gn", cursor, limit=10)
+    assert page["more"] is False and page["changes"] == []
+    cursor = page["next"]
+
+    monkeypatch.setattr(pull, "SKIP_ROWS", 30)
+    api.push_ok("cmd-sedena", *[position(hidden["entity_id"]) for _ in range(40)])
+    visible = unit()
+    (seq,) = api.push_ok("cmd-sedena", visible)
+    page = api.pull("lia-gn", cursor, limit=10)
+    assert page == {"changes": [], "next": cursor + 30, "more": True}
+    got = []
+    while page["more"]:
+        page = api.pull("lia-gn", page["next"], limit=10)
+        got += [c["seq"] for c in page["changes"]]
+    assert got == [seq]
