@@ -104,8 +104,8 @@ L = {
     "warn": QT_TRANSLATE_NOOP("report", "custody past the warning threshold ({limit})"),
     "alert": QT_TRANSLATE_NOOP("report", "custody past the alert threshold ({limit})"),
     "force": QT_TRANSLATE_NOOP("report", "Use-of-force reports"),
-    "injured": QT_TRANSLATE_NOOP("report", "people injured"),
-    "deaths": QT_TRANSLATE_NOOP("report", "deaths"),
+    "injured": QT_TRANSLATE_NOOP("report", "People injured"),
+    "deaths": QT_TRANSLATE_NOOP("report", "Deaths"),
     "none": QT_TRANSLATE_NOOP("report", "None."),
 }
 
@@ -309,7 +309,8 @@ def _accountability(rep: Sitrep, t: _Text) -> str:
              f"<li><b>{t('force')}: {a.force_reports}</b><ul>"]
     lines += [f"<li>{t.vocab('force_level', level)}: {n}</li>"
               for level, n in a.force_by_level.items()]
-    lines.append(f"</ul>{a.injured} {t('injured')}; {a.deaths} {t('deaths')}</li></ul>")
+    # "label: count", which reads right in both languages whatever the number
+    lines.append(f"</ul>{t('injured')}: {a.injured}; {t('deaths')}: {a.deaths}</li></ul>")
     return "".join(lines)
 
 

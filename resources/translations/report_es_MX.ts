@@ -277,12 +277,12 @@
         <translation>Informes de uso de la fuerza</translation>
     </message>
     <message>
-        <source>people injured</source>
-        <translation>personas lesionadas</translation>
+        <source>People injured</source>
+        <translation>Personas lesionadas</translation>
     </message>
     <message>
-        <source>deaths</source>
-        <translation>muertes</translation>
+        <source>Deaths</source>
+        <translation>Muertes</translation>
     </message>
     <message>
         <source>None.</source>

@@ -169,7 +169,8 @@ def test_pdf_csv_and_geojson_carry_the_report_and_never_a_detained_name(world, t
     for words in ("OP-T", "Operativo Prueba", "Convenio 14/2026", "Militar", "JAGUAR 1",
                   "13Q", "FUERA DE JURISDICCIÓN", "Bloqueo en López Mateos",
                   "Guadalajara (mun-gdl)", "VENCIDO", "Detenciones: 2",
-                  "3 - Reducción física de movimientos: 1", "Relevos de mando: 2"):
+                  "3 - Reducción física de movimientos: 1", "Relevos de mando: 2",
+                  "Personas lesionadas: 1; Muertes: 0"):
         assert words in text, words
     # the map is in it: one image of the map's size, and page 1 renders
     images = subprocess.run(["pdfimages", "-list", str(es[0])], check=True,
@@ -181,6 +182,7 @@ def test_pdf_csv_and_geojson_carry_the_report_and_never_a_detained_name(world, t
     en = tables.write_report(store, "OP-T", at, "pdf", tmp_path / "en.pdf", "en", now)
     text_en = " ".join(_pdf_text(en[0]).split())
     assert "OUTSIDE JURISDICTION" in text_en and "OVERDUE" in text_en
+    assert "People injured: 1; Deaths: 0" in text_en
     files = tables.write_report(store, "OP-T", at, "csv", tmp_path / "r.csv", "es", now)
     assert [f.name for f in files] == ["r.csv", "r-incidents.csv", "r-handovers.csv",
                                        "r-summary.csv"]
