@@ -305,3 +305,36 @@ def test_looking_past_stops_at_a_withdrawal_and_at_its_bound(api: Api, monkeypat
         page = api.pull("lia-gn", page["next"], limit=10)
         got += [c["seq"] for c in page["changes"]]
     assert got == [seq]
+
+
+def test_laptops_catching_up_share_full_pages_but_not_the_head(api: Api, app, monkeypatch) -> None:  # noqa: ANN001
+    """Proves a full page read for one laptop is served again to another of the same
+    audience (one read), never to another audience, and that the page at the head of
+    the log is read afresh, so a new commit is seen at once; a revoked token still gets 401."""
+    from sync.server import pull
+
+    u = unit()
+    api.push_ok("cmd-sedena", u, *[position(u["entity_id"]) for _ in range(30)])
+    reads: list[int] = []
+    real = pull.pull_page
+    monkeypatch.setattr(pull, "pull_page", lambda e, who, after, limit: (
+        reads.append(after), real(e, who, after, limit))[1])
+    first = api.pull("lia-sedena", 0, limit=10)
+    assert first["more"] is True
+    other = Api(api.http)
+    other.login("lia-sedena", device="second-laptop")
+    assert other.pull("lia-sedena", 0, limit=10) == first and reads == [0]
+    api.pull("lia-gn", 0, limit=10)  # another agency: its own read
+    assert reads == [0, 0]
+    head = api.pull("lia-sedena", 0, limit=1000)
+    assert head["more"] is False
+    (seq,) = api.push_ok("cmd-sedena", position(u["entity_id"]))
+    again = api.pull("lia-sedena", 0, limit=1000)
+    assert again["changes"][-1]["seq"] == seq  # the head is never served stale
+    assert "fieldsync_full_pages_served_again_total 1" in api.http.get("/v1/metrics").text
+    token = other.tokens["lia-sedena"]
+    assert api.http.post("/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+                         ).status_code in (200, 204)
+    r = api.http.get("/v1/changes", params={"after": 0, "limit": 10},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401
