@@ -43,6 +43,7 @@ class GuardedProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._head_timer: asyncio.TimerHandle | None = None
         self._head_bytes = 0
+        self._heads = 0  # request heads parsed on this connection
         self._in_head = True  # bytes arriving now belong to a request's head
         if len(self.connections) > self.max_connections:
             transport.abort()
@@ -60,14 +61,18 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        counting = self._in_head
+        counting, heads = self._in_head, self._heads
         super().data_received(data)
-        if counting and self._in_head:  # the head is still not complete after this chunk
+        # Only a chunk that began in a head and completed none is part of a head still
+        # coming. A chunk that held a whole request (head, body and all) used to count
+        # too, which closed the connection under a push just accepted.
+        if counting and self._in_head and self._heads == heads:
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD:
                 self._head_too_slow()
 
     def on_headers_complete(self) -> None:
+        self._heads += 1
         self._in_head, self._head_bytes = False, 0
         if self._head_timer is not None:
             self._head_timer.cancel()

@@ -178,3 +178,43 @@ def test_big_heads_are_refused_and_big_bodies_are_not(tmp_path: Path) -> None:
                 pass  # closed with the rest of the head unread
     finally:
         srv.stop()
+
+
+def test_a_request_arriving_whole_keeps_its_connection(tmp_path: Path) -> None:
+    """Proves a push that reaches the server in one read (head and ~170 KB of body, as a
+    client's gzipped 5,000-change push does) is answered on a connection that stays open.
+    Such a read used to count toward the next request's 64 KiB head limit, so the server
+    closed the connection under a push it had just stored and the client pushed it again."""
+    import json
+
+    from sync_helpers import position
+
+    srv = _server(tmp_path)
+    try:
+        with httpx.Client(base_url=srv.base, timeout=30) as http:
+            api = Api(http)
+            u = unit()
+            api.push_ok("cmd-sedena", u)
+            token = api.h("cmd-sedena")["Authorization"]
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as s:
+            for _ in range(5):
+                body = json.dumps({"changes": [position(u["entity_id"]) for _ in range(700)]}).encode()
+                assert len(body) > 100_000
+                s.sendall(b"POST /v1/changes HTTP/1.1\r\nHost: x\r\nAuthorization: " + token.encode()
+                          + b"\r\nContent-Type: application/json\r\nContent-Length: "
+                          + str(len(body)).encode() + b"\r\n\r\n" + body)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = s.recv(65536)
+                    assert chunk, "the server closed the connection"
+                    head += chunk
+                head, _, rest = head.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 200"), head
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                while len(rest) < length:
+                    chunk = s.recv(65536)
+                    assert chunk, "the server closed the connection"
+                    rest += chunk
+                assert json.loads(rest)["results"][0]["status"] == "applied"
+    finally:
+        srv.stop()
