@@ -45,6 +45,11 @@ def drop_from_page_cache(folder: Path) -> None:
 
 def clean_env(home: Path) -> dict[str, str]:
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    # No keyring in a clean session: the store's passphrase, as run.py gives every
+    # benchmark (and tests/packaging/test_bundle.py its self-test); without it the
+    # self-test stops at "needs a passphrase" (issue 14).
+    if os.environ.get("ENLACE_STORE_PASSPHRASE"):
+        env["ENLACE_STORE_PASSPHRASE"] = os.environ["ENLACE_STORE_PASSPHRASE"]
     if os.geteuid() == 0:
         env["QTWEBENGINE_CHROMIUM_FLAGS"] = "--no-sandbox"  # root on CI only
     return env
