@@ -216,8 +216,7 @@ class Load:
         self.stop_at = 0.0
         self.push_lat: list[float] = []
         self.timeline: list[tuple[float, float]] = []
-        self.deliveries: list[float] = []
-        self.delivered_at: list[tuple[float, float]] = []  # (when, latency), for debugging
+        self.deliveries: list[tuple[float, float]] = []  # (when, latency)
         self.sent_at: dict[str, float] = {}
         self.acked: dict[str, int] = {}
         self.errors: list[tuple[float, str]] = []
@@ -309,8 +308,7 @@ class Load:
                 for c in page["changes"]:
                     sent = self.sent_at.get(c["change_id"])
                     if sent is not None:
-                        self.deliveries.append(got - sent)
-                        self.delivered_at.append((time.monotonic(), got - sent))
+                        self.deliveries.append((time.monotonic(), got - sent))
                 cursor = page["next"]
             else:
                 at = body.rfind(b'"next":')
@@ -423,7 +421,7 @@ async def _drive(load: Load, servers: list[Server], queued: tuple[list[bytes], l
     await asyncio.gather(*pollers, return_exceptions=True)
     if os.environ.get("BENCH_LOAD_DEBUG"):
         start = load.stop_at - DURATION
-        for name, series in (("push", load.timeline), ("a_to_b", load.delivered_at)):
+        for name, series in (("push", load.timeline), ("a_to_b", load.deliveries)):
             buckets: dict[int, list[float]] = {}
             for at, lat in series:
                 buckets.setdefault(int((at - start) // 5), []).append(lat)
@@ -506,7 +504,7 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
     in_outage = [e for e in load.errors if load.outage[0] <= e[0] <= load.outage[1]]
     outside = [e for e in load.errors if not load.outage[0] <= e[0] <= load.outage[1]]
-    lat, dl = sorted(load.push_lat), sorted(load.deliveries)
+    lat, dl = sorted(load.push_lat), sorted(d for _, d in load.deliveries)
     emit("load.push_p99_ms", lat[int(len(lat) * 0.99)] * 1000, "ms", 250, pushes=len(lat),
          p50_ms=round(lat[len(lat) // 2] * 1000, 1), clients=CLIENTS, seconds=DURATION)
     emit("load.a_to_b_p95_ms", dl[int(len(dl) * 0.95)] * 1000, "ms", 1000, deliveries=len(dl),

@@ -140,6 +140,13 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def end(self, username: str) -> int:
+        """The cursor at the end of the log for this user (every page read)."""
+        page = self.pull(username, 0)
+        while page["more"]:
+            page = self.pull(username, page["next"])
+        return int(page["next"])
+
     def pull_all(self, username: str) -> list[dict[str, Any]]:
         out, after = [], 0
         while True:
@@ -295,10 +302,7 @@ def force(unit_id: str, *, agency: str = "sedena", **extra: Any) -> dict[str, An
 
 def pull_looks_past_what_it_cannot_see(api: Api) -> None:
     """A gn liaison pulls after 61 rows of SEDENA's agency-only unit, ten rows a page."""
-    page = api.pull("lia-gn", 0, limit=1000)
-    while page["more"]:
-        page = api.pull("lia-gn", page["next"], limit=1000)
-    cursor = page["next"]
+    cursor = api.end("lia-gn")
     hidden = unit(visibility="agency")  # SEDENA's own: a gn liaison never sees it
     api.push_ok("cmd-sedena", hidden, *[position(hidden["entity_id"]) for _ in range(60)])
     shared = unit()

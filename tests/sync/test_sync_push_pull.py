@@ -280,10 +280,7 @@ def test_looking_past_stops_at_a_withdrawal_and_at_its_bound(api: Api, monkeypat
 
     shared = unit()
     api.push_ok("cmd-sedena", shared)
-    page = api.pull("lia-gn", 0, limit=1000)
-    while page["more"]:
-        page = api.pull("lia-gn", page["next"], limit=1000)
-    cursor = page["next"]
+    cursor = api.end("lia-gn")
     hidden = unit(visibility="agency")
     api.push_ok("cmd-sedena", hidden, *[position(hidden["entity_id"]) for _ in range(30)])
     api.push_ok("cmd-sedena", unit(shared["entity_id"], f={"visibility": "agency"}))
@@ -307,7 +304,7 @@ def test_looking_past_stops_at_a_withdrawal_and_at_its_bound(api: Api, monkeypat
     assert got == [seq]
 
 
-def test_laptops_catching_up_share_full_pages_but_not_the_head(api: Api, app, monkeypatch) -> None:  # noqa: ANN001
+def test_laptops_catching_up_share_full_pages_but_not_the_head(api: Api, monkeypatch) -> None:  # noqa: ANN001
     """Proves a full page read for one laptop is served again to another of the same
     audience (one read), never to another audience, and that the page at the head of
     the log is read afresh, so a new commit is seen at once; a revoked token still gets 401."""
