@@ -15,6 +15,7 @@ import colorsys
 import hashlib
 import os
 from datetime import datetime
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QSizeF, Qt, QUrl
@@ -38,6 +39,7 @@ from fieldclient.core.custody import elapsed_text
 from fieldclient.core.i18n import QT_TRANSLATE_NOOP, translate
 from fieldclient.core.vocab import label
 from fieldclient.report.sitrep import Sitrep
+from sync.protocol.entity import field_label
 
 MAP_W, MAP_H = 1200, 760  # pixels of the map image
 MAP_URL = QUrl("sitrep:map.png")
@@ -49,16 +51,9 @@ L = {
     "at": QT_TRANSLATE_NOOP("report", "Situation at"),
     "made": QT_TRANSLATE_NOOP("report", "Made at"),
     "times": QT_TRANSLATE_NOOP("report", "Times are local ({offset})."),
-    "name": QT_TRANSLATE_NOOP("report", "Name"),
-    "lead": QT_TRANSLATE_NOOP("report", "Lead agency"),
-    "participants": QT_TRANSLATE_NOOP("report", "Participating agencies"),
-    "authority": QT_TRANSLATE_NOOP("report", "Authority"),
-    "basis": QT_TRANSLATE_NOOP("report", "Legal basis"),
-    "reference": QT_TRANSLATE_NOOP("report", "Legal reference"),
     "status": QT_TRANSLATE_NOOP("report", "Status"),
     "period": QT_TRANSLATE_NOOP("report", "Period"),
     "open_end": QT_TRANSLATE_NOOP("report", "open-ended"),
-    "instructions": QT_TRANSLATE_NOOP("report", "Instructions"),
     "map": QT_TRANSLATE_NOOP("report", "Map"),
     "legend": QT_TRANSLATE_NOOP(
         "report", "Operation area: dashed red line. Zones and units in the colour of their "
@@ -220,6 +215,10 @@ class _Text:
         text = translate("report", L[key], self.lang)
         return escape(text.format(**params) if params else text)
 
+    def field(self, entity: str, name: str) -> str:
+        """A field's label as the entity defines it, so the report reads as the forms do."""
+        return escape(translate("fields", field_label(entity, name), self.lang))
+
     def vocab(self, group: str, value: str | None) -> str:
         return escape(translate("vocab", label(group, value), self.lang)) if value else ""
 
@@ -248,17 +247,19 @@ def html(rep: Sitrep, lang: str | None) -> str:
              f"<p><b>{t('at')}:</b> {_when(rep.at)} &nbsp; <b>{t('made')}:</b> "
              f"{_when(rep.made_at)} &nbsp; {t('times', offset=offset)}</p>"]
     period = f"{_when(h.starts_at)} – {_when(h.ends_at) if h.ends_at else t('open_end')}"
+    field = partial(t.field, "operation")
     head = [
-        ("name", e(h.name)), ("lead", e(f"{names.get(h.lead_agency, h.lead_agency)} "
-                                        f"({h.lead_agency})")),
-        ("participants", e(", ".join(f"{names.get(a, a)} ({a})" for a in h.agencies))),
-        ("authority", t.vocab("authority", h.authority)),
-        ("basis", t.vocab("legal_basis", h.legal_basis)), ("reference", e(h.legal_reference)),
-        ("status", t.vocab("operation_status", h.status)), ("period", period),
-        ("instructions", e(h.instructions).replace("\n", "<br>")),
+        (field("name"), e(h.name)),
+        (field("lead_agency"), e(f"{names.get(h.lead_agency, h.lead_agency)} ({h.lead_agency})")),
+        (field("agencies"), e(", ".join(f"{names.get(a, a)} ({a})" for a in h.agencies))),
+        (field("authority"), t.vocab("authority", h.authority)),
+        (field("legal_basis"), t.vocab("legal_basis", h.legal_basis)),
+        (field("legal_reference"), e(h.legal_reference)),
+        (field("status"), t.vocab("operation_status", h.status)), (t("period"), period),
+        (field("instructions"), e(h.instructions).replace("\n", "<br>")),
     ]
     parts.append('<table cellspacing="0" cellpadding="2">' + "".join(
-        f'<tr><td><b>{t(k)}</b></td><td>{v}</td></tr>' for k, v in head) + "</table>")
+        f'<tr><td><b>{k}</b></td><td>{v}</td></tr>' for k, v in head) + "</table>")
     parts.append(f"<h2>{t('map')}</h2><p><img src=\"{MAP_URL.toString()}\" width=\"640\">"
                  f"</p><p><small>{t('legend')}</small></p>")
     parts.append(f"<h2>{t('units', n=len(rep.units))}</h2>")

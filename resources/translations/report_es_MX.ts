@@ -89,30 +89,6 @@
         <translation>Horas locales ({offset}).</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>Nombre</translation>
-    </message>
-    <message>
-        <source>Lead agency</source>
-        <translation>Institución al mando</translation>
-    </message>
-    <message>
-        <source>Participating agencies</source>
-        <translation>Instituciones participantes</translation>
-    </message>
-    <message>
-        <source>Authority</source>
-        <translation>Autoridad</translation>
-    </message>
-    <message>
-        <source>Legal basis</source>
-        <translation>Fundamento legal</translation>
-    </message>
-    <message>
-        <source>Legal reference</source>
-        <translation>Referencia legal</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
@@ -123,10 +99,6 @@
     <message>
         <source>open-ended</source>
         <translation>sin fecha de término</translation>
-    </message>
-    <message>
-        <source>Instructions</source>
-        <translation>Instrucciones</translation>
     </message>
     <message>
         <source>Map</source>
