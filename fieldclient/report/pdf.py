@@ -61,8 +61,6 @@ L = {
         "(grey: closed)."),
     "units": QT_TRANSLATE_NOOP("report", "Assigned units ({n})"),
     "callsign": QT_TRANSLATE_NOOP("report", "Unit"),
-    "agency": QT_TRANSLATE_NOOP("report", "Agency"),
-    "role": QT_TRANSLATE_NOOP("report", "Role"),
     "commanding": QT_TRANSLATE_NOOP("report", "Commanded by"),
     "position": QT_TRANSLATE_NOOP("report", "Last position (lat, lon / MGRS)"),
     "observed": QT_TRANSLATE_NOOP("report", "Observed"),
@@ -72,7 +70,6 @@ L = {
     "incidents": QT_TRANSLATE_NOOP("report", "Incidents: {opened} opened, {closed} closed"),
     "opened_at": QT_TRANSLATE_NOOP("report", "Opened"),
     "title_col": QT_TRANSLATE_NOOP("report", "Incident"),
-    "kind": QT_TRANSLATE_NOOP("report", "Kind"),
     "severity": QT_TRANSLATE_NOOP("report", "Sev."),
     "closed_at": QT_TRANSLATE_NOOP("report", "Closed"),
     "zones": QT_TRANSLATE_NOOP("report", "Zone / territory"),
@@ -81,11 +78,8 @@ L = {
         "{overdue} overdue)"),
     "threshold": QT_TRANSLATE_NOOP(
         "report", "A hand-over unacknowledged after {minutes} min is overdue."),
-    "when": QT_TRANSLATE_NOOP("report", "At"),
-    "what": QT_TRANSLATE_NOOP("report", "Handed over"),
     "from": QT_TRANSLATE_NOOP("report", "From"),
     "to": QT_TRANSLATE_NOOP("report", "To"),
-    "reason": QT_TRANSLATE_NOOP("report", "Reason"),
     "ack": QT_TRANSLATE_NOOP("report", "Acknowledged"),
     "waiting": QT_TRANSLATE_NOOP("report", "unacknowledged"),
     "overdue": QT_TRANSLATE_NOOP("report", "OVERDUE"),
@@ -99,8 +93,6 @@ L = {
     "warn": QT_TRANSLATE_NOOP("report", "custody past the warning threshold ({limit})"),
     "alert": QT_TRANSLATE_NOOP("report", "custody past the alert threshold ({limit})"),
     "force": QT_TRANSLATE_NOOP("report", "Use-of-force reports"),
-    "injured": QT_TRANSLATE_NOOP("report", "People injured"),
-    "deaths": QT_TRANSLATE_NOOP("report", "Deaths"),
     "none": QT_TRANSLATE_NOOP("report", "None."),
 }
 
@@ -271,14 +263,16 @@ def html(rep: Sitrep, lang: str | None) -> str:
         rows.append([e(u.callsign) + flag, e(u.agency), t.vocab("unit_status", u.status),
                      t.vocab("assignment_role", u.role) if u.role else f"<i>{t('belongs')}</i>",
                      e(u.commanding_agency), where, _when(u.observed_at)])
-    parts.append(_table([t("callsign"), t("agency"), t("status"), t("role"), t("commanding"),
+    parts.append(_table([t("callsign"), t.field("unit", "agency"), t("status"),
+                         t.field("assignment", "role"), t("commanding"),
                          t("position"), t("observed")], rows) if rows else f"<p>{t('none')}</p>")
     parts.append(f"<h2>{t('incidents', opened=len(rep.opened), closed=len(rep.closed))}</h2>")
     rows = [[_when(i.opened_at), e(i.title), t.vocab("incident_kind", i.kind), str(i.severity),
              e(i.agency), t.vocab("incident_status", i.status), _when(i.closed_at),
              e("; ".join(i.zones))] for i in rep.incidents]
-    parts.append(_table([t("opened_at"), t("title_col"), t("kind"), t("severity"), t("agency"), t("status"),
-                         t("closed_at"), t("zones")], rows) if rows else f"<p>{t('none')}</p>")
+    parts.append(_table([t("opened_at"), t("title_col"), t.field("incident", "kind"), t("severity"),
+                         t.field("incident", "agency"), t("status"), t("closed_at"), t("zones")],
+                        rows) if rows else f"<p>{t('none')}</p>")
     acked = sum(x.acknowledged_at is not None for x in rep.handovers)
     overdue = sum(x.overdue for x in rep.handovers)
     title = t("handovers", n=len(rep.handovers), acked=acked,
@@ -294,7 +288,9 @@ def html(rep: Sitrep, lang: str | None) -> str:
                      e(" / ".join(v for v in (x.from_agency, x.from_person) if v)),
                      e(" / ".join(v for v in (x.to_agency, x.to_person) if v)), e(x.reason),
                      state])
-    parts.append(_table([t("when"), t("what"), t("from"), t("to"), t("reason"), t("ack")], rows)
+    handover = partial(t.field, "handover")
+    parts.append(_table([handover("at"), handover("subject"), t("from"), t("to"),
+                         handover("reason"), t("ack")], rows)
                  if rows else f"<p>{t('none')}</p>")
     parts.append(_accountability(rep, t))
     return "<html><body>" + "".join(parts) + "</body></html>"
@@ -311,7 +307,8 @@ def _accountability(rep: Sitrep, t: _Text) -> str:
     lines += [f"<li>{t.vocab('force_level', level)}: {n}</li>"
               for level, n in a.force_by_level.items()]
     # "label: count", which reads right in both languages whatever the number
-    lines.append(f"</ul>{t('injured')}: {a.injured}; {t('deaths')}: {a.deaths}</li></ul>")
+    force = partial(t.field, "use_of_force")
+    lines.append(f"</ul>{force('injured')}: {a.injured}; {force('deaths')}: {a.deaths}</li></ul>")
     return "".join(lines)
 
 

@@ -117,14 +117,6 @@
         <translation>Unidad</translation>
     </message>
     <message>
-        <source>Agency</source>
-        <translation>Institución</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Función</translation>
-    </message>
-    <message>
         <source>Commanded by</source>
         <translation>Bajo el mando de</translation>
     </message>
@@ -161,10 +153,6 @@
         <translation>Incidente</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>Tipo</translation>
-    </message>
-    <message>
         <source>Sev.</source>
         <translation>Grav.</translation>
     </message>
@@ -185,24 +173,12 @@
         <translation>Un relevo sin acuse después de {minutes} min está vencido.</translation>
     </message>
     <message>
-        <source>At</source>
-        <translation>Hora</translation>
-    </message>
-    <message>
-        <source>Handed over</source>
-        <translation>Se entrega</translation>
-    </message>
-    <message>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
         <source>To</source>
         <translation>A</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Motivo</translation>
     </message>
     <message>
         <source>Acknowledged</source>
@@ -247,14 +223,6 @@
     <message>
         <source>Use-of-force reports</source>
         <translation>Informes de uso de la fuerza</translation>
-    </message>
-    <message>
-        <source>People injured</source>
-        <translation>Personas lesionadas</translation>
-    </message>
-    <message>
-        <source>Deaths</source>
-        <translation>Muertes</translation>
     </message>
     <message>
         <source>None.</source>

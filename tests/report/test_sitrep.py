@@ -170,7 +170,7 @@ def test_pdf_csv_and_geojson_carry_the_report_and_never_a_detained_name(world, t
                   "13Q", "FUERA DE JURISDICCIÓN", "Bloqueo en López Mateos",
                   "Guadalajara (mun-gdl)", "VENCIDO", "Detenciones: 2",
                   "3 - Reducción física de movimientos: 1", "Relevos de mando: 2",
-                  "Personas lesionadas: 1; Muertes: 0",
+                  "Personas lesionadas: 1; Personas fallecidas: 0",
                   # the operation's fields labelled as its form labels them (sync.protocol)
                   "Dependencia coordinadora", "Dependencias participantes",
                   "Referencia del fundamento"):
