@@ -49,7 +49,7 @@ def parse_int(value: Any, field: str) -> int | None:
     )
 
 
-# Commas grouping thousands, as es-MX and English write them: 1,500 · 12,500.5 · 1,000,000
+# Commas grouping thousands, as es-MX and English write them: 1,500 · 12,500.5 · 2,500,000
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 

@@ -33,6 +33,7 @@ MAX_MESSAGE = 4096  # page -> Python messages are tiny; anything bigger is abuse
 MAX_AREA_POINTS = 2 * MAX_POLYGON_VERTICES
 MAX_AREA_MESSAGE = 50 * MAX_AREA_POINTS  # "[-103.123456789012,20.123456789012]," each
 # Links in map notices, and the close button of the trails' time bar.
+MAX_COUNT = 2**31 - 1  # a count the page reports (its loads): anything a JS counter reaches
 PAGE_ACTIONS = frozenset({"import-map", "map-help", "trails-closed"})
 
 
@@ -116,7 +117,7 @@ class MapBridge(QObject):
     @Slot(str)
     def hello(self, raw: str) -> None:
         try:
-            loads = _int(_obj(raw, {"loads"})["loads"], 1, 1_000_000)
+            loads = _int(_obj(raw, {"loads"})["loads"], 1, MAX_COUNT)
         except BadCall as exc:
             self._reject("hello", exc)
             return
