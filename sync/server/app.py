@@ -222,6 +222,7 @@ async def metrics(request: Request) -> Response:
         f"fieldsync_changes_accepted_total {m['accepted']}",
         f"fieldsync_pulls_total {m['pulls']}",
         f"fieldsync_full_pages_served_again_total {svc.pages.full_pages.hits}",
+        f"fieldsync_page_reads_total {svc.pages.full_pages.reads}",
     ]
     return PlainTextResponse("\n".join(lines) + "\n")
 

@@ -39,6 +39,8 @@ class Notifier:
         self.open_pulls = 0
         self._wake_at: asyncio.TimerHandle | None = None
         self._last_wake = float("-inf")
+        self._committed = False  # since the last wake-up
+        self._slotted: set[asyncio.Future[None]] = set()  # pulls waiting for a moment
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -48,35 +50,61 @@ class Notifier:
         long-polls open, at the next allowed moment (on the event loop)."""
         self.seen_seq = max(self.seen_seq, seq)
         self.counter += 1  # a pull about to park sees this and reads at once
+        self._committed = True
+        if self._wake_at is None and not self._moment_due():
+            self._wake()
+
+    def _moment_due(self) -> bool:
+        """Schedule the next wake-up if one may not happen now; whether one is due."""
         if self._wake_at is not None:
-            return  # a wake-up is already due: it takes this commit along
+            return True  # it takes along whatever comes before it
         loop = self._loop or asyncio.get_running_loop()
         interval = min(self.spread_cap_s, self.spread_per_pull_s * self.open_pulls)
         delay = self._last_wake + interval - loop.time()
         if delay <= 0:
-            self._wake()
-        else:
-            self._wake_at = loop.call_later(delay, self._wake)
+            return False
+        self._wake_at = loop.call_later(delay, self._wake)
+        return True
 
-    async def slot(self) -> None:
+    async def slot(self, timeout: float | None = None) -> None:
         """Wait for the next moment a long-poll may read: those moments are at least the
         wake-up interval apart, so that a fleet whose every re-poll would find something
-        new reads together (in one batch, see pages.py) instead of each on its own."""
-        loop = self._loop or asyncio.get_running_loop()
-        interval = min(self.spread_cap_s, self.spread_per_pull_s * self.open_pulls)
-        due = self._last_wake + interval
-        if due > loop.time():
-            await asyncio.sleep(due - loop.time())
-        self._last_wake = max(self._last_wake, loop.time() if due <= loop.time() else due)
+        new reads together (in one batch, see pages.py) instead of each on its own. Every
+        pull that arrives before a moment is released by that one wake-up, in the same
+        turn of the loop: a moment worked out per pull (from the count of open pulls as
+        each arrived) scattered a fleet's reads over tens of milliseconds, one read each."""
+        if not self._moment_due():
+            self._last_wake = (self._loop or asyncio.get_running_loop()).time()
+            return
+        await self._park(self._slotted, timeout)
+
+    async def _park(self, into: set[asyncio.Future[None]], timeout: float | None = None) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop = self._loop or loop
+        fut: asyncio.Future[None] = loop.create_future()
+        into.add(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            into.discard(fut)
 
     def _wake(self) -> None:
+        """A moment: pulls waiting for one read now, and parked long-polls too if
+        something committed since the last."""
         self._wake_at = None
         self._last_wake = (self._loop or asyncio.get_running_loop()).time()
-        self.woken = len(self._waiters)
-        for fut in self._waiters:
-            if not fut.done():
-                fut.set_result(None)
-        self._waiters.clear()
+        released = [self._slotted]
+        if self._committed:
+            self._committed = False
+            released.append(self._waiters)
+            self.woken = len(self._waiters)
+        for waiting in released:
+            for fut in waiting:
+                if not fut.done():
+                    fut.set_result(None)
+            waiting.clear()
 
     @property
     def waiting(self) -> int:
@@ -114,19 +142,17 @@ class Notifier:
                 self.notify_threadsafe(newest)
 
     async def wait(self, since: int, timeout: float) -> None:
-        """Return once the counter moves past `since`, or after `timeout` seconds."""
-        if self.counter != since or timeout <= 0:
+        """Return once the counter moves past `since`, or after `timeout` seconds. If it
+        moved already (something committed while the caller read), the caller reads
+        again at the next moment, with the others: under a steady stream of commits
+        nearly every read overlaps one, and re-reading at once turned a fleet's batched
+        reads back into one read per pull."""
+        if timeout <= 0:
             return
-        loop = asyncio.get_running_loop()
-        self._loop = self._loop or loop
-        fut: asyncio.Future[None] = loop.create_future()
-        self._waiters.add(fut)
-        try:
-            await asyncio.wait_for(fut, timeout)
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(fut)
+        if self.counter != since:
+            await self.slot(timeout)
+        else:
+            await self._park(self._waiters, timeout)
 
     # -- PostgreSQL LISTEN ------------------------------------------------
 

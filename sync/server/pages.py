@@ -45,6 +45,7 @@ class FullPages:
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
+        self.reads = 0  # pages read from the database (one per page a batch shares)
 
     def get(self, key: Key) -> pull.Page | None:
         with self._lock:
@@ -90,6 +91,7 @@ def serve(engine: Engine, requests: list[Request],
             if page is None:
                 page = pull.pull_page(engine, who, after, limit)
                 if cache is not None:
+                    cache.reads += 1
                     cache.put(key, page)
             pages[key] = page
         out.append((who, pages[key]))

@@ -218,3 +218,56 @@ def test_a_request_arriving_whole_keeps_its_connection(tmp_path: Path) -> None:
                 assert json.loads(rest)["results"][0]["status"] == "applied"
     finally:
         srv.stop()
+
+
+def test_a_fleet_that_polls_again_at_once_reads_the_log_together(tmp_path: Path) -> None:
+    """Proves 100 laptops that get a commit and long-poll again straight away are served
+    by a handful of reads of the log, not one each (`fieldsync_page_reads_total`), and
+    that the next commit still reaches every one of them."""
+    srv = _server(tmp_path)
+    try:
+        with httpx.Client(base_url=srv.base, timeout=30) as http:
+            api = Api(http)
+            token = api.h("lia-gn")["Authorization"]
+            cursor = api.pull("lia-gn")["next"]
+
+            def reads() -> int:
+                text = http.get("/v1/metrics").text
+                return int(text.split("fieldsync_page_reads_total ")[1].split()[0])
+
+            def request(after: int) -> bytes:
+                return (f"GET /v1/changes?after={after}&wait=25 HTTP/1.1\r\nHost: x\r\n"
+                        f"Authorization: {token}\r\n\r\n").encode()
+
+            async def answer(r: asyncio.StreamReader) -> int:
+                """The `next` of the page answered on this connection."""
+                head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 20)
+                assert head.startswith(b"HTTP/1.1 200"), head
+                size = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                body = await r.readexactly(size)
+                return int(body.rsplit(b'"next":', 1)[1].split(b",")[0])
+
+            async def parked(n: int) -> None:
+                await asyncio.to_thread(wait_until, lambda: f"fieldsync_waiting_pulls {n}"
+                                        in http.get("/v1/metrics").text, 30)
+
+            async def run() -> tuple[int, int]:
+                conns = await _open(srv.port, 100, request(cursor))
+                await parked(100)
+                await asyncio.to_thread(api.push_ok, "cmd-sedena", unit())
+                nexts = [await answer(r) for r, _ in conns]
+                before = reads()
+                for (_, w), nxt in zip(conns, nexts, strict=True):  # all poll again at once
+                    w.write(request(nxt))
+                await parked(100)
+                polled_again = reads() - before
+                await asyncio.to_thread(api.push_ok, "cmd-sedena", unit())
+                woken = len([await answer(r) for r, _ in conns])
+                for _, w in conns:
+                    w.close()
+                return polled_again, woken
+            polled_again, woken = asyncio.run(run())
+        assert polled_again <= 10, f"{polled_again} reads for 100 pulls polling again"
+        assert woken == 100
+    finally:
+        srv.stop()
