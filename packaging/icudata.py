@@ -23,73 +23,58 @@ What is left out, in the categories of ICU's own data filters:
 Everything else (collation rules and root collation, normalisation, time-zone rules and
 names, calendars, likely subtags, supplemental data) stays whole: 4 MB instead of 31.
 
-The result is the same package format ICU reads (header, table of contents sorted by name,
-items at 16-byte boundaries padded as ICU's tools pad them: rewriting every item gives back
-the original bytes), assembled into a library with the same soname and symbol by binutils'
-`as` and `ld` (binutils is already a build requirement: the spec runs `strip`). Both steps
-are deterministic, so the bundle stays reproducible (`make dist-diff`).
+ICU's own tools do the cut: `icupkg` lists the package's items and writes it again without
+the dropped ones (checking that no kept item needs a dropped one, the dictionaries aside), and
+`genccode` turns it into an object file defining the same symbol, which binutils' `ld` links
+into a library with the same soname. The tools come from Debian's icu-devtools (ICU 72: the
+package format is the same for 73) and binutils, both installed by scripts/setup-system.sh.
+Every step is deterministic, so the bundle stays reproducible (`make dist-diff`).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 import subprocess
 from pathlib import Path
 
-SYMBOL = "icudt73_dat"
+ENTRY = "icudt73"  # ICU's data entry point: the symbol is its name + "_dat"
+SYMBOL = f"{ENTRY}_dat"
 SONAME = "libicudata.so.73"
 KEEP_LANGUAGES = ("en", "es")
-_MAGIC = (0xDA, 0x27)
-_PAD = b"\xaa"  # what ICU's own tools pad with
 # A locale ID as ICU names its items: a language, then subtags that start with a capital or a
 # digit (script, region, variant: es_MX, sr_Latn_BA, en_US_POSIX) or are empty (de__PHONEBOOK).
 # `res_index`, `pool`, `supplementalData` and the other shared items do not match.
 _LOCALE = re.compile(r"^([a-z]{2,3})(_[A-Z0-9][A-Za-z0-9]*|_)*$")
 
 
-def read_package(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The header and the (name, bytes) items of an ICU common data package."""
-    header_size, magic1, magic2 = struct.unpack_from("<HBB", blob, 0)
-    if (magic1, magic2) != _MAGIC or blob[12:16] != b"CmnD" or blob[8] != 0:
-        raise ValueError("not a little-endian ICU common data package")
-    count = struct.unpack_from("<I", blob, header_size)[0]
-    toc = [struct.unpack_from("<II", blob, header_size + 4 + 8 * i) for i in range(count)]
-    base = header_size
-    items = []
-    for i, (name_at, data_at) in enumerate(toc):
-        name = blob[base + name_at:blob.index(b"\0", base + name_at)].decode("ascii")
-        end = toc[i + 1][1] if i + 1 < count else len(blob) - base
-        items.append((name, blob[base + data_at:base + end]))
-    return blob[:header_size], items
-
-
-def write_package(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
-    """An ICU common data package of these items (in the order given: sorted by name)."""
-    names = b"".join(name.encode("ascii") + b"\0" for name, _ in items)
-    toc_size = 4 + 8 * len(items)
-    data_start = _pad16(toc_size + len(names))
-    toc = [struct.pack("<I", len(items))]
-    name_at, data_at, body = toc_size, data_start, []
-    for name, data in items:
-        toc.append(struct.pack("<II", name_at, data_at))
-        name_at += len(name) + 1
-        padded = data + _PAD * (_pad16(len(data)) - len(data))
-        body.append(padded)
-        data_at += len(padded)
-    head = b"".join(toc) + names
-    return header + head + _PAD * (data_start - len(head)) + b"".join(body)
-
-
 def keep_item(name: str) -> bool:
-    """Whether the client can reach this item (see the module docstring)."""
-    path = name.split("/", 1)[1]  # without the package name (icudt73l/)
-    tree, _, leaf = path.rpartition("/")
+    """Whether the client can reach this item, named as `icupkg -l` lists it (coll/es.res);
+    see the module docstring."""
+    tree, _, leaf = name.rpartition("/")
     if tree == "translit" or leaf.endswith((".dict", ".cnv")):
         return False
     stem, dot, ext = leaf.partition(".")
     match = _LOCALE.match(stem) if ext == "res" else None
     return match is None or match.group(1) in KEEP_LANGUAGES
+
+
+def icu_tool(name: str) -> str:
+    """icupkg or genccode: icu-devtools puts them in /usr/sbin, which a user's PATH may lack."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin")
+    if found is None:
+        raise FileNotFoundError(f"{name} not found: install icu-devtools "
+                                "(scripts/setup-system.sh)")
+    return found
+
+
+def items(package: Path) -> list[str]:
+    """The names of a package's items, as `icupkg -l` lists them (sorted)."""
+    # --auto_toc_prefix: any file name will do (the items' own prefix is icudt73l/);
+    # --ignore-deps: a cut package lacks the dictionaries brkitr/root.res names (see build).
+    return subprocess.run([icu_tool("icupkg"), "--auto_toc_prefix", "--ignore-deps", "-l",
+                           str(package)], check=True, capture_output=True, text=True).stdout.split()
 
 
 def library_data(library: Path) -> bytes:
@@ -115,24 +100,26 @@ def library_data(library: Path) -> bytes:
 
 def build(source: Path, work: Path) -> tuple[Path, int, int]:
     """The cut-down library (made in `work`), and the item counts before and after."""
-    header, items = read_package(library_data(source))
-    kept = [(name, data) for name, data in items if keep_item(name)]
     work.mkdir(parents=True, exist_ok=True)
-    dat = work / "icudt73l.dat"
-    dat.write_bytes(write_package(header, kept))
-    asm = work / "icudata.s"
-    asm.write_text(
-        "\t.section .rodata\n\t.balign 16\n"
-        f"\t.globl {SYMBOL}\n\t.type {SYMBOL}, @object\n"
-        f"\t.size {SYMBOL}, {dat.stat().st_size}\n"
-        f'{SYMBOL}:\n\t.incbin "{dat.name}"\n'
-        '\t.section .note.GNU-stack,"",@progbits\n', encoding="ascii")
-    subprocess.run(["as", "-o", "icudata.o", "icudata.s"], cwd=work, check=True)
-    out = work / SONAME
-    subprocess.run(["ld", "-shared", "-soname", SONAME, "-o", SONAME, "icudata.o"],
-                   cwd=work, check=True)
-    return out, len(items), len(kept)
-
-
-def _pad16(n: int) -> int:
-    return (n + 15) // 16 * 16
+    (work / "full.dat").write_bytes(library_data(source))
+    every = items(work / "full.dat")
+    drop = [name for name in every if not keep_item(name)]
+    (work / "drop.txt").write_text("".join(f"{name}\n" for name in drop), encoding="ascii")
+    # icupkg refuses to remove an item that a kept one needs, and says which. Only the break
+    # dictionaries, which brkitr/root.res names, may go that way (Qt breaks no text with ICU):
+    # anything else means keep_item broke a fallback chain or an alias.
+    remove = [icu_tool("icupkg"), "--auto_toc_prefix", "-r", "drop.txt", "full.dat", "cut.dat"]
+    check = subprocess.run(remove, cwd=work, capture_output=True, text=True)
+    missing = set(re.findall(r"depends on missing item (\S+)", check.stderr))
+    if broken := sorted(name for name in missing if not name.endswith(".dict")):
+        raise ValueError(f"kept ICU items need dropped ones: {broken}")
+    subprocess.run([*remove, "--ignore-deps"], cwd=work, check=True)
+    # -m: an ELF object for the CPU of the library it replaces (by default genccode writes one
+    # for 32-bit big-endian i386); it names that CPU on stdout even with -q.
+    subprocess.run([icu_tool("genccode"), "-q", "-o", "-m", str(source.resolve()), "-e", ENTRY,
+                    "cut.dat"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+    # The object has no .note.GNU-stack: without -z noexecstack the library would ask for an
+    # executable stack for every process that loads it.
+    subprocess.run(["ld", "-shared", "-z", "noexecstack", "-soname", SONAME, "-o", SONAME,
+                    "cut_dat.o"], cwd=work, check=True)
+    return work / SONAME, len(every), len(every) - len(drop)
