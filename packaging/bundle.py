@@ -36,8 +36,8 @@ def cache_root() -> Path:
 
 def inputs() -> list[Path]:
     """Every file the bundle is made of (sorted)."""
-    files = [LOCK, SPEC, HERE / "licenses.py", ROOT / "main.py", ROOT / "sync" / "__init__.py",
-             ROOT / "sync" / "merge.py"]
+    files = [LOCK, SPEC, HERE / "licenses.py", HERE / "icudata.py", ROOT / "main.py",
+             ROOT / "sync" / "__init__.py", ROOT / "sync" / "merge.py"]
     files += sorted((ROOT / "sync" / "protocol").rglob("*.py"))
     files += sorted(p for p in (ROOT / "fieldclient").rglob("*") if p.is_file()
                     and "__pycache__" not in p.parts and p.suffix in (".py", ".ini", ".mako"))

@@ -3,9 +3,11 @@
 # the Secret Service keyring (gnome-keyring + D-Bus) for credentials, the
 # shared libraries QtWebEngine loads, PostgreSQL server binaries for the
 # multi-server tests, Node/npm to fetch the pinned web assets, for the release
-# bundle (packaging/): minisign (installers' signature check), binutils (strip),
-# desktop-file-utils (checks the .deb's menu entry), GEOS for the shapely that
-# rio-mbtiles (a test tool for map packages) pins, and HAProxy, the load balancer the
+# bundle (packaging/): minisign (installers' signature check), binutils (strip; nm and ld
+# for Qt's ICU data), icu-devtools (icupkg and genccode, ICU's own tools that cut Qt's ICU
+# data down to the client's languages: packaging/icudata.py), desktop-file-utils (checks
+# the .deb's menu entry), GEOS for the shapely that rio-mbtiles (a test tool for map
+# packages) pins, and HAProxy, the load balancer the
 # load benchmark (tests/benchmarks/bench_load.py) puts in front of two servers, and
 # poppler-utils (pdftotext, pdftoppm), which the SITREP tests read the PDF with.
 # Only missing packages are installed; nothing happens when all are present.
@@ -16,7 +18,7 @@ PKGS=(
   libgbm1 libasound2 libxtst6 libxshmfence1 libegl1 libgl1 libfontconfig1
   libxcb-cursor0 fonts-dejavu-core
   postgresql-15 npm libgeos-c1v5
-  minisign binutils desktop-file-utils
+  minisign binutils icu-devtools desktop-file-utils
   haproxy
   poppler-utils
 )

@@ -43,6 +43,48 @@ def test_bundle_self_test_passes_without_python(dist: Dist, tmp_path: Path) -> N
     assert not (data / "enlace.db").read_bytes().startswith(b"SQLite format 3")
 
 
+def test_bundle_imports_zone_files_of_every_format(dist: Dist, tmp_path: Path) -> None:
+    """Proves zone import works from the bundle alone (the spec trims lxml, numpy and Qt, and
+    pyproj's data must come along): GeoJSON, KML (fastkml, lxml) and a shapefile in UTM 13N
+    reprojected to WGS84 from its .prj (pyshp, pyproj with its proj.db, shapely)."""
+    from pyproj import CRS, Transformer
+
+    from tests.test_zone_import import GDL, ZAPOPAN, _geojson, _shp
+
+    env = clean_env(tmp_path / "home", ENLACE_STORE_PASSPHRASE="bundle-self-test-phrase",
+                    LANG="C.UTF-8")
+    data = tmp_path / "data"
+    enlace = [str(dist.bundle / "enlace"), "--data-dir", str(data), "--lang", "en"]
+    res = run_clean([*enlace, "demo"], env)
+    assert res.returncode == 0, res.stderr[-2000:]
+
+    def zone_names() -> list[str]:
+        res = run_clean([*enlace, "zone", "list"], env)
+        assert res.returncode == 0, res.stderr[-2000:]
+        return sorted(line.split("\t")[1] for line in res.stdout.splitlines())
+
+    demo = zone_names()
+    geojson = _geojson(tmp_path / "mun.geojson",
+                       ("Zapopan", {"type": "Polygon", "coordinates": [ZAPOPAN]}))
+    kml = tmp_path / "zonas.kml"
+    ring = " ".join(f"{x},{y},0" for x, y in GDL)
+    kml.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/'
+                   'kml/2.2"><Document><Placemark><name>Guadalajara</name><Polygon>'
+                   f"<outerBoundaryIs><LinearRing><coordinates>{ring}</coordinates>"
+                   "</LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>",
+                   encoding="utf-8")
+    to_utm = Transformer.from_crs(4326, 32613, always_xy=True)
+    utm = [[list(to_utm.transform(x, y)) for x, y in r] for r in (ZAPOPAN, GDL)]
+    shp = _shp(tmp_path / "utm", utm, CRS.from_epsg(32613).to_wkt("WKT1_ESRI"))
+    for path, says in ((geojson, "(GeoJSON)"), (kml, "(KML)"),
+                       (shp, "Reprojected from WGS 84 / UTM zone 13N")):
+        res = run_clean([*enlace, "zone", "import", str(path), "--agency", "mun-gdl",
+                         "--level", "municipal"], env)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert says in res.stdout, res.stdout
+    assert zone_names() == sorted(demo + ["Guadalajara", "Guadalajara", "Zapopan", "Zapopan"])
+
+
 def test_release_verifies_with_standard_tools_and_itself(dist: Dist, keys: KeySet) -> None:
     """Proves `sha256sum -c` and Debian's `minisign -V` accept the release folder and the
     bundle, and `enlace verify-release` accepts both with the bundle's own trusted root."""

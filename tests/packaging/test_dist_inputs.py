@@ -47,11 +47,13 @@ def test_lock_pins_every_dependency_with_hashes_inside_pyproject_ranges() -> Non
 
 
 def test_cache_key_covers_the_app_and_not_the_tests() -> None:
-    """Proves the bundle's cache key is made of the lock, the spec, the app's sources and
-    resources, and not of tests or docs (a docs change must not force a rebuild)."""
+    """Proves the bundle's cache key is made of the lock, the spec (and the scripts it runs),
+    the app's sources and resources, and not of tests or docs (a docs change must not force a
+    rebuild)."""
     bundle = _load("bundle")
     names = {p.relative_to(ROOT).as_posix() for p in bundle.inputs()}
-    for needed in ("packaging/requirements-build.lock", "packaging/enlace.spec", "main.py",
+    for needed in ("packaging/requirements-build.lock", "packaging/enlace.spec",
+                   "packaging/icudata.py", "main.py",
                    "fieldclient/cli.py", "fieldclient/trust/release.py",
                    "sync/protocol/envelope.py", "resources/web/map.js",
                    "resources/web/map-trails.js", "resources/gazetteer/mx-places.tsv",
