@@ -32,6 +32,12 @@ async def _open(port: int, n: int, first: bytes) -> list[tuple[asyncio.StreamRea
     return out
 
 
+def _long_poll(token: str, after: int) -> bytes:
+    """A raw long-poll request (`token`: the Authorization header's value)."""
+    return (f"GET /v1/changes?after={after}&wait=25 HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: {token}\r\n\r\n").encode()
+
+
 async def _closed_by_server(conns: list, within: float) -> int:
     """How many of these connections the server closes within `within` seconds.
 
@@ -133,9 +139,7 @@ def test_idle_long_polls_cost_no_cpu_while_they_wait(tmp_path: Path) -> None:
         with httpx.Client(base_url=srv.base, timeout=30) as http:
             api = Api(http)
             token = api.h("lia-gn")["Authorization"]
-            cursor = api.pull("lia-gn")["next"]
-            req = (f"GET /v1/changes?after={cursor}&wait=25 HTTP/1.1\r\nHost: x\r\n"
-                   f"Authorization: {token}\r\n\r\n").encode()
+            req = _long_poll(token, api.pull("lia-gn")["next"])
 
             async def run() -> tuple[float, int]:
                 conns = await _open(srv.port, 1000, req)
@@ -235,10 +239,6 @@ def test_a_fleet_that_polls_again_at_once_reads_the_log_together(tmp_path: Path)
                 text = http.get("/v1/metrics").text
                 return int(text.split("fieldsync_page_reads_total ")[1].split()[0])
 
-            def request(after: int) -> bytes:
-                return (f"GET /v1/changes?after={after}&wait=25 HTTP/1.1\r\nHost: x\r\n"
-                        f"Authorization: {token}\r\n\r\n").encode()
-
             async def answer(r: asyncio.StreamReader) -> int:
                 """The `next` of the page answered on this connection."""
                 head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 20)
@@ -252,13 +252,13 @@ def test_a_fleet_that_polls_again_at_once_reads_the_log_together(tmp_path: Path)
                                         in http.get("/v1/metrics").text, 30)
 
             async def run() -> tuple[int, int]:
-                conns = await _open(srv.port, 100, request(cursor))
+                conns = await _open(srv.port, 100, _long_poll(token, cursor))
                 await parked(100)
                 await asyncio.to_thread(api.push_ok, "cmd-sedena", unit())
                 nexts = [await answer(r) for r, _ in conns]
                 before = reads()
                 for (_, w), nxt in zip(conns, nexts, strict=True):  # all poll again at once
-                    w.write(request(nxt))
+                    w.write(_long_poll(token, nxt))
                 await parked(100)
                 polled_again = reads() - before
                 await asyncio.to_thread(api.push_ok, "cmd-sedena", unit())
