@@ -49,7 +49,7 @@ class Notifier:
         """Something committed (up to `seq`): wake every waiter, at once or, with many
         long-polls open, at the next allowed moment (on the event loop)."""
         self.seen_seq = max(self.seen_seq, seq)
-        self.counter += 1  # a pull about to park sees this and reads at once
+        self.counter += 1  # a pull about to park sees this and reads again (`wait`)
         self._committed = True
         if self._wake_at is None and not self._moment_due():
             self._wake()
