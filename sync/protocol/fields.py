@@ -170,7 +170,7 @@ class Number(Kind):
             raise Problem("not_number")
         # NaN fails both comparisons, so it is out of range too (JSON cannot carry it).
         if not self.lo <= value <= self.hi:
-            # 15 significant digits: 1000000 reads as such, not as 1e+06
+            # 15 significant digits: 2500000 reads as such, not as 2.5e+06
             raise Problem("out_of_range", min=f"{self.lo:.15g}", max=f"{self.hi:.15g}",
                           value=f"{value:.15g}")
         return float(value)

@@ -75,7 +75,7 @@ def test_mgrs_square_is_placed_at_its_centre_with_its_size(ref, size):  # type: 
 
 
 @pytest.mark.parametrize("typed,value", [("1,500", 1500.0), ("12,500.5", 12500.5),
-                                         ("1,000,000", 1_000_000.0), ("1,5", 1.5),
+                                         ("2,500,000", 2_500_000.0), ("1,5", 1.5),
                                          ("19,43", 19.43), ("1500", 1500.0)])
 def test_commas_group_thousands_or_mark_decimals(typed, value):  # type: ignore[no-untyped-def]
     """Proves 1,500 is fifteen hundred (es-MX and English group thousands with commas),
