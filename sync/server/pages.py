@@ -76,7 +76,7 @@ class FullPages:
 
 
 def serve(engine: Engine, requests: list[Request],
-          cache: FullPages | None = None) -> list[tuple[Principal, pull.Page] | ApiError]:
+          cache: FullPages) -> list[tuple[Principal, pull.Page] | ApiError]:
     """Every request's page (or its 401), with one token look-up and one read per page."""
     callers = authenticate_many(engine, [r[0] for r in requests])
     pages: dict[Key, pull.Page] = {}
@@ -87,12 +87,11 @@ def serve(engine: Engine, requests: list[Request],
             continue
         key = (after, limit, pull.audience(who))
         if key not in pages:
-            page = cache.get(key) if cache is not None else None
+            page = cache.get(key)
             if page is None:
                 page = pull.pull_page(engine, who, after, limit)
-                if cache is not None:
-                    cache.reads += 1
-                    cache.put(key, page)
+                cache.reads += 1
+                cache.put(key, page)
             pages[key] = page
         out.append((who, pages[key]))
     return out
