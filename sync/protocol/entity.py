@@ -161,7 +161,7 @@ class Entity:
     def check_times(self, fields: Mapping[str, Any], now: datetime) -> None:
         """Event times must be at most FUTURE_TOLERANCE ahead of `now` and after
         TIME_FLOOR (values as check_fields returns them, or datetimes)."""
-        for name in self._event_times:
+        for name in self.event_times:
             value = fields.get(name)
             if value is None:
                 continue
@@ -206,7 +206,7 @@ class Entity:
 
     def build(self) -> None:
         self._times = tuple(n for n, f in self.fields.items() if isinstance(f.kind, Time))
-        self._event_times = tuple(
+        self.event_times = tuple(
             n for n, f in self.fields.items() if isinstance(f.kind, Time) and f.kind.event)
         self._extras = tuple((n, f.kind) for n, f in self.fields.items() if f.kind.has_extra)
         self._tuples = tuple((n, f.kind) for n, f in self.fields.items()

@@ -68,14 +68,18 @@ class Push:
     links: list[str] = field(default_factory=list)  # records accountability records name
 
     def __post_init__(self) -> None:
-        refs = operations.refs_of
-        self.ids = _to_str([
-            (d.change.change_id, d.change.entity_id, _scope(d),
-             getattr(d.change.fields, "amends", None),
-             tuple((n, _set(getattr(d.change.fields, n))) for n in refs(d.entity)))
-            for d in self.items if isinstance(d, codec.Decoded)])
-        self.links = _to_str([v for d in self.items if isinstance(d, codec.Decoded)
-                              and d.entity.original for v in accountable.link_ids(d)])
+        ids: list[Any] = []
+        links: list[Any] = []
+        for d in self.items:
+            if not isinstance(d, codec.Decoded):
+                continue
+            ch, f = d.change, d.change.fields
+            refs = operations.refs_of(d.entity)
+            ids.append((ch.change_id, ch.entity_id, _scope(d), getattr(f, "amends", None),
+                        tuple((n, _set(getattr(f, n))) for n in refs) if refs else ()))
+            if d.entity.original:
+                links.extend(accountable.link_ids(d))
+        self.ids, self.links = _to_str(ids), _to_str(links)
 
 
 def _scope(d: codec.Decoded) -> Any:

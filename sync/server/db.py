@@ -231,9 +231,14 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 class Checkpointer:
     """Copies SQLite's write-ahead log into the database on a thread of its own, once
     enough has been committed (PASSIVE: never waits for, nor blocks, readers or the
-    writer), and once more when stopped. A no-op on other databases."""
+    writer), and once more when stopped. A no-op on other databases.
 
-    def __init__(self, engine: Engine, every_rows: int = 20_000, every_s: float = 10.0) -> None:
+    Often and small: with 50 clients saturating the server, a checkpoint every 20,000
+    rows made every fourth group 10-15 ms slower (its copy and fsync compete with the
+    commits), and those groups set the p99; every 5,000 rows spreads the same work
+    evenly (push p99 115 -> 97 ms, median of three runs each)."""
+
+    def __init__(self, engine: Engine, every_rows: int = 5_000, every_s: float = 10.0) -> None:
         self.engine, self.every_rows, self.every_s = engine, every_rows, every_s
         self._pending = 0
         self._wake = threading.Condition()

@@ -21,22 +21,10 @@ from msgspec import UNSET
 from sync.protocol import ENTITIES, MAX_HLC_AHEAD_MS, Problem, codec, envelope
 from sync.protocol.entity import Entity
 from sync.protocol.envelope import PushResult
-from sync.protocol.fields import Time
+from sync.protocol.limits import FUTURE_TOLERANCE, TIME_FLOOR
 from sync.protocol.rules import Actor, role_problem
 
 Item = codec.Decoded | PushResult  # one change after phase 1
-
-# Per entity, the fields whose time must fall inside the event window.
-_EVENT_TIMES: dict[str, tuple[str, ...]] = {}
-
-
-def _event_times(entity: Entity) -> tuple[str, ...]:
-    names = _EVENT_TIMES.get(entity.name)
-    if names is None:
-        names = _EVENT_TIMES[entity.name] = tuple(
-            n for n, f in entity.fields.items() if isinstance(f.kind, Time) and f.kind.event)
-    return names
-
 
 def rejected(change_id: str, problem: Problem) -> PushResult:
     wire = problem.to_wire()
@@ -56,6 +44,7 @@ def decode(raw: bytes) -> list[codec.Decoded | codec.Refused]:
 def check(decoded: list[codec.Decoded | codec.Refused], actor: Actor) -> list[Item]:
     """The checks of phase 1 that depend on the caller and the clock."""
     now = datetime.now(UTC)
+    latest = now + FUTURE_TOLERANCE  # event times must fall in [TIME_FLOOR, latest]
     hlc_limit = int(time.time() * 1000) + MAX_HLC_AHEAD_MS
     roles: dict[str, Problem | None] = {}
     out: list[Item] = []
@@ -63,14 +52,18 @@ def check(decoded: list[codec.Decoded | codec.Refused], actor: Actor) -> list[It
         if isinstance(d, codec.Refused):
             out.append(rejected(d.change_id, d.problem))
             continue
-        entity = d.entity
+        entity, ch = d.entity, d.change
         if entity.name not in roles:
             roles[entity.name] = role_problem(actor, entity)
         problem = roles[entity.name]
-        if problem is None and int(d.change.hlc[:13]) > hlc_limit:
+        if problem is None and int(ch.hlc[:13]) > hlc_limit:
             problem = Problem("hlc_ahead", hours=MAX_HLC_AHEAD_MS // 3_600_000)
-        if problem is None and _event_times(entity):
-            problem = _time_problem(entity, d.change.fields, now)
+        if problem is None:
+            for name in entity.event_times:  # inline: this runs for every position
+                value = getattr(ch.fields, name)
+                if value is not None and value is not UNSET and not TIME_FLOOR <= value <= latest:
+                    problem = _time_problem(entity, ch.fields, now)
+                    break
         out.append(d if problem is None else rejected(d.change_id, problem))
     return out
 
@@ -82,7 +75,7 @@ def prepare(raw: bytes, actor: Actor) -> list[Item]:
 
 def _time_problem(entity: Entity, fields: Any, now: datetime) -> Problem | None:
     given = {}
-    for name in _event_times(entity):
+    for name in entity.event_times:
         value = getattr(fields, name)
         if value is not None and value is not UNSET:
             given[name] = value

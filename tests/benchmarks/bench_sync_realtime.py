@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -27,38 +27,47 @@ from common import ROOT, emit
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 from sync_helpers import Api, ServerProcess, position, seed, unit, wait_until  # noqa: E402
 
-from sync.protocol import new_id  # noqa: E402
-
 CLIENTS, BATCH = 50, 100
 PACED = 20_000  # changes/s offered in the paced run
 
 
-def _batch(unit_id: str, t0: int, k: int) -> bytes:
-    return json.dumps({"changes": [{
-        "change_id": str(new_id()), "entity": "position", "entity_id": str(new_id()), "op": "append",
-        "hlc": f"{t0:013d}-{(k + i) % 65536:04x}-c{k % 97}",
-        "fields": {"unit_id": unit_id, "lat": 19.0 + i * 1e-5, "lon": -99.0, "accuracy_m": 5.0,
-                   "observed_at": "2026-11-29T17:00:00Z", "source": "gps"},
-    } for i in range(BATCH)]}).encode()
+# One position change as the laptops send it. Built from a template, not by json.dumps
+# and uuid7: the load generator shares the 2-core machine with the server, and building
+# bodies the slow way cost it about 0.8 ms of CPU per push (half a core at this rate).
+_CHANGE = ('{"change_id":"%s%012x","entity":"position","entity_id":"%s%012x","op":"append",'
+           '"hlc":"%013d-%04x-c%d","fields":{"unit_id":"%s","lat":%r,"lon":-99.0,'
+           '"accuracy_m":5.0,"observed_at":"2026-11-29T17:00:00Z","source":"gps"}}')
+
+
+def _id_prefix() -> str:
+    """The first 20 hex digits of this run's ids (a UUIDv7-shaped text with a counter
+    for its last 12), so every change and record id is new to the server."""
+    h = uuid.uuid4().hex
+    return f"{h[:8]}-{h[8:12]}-7{h[13:16]}-8{h[17:20]}-"
+
+
+def _batch(prefix: str, unit_id: str, t0: int, k: int) -> bytes:
+    """Push k of a run (k: a number unique in the run, stepping by BATCH)."""
+    return ('{"changes":[' + ",".join(
+        _CHANGE % (prefix, 2 * (k + i), prefix, 2 * (k + i) + 1, t0, (k + i) % 65536, k % 97,
+                   unit_id, 19.0 + i * 1e-5) for i in range(BATCH)) + "]}").encode()
 
 
 async def _ingest(base: str, tokens: list[str], unit_id: str, seconds: float,
                   rate: float | None = None) -> tuple[int, list[float]]:
-    """50 keep-alive connections speaking minimal HTTP/1.1 from pre-built bytes, as fast
-    as they can or, with `rate` (pushes per second, all clients together), each on a
-    fixed schedule (a late push goes as soon as the previous answer is in).
+    """50 keep-alive connections speaking minimal HTTP/1.1, as fast as they can or,
+    with `rate` (pushes per second, all clients together), each on a fixed schedule
+    (a late push goes as soon as the previous answer is in).
 
     The load generator shares the 2-core machine with the server, so it must
-    cost next to nothing per request: no HTTP library, no JSON encoding while
-    the clock runs (a full client library here used more CPU than the server).
+    cost next to nothing per request: no HTTP library (a full client library here
+    used more CPU than the server), and bodies filled in from a template (see
+    _CHANGE). The CPU it used is reported as client_cpu_share.
     """
     lat: list[float] = []
     total = 0
-    t0 = int(time.time() * 1000)
+    t0, prefix = int(time.time() * 1000), _id_prefix()
     host, port = base.removeprefix("http://").split(":")
-    per_client = int(seconds * 10) + 4
-    ready = [[_request(tokens[n], _batch(unit_id, t0, n * 1_000_000 + j * BATCH)) for j in range(per_client)]
-             for n in range(CLIENTS)]
     start = time.perf_counter()
     stop_at = start + seconds
     every = CLIENTS / rate if rate else 0.0
@@ -72,7 +81,7 @@ async def _ingest(base: str, tokens: list[str], unit_id: str, seconds: float,
                 due = start + (k + n / CLIENTS) * every  # clients spread over the period
                 if due > time.perf_counter():
                     await asyncio.sleep(due - time.perf_counter())
-            req = ready[n][k] if k < per_client else _request(tokens[n], _batch(unit_id, t0, n * 1_000_000 + k * BATCH))
+            req = _request(tokens[n], _batch(prefix, unit_id, t0, (n * 1_000_000 + k) * BATCH))
             k += 1
             t = time.perf_counter()
             writer.write(req)
@@ -142,9 +151,9 @@ def main() -> None:
                 tokens = [Api(http).login("lia-sedena", device=f"c{n}")["token"] for n in range(CLIENTS)]
             profile = os.environ.get("BENCH_PROFILE")
             prof = Profiler(srv.proc.pid, Path(profile) / "ingest.txt" if profile else None)
-            c0 = cpu_s(srv.proc.pid)
+            c0, mine = cpu_s(srv.proc.pid), time.process_time()
             total, lat = asyncio.run(_ingest(srv.base, tokens, u["entity_id"], seconds))
-            server_cpu = cpu_s(srv.proc.pid) - c0
+            server_cpu, client_cpu = cpu_s(srv.proc.pid) - c0, time.process_time() - mine
             prof.stop()
             c0 = cpu_s(srv.proc.pid)
             paced_total, paced = asyncio.run(_ingest(srv.base, tokens, u["entity_id"],
@@ -154,8 +163,10 @@ def main() -> None:
             srv.stop()
     # server_cpu_share: fraction of one core the server used; well under 1
     # means the load generator (same machine) was the limit, not the server.
+    # client_cpu_share: the same for the load generator, which competes with it.
     emit("sync.ingest_50_clients_per_s", total / seconds, "changes/s", 40_000, better="higher",
          clients=CLIENTS, server_cpu_share=round(server_cpu / seconds, 2),
+         client_cpu_share=round(client_cpu / seconds, 2),
          changes_per_server_cpu_s=round(total / max(server_cpu, 1e-9)))
     emit("sync.push_p99_ms", _pct(lat, 0.99) * 1000, "ms", 100, pushes=len(lat),
          p50_ms=round(_pct(lat, 0.5) * 1000, 1))
