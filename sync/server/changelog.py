@@ -8,6 +8,7 @@ a pull hands it out verbatim, and a replayed change_id is compared with it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from itertools import chain
 from typing import Any
 
@@ -106,6 +107,7 @@ def insert_rows(conn: Connection, rows: list[Row]) -> None:
 _ROWS_PER_INSERT = 200  # 1,400 parameters (SQLite allows 32,766)
 
 
+@cache
 def _insert_sql(n: int) -> str:
     """SQLite: an INSERT of n rows."""
     one = f"({', '.join('?' * len(COLUMNS))})"
