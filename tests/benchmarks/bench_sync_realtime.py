@@ -85,7 +85,7 @@ async def _ingest(base: str, tokens: list[str], unit_id: str, seconds: float,
                 due = start + (k + n / CLIENTS) * every  # clients spread over the period
                 if due > time.perf_counter():
                     await asyncio.sleep(due - time.perf_counter())
-            req = _request(tokens[n], _batch(prefix, unit_id, t0, (n * 1_000_000 + k) * BATCH))
+            req = _request(tokens[n], _batch(prefix, unit_id, t0, (k * CLIENTS + n) * BATCH))
             k += 1
             t = time.perf_counter()
             writer.write(req)
