@@ -29,13 +29,14 @@ from msgspec import UNSET
 from sync.protocol import envelope
 from sync.protocol.entity import ENTITIES, Entity
 from sync.protocol.envelope import ENVELOPE_KEYS, HLC_RE, PushResponse, PushResult
-from sync.protocol.fields import Ref
+from sync.protocol.fields import Ref, canonical_ids
 from sync.protocol.limits import MAX_PUSH_CHANGES
 from sync.protocol.problems import Problem
 
 _encoder = msgspec.json.Encoder()
 encode = _encoder.encode
 _generic = msgspec.json.Decoder()
+_REF = Ref()
 
 
 class BodyError(ValueError):
@@ -56,11 +57,11 @@ class Decoded:
 
     @property
     def change_id(self) -> str:
-        return str(self.change.change_id)
+        return self.change.change_id
 
     @property
     def entity_id(self) -> str:
-        return str(self.change.entity_id)
+        return self.change.entity_id
 
     def fields(self) -> dict[str, Any]:
         """The canonical wire fields (only those set, for an upsert)."""
@@ -103,8 +104,42 @@ def _entity_of(change: Any) -> Entity:
     return ENTITIES[type(change).__struct_config__.tag]
 
 
-def _finish(index: int, change: Any) -> Decoded | Refused:
-    entity = _entity_of(change)
+def _ids(changes: Sequence[Any]) -> list[str]:
+    """Every id the changes carry (their own, their records', their references)."""
+    out: list[str] = []
+    add = out.append
+    for ch in changes:
+        e = _entity_of(ch)
+        add(ch.change_id)
+        if e.id_is_ref:
+            add(ch.entity_id)
+        if e.ref_fields:
+            f = ch.fields
+            for name in e.ref_fields:
+                value = getattr(f, name)
+                if value.__class__ is str:
+                    add(value)
+    return out
+
+
+def _spell_ids(change: Any) -> Any:
+    """One change decoded on its own, its ids written in canonical form (an upper-case
+    or unhyphenated UUID is the same id); msgspec.ValidationError if one is not an id."""
+    e = _entity_of(change)
+    places = [(change, "change_id")] + ([(change, "entity_id")] if e.id_is_ref else [])
+    places += [(change.fields, name) for name in e.ref_fields]
+    for obj, name in places:
+        value = getattr(obj, name)
+        if value.__class__ is str and not canonical_ids([value]):
+            try:
+                setattr(obj, name, _REF.check(value))
+            except Problem as p:
+                raise msgspec.ValidationError(str(p)) from None
+    return change
+
+
+def _problem(change: Any, entity: Entity) -> Problem | None:
+    """What a typed decode leaves to check in one change (None: nothing wrong)."""
     try:
         if change.base:
             f = change.fields
@@ -113,7 +148,15 @@ def _finish(index: int, change: Any) -> Decoded | Refused:
                     raise Problem("base_not_in_fields", entity=entity.name, name=name)
         entity.finish(change.fields)
     except Problem as p:
-        return Refused(index, str(change.change_id), p)
+        return p
+    return None
+
+
+def _finish(index: int, change: Any) -> Decoded | Refused:
+    entity = _entity_of(change)
+    problem = _problem(change, entity)
+    if problem is not None:
+        return Refused(index, change.change_id, problem)
     return Decoded(index, change, entity)
 
 
@@ -126,6 +169,8 @@ def decode_push(raw: bytes) -> list[Decoded | Refused]:
     try:
         req = _decoder("push", envelope.PushRequest).decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        return _decode_push_slowly(raw)
+    if not canonical_ids(_ids(req.changes)):
         return _decode_push_slowly(raw)
     return [_finish(i, ch) for i, ch in enumerate(req.changes)]
 
@@ -145,7 +190,7 @@ def _decode_push_slowly(raw: bytes) -> list[Decoded | Refused]:
     out: list[Decoded | Refused] = []
     for i, item in enumerate(loose.changes):
         try:
-            out.append(_finish(i, one.decode(item)))
+            out.append(_finish(i, _spell_ids(one.decode(item))))
         except (msgspec.ValidationError, RecursionError) as exc:
             try:
                 value = _generic.decode(item)
@@ -176,7 +221,7 @@ def explain(item: Any, exc: Exception | None = None) -> Problem:
 def _change_id(item: Any) -> str | None:
     if isinstance(item, dict):
         try:
-            return Ref().check(item.get("change_id"))
+            return _REF.check(item.get("change_id"))
         except Problem:
             return None
     return None
@@ -298,6 +343,8 @@ def decode_pull(raw: bytes) -> PulledPage:
         resp = _decoder("pull", envelope.PullResponse).decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return _decode_pull_slowly(raw)
+    if not canonical_ids(_ids(resp.changes)):
+        return _decode_pull_slowly(raw)
     page = PulledPage(next=resp.next, more=resp.more, withdrawn=resp.withdrawn,
                       revealed=resp.revealed)
     for ch in resp.changes:
@@ -306,12 +353,13 @@ def decode_pull(raw: bytes) -> PulledPage:
 
 
 def _keep(page: PulledPage, change: Any, raw: bytes | None) -> None:
-    done = _finish(0, change)
-    if isinstance(done, Refused):
-        page.held.append(Held(change.seq, type(change).__struct_config__.tag,
-                              raw if raw is not None else encode(change), done.problem))
-    else:
+    entity = _entity_of(change)
+    problem = _problem(change, entity)
+    if problem is None:
         page.changes.append(change)
+    else:
+        page.held.append(Held(change.seq, entity.name,
+                              raw if raw is not None else encode(change), problem))
 
 
 def _decode_pull_slowly(raw: bytes) -> PulledPage:
@@ -324,7 +372,7 @@ def _decode_pull_slowly(raw: bytes) -> PulledPage:
     one = _decoder("pulled", envelope.PULLED)
     for item in loose.changes:
         try:
-            _keep(page, one.decode(item), bytes(item))
+            _keep(page, _spell_ids(one.decode(item)), bytes(item))
         except msgspec.ValidationError as exc:
             try:
                 value = _generic.decode(item)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import msgspec
@@ -88,6 +88,9 @@ class Entity:
     _event_times: tuple[str, ...] = ()
     _extras: tuple[tuple[str, Kind], ...] = ()
     _tuples: tuple[tuple[str, Kind], ...] = ()  # fields decoded with tuples (points)
+    # the fields holding ids (Ref), and whether entity_id is one: what codec checks in bulk
+    ref_fields: tuple[str, ...] = ()
+    id_is_ref: bool = True
 
     @property
     def op(self) -> str:
@@ -179,7 +182,7 @@ class Entity:
         msgspec cannot express, and whole-record rules of an append. Raises Problem."""
         for name in self._times:
             value = getattr(decoded, name)
-            if isinstance(value, datetime):
+            if value.__class__ is datetime and value.tzinfo is not UTC:
                 setattr(decoded, name, to_utc(value))
         for name, kind in self._extras:
             value = getattr(decoded, name)
@@ -211,6 +214,8 @@ class Entity:
         self._extras = tuple((n, f.kind) for n, f in self.fields.items() if f.kind.has_extra)
         self._tuples = tuple((n, f.kind) for n, f in self.fields.items()
                              if f.kind.form in ("polygon", "multipolygon"))
+        self.ref_fields = tuple(n for n, f in self.fields.items() if isinstance(f.kind, Ref))
+        self.id_is_ref = isinstance(self.id_kind, Ref)
         spec: list[tuple[Any, ...]] = []
         for name, f in self.fields.items():
             ann: Any = f.kind.annotation

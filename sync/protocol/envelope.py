@@ -10,14 +10,13 @@ is registered (sync/protocol/__init__.py does it).
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any, Literal, Union
 
 import msgspec
 from msgspec import Meta, Struct
 
 from sync.protocol.entity import ENTITIES, Entity, _camel
-from sync.protocol.fields import HLC_RE, TIME
+from sync.protocol.fields import HLC_RE, TIME, UUID_TEXT
 from sync.protocol.limits import MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PROTOCOL_REVISION
 
 HLC = Annotated[str, Meta(pattern=HLC_RE.pattern)]
@@ -41,7 +40,7 @@ def _variant(e: Entity) -> Any:
     return msgspec.defstruct(
         _camel(e.name) + "Change",
         [
-            ("change_id", uuid.UUID),
+            ("change_id", UUID_TEXT),
             ("entity_id", e.id_kind.annotation),
             ("op", Literal.__getitem__(e.op)),
             ("fields", e.fields_type),

@@ -10,7 +10,8 @@
   control characters, duplicates); both paths run it after decoding.
 
 `check` takes what JSON carries (and, for convenience on the client, datetime
-and UUID objects) and returns the canonical wire value.
+and UUID objects) and returns the canonical wire value. Ids (`Ref`) are text on the wire
+and after decoding; see UUID_TEXT.
 """
 
 from __future__ import annotations
@@ -223,6 +224,34 @@ def to_utc(value: datetime) -> datetime:
     return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
+# A record or change id on the wire: text, as msgspec's UUID type would accept it (36
+# characters with hyphens or 32 without, either case). Ids stay text from the wire to
+# the database and back: a uuid.UUID object per id cost more than the rest of decoding
+# a position, and turning it back into text as much again. `canonical_ids` then checks
+# a whole push or pull page at once, and any other spelling goes the careful way
+# (`Ref.check`), which writes it in canonical form.
+UUID_TEXT = Annotated[str, Meta(min_length=32, max_length=36,
+                                extra_json_schema={"format": "uuid"})]
+_HEX = b"0123456789abcdef"
+
+
+def canonical_ids(ids: list[str]) -> bool:
+    """Whether every id is a UUID in canonical form: 36 characters, lower-case hex and
+    hyphens at 8, 13, 18 and 23 (a few C calls for all of them)."""
+    if not ids:
+        return True
+    if set(map(len, ids)) != {36}:
+        return False
+    try:
+        text = "".join(ids).encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    dashes = b"-" * len(ids)
+    # Nothing but hex and hyphens, exactly four hyphens per id, and all in their places.
+    return (text.translate(None, _HEX) == dashes * 4 and text[8::36] == dashes
+            and text[13::36] == dashes and text[18::36] == dashes and text[23::36] == dashes)
+
+
 @dataclass(frozen=True)
 class Ref(Kind):
     """The id of another record (a UUID), written in canonical lower-case form.
@@ -233,16 +262,18 @@ class Ref(Kind):
 
     @property
     def annotation(self) -> Any:
-        return uuid.UUID
+        return UUID_TEXT
 
     def check(self, value: Any) -> str:
         if isinstance(value, uuid.UUID):
             return str(value)
         if not isinstance(value, str):
             raise Problem("not_id", value=_short(value))
+        if canonical_ids([value]):
+            return value
         return str(_convert(value, uuid.UUID, "not_id"))
 
-    def wire(self, value: uuid.UUID) -> str:
+    def wire(self, value: Any) -> str:
         return str(value)
 
 

@@ -37,7 +37,6 @@ from sync.server.push import Item, rejected, same_change, same_record, stored_ch
 from sync.server.records import Record, load_records, members_of, save_records
 
 _last_seen: dict[str, float] = {}  # device id -> monotonic time its last_seen_at was written
-_to_str = msgspec.to_builtins  # UUIDs to their canonical text, in C
 _STAMPED: dict[str, tuple[str, ...]] = {}
 
 
@@ -61,9 +60,8 @@ class Push:
 
     who: Principal
     items: list[Item]
-    # per Decoded, as text: [change_id, entity_id, the record its scope names, the entry
-    # it amends, ((field, id) of the other references its rules look at)] (converted in
-    # one call: str(UUID) and UUID hashing are slow in Python)
+    # per Decoded: (change_id, entity_id, the record its scope names, the entry it
+    # amends, ((field, id) of the other references its rules look at))
     ids: list[Any] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # records accountability records name
 
@@ -79,7 +77,7 @@ class Push:
                         tuple((n, _set(getattr(f, n))) for n in refs) if refs else ()))
             if d.entity.original:
                 links.extend(accountable.link_ids(d))
-        self.ids, self.links = _to_str(ids), _to_str(links)
+        self.ids, self.links = ids, links
 
 
 def _scope(d: codec.Decoded) -> Any:

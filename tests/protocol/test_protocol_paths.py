@@ -26,6 +26,7 @@ from sync.protocol.fields import (
     SlugList,
     Text,
     Time,
+    canonical_ids,
 )
 
 _ODD_TEXT = st.sampled_from(["", " ", " a", "a ", "a\u202eb", "a\x00b", "l1\nl2", "x" * 201,
@@ -146,7 +147,7 @@ def changes(draw: st.DrawFn) -> dict[str, Any]:
 
 def _fast(item: dict[str, Any]) -> codec.Decoded | codec.Refused | None:
     try:
-        ch = msgspec.json.decode(json.dumps(item).encode(), type=envelope.CHANGE)
+        ch = codec._spell_ids(msgspec.json.decode(json.dumps(item).encode(), type=envelope.CHANGE))
     except msgspec.ValidationError:
         return None
     return codec._finish(0, ch)
@@ -213,3 +214,52 @@ def test_pulled_document_decodes_as_a_pull_page() -> None:
     (got,) = page.changes
     assert got.seq == 7 and got.author == "ana" and got.fields.callsign == "Alfa"
     assert codec.decode_pull(body).changes[0].change_id == dec.change.change_id
+
+
+_ID = "0190c3c1-1111-7111-8111-111111111111"
+
+
+def test_canonical_ids_accepts_only_the_canonical_spelling() -> None:
+    """Proves the bulk id check passes lower-case hyphenated UUIDs and nothing else."""
+    assert canonical_ids([]) and canonical_ids([_ID, str(uuid.uuid4())])
+    for odd in (_ID.upper(), _ID.replace("-", ""), _ID[:8] + _ID[9] + "-" + _ID[10:],
+                _ID[:-1] + "g", _ID[:-1] + "ä", _ID[:-1], _ID + "0", "-" * 36,
+                "{" + _ID[1:-1] + "}"):
+        assert not canonical_ids([_ID, odd, _ID]), odd
+
+
+def _position(unit_id: str, change_id: str | None = None) -> dict[str, Any]:
+    return {"change_id": change_id or str(uuid.uuid4()), "entity": "position",
+            "entity_id": str(uuid.uuid4()), "op": "append", "hlc": "1764400000000-0001-n1",
+            "fields": {"unit_id": unit_id, "lat": 19.4, "lon": -99.1,
+                       "observed_at": "2026-11-29T17:00:00Z"}}
+
+
+def test_ids_in_another_spelling_are_written_canonically() -> None:
+    """Proves a push whose ids are not all canonical still decodes change by change: an
+    upper-case or unhyphenated UUID is the same id in canonical form, and text that is
+    not a UUID refuses only its own change."""
+    items = [_position(_ID), _position(_ID.upper(), change_id=_ID.upper().replace("-", "")),
+             _position("0190c3c1-1111-7111-8111-11111111111z"), _position(_ID)]
+    got = codec.decode_push(json.dumps({"changes": items}).encode())
+    assert [type(g).__name__ for g in got] == ["Decoded", "Decoded", "Refused", "Decoded"]
+    spelled = got[1]
+    assert isinstance(spelled, codec.Decoded)
+    assert spelled.change_id == _ID and spelled.change.fields.unit_id == _ID
+    refused = got[2]
+    assert isinstance(refused, codec.Refused) and refused.problem.code == "not_id"
+    assert refused.problem.to_wire()["params"]["field"] == "unit_id"
+    assert [g.change_id for g in got] == [items[0]["change_id"], _ID, items[2]["change_id"],
+                                          items[3]["change_id"]]
+
+
+def test_pulled_ids_in_another_spelling_are_kept_canonically() -> None:
+    """Proves a pull page from a peer that spells an id differently keeps the change (in
+    canonical form), and holds, never drops, one whose id is not a UUID."""
+    docs = []
+    for n, unit_id in enumerate([_ID, _ID.upper(), "not-a-uuid-but-thirty-six-characters"]):
+        docs.append(json.dumps({**_position(unit_id), "seq": n + 1}).encode())
+    page = codec.decode_pull(codec.pull_body(docs, 3, False))
+    assert [ch.fields.unit_id for ch in page.changes] == [_ID, _ID]
+    (held,) = page.held
+    assert held.seq == 3 and held.entity == "position" and held.problem.code == "not_id"
