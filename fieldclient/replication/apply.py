@@ -100,7 +100,7 @@ def _placeholders(entity: str, change: Any) -> dict[str, Any]:
     """Values for NOT NULL columns of a record first seen through a partial upsert."""
     values = placeholders(entity, datetime.fromtimestamp(int(change.hlc[:13]) / 1000, UTC))
     if entity == "agency":
-        values["name"] = str(change.entity_id)
+        values["name"] = change.entity_id
     return values
 
 
@@ -110,7 +110,7 @@ def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> li
     model = MERGEABLE_MODELS[entity]
     cols = _COLS[entity]
     times = {n for n, f in definition.fields.items() if isinstance(f.kind, Time)}
-    ids = list(dict.fromkeys(str(ch.entity_id) for ch in group))
+    ids = list(dict.fromkeys(ch.entity_id for ch in group))
     rows: dict[str, Any] = {}
     copies: dict[str, ServerRecord] = {}
     for chunk in _chunks(ids):
@@ -122,7 +122,7 @@ def _merge(s: Session, entity: str, group: list[Any], result: ApplyResult) -> li
     created: list[str] = []
     now = datetime.now(UTC)
     for ch in group:
-        eid = str(ch.entity_id)
+        eid = ch.entity_id
         fields = definition.wire_fields(ch.fields)
         _keep_server_copy(s, copies, entity, eid, fields, ch)
         row = rows.get(eid)
@@ -169,15 +169,15 @@ _POSITION_SQL = (
 )
 
 
-def _texts(values: list[Any]) -> list[Any]:
-    """UUIDs (and None) as their canonical text, converted in C (msgspec), not one by one."""
+def _builtins(values: list[Any]) -> list[Any]:
+    """Decoded field values as plain values (points as lists), converted in C (msgspec)."""
     return msgspec.to_builtins(values)
 
 
 def _new_only(cursor: Any, table: str, group: list[Any]) -> list[Any]:
     """(id, change) for the changes of `group` whose record is not stored yet (first of
     each id)."""
-    ids = _texts([ch.entity_id for ch in group])
+    ids = [ch.entity_id for ch in group]
     have = {r[0] for r in cursor.execute(
         f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608
         (_ids_param(ids),))}
@@ -194,11 +194,10 @@ def _append_positions(s: Session, group: list[Any], result: ApplyResult) -> None
     cursor = s.connection().connection.cursor()
     try:
         new = _new_only(cursor, "position", group)
-        units = _texts([ch.fields.unit_id for _, ch in new])
         rows = []
-        for (rid, ch), uid in zip(new, units, strict=True):
+        for rid, ch in new:
             f = ch.fields
-            rows.append((rid, uid, f.lat, f.lon, f.accuracy_m, stamp(f.observed_at), f.source,
+            rows.append((rid, f.unit_id, f.lat, f.lon, f.accuracy_m, stamp(f.observed_at), f.source,
                          f.note, f.reported_by or ch.author, ch.hlc))
         cursor.executemany(_POSITION_SQL, rows)
     finally:
@@ -232,7 +231,7 @@ def _appender(entity: str) -> Applier:
         try:
             rows = []
             for rid, ch in _new_only(cursor, entity, group):
-                values = _texts([getattr(ch.fields, n) for n in names])
+                values = _builtins([getattr(ch.fields, n) for n in names])
                 for i, n in enumerate(names):
                     if n in times and values[i] is not None:
                         values[i] = latest.stored_time(getattr(ch.fields, n))
