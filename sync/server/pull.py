@@ -65,10 +65,16 @@ def _mark(dialect: str) -> str:
     return "%s" if dialect == "postgresql" else "?"
 
 
+def _doc(dialect: str) -> str:
+    """The document column read as bytes: a page is their concatenation, so text would
+    be decoded from UTF-8 row by row only to be encoded again."""
+    return "convert_to(doc, 'UTF8')" if dialect == "postgresql" else "CAST(doc AS BLOB)"
+
+
 def _page_sql(dialect: str) -> str:
     mark = _mark(dialect)
-    return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE seq > {mark} ORDER BY seq "
-            f"LIMIT {mark}")
+    return (f"SELECT seq, scope, {_doc(dialect)}, op, entity FROM changes WHERE seq > {mark} "
+            f"ORDER BY seq LIMIT {mark}")
 
 
 def _scan_sql(dialect: str) -> str:
@@ -78,21 +84,21 @@ def _scan_sql(dialect: str) -> str:
 
 def _history_sql(dialect: str) -> str:
     mark = _mark(dialect)
-    return (f"SELECT seq, scope, doc, op, entity FROM changes WHERE scope = {mark} "
+    return (f"SELECT seq, scope, {_doc(dialect)}, op, entity FROM changes WHERE scope = {mark} "
             f"AND seq > {mark} AND seq <= {mark} AND op IN ('create', 'upsert', 'append') "
             f"ORDER BY seq "
             f"LIMIT {mark}")
 
 
 def _filter(conn: Any, who: Actor, rows: list[Any],
-            ok: set[str] | None = None) -> tuple[list[str], list[Any], list[Any]]:
+            ok: set[str] | None = None) -> tuple[list[bytes], list[Any], list[Any]]:
     """The documents, withdrawals and reveals of `rows` this caller gets (personal data
     withheld, see `_withhold`); `ok`: the scopes it may see, if already judged."""
     observer = who.role == "observer"  # sees everything; never withdrawn from
     if ok is None:
         scopes = {r[1] for r in rows if r[1] is not None} if not observer else set()
         ok = visible_scopes(conn, who, scopes) if scopes else set()
-    docs: list[str] = []
+    docs: list[bytes] = []
     withdrawn: list[Any] = []
     revealed: list[Any] = []
     personal: list[tuple[int, str]] = []
@@ -112,7 +118,7 @@ def _filter(conn: Any, who: Actor, rows: list[Any],
     return docs, withdrawn, revealed
 
 
-def _withhold(docs: list[str], personal: list[tuple[int, str]]) -> None:
+def _withhold(docs: list[bytes], personal: list[tuple[int, str]]) -> None:
     """Detentions reach only their agency and oversight, and even there a pull never
     carries the detained person's identity: initials instead of the name, the other
     personal fields withheld. The laptop where the record was written keeps it; anyone
@@ -122,7 +128,7 @@ def _withhold(docs: list[str], personal: list[tuple[int, str]]) -> None:
     for i, entity in personal:
         doc = _generic(docs[i])
         doc["fields"] = redact(ENTITIES[entity], doc["fields"])
-        docs[i] = codec.encode(doc).decode()
+        docs[i] = codec.encode(doc)
 
 
 def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
@@ -146,7 +152,7 @@ def open_record(engine: Engine, who: Principal, record_id: str) -> bytes | None:
                          detail={"entity": rec.entity, "id": record_id, "agency": rec.agency,
                                  "unit_id": rec.values.get("unit_id"), "role": who.role,
                                  "actor_agency": who.agency, "documents": len(docs)})
-    return codec.pull_body([",".join(docs).encode()] if docs else [], 0, False)
+    return codec.pull_body(docs, 0, False)
 
 
 def _window(conn: Any, after: int, limit: int) -> tuple[list[Any], int, bool]:
@@ -198,7 +204,7 @@ def _documents(conn: Any, seqs: list[int]) -> list[Any]:
         return []
     raw = conn.connection.driver_connection
     mark, dialect = _mark(conn.dialect.name), conn.dialect.name
-    cols = "SELECT seq, scope, doc, op, entity FROM changes WHERE"
+    cols = f"SELECT seq, scope, {_doc(dialect)}, op, entity FROM changes WHERE"
     if seqs[-1] - seqs[0] < 2 * len(seqs):  # dense: one range, the few others dropped
         rows = raw.execute(f"{cols} seq >= {mark} AND seq <= {mark} ORDER BY seq",
                            (seqs[0], seqs[-1])).fetchall()
@@ -223,7 +229,7 @@ def pull_page(engine: Engine, who: Actor, after: int, limit: int) -> Page:
         else:
             seqs, ok, nxt, more = _select(conn, who, after, limit)
             docs, withdrawn, revealed = _filter(conn, who, _documents(conn, seqs), ok)
-    body = codec.pull_body([",".join(docs).encode()] if docs else [], nxt, more, withdrawn,
+    body = codec.pull_body(docs, nxt, more, withdrawn,
                            revealed)
     return Page(body, len(docs) + len(withdrawn) + len(revealed), nxt, more)
 
@@ -242,5 +248,5 @@ def history_page(engine: Engine, who: Actor, scope: str, after: int, before: int
             rows = rows[:limit]
         docs, _, _ = _filter(conn, who, rows)
     nxt = rows[-1][0] if more else max(before, after)
-    return Page(codec.pull_body([",".join(docs).encode()] if docs else [], nxt, more),
+    return Page(codec.pull_body(docs, nxt, more),
                 len(docs), nxt, more)
