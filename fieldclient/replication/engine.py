@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from fieldclient.replication import clock, held, versions, visibility
+from fieldclient.replication import ahead, clock, held, versions, visibility
 from fieldclient.replication.account import (
     META_LAST_ERROR,
     META_LAST_OK,
@@ -42,7 +42,7 @@ from fieldclient.replication.errors import (
     TlsFailure,
     Unreachable,
 )
-from fieldclient.replication.http import SyncHttp
+from fieldclient.replication.http import SyncHttp, decode_page
 from fieldclient.store import outbox
 from fieldclient.store.db import Store
 from fieldclient.store.events import ChangeSet
@@ -178,16 +178,6 @@ class SyncEngine:
 
     # -- pull -----------------------------------------------------------------
 
-    def pull_once(self, wait: float = 0.0, http: SyncHttp | None = None,
-                  after: int | None = None) -> tuple[int, bool, int]:
-        """Pull and apply one page after `after` (default: the stored cursor); returns
-        (changes received, more waiting on the server, the new cursor)."""
-        client = http or self.http()
-        page = client.pull(get_cursor(self.store) if after is None else after, self.pull_page,
-                           wait)
-        n, more = self.apply_pull(page)
-        return n, more, page.next
-
     def apply_pull(self, page: PulledPage) -> tuple[int, bool]:
         result: ApplyResult = apply_page(self.store, page)
         return result.received, page.more
@@ -222,14 +212,14 @@ class SyncEngine:
         return bool(changed)
 
     def pull_all(self, http: SyncHttp | None = None) -> int:
+        """Pull and apply until caught up; each page is applied (and its cursor committed)
+        while the next one is on its way (fieldclient.replication.ahead)."""
+        client = http or self.http()
         total = 0
-        after = get_cursor(self.store)
-        while True:
-            # the page's `next` is what apply_page committed: no need to read it back
-            n, more, after = self.pull_once(http=http, after=after)
-            total += n
-            if not more:
-                return total
+        for page in ahead.pages(lambda after: client.fetch_page(after, self.pull_page),
+                                decode_page, get_cursor(self.store)):
+            total += self.apply_pull(page)[0]
+        return total
 
     # -- a full round ---------------------------------------------------------
 

@@ -23,6 +23,7 @@ import logging
 import os
 import ssl
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -33,6 +34,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from fieldclient.core import timefmt
+from fieldclient.replication.ahead import Fetched, fetched
 from fieldclient.replication.errors import (
     AuthFailed,
     DeviceRevoked,
@@ -209,30 +211,26 @@ class SyncHttp:
         content = self._send(
             "GET", "/v1/changes", params=params, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S + wait)
         )
-        try:
-            return codec.decode_pull(content)
-        except codec.BodyError as exc:
-            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+        return decode_page(content)
+
+    def fetch_page(self, after: int, limit: int) -> Fetched:
+        """One page after `after` as it arrived, not decoded, with the cursor its headers
+        carry (see fieldclient.replication.ahead)."""
+        content, headers = self._exchange(
+            "GET", "/v1/changes", params={"after": str(after), "limit": str(limit)})
+        return fetched(content, headers)
 
     def pull_scope(self, scope: str, after: int, before: int, limit: int) -> codec.PulledPage:
         """The history of one record (its changes and those that inherit its visibility)
         in the log window (after, before], for a record that turned visible (revision 3)."""
         params = {"scope": scope, "after": str(after), "before": str(before),
                   "limit": str(limit)}
-        content = self._send("GET", "/v1/changes", params=params)
-        try:
-            return codec.decode_pull(content)
-        except codec.BodyError as exc:
-            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+        return decode_page(self._send("GET", "/v1/changes", params=params))
 
     def open_record(self, record_id: str) -> codec.PulledPage:
         """A detention or use-of-force report whole, personal data included (revision 4):
         the server writes the opening to its audit trail first. Shown, never stored."""
-        content = self._send("GET", f"/v1/records/{record_id}")
-        try:
-            return codec.decode_pull(content)
-        except codec.BodyError as exc:
-            raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
+        return decode_page(self._send("GET", f"/v1/records/{record_id}"))
 
     def audit(self, after: int = 0, limit: int = 1000) -> dict[str, Any]:
         """One page of the server's audit trail (observers and admins): `{rows, next}`."""
@@ -270,6 +268,19 @@ class SyncHttp:
         timeout: tuple[float, float] | None = None,
     ) -> bytes:
         """One request; the body of a 2xx answer, every other outcome as an error."""
+        return self._exchange(method, path, raw_body, params, auth, timeout)[0]
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        raw_body: bytes | None = None,
+        params: dict[str, str] | None = None,
+        auth: bool = True,
+        timeout: tuple[float, float] | None = None,
+    ) -> tuple[bytes, Mapping[str, str]]:
+        """One request; the body and headers of a 2xx answer, every other outcome as an
+        error."""
         headers: dict[str, Any] = {}
         data: bytes | None = None
         if raw_body is not None:
@@ -312,7 +323,7 @@ class SyncHttp:
                 raise Unreachable(_short(exc)) from None
         if resp.status_code >= 400:
             raise _error(resp, _decode(content))
-        return b"" if resp.status_code == 204 else content
+        return (b"" if resp.status_code == 204 else content), resp.headers
 
 
     def _note_clock(self, resp: requests.Response, started: int, parked: bool) -> None:
@@ -325,6 +336,15 @@ class SyncHttp:
         # minutes that matter). A long-poll was answered near its end.
         local = now if parked else (started + now) // 2
         self.clock_offset_ms = server - local
+
+
+def decode_page(content: bytes) -> codec.PulledPage:
+    """A pull answer decoded; one the server should never have sent is refused, to be
+    asked for again."""
+    try:
+        return codec.decode_pull(content)
+    except codec.BodyError as exc:
+        raise ServerRefused(exc.status, "malformed", exc.detail, retry=True) from None
 
 
 def server_time_ms(headers: Any) -> int | None:

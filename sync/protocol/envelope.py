@@ -186,6 +186,11 @@ class HealthResponse(Struct, kw_only=True):
 # Every answer of a revision-3 server carries its clock (ISO 8601, UTC, ms) in this
 # header, so a client notices a wrong clock; older servers send only HTTP's `Date`.
 SERVER_TIME_HEADER = "X-Server-Time"
+# A pull page's `next` and `more` (revision 6) are also in its headers, so a client can
+# ask for the next page as soon as this one has arrived, while it still decodes and
+# applies it. Older servers send neither; a client then reads them from the page.
+PULL_NEXT_HEADER = "X-Pull-Next"
+PULL_MORE_HEADER = "X-Pull-More"
 
 
 class ErrorBody(Struct, kw_only=True, omit_defaults=True):

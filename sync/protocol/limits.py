@@ -18,7 +18,10 @@ PROTOCOL_VERSION = 1
 # 5: a device revoked with the wipe policy: `wipe` in the device_revoked error body,
 #    POST /v1/device/wiped to acknowledge the erasure (audited); jurisdiction zones:
 #    record `zone` (sync/protocol/zones.py).
-PROTOCOL_REVISION = 5
+# 6: a pull page's `next` and `more` also in its headers (X-Pull-Next, X-Pull-More), so
+#    a client asks for the next page while it applies this one; pull pages carry
+#    X-Server-Time like every other answer.
+PROTOCOL_REVISION = 6
 
 MAX_PUSH_CHANGES = 5_000
 MAX_PULL_LIMIT = 10_000

@@ -126,14 +126,17 @@ def _respond(request: Request, body: bytes, status: int = 200,
 
 
 def _respond_page(request: Request, page: pull.Page) -> Response:
-    """A pull page; its gzip is made once for all the pulls it answers."""
+    """A pull page; its gzip is made once for all the pulls it answers. Its cursor is in
+    the headers too, so a client can ask for the next page while it reads this one."""
+    headers = {**_clock_header(), envelope.PULL_NEXT_HEADER: str(page.next),
+               envelope.PULL_MORE_HEADER: "true" if page.more else "false"}
     if len(page.body) > GZIP_MIN and "gzip" in request.headers.get("accept-encoding", ""):
         if page.gzipped is None:
             page.gzipped = isal_zlib.compress(page.body, _services(request).settings.gzip_level,
                                               wbits=31)
-        return Response(page.gzipped, 200, {"content-encoding": "gzip", "vary": "Accept-Encoding"},
-                        media_type=JSON)
-    return Response(page.body, 200, media_type=JSON)
+        headers.update({"content-encoding": "gzip", "vary": "Accept-Encoding"})
+        return Response(page.gzipped, 200, headers, media_type=JSON)
+    return Response(page.body, 200, headers, media_type=JSON)
 
 
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None,

@@ -3,7 +3,10 @@
 Figures (median of BENCH_RUNS runs, default 3, each on a fresh database):
   sync.push_100k_s        push 100,000 positions in batches of 5,000 (SQLite default)
   sync.pull_100k_s        pull them back from an empty cursor, 10,000 per page, the way
-                          the client does: gzip on the wire, decoded with sync.protocol.codec
+                          the client does: gzip on the wire, decoded with sync.protocol.codec,
+                          the next page asked for while this one is decoded
+                          (fieldclient.replication.ahead); server_cpu_s and
+                          client_decode_s show the two sides that overlap
   sync.push_floor_ratio   push time / the raw floor measured in the same run: the same
                           100,000 stored rows inserted with plain sqlite3 `executemany`,
                           one transaction per batch of 5,000, same PRAGMAs (informational)
@@ -37,6 +40,7 @@ from common import ROOT, emit, median
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 from sync_helpers import PG_BIN, Api, PgCluster, ServerProcess, seed, unit  # noqa: E402
 
+from fieldclient.replication import ahead  # noqa: E402
 from sync.protocol import codec, new_id  # noqa: E402
 
 N, BATCH, PAGE = 100_000, 5_000, 10_000
@@ -140,16 +144,24 @@ def one_run(url: str, profile: Path | None = None) -> dict[str, float]:
             gc.freeze()  # as the client app does with its start-up heap (fieldclient/app.py)
             prof = Profiler(srv.proc.pid, profile and profile / "pull.txt")
             c0 = cpu_s(srv.proc.pid)
-            t = time.perf_counter()
-            after, got = 0, 0
-            while True:
+
+            def fetch(after: int) -> ahead.Fetched:
                 r = http.get("/v1/changes", params={"after": after, "limit": PAGE}, headers=hdr_obs)
-                page = codec.decode_pull(r.content)
+                assert r.status_code == 200, r.text[:500]
+                return ahead.fetched(r.content, r.headers)
+
+            def decode(body: bytes) -> codec.PulledPage:
+                nonlocal decode_s
+                t0 = time.perf_counter()
+                page = codec.decode_pull(body)
+                decode_s += time.perf_counter() - t0
+                return page
+
+            decode_s, got = 0.0, 0
+            t = time.perf_counter()
+            for page in ahead.pages(fetch, decode, 0):
                 assert not page.held, page.held[:1]
                 got += len(page.changes)
-                after = page.next
-                if not page.more:
-                    break
             pull_s = time.perf_counter() - t
             pull_cpu = cpu_s(srv.proc.pid) - c0
             prof.stop()
@@ -158,6 +170,7 @@ def one_run(url: str, profile: Path | None = None) -> dict[str, float]:
         srv.stop()
     rows = stored_rows(url)
     return {"push": push_s, "pull": pull_s, "push_cpu": push_cpu, "pull_cpu": pull_cpu,
+            "decode": decode_s,
             "floor": floor(url, rows)}
 
 
@@ -244,7 +257,8 @@ def main() -> None:
              server_cpu_s=round(median([r["push_cpu"] for r in runs]), 3))
         emit(f"sync.{prefix}pull_100k_s", median([r["pull"] for r in runs]), "s", pull_budget,
              runs=[round(r["pull"], 3) for r in runs],
-             server_cpu_s=round(median([r["pull_cpu"] for r in runs]), 3))
+             server_cpu_s=round(median([r["pull_cpu"] for r in runs]), 3),
+             client_decode_s=round(median([r["decode"] for r in runs]), 3))
         # Ratio of each run's push to the floor measured right after it (same load).
         emit(f"sync.{prefix}push_floor_ratio", median([r["push"] / r["floor"] for r in runs]),
              "x", None, floor_s=round(median([r["floor"] for r in runs]), 3),

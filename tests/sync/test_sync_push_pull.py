@@ -7,6 +7,7 @@ import json
 from sync_helpers import Api, hlc, incident, position, pull_looks_past_what_it_cannot_see, unit
 
 from sync.merge import conflict_id
+from sync.protocol.envelope import PULL_MORE_HEADER, PULL_NEXT_HEADER, SERVER_TIME_HEADER
 
 
 def test_push_applies_and_pull_returns_in_seq_order(api: Api) -> None:
@@ -84,6 +85,28 @@ def test_pull_pages_with_next_and_more(api: Api) -> None:
             break
     assert seen == sorted(set(seen)) and len(seen) == 26 + 3  # + the 3 seeded agencies
     assert pages >= 4
+
+
+def test_pull_pages_tell_their_cursor_and_the_time_in_headers(api: Api) -> None:
+    """Proves every pull page carries its `next` and `more` in X-Pull-Next/X-Pull-More,
+    equal to its body (a client asks for the next page from them before decoding this
+    one), and the server's clock like every other answer, compressed or not."""
+    u = unit()
+    api.push_ok("cmd-sedena", u, *[position(u["entity_id"]) for _ in range(30)])
+    for encoding in ("gzip", "identity"):
+        after, pages = 0, 0
+        while True:
+            r = api.http.get("/v1/changes", params={"after": after, "limit": 10},
+                             headers={**api.h("cmd-sedena"), "Accept-Encoding": encoding})
+            assert r.status_code == 200
+            body = r.json()
+            assert r.headers[PULL_NEXT_HEADER] == str(body["next"])
+            assert r.headers[PULL_MORE_HEADER] == ("true" if body["more"] else "false")
+            assert r.headers[SERVER_TIME_HEADER].endswith("Z")
+            after, pages = body["next"], pages + 1
+            if not body["more"]:
+                break
+        assert pages >= 4
 
 
 def test_per_field_last_writer_wins(api: Api) -> None:
