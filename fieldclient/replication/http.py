@@ -258,17 +258,9 @@ class SyncHttp:
             raise Unreachable("incomplete or malformed answer")
         return payload
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        raw_body: bytes | None = None,
-        params: dict[str, str] | None = None,
-        auth: bool = True,
-        timeout: tuple[float, float] | None = None,
-    ) -> bytes:
+    def _send(self, method: str, path: str, **options: Any) -> bytes:
         """One request; the body of a 2xx answer, every other outcome as an error."""
-        return self._exchange(method, path, raw_body, params, auth, timeout)[0]
+        return self._exchange(method, path, **options)[0]
 
     def _exchange(
         self,
