@@ -31,7 +31,10 @@ from sync.protocol.fields import (
 
 _ODD_TEXT = st.sampled_from(["", " ", " a", "a ", "a\u202eb", "a\x00b", "l1\nl2", "x" * 201,
                              "ok", "Alfa-1", "ñandú", "\t", "A*-1234567890"])
-_ANY = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+# Integers as wide as the widest numeric field of any entity, from the definitions.
+_WIDEST = int(max(f.kind.hi for e in ENTITIES.values() for f in e.fields.values()
+                  if isinstance(f.kind, Int | Number)))
+_ANY = st.one_of(st.none(), st.booleans(), st.integers(-_WIDEST, _WIDEST),
                  st.floats(allow_nan=False, allow_infinity=False), _ODD_TEXT,
                  st.lists(st.sampled_from(["sedena", "gn", "Bad"]), max_size=3))
 
