@@ -85,7 +85,7 @@ class Entity:
     agency_refs: tuple[str, ...] = ()
     fields_type: Any = None  # msgspec Struct of the fields (built by `register`)
     _times: tuple[str, ...] = ()
-    _event_times: tuple[str, ...] = ()
+    event_times: tuple[str, ...] = ()  # times that must fall inside the event window
     _extras: tuple[tuple[str, Kind], ...] = ()
     _tuples: tuple[tuple[str, Kind], ...] = ()  # fields decoded with tuples (points)
     # the fields holding ids (Ref), and whether entity_id is one: what codec checks in bulk

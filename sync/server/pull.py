@@ -229,8 +229,7 @@ def pull_page(engine: Engine, who: Actor, after: int, limit: int) -> Page:
         else:
             seqs, ok, nxt, more = _select(conn, who, after, limit)
             docs, withdrawn, revealed = _filter(conn, who, _documents(conn, seqs), ok)
-    body = codec.pull_body(docs, nxt, more, withdrawn,
-                           revealed)
+    body = codec.pull_body(docs, nxt, more, withdrawn, revealed)
     return Page(body, len(docs) + len(withdrawn) + len(revealed), nxt, more)
 
 
@@ -248,5 +247,4 @@ def history_page(engine: Engine, who: Actor, scope: str, after: int, before: int
             rows = rows[:limit]
         docs, _, _ = _filter(conn, who, rows)
     nxt = rows[-1][0] if more else max(before, after)
-    return Page(codec.pull_body(docs, nxt, more),
-                len(docs), nxt, more)
+    return Page(codec.pull_body(docs, nxt, more), len(docs), nxt, more)

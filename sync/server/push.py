@@ -26,6 +26,7 @@ from sync.protocol.rules import Actor, role_problem
 
 Item = codec.Decoded | PushResult  # one change after phase 1
 
+
 def rejected(change_id: str, problem: Problem) -> PushResult:
     wire = problem.to_wire()
     return PushResult(change_id=change_id, status="rejected", reason=str(problem),
